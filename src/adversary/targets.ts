@@ -1,0 +1,77 @@
+/**
+ * Turns ground-truth deliveries into the questions put to an adversary (Targets) and measures
+ * the delay models it is assumed to know. This is the only adversary-side module that reads
+ * ground truth; it passes on observed row indices and population statistics only.
+ */
+import type { DelayModel, Targets } from '../attacks/attack.js';
+import type { ObservationLog } from '../net/log.js';
+import type { GroundTruth } from '../net/truth.js';
+import { histogramModel } from './delay-model.js';
+import type { ObservedLog } from './view.js';
+
+/** Indices of ground-truth deliveries that are scored: delivered at or after `warmup`. */
+export function scoredDeliveries(truth: GroundTruth, warmup: number): Int32Array {
+  const out: number[] = [];
+  for (let i = 0; i < truth.length; i++) if (truth.tDeliver[i] >= warmup) out.push(i);
+  return Int32Array.from(out);
+}
+
+/** The origin row of a payload: follow `prev` to the hop that left the sender's device. */
+export function originRow(log: ObservationLog, row: number): number {
+  let r = row;
+  while (log.prev[r] >= 0) r = log.prev[r];
+  return r;
+}
+
+export function buildTargets(
+  log: ObservationLog,
+  truth: GroundTruth,
+  scored: Int32Array,
+  obs: ObservedLog,
+  obsOf: Int32Array,
+): Targets {
+  const n = scored.length;
+  const anchor = new Int32Array(n).fill(-1);
+  const recipient = new Int32Array(n);
+  const tDeliver = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const d = scored[k];
+    const r = truth.recipient[d];
+    recipient[k] = r;
+    tDeliver[k] = truth.tDeliver[d];
+    for (let row = truth.finalRow[d]; row >= 0; row = log.prev[row]) {
+      const j = obsOf[row];
+      if (j >= 0 && (obs.to[j] === r || obs.rAcct[j] === r)) {
+        anchor[k] = j;
+        break;
+      }
+    }
+  }
+  return { count: n, anchor, recipient, tDeliver };
+}
+
+/** Time at which the adversary saw the anchor row: arrival if it sees that end, else departure. */
+export function anchorTime(obs: ObservedLog, j: number): number {
+  return obs.tRx[j];
+}
+
+/** Delay from the sender's device to the anchor sighting, over this view's anchored targets. */
+export function endToEndModel(log: ObservationLog, obs: ObservedLog, rowOf: Int32Array, targets: Targets): DelayModel {
+  const samples: number[] = [];
+  for (let k = 0; k < targets.count; k++) {
+    const j = targets.anchor[k];
+    if (j < 0) continue;
+    samples.push(anchorTime(obs, j) - log.tTx[originRow(log, rowOf[j])]);
+  }
+  return histogramModel(samples);
+}
+
+/** Dwell time at infrastructure parties (tTx of a forwarded row − tRx of its cause), all rows. */
+export function dwellModel(log: ObservationLog, users: number): DelayModel {
+  const samples: number[] = [];
+  for (let i = 0; i < log.length; i++) {
+    const p = log.prev[i];
+    if (p >= 0 && log.from[i] >= users) samples.push(log.tTx[i] - log.tRx[p]);
+  }
+  return histogramModel(samples);
+}

@@ -1,0 +1,77 @@
+/**
+ * The one interface every attack implements. An attack reads only an adversary's
+ * `ObservedLog` (never ground truth) plus the delay model the adversary is assumed to know,
+ * and scores candidate senders for each target delivery and candidate (sender, recipient) pairs.
+ */
+import type { ObservedLog } from '../adversary/view.js';
+import type { ParamSpec } from '../designs/design.js';
+
+/**
+ * The deliveries the adversary is asked about: "who sent what `recipient` received at
+ * `tDeliver`?". `anchor` is the observed row where the adversary last saw this payload on its
+ * way to the recipient and can tell it concerns the recipient (the hop into the recipient's
+ * device, or a row carrying the recipient's account); -1 when it saw none of it.
+ */
+export interface Targets {
+  count: number;
+  anchor: Int32Array;
+  recipient: Int32Array;
+  tDeliver: Float64Array;
+}
+
+/** An empirical density the adversary knows (measured with its own test traffic). */
+export interface DelayModel {
+  /** Density at x (ns⁻¹); 0 outside [lo, hi]. */
+  pdf(x: number): number;
+  lo: number;
+  hi: number;
+  /** Number of samples it was estimated from (0 = no model). */
+  samples: number;
+}
+
+export interface AttackInput {
+  users: number;
+  obs: ObservedLog;
+  /** Network address of each host; users behind one NAT share it. */
+  hostIp: Int32Array;
+  /** Users at each ip, CSR: ipUsers[ipStart[ip] .. ipStart[ip+1]). */
+  ipStart: Int32Array;
+  ipUsers: Int32Array;
+  targets: Targets;
+  /** Delay from a payload leaving its sender's device to the adversary's anchor sighting. */
+  endToEnd: DelayModel;
+  /** Time a payload dwells at a party: tTx of the forwarded row minus tRx of the incoming row. */
+  dwell: DelayModel;
+  duration: number;
+  params: Record<string, number | string | boolean>;
+}
+
+/**
+ * Sparse scores per target: target i scores cand[k] with score[k] for k in
+ * offsets[i] .. offsets[i+1]; every user not listed scores base[i]. Scores are ≥ 0 and are
+ * normalised into a posterior by the metrics. All-equal scores mean "no information".
+ */
+export interface Scores {
+  offsets: Int32Array;
+  cand: Int32Array;
+  score: Float64Array;
+  base: Float64Array;
+}
+
+export interface AttackResult {
+  perTarget: Scores;
+  /**
+   * For time-to-first-deanonymisation: the unique top-ranked candidate for each target when
+   * ranked only with what the adversary had observed up to that delivery; -1 on a tie or none.
+   */
+  causalTop: Int32Array;
+  /** Pair scores (sender, recipient); pairs not listed score 0. No duplicates. */
+  pairs: { sender: Int32Array; recipient: Int32Array; score: Float64Array };
+}
+
+export interface AttackModule {
+  id: string;
+  summary: string;
+  params: readonly ParamSpec[];
+  run(input: AttackInput): AttackResult;
+}

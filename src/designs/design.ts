@@ -1,0 +1,64 @@
+/**
+ * The one interface every messenger design implements. A design builds its infrastructure
+ * hosts, then turns the workload's messages into hops on the network (`ctx.net.hop`), and
+ * records each application delivery (`ctx.net.deliver`). It never imports an adversary or an
+ * attack: what each party sees is data in the observation log.
+ */
+import type { Dist } from '../core/dist.js';
+import type { Streams } from '../core/rng.js';
+import type { Sim } from '../core/sim.js';
+import type { Hosts } from '../net/hosts.js';
+import type { Net } from '../net/net.js';
+import type { Workload } from '../workload/types.js';
+
+/** One tunable parameter, documented where it is defined (feeds `anonsim list` and docs). */
+export interface ParamSpec {
+  name: string;
+  type: 'int' | 'number' | 'fraction' | 'bool' | 'duration' | 'dist' | 'rate' | 'enum';
+  default: string | number | boolean;
+  /** Unit of the value as written in a scenario (e.g. "nodes", "bytes", "duration"). */
+  unit?: string;
+  values?: readonly string[];
+  min?: number;
+  max?: number;
+  description: string;
+  /** Where the default comes from (spec, code, paper) or "[assumption]". */
+  source: string;
+}
+
+/** Parameters after parsing: durations in ns, distributions as `Dist`, rates per ns. */
+export type ResolvedParams = Record<string, number | boolean | string | Dist>;
+
+export interface DesignContext {
+  sim: Sim;
+  net: Net;
+  hosts: Hosts;
+  workload: Workload;
+  /** Streams scoped to this design in this replicate ("design/<name>/…"). */
+  streams: Streams;
+  /** Processing and queueing delay at each infrastructure party (`processing` key). */
+  processing: Dist;
+  duration: number;
+}
+
+/** Facts a design reports about itself after build (for adversary views and the exposure matrix). */
+export interface BuiltDesign {
+  /** Infrastructure hosts an adversary may compromise (`colluding`, `single: random`). */
+  infra: number[];
+  /** The central or most central party (`single: server`): Signal's service, the busiest relay or homeserver. */
+  central: number;
+  /** Fraction of accounts tied to a real-world identifier (phone number, e-mail) at registration. */
+  realWorldIdentifier: number;
+  /** Platform push providers' host ids (they see wake-ups), possibly empty. */
+  pushHosts: number[];
+}
+
+export interface DesignModule {
+  id: string;
+  summary: string;
+  params: readonly ParamSpec[];
+  /** Semantic checks across parameters, e.g. swarmSize ≤ nodes; messages name the parameter. */
+  check?(p: ResolvedParams, users: number): { param: string; message: string; expected: string }[];
+  /** Creates hosts and schedules all traffic on ctx.sim; the caller then runs the simulation. */
+  build(ctx: DesignContext, p: ResolvedParams): BuiltDesign;
+}

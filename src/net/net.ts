@@ -1,0 +1,51 @@
+/**
+ * Hop delivery: one call logs one row and schedules its arrival. Link latency is drawn per hop
+ * from `network.latency` using the design's own stream; processing delays at parties are the
+ * design's business (it waits before calling `hop` for the next leg).
+ */
+import type { Dist } from '../core/dist.js';
+import type { Rng } from '../core/rng.js';
+import type { Sim } from '../core/sim.js';
+import type { Hosts } from './hosts.js';
+import { type HopIds, type KindId, ObservationLog, PeriodicFlows } from './log.js';
+import { GroundTruth } from './truth.js';
+
+export class Net {
+  readonly log = new ObservationLog();
+  readonly truth = new GroundTruth();
+  readonly periodic = new PeriodicFlows();
+
+  constructor(
+    readonly sim: Sim,
+    readonly hosts: Hosts,
+    readonly latency: Dist,
+    private readonly rng: Rng,
+  ) {}
+
+  /**
+   * Sends `bytes` from `from` to `to` now; `onArrive(row)` runs at the receive time.
+   * `prev` is the row that brought this payload to `from` (-1 at the origin); `msg` is the
+   * ground-truth application message (-1 for control traffic).
+   */
+  hop(
+    from: number,
+    to: number,
+    bytes: number,
+    kind: KindId,
+    prev: number,
+    msg: number,
+    ids: HopIds | undefined,
+    onArrive: ((row: number) => void) | null,
+  ): number {
+    const t = this.sim.now;
+    const tRx = t + Math.round(this.latency.sample(this.rng));
+    const row = this.log.append(t, tRx, from, to, bytes, kind, prev, msg, ids);
+    if (onArrive) this.sim.at(tRx, onArrive, row);
+    return row;
+  }
+
+  /** Records that application message `msg` (copy for `recipient`) reached the recipient's device via `finalRow`. */
+  deliver(msg: number, sender: number, recipient: number, group: number, tSend: number, finalRow: number): void {
+    this.truth.record(msg, sender, recipient, group, tSend, this.log.tRx[finalRow], finalRow);
+  }
+}

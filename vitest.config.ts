@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    pool: 'forks',
+    globalSetup: ['test/global-setup.ts'],
+    forceRerunTriggers: ['**/package.json/**', '**/vitest.config.*/**', '**/workers/**', '**/viz/**', '**/scripts/build*.mjs'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
