@@ -47,5 +47,27 @@ export class Net {
   /** Records that application message `msg` (copy for `recipient`) reached the recipient's device via `finalRow`. */
   deliver(msg: number, sender: number, recipient: number, group: number, tSend: number, finalRow: number): void {
     this.truth.record(msg, sender, recipient, group, tSend, this.log.tRx[finalRow], finalRow);
+    const key = msg * this.hosts.users + recipient;
+    const waiting = this.waiters.get(key);
+    if (waiting) {
+      this.waiters.delete(key);
+      for (const cb of waiting) cb();
+    }
+    this.delivered.add(key);
   }
+
+  /** Runs `cb` once `msg` has been delivered to `recipient` (at once if it already was). */
+  whenDelivered(msg: number, recipient: number, cb: () => void): void {
+    const key = msg * this.hosts.users + recipient;
+    if (this.delivered.has(key)) {
+      cb();
+      return;
+    }
+    const list = this.waiters.get(key);
+    if (list) list.push(cb);
+    else this.waiters.set(key, [cb]);
+  }
+
+  private readonly waiters = new Map<number, (() => void)[]>();
+  private readonly delivered = new Set<number>();
 }

@@ -1,0 +1,16 @@
+import { suggest } from '../core/errors.js';
+import type { DesignModule } from './design.js';
+import { matrix } from './matrix.js';
+import { session } from './session.js';
+import { signal } from './signal.js';
+import { simplex } from './simplex.js';
+
+export const DESIGNS: ReadonlyMap<string, DesignModule> = new Map([signal, session, simplex, matrix].map((d) => [d.id, d]));
+
+export function designNames(): string[] {
+  return [...DESIGNS.keys()];
+}
+
+export function suggestDesign(name: string): string | undefined {
+  return suggest(name, DESIGNS.keys());
+}

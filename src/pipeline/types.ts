@@ -1,0 +1,107 @@
+/** Rows a run produces, one interface per output file of CONTRACT §3 (export writes them). */
+
+/** Values of the swept key paths for one sweep cell, in sweep order. */
+export type SweepValues = (string | number | boolean)[];
+
+export interface SummaryRow {
+  cell: number;
+  sweep: SweepValues;
+  design: string;
+  adversary: string;
+  attack: string;
+  replicate: number;
+  seed: number;
+  users: number;
+  messages: number;
+  top1: number;
+  top5: number;
+  entropy_bits: number;
+  anonymity_set: number;
+  pair_auc: number;
+  pair_precision: number;
+  latency_p50_ms: number;
+  latency_p95_ms: number;
+  bytes_per_message: number;
+}
+
+export interface PairRow {
+  design: string;
+  adversary: string;
+  attack: string;
+  sender: number;
+  recipient: number;
+  score: number;
+  is_true: boolean;
+}
+
+export interface TtfdRow {
+  replicate: number;
+  design: string;
+  adversary: string;
+  attack: string;
+  sender: number;
+  recipient: number;
+  messages_sent: number;
+  /** null when the pair was never identified. */
+  messages_until_identified: number | null;
+  time_until_identified_s: number | null;
+}
+
+export interface MessageRow {
+  replicate: number;
+  design: string;
+  adversary: string;
+  attack: string;
+  message: number;
+  sender: number;
+  recipient: number;
+  sent_ms: number;
+  delivered_ms: number;
+  true_rank: number;
+  candidates: number;
+  entropy_bits: number;
+}
+
+export interface ExposureRow {
+  design: string;
+  vector: string;
+  value: number;
+  grade: 'A' | 'P' | 'X';
+}
+
+/** One message's hops for the viewer's timeline chart. */
+export interface TimelineHop {
+  from: string;
+  to: string;
+  fromRole: string;
+  toRole: string;
+  tTxMs: number;
+  tRxMs: number;
+  bytes: number;
+  kind: string;
+  /** What the receiving party sees, e.g. "ip user-3; recipient account 17". */
+  sees: string;
+  /** Adversary names holding `from` or `to`. */
+  heldBy: string[];
+}
+
+export interface Timeline {
+  design: string;
+  message: number;
+  sender: number;
+  recipient: number;
+  hops: TimelineHop[];
+}
+
+export interface RunResult {
+  scenarioName: string;
+  sweepKeys: string[];
+  summary: SummaryRow[];
+  pairs: PairRow[];
+  ttfd: TtfdRow[];
+  messages: MessageRow[];
+  exposure: ExposureRow[];
+  timelines: Timeline[];
+  seeds: number[];
+  counts: { events: number; messagesSent: number; hops: number; deliveries: number };
+}
