@@ -57,6 +57,8 @@ export interface DesignModule {
   id: string;
   summary: string;
   params: readonly ParamSpec[];
+  /** Default of the design item's `processing` key (delay at each infrastructure party) and its source. */
+  processing: { default: string; source: string };
   /** Semantic checks across parameters, e.g. swarmSize ≤ nodes; messages name the parameter. */
   check?(p: ResolvedParams, users: number): { param: string; message: string; expected: string }[];
   /** Creates hosts and schedules all traffic on ctx.sim; the caller then runs the simulation. */

@@ -5,6 +5,7 @@ export const matrix: DesignModule = {
   id: 'matrix',
   summary: 'matrix (not yet modelled)',
   params: [],
+  processing: { default: '0s', source: 'placeholder' },
   build() {
     throw new Error('design matrix is not implemented yet');
   },

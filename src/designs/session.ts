@@ -5,6 +5,7 @@ export const session: DesignModule = {
   id: 'session',
   summary: 'session (not yet modelled)',
   params: [],
+  processing: { default: '0s', source: 'placeholder' },
   build() {
     throw new Error('design session is not implemented yet');
   },

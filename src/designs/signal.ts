@@ -5,6 +5,7 @@ export const signal: DesignModule = {
   id: 'signal',
   summary: 'signal (not yet modelled)',
   params: [],
+  processing: { default: '0s', source: 'placeholder' },
   build() {
     throw new Error('design signal is not implemented yet');
   },

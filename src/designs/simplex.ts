@@ -5,6 +5,7 @@ export const simplex: DesignModule = {
   id: 'simplex',
   summary: 'simplex (not yet modelled)',
   params: [],
+  processing: { default: '0s', source: 'placeholder' },
   build() {
     throw new Error('design simplex is not implemented yet');
   },

@@ -25,16 +25,13 @@ export class Hosts {
   private nextIp = 0;
 
   /** Adds the users' devices; `usersPerIp` > 1 puts consecutive users behind one NAT address. */
-  constructor(
-    readonly users: number,
-    usersPerIp = 1,
-  ) {
+  constructor(readonly users: number) {
     for (let u = 0; u < users; u++) {
       this.role.push(Role.user);
-      this.ip.push(Math.floor(u / usersPerIp));
+      this.ip.push(u);
       this.label.push(`user-${u}`);
     }
-    this.nextIp = Math.ceil(users / usersPerIp);
+    this.nextIp = users;
   }
 
   get count(): number {
@@ -48,6 +45,13 @@ export class Hosts {
     this.ip.push(this.nextIp++);
     this.label.push(label);
     return id;
+  }
+
+  /** Puts consecutive users behind shared NAT addresses, `usersPerIp` per address (call before adding infrastructure). */
+  shareUserIps(usersPerIp: number): void {
+    if (this.role.length > this.users) throw new Error('shareUserIps must run before infrastructure hosts are added');
+    for (let u = 0; u < this.users; u++) this.ip[u] = Math.floor(u / usersPerIp);
+    this.nextIp = Math.ceil(this.users / usersPerIp);
   }
 
   isUser(host: number): boolean {
