@@ -22,6 +22,8 @@ export interface Dist {
   cdf(x: number): number;
   /** Smallest and largest values with non-negligible mass (for windowing attacks). */
   readonly support: readonly [number, number];
+  /** Whether parameters carry time units; set by parseDist so the text can be parsed back. */
+  readonly unit?: 'duration' | 'number';
 }
 
 export const DIST_FORM =
@@ -164,6 +166,10 @@ const NAMES = ['const', 'constant', 'uniform', 'exp', 'exponential', 'normal', '
 
 /** Parses a distribution string; `unit` says whether location/scale parameters carry time units. */
 export function parseDist(input: string | number, unit: Unit = 'duration', path = ''): Dist {
+  return { ...parseDistInner(input, unit, path), unit };
+}
+
+function parseDistInner(input: string | number, unit: Unit, path: string): Dist {
   const text = typeof input === 'number' ? String(input) : input.trim();
   const m = /^([a-z]+)\s*\((.*)\)$/i.exec(text);
   if (!m) {

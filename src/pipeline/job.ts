@@ -1,0 +1,211 @@
+/**
+ * One simulation job: a (sweep cell group, replicate, design) simulated once, then every
+ * adversary view and attack of every sweep cell that shares this simulation evaluated on the
+ * same log ("record once, attack many"). Runs inside a worker or in-process; the result holds
+ * only plain rows, so merging jobs in a fixed order gives byte-identical output.
+ */
+import { makeView } from '../adversary/adversaries.js';
+import { buildTargets, dwellModel, endToEndModel, scoredDeliveries } from '../adversary/targets.js';
+import { observe } from '../adversary/view.js';
+import type { AttackInput } from '../attacks/attack.js';
+import { ATTACKS } from '../attacks/registry.js';
+import { replicateSeed, Streams } from '../core/rng.js';
+import { Sim } from '../core/sim.js';
+import type { BuiltDesign } from '../designs/design.js';
+import { DESIGNS } from '../designs/registry.js';
+import { Hosts } from '../net/hosts.js';
+import { Net } from '../net/net.js';
+import type { Scenario } from '../scenario/types.js';
+import { generateWorkload } from '../workload/generate.js';
+import { type Evaluation, evaluateAttack, latencyStats } from './evaluate.js';
+import { type DesignExposure, measureExposure } from './exposure.js';
+import { buildTimelines } from './timeline.js';
+import type { MessageRow, PairRow, SummaryRow, SweepValues, Timeline, TtfdRow } from './types.js';
+
+/** In-flight messages sent before `duration` may complete during this extra simulated time. */
+export const DRAIN_NS = 60e9;
+/** Top-scored pairs kept per (design, adversary, attack) for pairs.csv. */
+export const PAIRS_KEPT = 500;
+
+export interface JobCell {
+  cell: number;
+  sweep: SweepValues;
+  scenario: Scenario;
+}
+
+export interface JobSpec {
+  replicate: number;
+  designIndex: number;
+  /** Cells sharing this simulation (identical workload, network, duration and design item). */
+  cells: JobCell[];
+  messages: boolean;
+  /** Whether this job contributes pairs.csv rows, timelines and the exposure matrix (cell 0, replicate 0). */
+  primary: boolean;
+}
+
+export interface JobResult {
+  replicate: number;
+  designIndex: number;
+  seed: number;
+  summary: SummaryRow[];
+  pairs: PairRow[];
+  ttfd: TtfdRow[];
+  messages: MessageRow[];
+  timelines: Timeline[];
+  exposure: DesignExposure | null;
+  counts: { events: number; messagesSent: number; hops: number; deliveries: number };
+}
+
+export function ipIndex(hosts: Hosts): { hostIp: Int32Array; ipStart: Int32Array; ipUsers: Int32Array } {
+  const hostIp = Int32Array.from(hosts.ip);
+  let maxIp = 0;
+  for (const ip of hosts.ip) if (ip > maxIp) maxIp = ip;
+  const ipStart = new Int32Array(maxIp + 2);
+  for (let u = 0; u < hosts.users; u++) ipStart[hosts.ip[u] + 1]++;
+  for (let i = 0; i <= maxIp; i++) ipStart[i + 1] += ipStart[i];
+  const fill = ipStart.slice(0, maxIp + 1);
+  const ipUsers = new Int32Array(hosts.users);
+  for (let u = 0; u < hosts.users; u++) ipUsers[fill[hosts.ip[u]]++] = u;
+  return { hostIp, ipStart, ipUsers };
+}
+
+export function runJob(spec: JobSpec): JobResult {
+  const base = spec.cells[0].scenario;
+  const item = base.designs[spec.designIndex];
+  const module = DESIGNS.get(item.design);
+  if (!module) throw new Error(`unknown design ${item.design}`);
+  const seed = replicateSeed(base.seed, spec.replicate);
+  const streams = new Streams(seed);
+  const workload = generateWorkload({ ...base.workload, duration: base.duration }, streams);
+  const sim = new Sim();
+  const hosts = new Hosts(workload.users);
+  const net = new Net(sim, hosts, base.network.latency, streams.stream(`design/${item.name}/net`));
+  const built: BuiltDesign = module.build(
+    {
+      sim,
+      net,
+      hosts,
+      workload,
+      streams: streams.sub(`design/${item.name}`),
+      processing: item.processing,
+      duration: base.duration,
+    },
+    item.params,
+  );
+  sim.run({ until: base.duration + DRAIN_NS });
+
+  const { log, truth } = net;
+  let messagesSent = 0;
+  for (let m = 0; m < workload.count; m++) if (workload.tSend[m] < base.duration) messagesSent++;
+  const bytesPerMessage = messagesSent > 0 ? (log.totalBytes() + net.periodic.totalBytes()) / messagesSent : 0;
+  const ip = ipIndex(hosts);
+  const dwell = dwellModel(log, workload.users);
+  const advStreams = streams.sub(`adversary/${item.name}`);
+
+  const out: JobResult = {
+    replicate: spec.replicate,
+    designIndex: spec.designIndex,
+    seed,
+    summary: [],
+    pairs: [],
+    ttfd: [],
+    messages: [],
+    timelines: [],
+    exposure: null,
+    counts: { events: sim.fired, messagesSent, hops: log.length, deliveries: truth.length },
+  };
+
+  // Results per (adversary spec, attack) are cached: cells that differ only in attack choice
+  // or in keys that do not change a view reuse the same evaluation.
+  const cache = new Map<string, Evaluation>();
+  const evaluateView = (
+    scenario: Scenario,
+    advIndex: number,
+    attackId: string,
+  ): { evaluation: Evaluation; scored: Int32Array } => {
+    const adv = scenario.adversaries[advIndex];
+    const scored = scoredDeliveries(truth, scenario.warmup);
+    const key = JSON.stringify([adv, attackId, scenario.warmup, scenario.attackParams[attackId] ?? {}]);
+    const hit = cache.get(key);
+    if (hit) return { evaluation: hit, scored };
+    const view = makeView(adv, built, hosts.count, advStreams);
+    const { obs, rowOf, obsOf } = observe(log, view);
+    const targets = buildTargets(log, truth, scored, obs, obsOf);
+    const input: AttackInput = {
+      users: workload.users,
+      obs,
+      ...ip,
+      targets,
+      endToEnd: endToEndModel(log, obs, rowOf, targets),
+      dwell,
+      duration: scenario.duration,
+      params: scenario.attackParams[attackId] ?? {},
+    };
+    const attack = ATTACKS.get(attackId);
+    if (!attack) throw new Error(`unknown attack ${attackId}`);
+    const result = attack.run(input);
+    const evaluation = evaluateAttack(result, targets, truth, scored, workload.users);
+    cache.set(key, evaluation);
+    return { evaluation, scored };
+  };
+
+  for (const { cell, sweep, scenario } of spec.cells) {
+    const scored = scoredDeliveries(truth, scenario.warmup);
+    const lat = latencyStats(truth, scored);
+    for (let a = 0; a < scenario.adversaries.length; a++) {
+      const adv = scenario.adversaries[a];
+      for (const attackId of scenario.attacks) {
+        const { evaluation } = evaluateView(scenario, a, attackId);
+        out.summary.push({
+          cell,
+          sweep,
+          design: item.name,
+          adversary: adv.name,
+          attack: attackId,
+          replicate: spec.replicate,
+          seed,
+          users: workload.users,
+          messages: messagesSent,
+          ...evaluation.metrics,
+          latency_p50_ms: lat.p50,
+          latency_p95_ms: lat.p95,
+          bytes_per_message: bytesPerMessage,
+        });
+        const tags = { design: item.name, adversary: adv.name, attack: attackId };
+        // ttfd, messages and pairs describe the base scenario (sweep cell 0) only.
+        if (cell === 0) {
+          for (const t of evaluation.ttfd) out.ttfd.push({ replicate: spec.replicate, ...tags, ...t });
+          if (spec.messages) {
+            for (const m of evaluation.messages) out.messages.push({ replicate: spec.replicate, ...tags, ...m });
+          }
+          if (spec.primary) {
+            for (const p of evaluation.topPairs(PAIRS_KEPT)) out.pairs.push({ ...tags, ...p });
+          }
+        }
+      }
+    }
+  }
+
+  if (spec.primary) {
+    const scenario = spec.cells[0].scenario;
+    const views = scenario.adversaries.map((adv) => ({
+      name: adv.name,
+      view: makeView(adv, built, hosts.count, advStreams),
+    }));
+    out.timelines = buildTimelines(log, truth, hosts, workload, item.name, views);
+    out.exposure = measureExposure({
+      log,
+      truth,
+      hosts,
+      workload,
+      built,
+      scored: scoredDeliveries(truth, scenario.warmup),
+      attacks: scenario.attacks,
+      run: (adv, attackId) => {
+        const s = { ...scenario, adversaries: [adv] };
+        return evaluateView(s, 0, attackId).evaluation;
+      },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,166 @@
+/**
+ * Runs a scenario: expands sweep cells × replicates × designs into simulation jobs (cells that
+ * only differ in adversaries, attacks or warmup share one simulation), runs them in a piscina
+ * pool or in-process, and merges results in a fixed order so the output is byte-identical for
+ * any worker count.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { replicateSeed } from '../core/rng.js';
+import type { Scenario } from '../scenario/types.js';
+import { workerPath } from '../worker-path.js';
+import { grade, VECTORS, type Vector } from './exposure.js';
+import { type JobCell, type JobResult, type JobSpec, runJob } from './job.js';
+import { toPlain } from './serialize.js';
+import type { ExposureRow, RunResult, SummaryRow, SweepValues } from './types.js';
+
+export interface Cell {
+  cell: number;
+  sweep: SweepValues;
+  scenario: Scenario;
+}
+
+export interface RunOptions {
+  workers: number;
+  messages: boolean;
+  onProgress?: (phase: string, done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** A JobSpec as plain data (see serialize.ts): what crosses into a worker. */
+export type WorkerTask = unknown;
+
+/** Stable text of everything that shapes one design's simulation (not adversaries, attacks or warmup). */
+export function simKey(s: Scenario, designIndex: number): string {
+  return JSON.stringify(
+    {
+      seed: s.seed,
+      duration: s.duration,
+      workload: s.workload,
+      network: s.network,
+      design: s.designs[designIndex],
+      designs: s.designs.map((d) => d.name),
+    },
+    (_k, v) => (v && typeof v === 'object' && typeof v.sample === 'function' ? `dist:${v.text}` : v),
+  );
+}
+
+export function planJobs(cells: Cell[], messages: boolean): JobSpec[] {
+  const base = cells[0].scenario;
+  const jobs: JobSpec[] = [];
+  for (let r = 0; r < base.replicates; r++) {
+    for (let d = 0; d < base.designs.length; d++) {
+      const groups = new Map<string, Cell[]>();
+      for (const c of cells) {
+        const key = simKey(c.scenario, d);
+        const g = groups.get(key);
+        if (g) g.push(c);
+        else groups.set(key, [c]);
+      }
+      for (const group of groups.values()) {
+        const primary = r === 0 && group[0].cell === 0;
+        const jc: JobCell[] = group.map((c) => ({ cell: c.cell, sweep: c.sweep, scenario: c.scenario }));
+        jobs.push({ replicate: r, designIndex: d, cells: jc, messages, primary });
+      }
+    }
+  }
+  return jobs;
+}
+
+function exposureRows(results: JobResult[], cells: Cell[]): ExposureRow[] {
+  const rows: ExposureRow[] = [];
+  const designs = cells[0].scenario.designs;
+  for (const r of results) {
+    if (!r.exposure) continue;
+    for (const v of VECTORS) {
+      const value = r.exposure.values[v as Vector];
+      rows.push({ design: designs[r.designIndex].name, vector: v, value, grade: grade(v, value, r.exposure.users) });
+    }
+  }
+  return rows;
+}
+
+export function mergeResults(results: JobResult[], cells: Cell[]): RunResult {
+  const base = cells[0].scenario;
+  const byOrder = (a: JobResult, b: JobResult) => a.replicate - b.replicate || a.designIndex - b.designIndex;
+  const sorted = [...results].sort(byOrder);
+  const tagged: { row: SummaryRow; d: number; k: number }[] = [];
+  for (const r of sorted) {
+    for (let k = 0; k < r.summary.length; k++) tagged.push({ row: r.summary[k], d: r.designIndex, k });
+  }
+  tagged.sort((a, b) => a.row.cell - b.row.cell || a.row.replicate - b.row.replicate || a.d - b.d || a.k - b.k);
+  const counts = { events: 0, messagesSent: 0, hops: 0, deliveries: 0 };
+  for (const r of sorted) {
+    counts.events += r.counts.events;
+    counts.messagesSent += r.counts.messagesSent;
+    counts.hops += r.counts.hops;
+    counts.deliveries += r.counts.deliveries;
+  }
+  const primaries = sorted.filter((r) => r.exposure !== null);
+  return {
+    scenarioName: base.name,
+    sweepKeys: base.sweep.map((s) => s.path),
+    summary: tagged.map((t) => t.row),
+    pairs: primaries.flatMap((r) => r.pairs),
+    ttfd: sorted.flatMap((r) => r.ttfd),
+    messages: sorted.flatMap((r) => r.messages),
+    exposure: exposureRows(primaries, cells),
+    timelines: primaries.flatMap((r) => r.timelines),
+    seeds: Array.from({ length: base.replicates }, (_, r) => replicateSeed(base.seed, r)),
+    counts,
+  };
+}
+
+export async function runCells(cells: Cell[], opts: RunOptions): Promise<RunResult> {
+  const jobs = planJobs(cells, opts.messages);
+  const total = jobs.length;
+  let done = 0;
+  opts.onProgress?.('simulate', 0, total);
+  const workers = Math.max(1, Math.min(opts.workers || availableParallelism(), total));
+  const results: JobResult[] = [];
+  if (workers === 1) {
+    for (const j of jobs) {
+      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
+      results.push(runJob(j));
+      opts.onProgress?.('simulate', ++done, total);
+      // Yield so a SIGINT handler can run between jobs.
+      await new Promise((r) => setImmediate(r));
+    }
+    return mergeResults(results, cells);
+  }
+  const pool = new Piscina<WorkerTask, JobResult>({
+    filename: workerPath('sim.worker'),
+    minThreads: workers,
+    maxThreads: workers,
+  });
+  try {
+    const pending = jobs.map((j) =>
+      pool.run(toPlain(j), { signal: opts.signal }).then((r) => {
+        opts.onProgress?.('simulate', ++done, total);
+        return r;
+      }),
+    );
+    // allSettled first so a failure never leaves unhandled rejections behind; then rethrow the first.
+    const settled = await Promise.allSettled(pending);
+    for (const s of settled) if (s.status === 'rejected') throw s.reason;
+    for (const s of settled) if (s.status === 'fulfilled') results.push(s.value);
+  } finally {
+    await pool.close({ force: true });
+  }
+  return mergeResults(results, cells);
+}
+
+/**
+ * Runs a resolved scenario. `cells` expands the sweep grid (one entry per cell, in grid
+ * order); without a sweep the scenario itself is the only cell.
+ */
+export async function runScenario(
+  scenario: Scenario,
+  cells: { sweep: SweepValues; scenario: Scenario }[] | null,
+  opts: RunOptions,
+): Promise<RunResult> {
+  const list: Cell[] = cells?.length
+    ? cells.map((c, i) => ({ cell: i, sweep: c.sweep, scenario: c.scenario }))
+    : [{ cell: 0, sweep: [], scenario }];
+  return runCells(list, opts);
+}

@@ -1,3 +1,0 @@
-export default function run(): null {
-  return null;
-}
