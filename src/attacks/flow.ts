@@ -1,11 +1,907 @@
-import type { AttackModule } from './attack.js';
+/**
+ * Flow correlation: windowed interval-count correlation after Levine, Reiter, Wang and Wright,
+ * "Timing attacks in low-latency mix systems" (FC 2004), made sparse so that every
+ * sender × recipient pair of a large run is scored. Also the windowed engine the statistical
+ * disclosure attack (disclosure.ts) reuses. Method, parameters and complexity:
+ * docs/attacks-flow-disclosure.md.
+ *
+ * Series. Time is cut into K = ⌈duration / W⌉ windows. For every ip a (users behind one NAT
+ * share an ip, so an observer cannot split their traffic) x_a[k] counts the observed rows leaving
+ * a user device at a (egress, by departure time tTx) in window k, and y_a[k] the rows arriving at
+ * a user device at a (ingress) in window ⌊(tRx − s) / W⌋, s = the expected end-to-end delay.
+ * Pair (u → R) scores Pearson r(x_ip(u), y_ip(R)) over the K windows; every user at one ip gets
+ * that ip's value.
+ *
+ * Sparsity. r = (K·Sxy − Sx·Sy) / √((K·Sxx − Sx²)(K·Syy − Sy²)) needs per-series sums (cheap)
+ * and the cross term Sxy = Σ_k x_k·y_k, which is non-zero only where both series are active.
+ * For a recipient ip v we walk v's active windows and, in each, the (ip, count) list of active
+ * egress ips, so the work is Σ_k |egress_k|·|ingress_k| over all recipients, never users².
+ * A pair that never co-occurs has Sxy = 0, hence r = −Sx·Sy / (…) ≤ 0, computed exactly.
+ *
+ * Scores. Score = max(r, 0): only positively correlated flows are accused; every pair with
+ * r ≤ 0 (in particular every pair that never co-occurs) scores 0, which is the unlisted value
+ * (`base` = 0 per target; unlisted pairs score 0). The ranking of all positive-r candidates is
+ * kept exactly; candidates with r ≤ 0 tie. Lists are cut to the `pairTop` / `listTop` best
+ * (ties at the cut are never split), the rest scoring 0: top-k for k ≤ listTop is exact, and the
+ * entropy of the normalised scores is then a lower bound (the adversary is overstated, not
+ * understated).
+ *
+ * Causal top. For a delivery at time t the ranking uses exactly the rows observed by t:
+ * windows k < k_t = ⌊(t − s)/W⌋ in full (all their rows are ≤ t, since s ≥ 0), plus window k_t
+ * restricted to rows with time ≤ t, and K_t = k_t + 1 windows. The per-recipient cross terms
+ * are updated incrementally as the recipient's deliveries advance in time; per-ip prefix sums
+ * come from running sums by binary search; the partial window from per-window row lists.
+ */
+import { InputError } from '../core/errors.js';
+import { parseDuration } from '../core/time.js';
+import type { ParamSpec } from '../designs/design.js';
+import type { AttackInput, AttackModule, AttackResult, DelayModel, Targets } from './attack.js';
 
-// Placeholder until the attack lands; run() refuses rather than report made-up numbers.
+// ---------------------------------------------------------------------------------------------
+// Parameters
+
+type Params = Record<string, number | string | boolean>;
+
+/** A duration parameter: a number is already ns (resolved scenario), a string is parsed. */
+export function durationParam(p: Params, name: string, def: string): number {
+  const v = p[name] ?? def;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') return parseDuration(v, `attackParams.${name}`);
+  throw new InputError(`${name} must be a duration`, `attackParams.${name}`, 'e.g. "10s"');
+}
+
+export function intParam(p: Params, name: string, def: number, min: number): number {
+  const v = p[name] ?? def;
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min) {
+    throw new InputError(`${name} must be an integer ≥ ${min}, got ${String(v)}`, `attackParams.${name}`);
+  }
+  return n;
+}
+
+export function enumParam<T extends string>(p: Params, name: string, values: readonly T[], def: T): T {
+  const v = p[name] ?? def;
+  if (typeof v !== 'string' || !values.includes(v as T)) {
+    throw new InputError(`${name} must be one of ${values.join(', ')}, got ${String(v)}`, `attackParams.${name}`);
+  }
+  return v as T;
+}
+
+export const SHIFTS = ['median', 'mean', 'none'] as const;
+export type ShiftRule = (typeof SHIFTS)[number];
+
+/**
+ * Mean and median of a delay model (a histogram density) by midpoint integration over
+ * [lo, hi]. Both are 0 without a model.
+ */
+export function delayStats(m: DelayModel, steps = 4096): { mean: number; median: number } {
+  if (m.samples === 0 || !(m.hi > m.lo)) return { mean: 0, median: 0 };
+  const dx = (m.hi - m.lo) / steps;
+  const mass = new Float64Array(steps);
+  let total = 0;
+  let first = 0;
+  for (let i = 0; i < steps; i++) {
+    const x = m.lo + (i + 0.5) * dx;
+    mass[i] = m.pdf(x) * dx;
+    total += mass[i];
+    first += x * mass[i];
+  }
+  if (!(total > 0)) return { mean: 0, median: 0 };
+  let cum = 0;
+  let median = m.hi;
+  for (let i = 0; i < steps; i++) {
+    if (cum + mass[i] >= total / 2) {
+      median = m.lo + (i + (total / 2 - cum) / mass[i]) * dx;
+      break;
+    }
+    cum += mass[i];
+  }
+  return { mean: first / total, median };
+}
+
+/**
+ * The shift s subtracted from ingress times. The median is the default: the share of a flow's
+ * packets that land in the same window on both sides is E[(1 − |D − s|/W)⁺], which the median
+ * maximises when the delay spread fits in a window, and it is not dragged by the long
+ * store-and-forward tail (offline recipients) the way the mean is. Never negative.
+ */
+export function delayShift(m: DelayModel, rule: ShiftRule): number {
+  if (rule === 'none') return 0;
+  const s = delayStats(m);
+  return Math.max(0, rule === 'mean' ? s.mean : s.median);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Window series (shared with disclosure.ts; plain typed arrays so workers can share them)
+
+/** Per-window activity of one view, by ip. Built once per (view, W, s) and read-only after. */
+export interface WindowSeries {
+  users: number;
+  /** Window width W (ns) and ingress shift s (ns). */
+  width: number;
+  shift: number;
+  /** Number of windows K. */
+  windows: number;
+  /** Size of the ip index space (ipStart.length − 1). */
+  ips: number;
+  userIp: Int32Array;
+  ipStart: Int32Array;
+  ipUsers: Int32Array;
+  /** Egress per window: (ip, count) for k in eStart[k] .. eStart[k+1), ips ascending. */
+  eStart: Int32Array;
+  eIp: Int32Array;
+  eCnt: Float64Array;
+  /** Egress rows per window, by time (for the partial window of causal queries). */
+  eRowStart: Int32Array;
+  eRowT: Float64Array;
+  eRowIp: Int32Array;
+  /** Egress per ip: active windows ascending with running sums of x and x² (inclusive). */
+  xStart: Int32Array;
+  xWin: Int32Array;
+  xCum: Float64Array;
+  xCum2: Float64Array;
+  /** Ingress per ip: active windows ascending with counts. */
+  yStart: Int32Array;
+  yWin: Int32Array;
+  yCnt: Float64Array;
+  /** Ingress rows per ip by arrival time tRx (unshifted). */
+  yRowStart: Int32Array;
+  yRowT: Float64Array;
+  /** Total egress rows in windows < k, k = 0..K. */
+  bCum: Float64Array;
+}
+
+export type SeriesInput = Pick<AttackInput, 'users' | 'obs' | 'hostIp' | 'ipStart' | 'ipUsers' | 'duration'>;
+
+/** Window of an egress time / of a (shifted) ingress time. One definition for all callers. */
+export function windowOf(t: number, width: number): number {
+  return Math.floor(t / width);
+}
+
+/** Sorts rows a..b of (t, tag) by t, keeping log order among equal times. */
+function sortSliceByTime(t: Float64Array, tag: Int32Array, a: number, b: number): void {
+  let sorted = true;
+  for (let i = a + 1; i < b; i++) {
+    if (t[i] < t[i - 1]) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return;
+  const n = b - a;
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = a + i;
+  idx.sort((p, q) => t[p] - t[q] || p - q);
+  const tt = new Float64Array(n);
+  const gg = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    tt[i] = t[idx[i]];
+    gg[i] = tag[idx[i]];
+  }
+  t.set(tt, a);
+  tag.set(gg, a);
+}
+
+function prefixSum(a: Int32Array): void {
+  for (let i = 1; i < a.length; i++) a[i] += a[i - 1];
+}
+
+/**
+ * Bins a view's rows. Egress: rows with `from` a user device, window ⌊tTx/W⌋. Ingress: rows
+ * with `to` a user device, window ⌊(tRx − shift)/W⌋. Rows outside [0, K) are dropped.
+ */
+export function buildWindowSeries(input: SeriesInput, width: number, shift: number): WindowSeries {
+  if (!(width > 0)) throw new RangeError(`window width must be > 0 ns, got ${width}`);
+  if (!(shift >= 0)) throw new RangeError(`shift must be ≥ 0 ns, got ${shift}`);
+  const { obs, users, hostIp } = input;
+  const K = Math.max(1, Math.ceil(input.duration / width));
+  const nIp = input.ipStart.length - 1;
+  const userIp = Int32Array.from(hostIp.subarray(0, users));
+  for (let u = 0; u < users; u++) {
+    if (userIp[u] < 0 || userIp[u] >= nIp) throw new RangeError(`user ${u} has ip ${userIp[u]} outside ipStart`);
+  }
+
+  // Egress rows: counting sort by window (stable in log order), then by time within a window.
+  const eRowStart = new Int32Array(K + 1);
+  for (let j = 0; j < obs.length; j++) {
+    if (obs.from[j] >= users) continue;
+    const k = windowOf(obs.tTx[j], width);
+    if (k >= 0 && k < K) eRowStart[k + 1]++;
+  }
+  prefixSum(eRowStart);
+  const nE = eRowStart[K];
+  const eRowT = new Float64Array(nE);
+  const eRowIp = new Int32Array(nE);
+  const fill = eRowStart.slice(0, K);
+  for (let j = 0; j < obs.length; j++) {
+    const f = obs.from[j];
+    if (f >= users) continue;
+    const k = windowOf(obs.tTx[j], width);
+    if (k < 0 || k >= K) continue;
+    const i = fill[k]++;
+    eRowT[i] = obs.tTx[j];
+    eRowIp[i] = userIp[f];
+  }
+  for (let k = 0; k < K; k++) sortSliceByTime(eRowT, eRowIp, eRowStart[k], eRowStart[k + 1]);
+
+  // Aggregate each window into (ip, count), ips ascending.
+  const eStart = new Int32Array(K + 1);
+  const eIpBuf = new Int32Array(nE);
+  const eCntBuf = new Float64Array(nE);
+  const scratch = new Float64Array(nIp);
+  const list = new Int32Array(nIp);
+  const bCum = new Float64Array(K + 1);
+  let m = 0;
+  for (let k = 0; k < K; k++) {
+    let n = 0;
+    for (let i = eRowStart[k]; i < eRowStart[k + 1]; i++) {
+      const ip = eRowIp[i];
+      if (scratch[ip] === 0) list[n++] = ip;
+      scratch[ip]++;
+    }
+    const active = list.subarray(0, n).sort();
+    for (let q = 0; q < n; q++) {
+      const ip = active[q];
+      eIpBuf[m] = ip;
+      eCntBuf[m] = scratch[ip];
+      scratch[ip] = 0;
+      m++;
+    }
+    eStart[k + 1] = m;
+    bCum[k + 1] = bCum[k] + (eRowStart[k + 1] - eRowStart[k]);
+  }
+  const eIp = eIpBuf.slice(0, m);
+  const eCnt = eCntBuf.slice(0, m);
+
+  // Egress by ip, windows ascending (filled in window order), with running sums.
+  const xStart = new Int32Array(nIp + 1);
+  for (let q = 0; q < m; q++) xStart[eIp[q] + 1]++;
+  prefixSum(xStart);
+  const xWin = new Int32Array(m);
+  const xCum = new Float64Array(m);
+  const xCum2 = new Float64Array(m);
+  const xFill = xStart.slice(0, nIp);
+  for (let k = 0; k < K; k++) {
+    for (let q = eStart[k]; q < eStart[k + 1]; q++) {
+      const i = xFill[eIp[q]]++;
+      xWin[i] = k;
+      xCum[i] = eCnt[q];
+      xCum2[i] = eCnt[q] * eCnt[q];
+    }
+  }
+  for (let a = 0; a < nIp; a++) {
+    for (let i = xStart[a] + 1; i < xStart[a + 1]; i++) {
+      xCum[i] += xCum[i - 1];
+      xCum2[i] += xCum2[i - 1];
+    }
+  }
+
+  // Ingress rows by ip, by time; then per-ip window counts.
+  const yRowStart = new Int32Array(nIp + 1);
+  for (let j = 0; j < obs.length; j++) {
+    const to = obs.to[j];
+    if (to >= users) continue;
+    const k = windowOf(obs.tRx[j] - shift, width);
+    if (k >= 0 && k < K) yRowStart[userIp[to] + 1]++;
+  }
+  prefixSum(yRowStart);
+  const nY = yRowStart[nIp];
+  const yRowT = new Float64Array(nY);
+  const yRowTag = new Int32Array(nY);
+  const yFill = yRowStart.slice(0, nIp);
+  for (let j = 0; j < obs.length; j++) {
+    const to = obs.to[j];
+    if (to >= users) continue;
+    const k = windowOf(obs.tRx[j] - shift, width);
+    if (k < 0 || k >= K) continue;
+    const i = yFill[userIp[to]]++;
+    yRowT[i] = obs.tRx[j];
+    yRowTag[i] = k;
+  }
+  const yStart = new Int32Array(nIp + 1);
+  const yWinBuf = new Int32Array(nY);
+  const yCntBuf = new Float64Array(nY);
+  let w = 0;
+  for (let a = 0; a < nIp; a++) {
+    const lo = yRowStart[a];
+    const hi = yRowStart[a + 1];
+    sortSliceByTime(yRowT, yRowTag, lo, hi);
+    for (let i = lo; i < hi; i++) {
+      // Windows are non-decreasing in time, so equal windows are adjacent.
+      const k = windowOf(yRowT[i] - shift, width);
+      if (w > yStart[a] && yWinBuf[w - 1] === k) yCntBuf[w - 1]++;
+      else {
+        yWinBuf[w] = k;
+        yCntBuf[w] = 1;
+        w++;
+      }
+    }
+    yStart[a + 1] = w;
+  }
+
+  return {
+    users,
+    width,
+    shift,
+    windows: K,
+    ips: nIp,
+    userIp,
+    ipStart: input.ipStart,
+    ipUsers: input.ipUsers,
+    eStart,
+    eIp,
+    eCnt,
+    eRowStart,
+    eRowT,
+    eRowIp,
+    xStart,
+    xWin,
+    xCum,
+    xCum2,
+    yStart,
+    yWin: yWinBuf.slice(0, w),
+    yCnt: yCntBuf.slice(0, w),
+    yRowStart,
+    yRowT,
+    bCum,
+  };
+}
+
+/** Pearson r of two count series over K windows from their sums; 0 when either series is constant. */
+export function pearsonFromSums(K: number, sx: number, sxx: number, sy: number, syy: number, sxy: number): number {
+  const vx = K * sxx - sx * sx;
+  const vy = K * syy - sy * sy;
+  if (!(vx > 0) || !(vy > 0)) return 0;
+  return (K * sxy - sx * sy) / Math.sqrt(vx * vy);
+}
+
+/**
+ * Generalised statistical-disclosure estimate (Danezis 2003; Mathewson & Dingledine 2004) of
+ * the share of the target's traffic due to one candidate:
+ *   v̂ = (O_T − (B_T − M_T)⁺·û) / M_T
+ * O_T: the candidate's count over the target rounds; M_T: the target's messages in those rounds;
+ * B_T: all messages in those rounds; û: the candidate's background share (from rounds without
+ * the target, or known). With B_T = t·b, M_T = t, û = 1/N this is Danezis's mean count − (b−1)/N.
+ */
+export function sdaEstimate(oT: number, mT: number, bT: number, uHat: number): number {
+  if (!(mT > 0)) return 0;
+  return (oT - Math.max(0, bT - mT) * uHat) / mT;
+}
+
+/** Background share û of a candidate from the rounds without the target: (O − O_T)/(B − B_T). */
+export function backgroundShare(o: number, oT: number, b: number, bT: number): number {
+  return b - bT > 0 ? (o - oT) / (b - bT) : 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sweeps: per-recipient evidence advanced monotonically in time
+
+/** Deduplicated set of candidate users, reused across recipients. */
+export class CandidateSet {
+  readonly list: Int32Array;
+  n = 0;
+  private readonly mark: Uint8Array;
+  constructor(users: number) {
+    this.list = new Int32Array(users);
+    this.mark = new Uint8Array(users);
+  }
+  add(u: number): void {
+    if (this.mark[u] === 0) {
+      this.mark[u] = 1;
+      this.list[this.n++] = u;
+    }
+  }
+  clear(): void {
+    for (let i = 0; i < this.n; i++) this.mark[this.list[i]] = 0;
+    this.n = 0;
+  }
+}
+
+/**
+ * Evidence about one recipient user. `begin(R)`, then `at(t)` with non-decreasing t (state =
+ * the rows observed by t), then `atEnd()` (the whole run). `at`/`atEnd` return false when the
+ * adversary has no evidence about R yet (every score would be equal). `score(u)` is exact for
+ * every user; users not added by `addCandidates` score ≤ 0.
+ */
+export interface Sweep {
+  begin(recipient: number): void;
+  at(t: number): boolean;
+  atEnd(): boolean;
+  addCandidates(out: CandidateSet): void;
+  score(user: number): number;
+}
+
+export const PEARSON = 0;
+export const SDA = 1;
+
+/**
+ * Windowed evidence about a recipient ip: Pearson r (flow) or the SDA estimate (disclosure).
+ * Cross terms are accumulated window by window into a dense per-ip row (acc), touched entries
+ * listed so that a reset costs only what was used.
+ */
+export class IpSweep implements Sweep {
+  private readonly acc: Float64Array;
+  private readonly accList: Int32Array;
+  private accN = 0;
+  private readonly xp: Float64Array;
+  private readonly xpList: Int32Array;
+  private xpN = 0;
+  private recipient = -1;
+  private v = -1;
+  private p = 0;
+  private rowPtr = 0;
+  private syPref = 0;
+  private syyPref = 0;
+  private bTPref = 0;
+  /** Windows fully included; the partial window (if any) is kc. */
+  private kc = 0;
+  private yp = 0;
+  private bp = 0;
+
+  constructor(
+    readonly s: WindowSeries,
+    readonly mode: typeof PEARSON | typeof SDA,
+  ) {
+    this.acc = new Float64Array(s.ips);
+    this.accList = new Int32Array(s.ips);
+    this.xp = new Float64Array(s.ips);
+    this.xpList = new Int32Array(s.ips);
+  }
+
+  begin(recipient: number): void {
+    this.beginIp(this.s.userIp[recipient]);
+    this.recipient = recipient;
+  }
+
+  /** Starts over for recipient ip v (no recipient user excluded from candidates). */
+  beginIp(v: number): void {
+    for (let i = 0; i < this.accN; i++) this.acc[this.accList[i]] = 0;
+    this.accN = 0;
+    this.clearPartial();
+    this.recipient = -1;
+    this.v = v;
+    this.p = this.s.yStart[v];
+    this.rowPtr = this.s.yRowStart[v];
+    this.syPref = 0;
+    this.syyPref = 0;
+    this.bTPref = 0;
+    this.kc = 0;
+  }
+
+  private clearPartial(): void {
+    for (let i = 0; i < this.xpN; i++) this.xp[this.xpList[i]] = 0;
+    this.xpN = 0;
+    this.yp = 0;
+    this.bp = 0;
+  }
+
+  /** Adds the recipient's ingress windows k < kEnd to the cross terms. */
+  private addFull(kEnd: number): void {
+    const s = this.s;
+    const end = s.yStart[this.v + 1];
+    const pearson = this.mode === PEARSON;
+    while (this.p < end && s.yWin[this.p] < kEnd) {
+      const k = s.yWin[this.p];
+      const y = s.yCnt[this.p];
+      const g = pearson ? y : 1;
+      for (let e = s.eStart[k]; e < s.eStart[k + 1]; e++) {
+        const u = s.eIp[e];
+        if (this.acc[u] === 0) this.accList[this.accN++] = u;
+        this.acc[u] += s.eCnt[e] * g;
+      }
+      this.syPref += y;
+      this.syyPref += y * y;
+      this.bTPref += s.bCum[k + 1] - s.bCum[k];
+      this.p++;
+    }
+  }
+
+  at(t: number): boolean {
+    const s = this.s;
+    this.clearPartial();
+    const kc = windowOf(t - s.shift, s.width);
+    if (kc < 0) return false;
+    if (kc >= s.windows) return this.atEnd();
+    this.addFull(kc);
+    this.kc = kc;
+    // Ingress rows ≤ t: all of windows < kc (every such row is < t) plus part of window kc.
+    const rEnd = s.yRowStart[this.v + 1];
+    while (this.rowPtr < rEnd && s.yRowT[this.rowPtr] <= t) this.rowPtr++;
+    this.yp = this.rowPtr - s.yRowStart[this.v] - this.syPref;
+    for (let i = s.eRowStart[kc]; i < s.eRowStart[kc + 1] && s.eRowT[i] <= t; i++) {
+      const ip = s.eRowIp[i];
+      if (this.xp[ip] === 0) this.xpList[this.xpN++] = ip;
+      this.xp[ip]++;
+      this.bp++;
+    }
+    return this.syPref + this.yp > 0;
+  }
+
+  atEnd(): boolean {
+    this.clearPartial();
+    this.addFull(this.s.windows);
+    this.kc = this.s.windows;
+    return this.syPref > 0;
+  }
+
+  /** Number of windows in the current state. */
+  get windowCount(): number {
+    return this.kc === this.s.windows ? this.kc : this.kc + 1;
+  }
+
+  /** Candidate ips with evidence (non-zero cross term) in the current state. */
+  forEachIp(fn: (ip: number) => void): void {
+    for (let i = 0; i < this.accN; i++) fn(this.accList[i]);
+    if (this.yp > 0) {
+      for (let i = 0; i < this.xpN; i++) if (this.acc[this.xpList[i]] === 0) fn(this.xpList[i]);
+    }
+  }
+
+  addCandidates(out: CandidateSet): void {
+    const { ipStart, ipUsers, users } = this.s;
+    const r = this.recipient;
+    this.forEachIp((ip) => {
+      for (let q = ipStart[ip]; q < ipStart[ip + 1]; q++) {
+        const u = ipUsers[q];
+        if (u !== r && u < users) out.add(u);
+      }
+    });
+  }
+
+  score(user: number): number {
+    return this.scoreIp(this.s.userIp[user]);
+  }
+
+  /** The statistic (Pearson r, or SDA v̂) of sender ip a against the recipient ip, current state. */
+  scoreIp(a: number): number {
+    const s = this.s;
+    // Prefix sums of a's egress over windows < kc: binary search in its active windows.
+    let lo = s.xStart[a];
+    let hi = s.xStart[a + 1];
+    const first = lo;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s.xWin[mid] < this.kc) lo = mid + 1;
+      else hi = mid;
+    }
+    const xpa = this.xp[a];
+    const sx = (lo > first ? s.xCum[lo - 1] : 0) + xpa;
+    const inT = this.yp > 0 ? 1 : 0;
+    if (this.mode === PEARSON) {
+      const sxx = (lo > first ? s.xCum2[lo - 1] : 0) + xpa * xpa;
+      const sy = this.syPref + this.yp;
+      const syy = this.syyPref + this.yp * this.yp;
+      const sxy = this.acc[a] + xpa * this.yp;
+      return pearsonFromSums(this.windowCount, sx, sxx, sy, syy, sxy);
+    }
+    const oT = this.acc[a] + xpa * inT;
+    const mT = this.syPref + this.yp;
+    const bT = this.bTPref + this.bp * inT;
+    const b = (this.kc === s.windows ? s.bCum[s.windows] : s.bCum[this.kc]) + this.bp;
+    return sdaEstimate(oT, mT, bT, backgroundShare(sx, oT, b, bT));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Targets, chunks and assembly (shared by the flow and disclosure attacks)
+
+/** Targets grouped by recipient, each group in delivery-time order. */
+export interface TargetIndex {
+  /** Targets of recipient R: order[start[R] .. start[R+1]). */
+  start: Int32Array;
+  order: Int32Array;
+  /** Causal cut-off time of each target (its delivery time). */
+  tCut: Float64Array;
+  count: number;
+}
+
+export function indexTargets(targets: Targets, users: number): TargetIndex {
+  const start = new Int32Array(users + 1);
+  for (let i = 0; i < targets.count; i++) {
+    const r = targets.recipient[i];
+    if (r >= 0 && r < users) start[r + 1]++;
+  }
+  prefixSum(start);
+  const order = new Int32Array(start[users]);
+  const fill = start.slice(0, users);
+  for (let i = 0; i < targets.count; i++) {
+    const r = targets.recipient[i];
+    if (r >= 0 && r < users) order[fill[r]++] = i;
+  }
+  const t = targets.tDeliver;
+  for (let r = 0; r < users; r++) {
+    const a = start[r];
+    const b = start[r + 1];
+    if (b - a > 1) order.subarray(a, b).sort((p, q) => t[p] - t[q] || p - q);
+  }
+  return { start, order, tCut: Float64Array.from(t.subarray(0, targets.count)), count: targets.count };
+}
+
+/**
+ * The output of one chunk of recipients [r0, r1): their pair lists (sorted by score desc, then
+ * sender asc; positive scores only) and the causal top of their targets. Typed arrays only, so a
+ * worker can transfer it back.
+ */
+export interface PairChunk {
+  r0: number;
+  r1: number;
+  /** Pairs of recipient r0 + i: cand/score[start[i] .. start[i+1]). */
+  start: Int32Array;
+  cand: Int32Array;
+  score: Float64Array;
+  causalTarget: Int32Array;
+  causalTop: Int32Array;
+}
+
+/** Length of a descending list cut at `top`, extended so that tied scores are never split. */
+function cutWithTies(score: Float64Array, a: number, b: number, top: number): number {
+  let n = Math.min(b - a, top);
+  while (n > 0 && a + n < b && score[a + n] === score[a + n - 1]) n++;
+  return n;
+}
+
+/**
+ * Runs the sweeps over recipients r0..r1-1: causal top at each of their targets, then the
+ * final pair list. A candidate's score is the sum of the sweeps' scores (one sweep for flow).
+ */
+export function pairChunk(
+  sweeps: Sweep[],
+  idx: TargetIndex,
+  users: number,
+  r0: number,
+  r1: number,
+  pairTop: number,
+): PairChunk {
+  const cs = new CandidateSet(users);
+  const ok = new Uint8Array(sweeps.length);
+  const candScore = new Float64Array(users);
+  const candUser = new Int32Array(users);
+  const sortBuf = new Float64Array(users);
+  const starts = new Int32Array(r1 - r0 + 1);
+  const outCand: number[] = [];
+  const outScore: number[] = [];
+  const causalTarget: number[] = [];
+  const causalTop: number[] = [];
+
+  const total = (u: number): number => {
+    let v = 0;
+    for (let k = 0; k < sweeps.length; k++) if (ok[k]) v += sweeps[k].score(u);
+    return v;
+  };
+  const gather = (): boolean => {
+    cs.clear();
+    let any = false;
+    for (let k = 0; k < sweeps.length; k++) {
+      if (ok[k]) {
+        any = true;
+        sweeps[k].addCandidates(cs);
+      }
+    }
+    return any;
+  };
+
+  for (let r = r0; r < r1; r++) {
+    for (const s of sweeps) s.begin(r);
+    for (let q = idx.start[r]; q < idx.start[r + 1]; q++) {
+      const i = idx.order[q];
+      const t = idx.tCut[i];
+      for (let k = 0; k < sweeps.length; k++) ok[k] = sweeps[k].at(t) ? 1 : 0;
+      let top = -1;
+      if (gather()) {
+        let best = 0;
+        let tie = false;
+        for (let c = 0; c < cs.n; c++) {
+          const u = cs.list[c];
+          const v = total(u);
+          if (v > best) {
+            best = v;
+            top = u;
+            tie = false;
+          } else if (v === best && v > 0) tie = true;
+        }
+        if (tie) top = -1;
+      }
+      causalTarget.push(i);
+      causalTop.push(top);
+    }
+
+    for (let k = 0; k < sweeps.length; k++) ok[k] = sweeps[k].atEnd() ? 1 : 0;
+    let n = 0;
+    if (gather()) {
+      for (let c = 0; c < cs.n; c++) {
+        const u = cs.list[c];
+        const v = total(u);
+        if (v > 0) {
+          candUser[n] = u;
+          candScore[n] = v;
+          n++;
+        }
+      }
+    }
+    // Keep the pairTop best (ties at the cut kept): threshold from a native numeric sort.
+    let keep: number[];
+    if (n > pairTop) {
+      sortBuf.set(candScore.subarray(0, n));
+      const sorted = sortBuf.subarray(0, n).sort();
+      const theta = sorted[n - pairTop];
+      keep = [];
+      for (let c = 0; c < n; c++) if (candScore[c] >= theta) keep.push(c);
+    } else {
+      keep = Array.from({ length: n }, (_, c) => c);
+    }
+    keep.sort((a, b) => candScore[b] - candScore[a] || candUser[a] - candUser[b]);
+    for (const c of keep) {
+      outCand.push(candUser[c]);
+      outScore.push(candScore[c]);
+    }
+    starts[r - r0 + 1] = outCand.length;
+  }
+  return {
+    r0,
+    r1,
+    start: starts,
+    cand: Int32Array.from(outCand),
+    score: Float64Array.from(outScore),
+    causalTarget: Int32Array.from(causalTarget),
+    causalTop: Int32Array.from(causalTop),
+  };
+}
+
+/**
+ * Merges chunks covering recipients 0..users-1 (any order, disjoint) into an AttackResult.
+ * Per target: the recipient's pair list cut to `listTop` (ties kept), base 0.
+ */
+export function assembleResult(users: number, targets: Targets, chunks: PairChunk[], listTop: number): AttackResult {
+  const sorted = [...chunks].sort((a, b) => a.r0 - b.r0);
+  let next = 0;
+  for (const c of sorted) {
+    if (c.r0 !== next) throw new Error(`pair chunks do not cover recipients ${next}..${c.r0 - 1}`);
+    next = c.r1;
+  }
+  if (next !== users) throw new Error(`pair chunks end at ${next}, expected ${users}`);
+  const chunkOf = new Int32Array(users);
+  sorted.forEach((c, ci) => {
+    for (let r = c.r0; r < c.r1; r++) chunkOf[r] = ci;
+  });
+
+  let nPairs = 0;
+  for (const c of sorted) nPairs += c.cand.length;
+  const sender = new Int32Array(nPairs);
+  const recipient = new Int32Array(nPairs);
+  const pairScore = new Float64Array(nPairs);
+  let o = 0;
+  for (const c of sorted) {
+    for (let r = c.r0; r < c.r1; r++) {
+      for (let q = c.start[r - c.r0]; q < c.start[r - c.r0 + 1]; q++) {
+        sender[o] = c.cand[q];
+        recipient[o] = r;
+        pairScore[o] = c.score[q];
+        o++;
+      }
+    }
+  }
+
+  const offsets = new Int32Array(targets.count + 1);
+  const lens = new Int32Array(targets.count);
+  for (let i = 0; i < targets.count; i++) {
+    const r = targets.recipient[i];
+    if (r < 0 || r >= users) continue;
+    const c = sorted[chunkOf[r]];
+    const a = c.start[r - c.r0];
+    lens[i] = cutWithTies(c.score, a, c.start[r - c.r0 + 1], listTop);
+    offsets[i + 1] = lens[i];
+  }
+  prefixSum(offsets);
+  const cand = new Int32Array(offsets[targets.count]);
+  const score = new Float64Array(offsets[targets.count]);
+  for (let i = 0; i < targets.count; i++) {
+    if (lens[i] === 0) continue;
+    const r = targets.recipient[i];
+    const c = sorted[chunkOf[r]];
+    const a = c.start[r - c.r0];
+    cand.set(c.cand.subarray(a, a + lens[i]), offsets[i]);
+    score.set(c.score.subarray(a, a + lens[i]), offsets[i]);
+  }
+
+  const causalTop = new Int32Array(targets.count).fill(-1);
+  for (const c of sorted) for (let q = 0; q < c.causalTarget.length; q++) causalTop[c.causalTarget[q]] = c.causalTop[q];
+
+  return {
+    perTarget: { offsets, cand, score, base: new Float64Array(targets.count) },
+    causalTop,
+    pairs: { sender, recipient, score: pairScore },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The flow attack
+
+export const FLOW_PARAMS: readonly ParamSpec[] = [
+  {
+    name: 'window',
+    type: 'duration',
+    default: '10s',
+    unit: 'duration',
+    description: 'Window width W of the interval counts',
+    source:
+      '[assumption] ≈ 1.5 × the widest delivery-delay spread among the modelled designs (Session polls every 5 s): ' +
+      'ρ·√K, the separation of a true pair from the null, peaks at W = 1.5·j for jitter U(0, j) (docs/attacks-flow-disclosure.md)',
+  },
+  {
+    name: 'shift',
+    type: 'enum',
+    default: 'median',
+    values: SHIFTS,
+    description: "Delay subtracted from ingress times: the median or mean of the adversary's end-to-end model, or none",
+    source:
+      'Levine et al. 2004 (shift by the expected delay); median: maximises same-window overlap, robust to offline tails',
+  },
+  {
+    name: 'pairTop',
+    type: 'int',
+    default: 256,
+    min: 1,
+    description: 'Pair scores kept per recipient (best first, ties kept); the rest score 0',
+    source: '[assumption] memory bound: 10 000 users → ≤ 2.6 M pairs',
+  },
+  {
+    name: 'listTop',
+    type: 'int',
+    default: 128,
+    min: 5,
+    description: 'Candidates listed per target (best first, ties kept); the rest score base = 0',
+    source: '[assumption] top-k exact for k ≤ listTop; entropy a lower bound when cut',
+  },
+];
+
+export interface FlowOptions {
+  window: number;
+  shift: number;
+  pairTop: number;
+  listTop: number;
+}
+
+export function flowOptions(input: Pick<AttackInput, 'params' | 'endToEnd'>): FlowOptions {
+  const p = input.params;
+  return {
+    window: durationParam(p, 'window', '10s'),
+    shift: delayShift(input.endToEnd, enumParam(p, 'shift', SHIFTS, 'median')),
+    pairTop: intParam(p, 'pairTop', 256, 1),
+    listTop: intParam(p, 'listTop', 128, 5),
+  };
+}
+
+/** What a worker needs for any chunk of recipients: read-only typed arrays (shareable). */
+export interface FlowJob {
+  users: number;
+  series: WindowSeries;
+  idx: TargetIndex;
+  pairTop: number;
+  listTop: number;
+}
+
+export function prepareFlow(input: AttackInput): FlowJob {
+  const o = flowOptions(input);
+  return {
+    users: input.users,
+    series: buildWindowSeries(input, o.window, o.shift),
+    idx: indexTargets(input.targets, input.users),
+    pairTop: o.pairTop,
+    listTop: o.listTop,
+  };
+}
+
+/** Pair scores and causal tops for recipients r0..r1-1 (run in a worker; chunks are independent). */
+export function flowChunk(job: FlowJob, r0: number, r1: number): PairChunk {
+  return pairChunk([new IpSweep(job.series, PEARSON)], job.idx, job.users, r0, r1, job.pairTop);
+}
+
 export const flow: AttackModule = {
   id: 'flow',
-  summary: 'flow (not yet implemented)',
-  params: [],
-  run() {
-    throw new Error('attack flow is not implemented yet');
+  summary: 'Windowed interval-count Pearson correlation of egress and ingress flows (Levine et al. 2004), sparse',
+  params: FLOW_PARAMS,
+  run(input: AttackInput): AttackResult {
+    const job = prepareFlow(input);
+    return assembleResult(input.users, input.targets, [flowChunk(job, 0, input.users)], job.listTop);
   },
 };

@@ -1,11 +1,104 @@
-import type { AttackModule } from './attack.js';
+/**
+ * Identifier attack: links sender to recipient from what the view reads outright, with no
+ * timing inference. Evidence, strongest first (the first kind found decides):
+ *
+ * 1. A readable sender account (`sAcct`) on the target's observed forwarding chain names the
+ *    sender.
+ * 2. The chain reaches a row leaving a user device: the view sees that device's address, so
+ *    the sender is one of the users behind it (one user, or the users sharing a NAT address).
+ *    The chain is the walk back from the anchor along `prev`, which exists only where the
+ *    adversary holds the forwarding party (it processed the payload itself).
+ * 3. Self-addressed store ("sync copy"): a client that stores a copy of each sent message for
+ *    its own other devices makes an entry, readable as addressed to the sender, at storage it
+ *    can reach, right after the message itself. When the chain's earliest sighting reads the
+ *    recipient account R at a held party at time t0, every row arriving at a held party in
+ *    (t0, t0 + syncWindow] that reads a recipient account u ≠ R is one vote for u.
+ *
+ * Scores: candidates score their evidence (1 each for kinds 1–2, the vote count for kind 3),
+ * everyone else 0; no evidence ⇒ nobody listed, uniform. Candidates on one NAT address tie.
+ * causalTop uses only rows that arrived by the delivery time (kinds 1–2 always do; sync votes
+ * arriving after the delivery are left out). Pair scores: see util-scores.ts.
+ */
+import { SEC } from '../core/time.js';
+import type { AttackInput, AttackModule, AttackResult } from './attack.js';
+import { timeIndex, upperBound } from './util-index.js';
+import { durationParam, ScoreBuilder } from './util-scores.js';
 
-// Placeholder until the attack lands; run() refuses rather than report made-up numbers.
+const SYNC_WINDOW = 2 * SEC;
+
+function run(input: AttackInput): AttackResult {
+  const { users, obs, targets } = input;
+  const window = durationParam(input.params.syncWindow, SYNC_WINDOW);
+  const b = new ScoreBuilder(input);
+  // Rows a held party receives with a readable recipient account, by arrival time.
+  const stores = timeIndex(obs.tRx, obs.length, (j) => obs.heldTo[j] === 1 && obs.rAcct[j] >= 0);
+  const named: number[] = [];
+
+  for (let i = 0; i < targets.count; i++) {
+    const a = targets.anchor[i];
+    if (a < 0) {
+      b.commit(i, -1);
+      continue;
+    }
+    const r = targets.recipient[i];
+    named.length = 0;
+    let t0 = Number.NaN;
+    let row = a;
+    for (;;) {
+      const s = obs.sAcct[row];
+      if (s >= 0 && s < users && !named.includes(s)) named.push(s);
+      if (obs.rAcct[row] === r && obs.heldTo[row] === 1) t0 = obs.tRx[row];
+      const p = obs.prev[row];
+      // prev always points to an earlier row; the check guards against a malformed log.
+      if (p < 0 || p >= row) break;
+      row = p;
+    }
+    if (named.length > 0) {
+      for (const s of named) b.add(s, 1);
+      b.commit(i, b.uniqueArgmax());
+      continue;
+    }
+    if (obs.from[row] < users) {
+      b.addIpEach(obs.from[row], 1);
+      b.commit(i, b.uniqueArgmax());
+      continue;
+    }
+    if (window > 0 && !Number.isNaN(t0)) {
+      const lo = upperBound(stores.t, 0, stores.t.length, t0);
+      const hi = upperBound(stores.t, lo, stores.t.length, t0 + window);
+      const causalHi = upperBound(stores.t, lo, hi, targets.tDeliver[i]);
+      // Votes seen by the delivery time first (for causalTop), then the rest of the window.
+      for (let k = lo; k < causalHi; k++) vote(b, obs.rAcct[stores.rows[k]], r, users);
+      const top = b.uniqueArgmax();
+      for (let k = causalHi; k < hi; k++) vote(b, obs.rAcct[stores.rows[k]], r, users);
+      b.commit(i, top);
+      continue;
+    }
+    b.commit(i, -1);
+  }
+  return b.result();
+}
+
+function vote(b: ScoreBuilder, u: number, r: number, users: number): void {
+  if (u !== r && u < users) b.add(u, 1);
+}
+
 export const identifier: AttackModule = {
   id: 'identifier',
-  summary: 'identifier (not yet implemented)',
-  params: [],
-  run() {
-    throw new Error('attack identifier is not implemented yet');
-  },
+  summary:
+    'names the sender from identifiers the view reads: sender account on the forwarding chain, the sending device address, or self-addressed store copies',
+  params: [
+    {
+      name: 'syncWindow',
+      type: 'duration',
+      default: '2s',
+      unit: 'duration',
+      min: 0,
+      description:
+        'how long after a message is stored a self-addressed copy counts as a vote for its account (0 disables)',
+      source:
+        '[assumption] the copy is stored after the store response returns: ≈ one onion round trip plus one more onion path, ≈ 8–10 one-way hops of 20–60 ms ≈ 0.2–0.6 s; 2 s leaves room for processing while keeping unrelated stores few (session-desktop MessageSentHandler → sendSyncMessage)',
+    },
+  ],
+  run,
 };

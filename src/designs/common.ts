@@ -12,7 +12,7 @@ export function feedWorkload(ctx: DesignContext, send: (m: number) => void): voi
   const { sim, net } = ctx;
   const fire = (m: number): void => {
     const orig = w.replyTo[m];
-    if (orig >= 0) net.whenDelivered(orig, w.sender[m], () => send(m));
+    if (orig >= 0) net.whenDelivered(orig, () => send(m));
     else send(m);
   };
   for (let m = 0; m < w.count; m++) {

@@ -1,12 +1,399 @@
-import type { DesignModule } from './design.js';
+/**
+ * Signal: a centralised star. Every client keeps WebSockets to one logical service
+ * (chat.signal.org); a 1:1 message is one upload (sealed sender: the service reads the
+ * destination account and the sender's IP, not the sender's account) and one push of the
+ * envelope down the recipient's authenticated socket. Groups are one multi-recipient upload
+ * that the service fans out. Offline mobile devices are woken through FCM/APNs, then connect
+ * and drain their queue; offline desktops drain when they next come online.
+ * Reference: protocol-models.md §1, §5, §6 (Signal table), §7 (Signal parameters).
+ *
+ * Identifier numbering (`obj`): group g → g (the multi-recipient set is the group minus its
+ * sender); platform push token of user u → groups + u.
+ * Row kinds: message (upload, envelope to device), receipt (delivery and read receipts, msg =
+ * the original message), ack (HTTP/WebSocket 200 responses), push (service → FCM/APNs →
+ * device), fetch (a woken or returning device opening its authenticated socket to drain).
+ */
+import type { Dist } from '../core/dist.js';
+import { Role } from '../net/hosts.js';
+import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
+import { isOnline, nextOnline } from '../workload/generate.js';
+import { Platform } from '../workload/types.js';
+import { feedWorkload, padTo } from './common.js';
+import type { BuiltDesign, DesignContext, DesignModule, ParamSpec, ResolvedParams } from './design.js';
 
-// Placeholder until the model lands; build() refuses to run rather than emit wrong science.
+const PM = 'protocol-models.md';
+
+const PARAMS: readonly ParamSpec[] = [
+  {
+    name: 'sealedSender',
+    type: 'bool',
+    default: true,
+    description:
+      'Sealed sender for 1:1 messages, receipts and group sends: the service reads the destination account but not the sender account (false: identified sends, the sender account is on every upload and delivery)',
+    source: `${PM} §1.2, §7 signal.sealedSender (https://signal.org/blog/sealed-sender/; Signal-Server MessageController.java)`,
+  },
+  {
+    name: 'deliveryReceipts',
+    type: 'bool',
+    default: true,
+    description:
+      'Automatic delivery receipt from the recipient device immediately on delivery (sealed, non-urgent), to the original sender',
+    source: `${PM} §1.2 "Known weakness", §7 signal.deliveryReceipts (Martiny et al., NDSS 2021; MessageController urgent flag)`,
+  },
+  {
+    name: 'readReceipts',
+    type: 'bool',
+    default: true,
+    description:
+      'Read receipt to the original sender when the recipient reads the message (readDelay after it is on screen)',
+    source: `${PM} §1.2 "Auxiliary traffic", §7 signal.readReceipts (app default [unverified])`,
+  },
+  {
+    name: 'readDelay',
+    type: 'dist',
+    default: 'exp(30s)',
+    unit: 'duration',
+    description:
+      'Time from delivery (or from the recipient next coming online, if it was offline) until the user reads the message and the read receipt leaves',
+    source: '[assumption]',
+  },
+  {
+    name: 'usersPerIp',
+    type: 'int',
+    default: 1,
+    unit: 'users',
+    min: 1,
+    description: 'Consecutive users behind one NAT address (the service sees the address, not the device)',
+    source: '[assumption] CONTRACT §5 scenario key; 1 = every device has its own address',
+  },
+  {
+    name: 'paddingBlock',
+    type: 'int',
+    default: 160,
+    unit: 'bytes',
+    min: 1,
+    description: 'Content padded to a multiple of this (0x80 terminator) before encryption',
+    source: `${PM} §1.5, §7 signal.paddingBlockBytes (Signal-Desktop ts/textsecure/OutgoingMessage.ts; PushTransportDetails.java; iOS 80 [unverified])`,
+  },
+  {
+    name: 'envelopeOverhead',
+    type: 'int',
+    default: 300,
+    unit: 'bytes',
+    min: 0,
+    description: 'Envelope, ratchet, sealed-sender and framing bytes added to the padded content',
+    source: `${PM} §1.5, §7 signal.envelopeOverheadBytes: 100–400 [assumption]`,
+  },
+  {
+    name: 'groupKeyBytes',
+    type: 'int',
+    default: 70,
+    unit: 'bytes',
+    min: 0,
+    description:
+      'Per-recipient bytes in a multi-recipient upload (service id, device and registration id, per-recipient key material); each fanned-out copy carries its own share',
+    source: `${PM} §1.4 (libsignal SealedSenderMultiRecipientMessage: per-recipient key material + one shared ciphertext); size [assumption]`,
+  },
+  {
+    name: 'keepaliveInterval',
+    type: 'duration',
+    default: '55s',
+    unit: 'duration',
+    description: 'WebSocket keepalive period while the app is online (periodic flow device ↔ service)',
+    source: `${PM} §1.1, §7 signal.wsKeepaliveSec (Signal-Desktop ts/textsecure/WebsocketResources.ts KEEPALIVE_INTERVAL_MS = 55000)`,
+  },
+  {
+    name: 'keepaliveBytes',
+    type: 'int',
+    default: 130,
+    unit: 'bytes',
+    min: 0,
+    description:
+      'Bytes of one keepalive exchange (GET /v1/keepalive and its 200 response, with TLS and WebSocket framing)',
+    source: '[assumption]',
+  },
+  {
+    name: 'pushLatency',
+    type: 'dist',
+    default: 'uniform(0.5s, 3s)',
+    unit: 'duration',
+    description: 'Time a wake-up push spends inside FCM/APNs before it reaches the device',
+    source: `${PM} §5 "FCM/APNs delivery is seconds, variable" [assumption]`,
+  },
+];
+
+/** Bytes of control frames: HTTP/WebSocket 200 responses and acks, a push wake-up, a socket (re)open. [assumption] */
+const ACK_BYTES = 64;
+const PUSH_BYTES = 256;
+const FETCH_BYTES = 600;
+/** Plaintext of a receipt Content (type + timestamps) before padding. [assumption] */
+const RECEIPT_PLAINTEXT = 20;
+
 export const signal: DesignModule = {
   id: 'signal',
-  summary: 'signal (not yet modelled)',
-  params: [],
-  processing: { default: '0s', source: 'placeholder' },
-  build() {
-    throw new Error('design signal is not implemented yet');
+  summary: 'Signal: one central service, sealed sender, server fan-out for groups, FCM/APNs wake-ups',
+  params: PARAMS,
+  processing: {
+    default: 'uniform(1ms, 10ms)',
+    source: `${PM} §5 "server or relay processing 1–10 ms (SimpleX/Signal relays)", §7 net.relayProcessingMs [assumption]`,
   },
+  check(p, users) {
+    const out: { param: string; message: string; expected: string }[] = [];
+    const intAtLeast = (name: string, min: number) => {
+      const v = p[name] as number;
+      if (!Number.isInteger(v) || v < min)
+        out.push({
+          param: name,
+          message: `${name} is ${v}; set it to an integer ≥ ${min}`,
+          expected: `integer ≥ ${min}`,
+        });
+    };
+    intAtLeast('paddingBlock', 1);
+    intAtLeast('envelopeOverhead', 0);
+    intAtLeast('groupKeyBytes', 0);
+    intAtLeast('keepaliveBytes', 0);
+    intAtLeast('usersPerIp', 1);
+    if ((p.usersPerIp as number) > users)
+      out.push({
+        param: 'usersPerIp',
+        message: `usersPerIp ${p.usersPerIp} exceeds the ${users} users; lower it to at most workload.users`,
+        expected: `integer in 1..${users}`,
+      });
+    if (!((p.keepaliveInterval as number) > 0))
+      out.push({
+        param: 'keepaliveInterval',
+        message: 'keepaliveInterval must be positive; use e.g. 55s',
+        expected: 'a positive duration',
+      });
+    return out;
+  },
+  build: buildSignal,
 };
+
+function buildSignal(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
+  const { sim, net, hosts, workload: w } = ctx;
+  const log = net.log;
+  const U = w.users;
+  const G = w.groupStart.length - 1;
+  const sealed = p.sealedSender as boolean;
+  const receipts = p.deliveryReceipts as boolean;
+  const readReceipts = p.readReceipts as boolean;
+  const readDelay = p.readDelay as Dist;
+  const block = p.paddingBlock as number;
+  const overhead = p.envelopeOverhead as number;
+  const groupKey = p.groupKeyBytes as number;
+  const pushLatency = p.pushLatency as Dist;
+  const end = ctx.duration;
+
+  hosts.shareUserIps(p.usersPerIp as number);
+  const service = hosts.add(Role.server, 'signal-service');
+  const fcm = hosts.add(Role.push, 'fcm');
+  const apns = hosts.add(Role.push, 'apns');
+
+  const procRng = ctx.streams.stream('service/processing');
+  const pushRng = ctx.streams.stream('push/latency');
+  const readRng: (() => number)[] = new Array(U);
+  const proc = ctx.processing;
+
+  /** Actual send time of each message (replies may leave later than the workload's nominal time). */
+  const tSend = new Float64Array(w.count);
+  /** Per user: rows that stored a payload at the service while the device was not connected. */
+  const stored: number[][] = new Array(U);
+  /** 1 while a woken or returning device's socket-open request is on its way (one drain covers all). */
+  const fetching = new Uint8Array(U);
+  const reconnectAt = new Uint8Array(U);
+  const receiptBytes = padTo(RECEIPT_PLAINTEXT, block) + overhead;
+
+  // One scratch ids object: log.append copies the fields at once, so no per-hop allocation.
+  const ids: HopIds = { sAcct: -1, rAcct: -1, obj: -1, vis: VIS_RX | VIS_TX };
+  const setIds = (s: number, r: number, o: number): HopIds => {
+    ids.sAcct = s;
+    ids.rAcct = r;
+    ids.obj = o;
+    return ids;
+  };
+
+  const contentBytes = (m: number): number => padTo(w.size[m], block) + overhead;
+  /** Bytes of the copy of a stored payload that goes down to one device. */
+  const copyBytes = (storeRow: number): number => {
+    if (log.kind[storeRow] === Kind.receipt) return receiptBytes;
+    const m = log.msg[storeRow];
+    return contentBytes(m) + (w.group[m] >= 0 ? groupKey : 0);
+  };
+  const isMobile = (u: number): boolean => w.platform[u] !== Platform.desktop;
+
+  // --- device side ---------------------------------------------------------------------------
+
+  const onDevice = (row: number): void => {
+    const u = log.to[row];
+    const m = log.msg[row];
+    // The client answers the service's PUT /api/v1/message with a 200 on its authenticated socket.
+    net.hop(u, service, ACK_BYTES, Kind.ack, -1, -1, undefined, null);
+    if (log.kind[row] !== Kind.message) return;
+    net.deliver(m, w.sender[m], u, w.group[m], tSend[m], row);
+    if (receipts) sendReceipt(u, m);
+    if (readReceipts) {
+      const rng = (readRng[u] ??= ctx.streams.stream(`user/${u}/read`));
+      const t = nextOnline(w, u, sim.now) + Math.round(readDelay.sample(rng));
+      if (t < end) sim.at(t, onRead, row);
+    }
+  };
+
+  const onRead = (deliveryRow: number): void => sendReceipt(log.to[deliveryRow], log.msg[deliveryRow]);
+
+  /** A receipt is a sealed 1:1 message from the recipient's device to the original sender. */
+  const sendReceipt = (from: number, m: number): void => {
+    atService(
+      net.hop(from, service, receiptBytes, Kind.receipt, -1, m, setIds(sealed ? -1 : from, w.sender[m], -1), null),
+    );
+  };
+
+  const onPushToDevice = (row: number): void => {
+    const u = log.to[row];
+    if (fetching[u] || isOnline(w, u, sim.now)) return;
+    openSocket(u);
+  };
+
+  /** The device opens its authenticated socket; the service then drains everything stored for it. */
+  const openSocket = (u: number): void => {
+    fetching[u] = 1;
+    // The socket is authenticated, but the drained rows name u anyway; the open itself carries no ids.
+    const row = net.hop(u, service, FETCH_BYTES, Kind.fetch, -1, -1, undefined, null);
+    sim.at(log.tRx[row] + Math.round(proc.sample(procRng)), drain, u);
+  };
+
+  const onReconnect = (u: number): void => {
+    reconnectAt[u] = 0;
+    if (!fetching[u] && stored[u]?.length) openSocket(u);
+  };
+
+  // --- service side --------------------------------------------------------------------------
+
+  // Arrival and processing at a party are one event: it acts at tRx + its processing delay.
+  const atService = (row: number): void => {
+    sim.at(log.tRx[row] + Math.round(proc.sample(procRng)), forward, row);
+  };
+
+  const forward = (row: number): void => {
+    const from = log.from[row];
+    const m = log.msg[row];
+    // 200 response to the PUT /v1/messages (or /multi_recipient) on the sending socket.
+    net.hop(service, from, ACK_BYTES, Kind.ack, row, -1, undefined, null);
+    if (log.kind[row] === Kind.receipt) {
+      route(w.sender[m], row);
+      return;
+    }
+    const g = w.group[m];
+    if (g < 0) {
+      route(w.recipient[m], row);
+      return;
+    }
+    for (let k = w.groupStart[g]; k < w.groupStart[g + 1]; k++) {
+      const member = w.groupMembers[k];
+      if (member !== from) route(member, row);
+    }
+  };
+
+  /** Sends a stored payload to `u` now if its socket is open, else stores it and wakes or waits for the device. */
+  const route = (u: number, storeRow: number): void => {
+    if (isOnline(w, u, sim.now)) {
+      toDevice(u, storeRow);
+      return;
+    }
+    (stored[u] ??= []).push(storeRow);
+    if (isMobile(u)) {
+      // MessageSender: no active connection → sendNewMessageNotification (no payload in the push).
+      const provider = w.platform[u] === Platform.ios ? apns : fcm;
+      const row = net.hop(
+        service,
+        provider,
+        PUSH_BYTES,
+        Kind.push,
+        storeRow,
+        log.msg[storeRow],
+        setIds(-1, -1, G + u),
+        null,
+      );
+      sim.at(log.tRx[row] + Math.round(pushLatency.sample(pushRng)), providerForward, row);
+    }
+    if (!reconnectAt[u]) {
+      const t = nextOnline(w, u, sim.now);
+      if (t < end) {
+        reconnectAt[u] = 1;
+        sim.at(t, onReconnect, u);
+      }
+    }
+  };
+
+  const toDevice = (u: number, storeRow: number): void => {
+    const s = sealed ? -1 : log.from[storeRow];
+    net.hop(
+      service,
+      u,
+      copyBytes(storeRow),
+      log.kind[storeRow] as KindId,
+      storeRow,
+      log.msg[storeRow],
+      setIds(s, u, -1),
+      onDevice,
+    );
+  };
+
+  const drain = (u: number): void => {
+    fetching[u] = 0;
+    const q = stored[u];
+    if (!q) return;
+    stored[u] = [];
+    for (let i = 0; i < q.length; i++) toDevice(u, q[i]);
+  };
+
+  // --- push provider -------------------------------------------------------------------------
+
+  const providerForward = (row: number): void => {
+    const u = log.obj[row] - G;
+    net.hop(log.to[row], u, PUSH_BYTES, Kind.push, row, log.msg[row], setIds(-1, -1, G + u), onPushToDevice);
+  };
+
+  // --- sending -------------------------------------------------------------------------------
+
+  const send = (m: number): void => {
+    tSend[m] = sim.now;
+    const s = w.sender[m];
+    const g = w.group[m];
+    if (g < 0) {
+      atService(
+        net.hop(s, service, contentBytes(m), Kind.message, -1, m, setIds(sealed ? -1 : s, w.recipient[m], -1), null),
+      );
+      return;
+    }
+    // One multi-recipient upload: shared ciphertext + key material for each other member.
+    const others = w.groupStart[g + 1] - w.groupStart[g] - 1;
+    const bytes = contentBytes(m) + groupKey * others;
+    atService(net.hop(s, service, bytes, Kind.message, -1, m, setIds(sealed ? -1 : s, -1, g), null));
+  };
+
+  feedWorkload(ctx, send);
+
+  // Keepalives on the open socket, one flow per online interval (mobile apps in the background
+  // hold no Signal socket; they rely on the platform push channel).
+  const period = p.keepaliveInterval as number;
+  const kaBytes = p.keepaliveBytes as number;
+  for (let u = 0; u < U; u++) {
+    for (let k = w.onIdx[u]; k < w.onIdx[u + 1]; k++) {
+      const start = w.onStart[k];
+      const stop = Math.min(w.onEnd[k], end);
+      if (stop <= start) continue;
+      net.periodic.add({
+        path: Int32Array.of(u, service),
+        period,
+        phase: start,
+        start,
+        end: stop,
+        bytesPerLink: kaBytes,
+        kind: Kind.keepalive,
+      });
+    }
+  }
+
+  return { infra: [service], central: service, realWorldIdentifier: 1, pushHosts: [fcm, apns] };
+}

@@ -27,6 +27,7 @@ export const Kind = {
   cover: 10,
   ack: 11,
   subscribe: 12,
+  keepalive: 13,
 } as const;
 export type KindId = (typeof Kind)[keyof typeof Kind];
 export const KIND_NAMES: Record<number, string> = Object.fromEntries(Object.entries(Kind).map(([k, v]) => [v, k]));
@@ -84,6 +85,11 @@ export class ObservationLog {
     this.obj[i] = ids?.obj ?? -1;
     this.idVis[i] = ids?.vis ?? VIS_RX | VIS_TX;
     return i;
+  }
+
+  /** Ensures room for `n` rows without further growth (designs pass an estimate up front). */
+  reserve(n: number): void {
+    while (this.tTx.length < n) this.grow();
   }
 
   /** Total bytes over all logged hops. */

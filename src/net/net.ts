@@ -47,25 +47,27 @@ export class Net {
   /** Records that application message `msg` (copy for `recipient`) reached the recipient's device via `finalRow`. */
   deliver(msg: number, sender: number, recipient: number, group: number, tSend: number, finalRow: number): void {
     this.truth.record(msg, sender, recipient, group, tSend, this.log.tRx[finalRow], finalRow);
-    const key = msg * this.hosts.users + recipient;
-    const waiting = this.waiters.get(key);
+    if (group >= 0) return;
+    const waiting = this.waiters.get(msg);
     if (waiting) {
-      this.waiters.delete(key);
+      this.waiters.delete(msg);
       for (const cb of waiting) cb();
     }
-    this.delivered.add(key);
+    this.delivered.add(msg);
   }
 
-  /** Runs `cb` once `msg` has been delivered to `recipient` (at once if it already was). */
-  whenDelivered(msg: number, recipient: number, cb: () => void): void {
-    const key = msg * this.hosts.users + recipient;
-    if (this.delivered.has(key)) {
+  /**
+   * Runs `cb` once the 1:1 message `msg` has been delivered (at once if it already was).
+   * Keyed by message alone: a 1:1 message has exactly one recipient, and replies only answer 1:1 messages.
+   */
+  whenDelivered(msg: number, cb: () => void): void {
+    if (this.delivered.has(msg)) {
       cb();
       return;
     }
-    const list = this.waiters.get(key);
+    const list = this.waiters.get(msg);
     if (list) list.push(cb);
-    else this.waiters.set(key, [cb]);
+    else this.waiters.set(msg, [cb]);
   }
 
   private readonly waiters = new Map<number, (() => void)[]>();

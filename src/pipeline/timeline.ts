@@ -75,6 +75,8 @@ export function buildTimelines(
         heldBy: views
           .filter(({ view }) => view.global || view.held[log.from[r]] === 1 || view.held[log.to[r]] === 1)
           .map(({ name }) => name),
+        fromHeldBy: views.filter(({ view }) => view.held[log.from[r]] === 1).map(({ name }) => name),
+        toHeldBy: views.filter(({ view }) => view.held[log.to[r]] === 1).map(({ name }) => name),
       })),
     };
   });

@@ -81,8 +81,12 @@ export interface TimelineHop {
   kind: string;
   /** What the receiving party sees, e.g. "ip user-3; recipient account 17". */
   sees: string;
-  /** Adversary names holding `from` or `to`. */
+  /** Adversary names that observe this hop (holding `from` or `to`, or watching every link). */
   heldBy: string[];
+  /** Adversary names holding the sending party (a global observer holds no party). */
+  fromHeldBy: string[];
+  /** Adversary names holding the receiving party. */
+  toHeldBy: string[];
 }
 
 export interface Timeline {

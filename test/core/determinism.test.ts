@@ -24,8 +24,7 @@ function pholdTrace(seed: number, lps = 50, m = 4, events = 20_000): { hash: str
     sim.schedule(delay, handle, randInt(rng, lps));
   };
   const init = streams.stream('init');
-  for (let lp = 0; lp < lps; lp++)
-    for (let j = 0; j < m; j++) sim.schedule(Math.round(randExp(init, SEC)), handle, lp);
+  for (let lp = 0; lp < lps; lp++) for (let j = 0; j < m; j++) sim.schedule(Math.round(randExp(init, SEC)), handle, lp);
   sim.run();
   const hash = createHash('sha256').update(new Uint8Array(buf.buffer)).digest('hex');
   return { hash, fired: sim.fired, now: sim.now };

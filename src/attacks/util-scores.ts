@@ -1,0 +1,187 @@
+/**
+ * Builds an `AttackResult` target by target. An attack accumulates evidence for users into a
+ * dense scratch vector (touched users tracked, so a target costs O(its candidates)), then
+ * commits it: the listed scores are the normalised posterior (sum 1, unlisted users 0), and
+ * each listed user's posterior mass is added to the pair (user, recipient). A target with no
+ * evidence commits as "no information": nobody listed, base 1 (uniform), and no pair mass.
+ * Targets must be committed in order 0, 1, …; output is deterministic (candidates ascending,
+ * pairs by (sender, recipient)).
+ */
+import { parseDuration } from '../core/time.js';
+import type { AttackInput, AttackResult } from './attack.js';
+import { KeyTable } from './util-hash.js';
+
+class Grow {
+  i32 = new Int32Array(1024);
+  f64 = new Float64Array(1024);
+  length = 0;
+  push(u: number, v: number): void {
+    if (this.length === this.i32.length) {
+      const a = new Int32Array(this.length * 2);
+      a.set(this.i32);
+      const b = new Float64Array(this.length * 2);
+      b.set(this.f64);
+      this.i32 = a;
+      this.f64 = b;
+    }
+    this.i32[this.length] = u;
+    this.f64[this.length++] = v;
+  }
+}
+
+export class ScoreBuilder {
+  readonly causalTop: Int32Array;
+  private readonly acc: Float64Array;
+  private readonly touched: Int32Array;
+  private nTouched = 0;
+  private readonly offsets: Int32Array;
+  private readonly base: Float64Array;
+  private readonly out = new Grow();
+  private readonly pairMass = new KeyTable();
+  private next = 0;
+
+  constructor(
+    private readonly input: AttackInput,
+    private readonly count = input.targets.count,
+  ) {
+    this.acc = new Float64Array(input.users);
+    this.touched = new Int32Array(input.users);
+    this.offsets = new Int32Array(count + 1);
+    this.base = new Float64Array(count);
+    this.causalTop = new Int32Array(count).fill(-1);
+  }
+
+  /** Adds evidence w > 0 for user u (non-positive w is ignored). */
+  add(u: number, w: number): void {
+    if (!(w > 0)) return;
+    if (this.acc[u] === 0) this.touched[this.nTouched++] = u;
+    this.acc[u] += w;
+  }
+
+  /**
+   * Adds w for the device `host`'s address: the users behind it share w equally (the observer
+   * sees the address, not which of the NAT's users sent).
+   */
+  addIp(host: number, w: number): void {
+    const ip = this.input.hostIp[host];
+    const lo = this.input.ipStart[ip];
+    const hi = this.input.ipStart[ip + 1];
+    const share = w / (hi - lo);
+    for (let k = lo; k < hi; k++) this.add(this.input.ipUsers[k], share);
+  }
+
+  /** Adds `w` to each user behind `host`'s address (identification: each is fully consistent). */
+  addIpEach(host: number, w: number): void {
+    const ip = this.input.hostIp[host];
+    for (let k = this.input.ipStart[ip]; k < this.input.ipStart[ip + 1]; k++) this.add(this.input.ipUsers[k], w);
+  }
+
+  get empty(): boolean {
+    return this.nTouched === 0;
+  }
+
+  /** Total evidence accumulated for the current target. */
+  total(): number {
+    let s = 0;
+    for (let k = 0; k < this.nTouched; k++) s += this.acc[this.touched[k]];
+    return s;
+  }
+
+  /** The unique user with the largest evidence, or -1 when none or tied. */
+  uniqueArgmax(): number {
+    let best = -1;
+    let bestV = 0;
+    let tied = false;
+    for (let k = 0; k < this.nTouched; k++) {
+      const u = this.touched[k];
+      const v = this.acc[u];
+      if (v > bestV) {
+        best = u;
+        bestV = v;
+        tied = false;
+      } else if (v === bestV) tied = true;
+    }
+    return tied ? -1 : best;
+  }
+
+  /** Forgets the current evidence without committing it. */
+  clear(): void {
+    for (let k = 0; k < this.nTouched; k++) this.acc[this.touched[k]] = 0;
+    this.nTouched = 0;
+  }
+
+  /** Commits the current evidence as target i's scores (and its pair mass), then clears. */
+  commit(i: number, causalTop: number): void {
+    if (i !== this.next) throw new Error(`ScoreBuilder: target ${i} committed out of order (expected ${this.next})`);
+    this.next++;
+    this.causalTop[i] = causalTop;
+    const n = this.nTouched;
+    if (n === 0) {
+      this.base[i] = 1;
+      this.offsets[i + 1] = this.out.length;
+      return;
+    }
+    const list = this.touched.subarray(0, n).sort();
+    const total = this.total();
+    const r = this.input.targets.recipient[i];
+    const users = this.input.users;
+    for (let k = 0; k < n; k++) {
+      const u = list[k];
+      const p = this.acc[u] / total;
+      this.out.push(u, p);
+      if (u !== r) {
+        const key = u * users + r;
+        this.pairMass.add(key, p);
+      }
+    }
+    this.base[i] = 0;
+    this.offsets[i + 1] = this.out.length;
+    this.clear();
+  }
+
+  result(): AttackResult {
+    if (this.next !== this.count) throw new Error(`ScoreBuilder: ${this.next} of ${this.count} targets committed`);
+    const keys = this.pairMass.sortedKeys();
+    const users = this.input.users;
+    const sender = new Int32Array(keys.length);
+    const recipient = new Int32Array(keys.length);
+    const score = new Float64Array(keys.length);
+    for (let k = 0; k < keys.length; k++) {
+      sender[k] = Math.floor(keys[k] / users);
+      recipient[k] = keys[k] - sender[k] * users;
+      score[k] = this.pairMass.get(keys[k]);
+    }
+    return {
+      perTarget: {
+        offsets: this.offsets,
+        cand: this.out.i32.slice(0, this.out.length),
+        score: this.out.f64.slice(0, this.out.length),
+        base: this.base,
+      },
+      causalTop: this.causalTop,
+      pairs: { sender, recipient, score },
+    };
+  }
+}
+
+/** A duration parameter: a number is ns, a string such as "2s" is parsed; absent → fallback. */
+export function durationParam(v: AttackInput['params'][string] | undefined, fallback: number): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') return parseDuration(v);
+  return fallback;
+}
+
+/** A numeric parameter (numbers or numeric strings); absent → fallback. */
+export function numberParam(v: AttackInput['params'][string] | undefined, fallback: number): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return fallback;
+}
+
+/** A boolean parameter (true/false or "true"/"false"); absent → fallback. */
+export function boolParam(v: AttackInput['params'][string] | undefined, fallback: boolean): boolean {
+  if (typeof v === 'boolean') return v;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  return fallback;
+}

@@ -1,0 +1,24 @@
+/**
+ * What the CLI touches of the outside world, injectable so tests can run `main()` in-process:
+ * output streams, whether progress may be drawn, and an optional abort signal standing in for
+ * Ctrl-C.
+ */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** Draw progress bars (stdout and stderr are terminals). */
+  isTTY: boolean;
+  /** Extra interruption source besides SIGINT (tests). */
+  signal?: AbortSignal;
+  /** Stream the progress bar is drawn on. */
+  progressStream?: NodeJS.WritableStream;
+}
+
+export function processIo(): Io {
+  return {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    isTTY: Boolean(process.stdout.isTTY && process.stderr.isTTY),
+    progressStream: process.stderr,
+  };
+}

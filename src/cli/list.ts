@@ -1,0 +1,109 @@
+/**
+ * `anonsim list [designs|adversaries|attacks]`: every name with its parameters, types/units,
+ * defaults and the source of each default, generated from the registries and the scenario
+ * schema (the same tables the validator and docs/scenario.md use).
+ */
+import { ATTACKS } from '../attacks/registry.js';
+import { DESIGNS } from '../designs/registry.js';
+import type { FieldSpec } from '../scenario/fields.js';
+import { typeText } from '../scenario/reference.js';
+import { ADVERSARY_FIELDS, ADVERSARY_KEYS } from '../scenario/schema.js';
+
+export const LIST_WHAT = ['designs', 'adversaries', 'attacks'] as const;
+
+const KIND_SUMMARY: Record<string, string> = {
+  single: 'one infrastructure party: the central server, or one infrastructure host at random',
+  colluding: "a set of the design's infrastructure hosts (nested across sizes within a replicate)",
+  'global-passive': 'sees every link: times, sizes and addresses, no content',
+  none: 'observes nothing; the no-information baseline (top1 = 1/users)',
+};
+
+function wrap(text: string, indent: string, width = 100): string {
+  const words = text.split(/\s+/);
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of words) {
+    if (cur && indent.length + cur.length + 1 + w.length > width) {
+      lines.push(indent + cur);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) lines.push(indent + cur);
+  return lines.join('\n');
+}
+
+function param(spec: FieldSpec, defaultText?: string): string {
+  const def = defaultText ?? `default ${String(spec.default)}`;
+  return [
+    `  ${spec.name}  ${typeText(spec)}  ${def}`,
+    wrap(spec.description, '      '),
+    wrap(`source: ${spec.source}`, '      '),
+  ].join('\n');
+}
+
+export function listDesigns(): string {
+  const out = ['DESIGNS (scenario: designs: [- design: <id>, <param>: <value>])', ''];
+  for (const d of DESIGNS.values()) {
+    out.push(`${d.id} — ${d.summary}`);
+    out.push(
+      param({
+        name: 'processing',
+        type: 'dist',
+        unit: 'duration',
+        default: d.processing.default,
+        description: 'Processing and queueing delay at each infrastructure party of this design.',
+        source: d.processing.source,
+      }),
+    );
+    for (const p of d.params) out.push(param(p as FieldSpec));
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+export function listAdversaries(): string {
+  const out = ['ADVERSARIES (scenario: adversaries: [- kind: <kind>, …])', ''];
+  for (const [kind, keys] of Object.entries(ADVERSARY_KEYS)) {
+    out.push(`${kind} — ${KIND_SUMMARY[kind] ?? ''}`);
+    const extra = keys.filter((k) => k !== 'kind');
+    for (const k of extra) {
+      const spec = ADVERSARY_FIELDS[k];
+      if (k === 'count') out.push(param(spec, 'no default (give fraction or count)'));
+      else if (k === 'name')
+        out.push(param({ ...spec, description: 'Label in outputs.' }, `default ${defaultName(kind)}`));
+      else out.push(param(spec));
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+function defaultName(kind: string): string {
+  switch (kind) {
+    case 'single':
+      return 'single-<target>';
+    case 'colluding':
+      return 'colluding-<fraction as %> or colluding-<count>-hosts';
+    default:
+      return kind;
+  }
+}
+
+export function listAttacks(): string {
+  const out = ['ATTACKS (scenario: attacks: [<id>, …]; parameters under attackParams.<id>)', ''];
+  for (const a of ATTACKS.values()) {
+    out.push(`${a.id} — ${a.summary}`);
+    if (a.params.length === 0) out.push('  (no parameters)');
+    for (const p of a.params) out.push(param(p as FieldSpec));
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+export function listText(what?: (typeof LIST_WHAT)[number]): string {
+  const parts: string[] = [];
+  if (!what || what === 'designs') parts.push(listDesigns());
+  if (!what || what === 'adversaries') parts.push(listAdversaries());
+  if (!what || what === 'attacks') parts.push(listAttacks());
+  return `${parts.join('\n').trimEnd()}\n`;
+}

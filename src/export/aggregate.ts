@@ -1,0 +1,165 @@
+/**
+ * aggregate.csv: per (sweep cell, design, adversary, attack), the mean of each summary metric
+ * over replicates with a 95 % Student-t interval: mean ± t(0.975, n−1)·s/√n, s the sample
+ * standard deviation. With one replicate lo = hi = mean (no spread to estimate). A metric
+ * that is NaN in any replicate (undefined there, e.g. no scored delivery) is NaN (empty cell).
+ */
+import type { SummaryRow, SweepValues } from '../pipeline/types.js';
+
+/** Summary columns aggregated, in output order (users and messages first, then CONTRACT §4 metrics). */
+export const AGG_METRICS = [
+  'users',
+  'messages',
+  'top1',
+  'top5',
+  'entropy_bits',
+  'anonymity_set',
+  'pair_auc',
+  'pair_precision',
+  'latency_p50_ms',
+  'latency_p95_ms',
+  'bytes_per_message',
+] as const;
+
+export type AggMetric = (typeof AGG_METRICS)[number];
+
+export interface Interval {
+  mean: number;
+  lo: number;
+  hi: number;
+}
+
+export interface AggregateRow {
+  cell: number;
+  sweep: SweepValues;
+  design: string;
+  adversary: string;
+  attack: string;
+  replicates: number;
+  stats: Record<AggMetric, Interval>;
+}
+
+/** ln Γ(x), Lanczos (g = 7, n = 9), |relative error| < 1e-15 for x > 0. */
+function lnGamma(x: number): number {
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
+  const z = x - 1;
+  let a = c[0];
+  const t = z + 7.5;
+  for (let i = 1; i < 9; i++) a += c[i] / (z + i);
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** Continued fraction for the regularized incomplete beta (modified Lentz). */
+function betacf(a: number, b: number, x: number): number {
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - ((a + b) * x) / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 500; m++) {
+    const m2 = 2 * m;
+    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-15) break;
+  }
+  return h;
+}
+
+/** Regularized incomplete beta I_x(a, b). */
+function betaInc(a: number, b: number, x: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  return x < (a + 1) / (a + b + 2) ? (front * betacf(a, b, x)) / a : 1 - (front * betacf(b, a, 1 - x)) / b;
+}
+
+/** Student-t CDF with `df` degrees of freedom. */
+export function tCdf(t: number, df: number): number {
+  const x = df / (df + t * t);
+  const tail = 0.5 * betaInc(df / 2, 0.5, x);
+  return t >= 0 ? 1 - tail : tail;
+}
+
+/** Quantile of Student's t (p in (0.5, 1)), by bisection on the CDF to ~1e-12. */
+export function tQuantile(p: number, df: number): number {
+  let lo = 0;
+  let hi = 1;
+  while (tCdf(hi, df) < p) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * Math.max(1, hi); i++) {
+    const mid = (lo + hi) / 2;
+    if (tCdf(mid, df) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+const T_CACHE = new Map<number, number>();
+
+/** t(0.975, df), cached (aggregate rows reuse a handful of df values). */
+export function t975(df: number): number {
+  let v = T_CACHE.get(df);
+  if (v === undefined) {
+    v = tQuantile(0.975, df);
+    T_CACHE.set(df, v);
+  }
+  return v;
+}
+
+/** Mean and 95 % t-interval of `xs`; lo = hi = mean for one value; NaN if any value is NaN. */
+export function meanInterval(xs: readonly number[]): Interval {
+  const n = xs.length;
+  if (n === 0 || xs.some((x) => Number.isNaN(x))) return { mean: Number.NaN, lo: Number.NaN, hi: Number.NaN };
+  let sum = 0;
+  for (const x of xs) sum += x;
+  const mean = sum / n;
+  if (n === 1 || !Number.isFinite(mean)) return { mean, lo: mean, hi: mean };
+  let ss = 0;
+  for (const x of xs) ss += (x - mean) * (x - mean);
+  const half = (t975(n - 1) * Math.sqrt(ss / (n - 1))) / Math.sqrt(n);
+  return { mean, lo: mean - half, hi: mean + half };
+}
+
+/** Groups summary rows by (cell, design, adversary, attack) in first-appearance order. */
+export function aggregateRows(summary: readonly SummaryRow[]): AggregateRow[] {
+  const groups = new Map<string, SummaryRow[]>();
+  for (const r of summary) {
+    const key = JSON.stringify([r.cell, r.design, r.adversary, r.attack]);
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
+  }
+  const out: AggregateRow[] = [];
+  for (const rows of groups.values()) {
+    const first = rows[0];
+    const stats = {} as Record<AggMetric, Interval>;
+    for (const m of AGG_METRICS) stats[m] = meanInterval(rows.map((r) => r[m]));
+    out.push({
+      cell: first.cell,
+      sweep: first.sweep,
+      design: first.design,
+      adversary: first.adversary,
+      attack: first.attack,
+      replicates: rows.length,
+      stats,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,321 @@
+/**
+ * Writes a run's results folder (CONTRACT §3): summary.csv, aggregate.csv, exposure.csv,
+ * pairs.csv, ttfd.csv, messages.csv (only with --messages), timelines.json, manifest.json and
+ * report.html.
+ *
+ * Atomicity: every file is first written into a fresh staging folder inside the output folder
+ * (same filesystem, so rename is atomic) and moved into place only when ALL of them are
+ * complete; on any failure or abort the staging folder is removed, so a failed or interrupted
+ * run never leaves a partial CSV. A `messages.csv` from an earlier run is removed when this run
+ * writes none (it would not match the manifest). Staging folders still pending can be removed
+ * synchronously from an exit handler with `removeStagingSync()`.
+ *
+ * Byte stability: fixed column order, fixed number text (format.ts), rows in the order the
+ * pipeline merged them (deterministic for any worker count).
+ */
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { InputError } from '../core/errors.js';
+import type { RunResult } from '../pipeline/types.js';
+import { scenarioToPlain } from '../scenario/to-yaml.js';
+import type { Scenario } from '../scenario/types.js';
+import { AGG_METRICS, aggregateRows } from './aggregate.js';
+import { type CsvResult, throwIfAborted, writeCsv } from './csv.js';
+import { cell } from './format.js';
+import { anonsimVersion, gitCommit } from './manifest.js';
+
+export const SUMMARY_COLUMNS = [
+  'design',
+  'adversary',
+  'attack',
+  'replicate',
+  'seed',
+  'users',
+  'messages',
+  'top1',
+  'top5',
+  'entropy_bits',
+  'anonymity_set',
+  'pair_auc',
+  'pair_precision',
+  'latency_p50_ms',
+  'latency_p95_ms',
+  'bytes_per_message',
+] as const;
+
+export const AGGREGATE_COLUMNS = [
+  'design',
+  'adversary',
+  'attack',
+  'replicates',
+  ...AGG_METRICS.flatMap((m) => [`${m}_mean`, `${m}_lo`, `${m}_hi`]),
+];
+export const EXPOSURE_COLUMNS = ['design', 'vector', 'value', 'grade'] as const;
+export const PAIRS_COLUMNS = ['design', 'adversary', 'attack', 'sender', 'recipient', 'score', 'is_true'] as const;
+export const TTFD_COLUMNS = [
+  'replicate',
+  'design',
+  'adversary',
+  'attack',
+  'sender',
+  'recipient',
+  'messages_sent',
+  'messages_until_identified',
+  'time_until_identified_s',
+] as const;
+export const MESSAGES_COLUMNS = [
+  'replicate',
+  'design',
+  'adversary',
+  'attack',
+  'message',
+  'sender',
+  'recipient',
+  'sent_ms',
+  'delivered_ms',
+  'true_rank',
+  'candidates',
+  'entropy_bits',
+] as const;
+
+/** messages.csv text is inlined into report.html only below this size (the page must stay loadable). */
+const REPORT_MESSAGES_MAX = 20 * 1024 * 1024;
+
+export type ReportWriter = (
+  dir: string,
+  files: Record<string, string>,
+  extra: { timelines: unknown[]; title: string },
+) => Promise<string>;
+
+export interface WriteOptions {
+  /** The resolved scenario (recorded in manifest.json). */
+  scenario: Scenario;
+  workers: number;
+  /** Wall-clock seconds of the run (manifest only; never in a CSV). */
+  wallTimeS: number;
+  /** Write messages.csv (`--messages`). */
+  messages: boolean;
+  signal?: AbortSignal;
+  /** Writes report.html into a folder; null skips it (e.g. when the viewer is not built). */
+  report?: ReportWriter | null;
+}
+
+export interface FileInfo {
+  sha256: string;
+  bytes: number;
+  rows: number;
+}
+
+export interface Written {
+  dir: string;
+  files: Record<string, FileInfo>;
+  /** Path of report.html, or null when it was skipped. */
+  report: string | null;
+  /** Why report.html was not written, when it failed (the CSVs are still written). */
+  reportError: string | null;
+  manifest: Record<string, unknown>;
+}
+
+const staging = new Set<string>();
+
+/** Removes staging folders of writes still in progress (for SIGINT / exit handlers). */
+export function removeStagingSync(): void {
+  for (const d of staging) {
+    try {
+      rmSync(d, { recursive: true, force: true });
+    } catch {
+      // best effort at exit
+    }
+    staging.delete(d);
+  }
+}
+
+/** Creates `dir` (and parents); InputError when it or a parent exists as a file. */
+export async function ensureOutputDir(dir: string, flag = '-o'): Promise<string> {
+  const abs = resolve(dir);
+  if (existsSync(abs) && !statSync(abs).isDirectory())
+    throw new InputError(`"${dir}" is a file`, flag, 'a folder, or a path that does not exist yet');
+  try {
+    await mkdir(abs, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR')
+      throw new InputError(`"${dir}" cannot be created: part of the path is a file`, flag, 'a folder path');
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+      throw new InputError(`"${dir}" cannot be created (${code})`, flag, 'a writable folder');
+    throw e;
+  }
+  return abs;
+}
+
+function sweepCells(values: readonly (string | number | boolean)[]): string[] {
+  return values.map((v) => cell(v));
+}
+
+export async function writeResults(dir: string, result: RunResult, opts: WriteOptions): Promise<Written> {
+  throwIfAborted(opts.signal);
+  const out = await ensureOutputDir(dir);
+  const stage = await mkdtemp(join(out, '.anonsim-tmp-'));
+  staging.add(stage);
+  try {
+    const files: Record<string, CsvResult> = {};
+    const csv = async (name: string, header: readonly string[], rows: Iterable<string[]>, keepText = true) => {
+      throwIfAborted(opts.signal);
+      files[name] = await writeCsv(join(stage, name), header, rows, { keepText, signal: opts.signal });
+    };
+    const keys = result.sweepKeys;
+
+    await csv(
+      'summary.csv',
+      [...SUMMARY_COLUMNS, ...keys],
+      (function* () {
+        for (const r of result.summary)
+          yield [
+            r.design,
+            r.adversary,
+            r.attack,
+            cell(r.replicate),
+            cell(r.seed),
+            cell(r.users),
+            cell(r.messages),
+            cell(r.top1),
+            cell(r.top5),
+            cell(r.entropy_bits),
+            cell(r.anonymity_set),
+            cell(r.pair_auc),
+            cell(r.pair_precision),
+            cell(r.latency_p50_ms),
+            cell(r.latency_p95_ms),
+            cell(r.bytes_per_message),
+            ...sweepCells(r.sweep),
+          ];
+      })(),
+    );
+
+    await csv(
+      'aggregate.csv',
+      [...AGGREGATE_COLUMNS, ...keys],
+      (function* () {
+        for (const a of aggregateRows(result.summary)) {
+          const stats: string[] = [];
+          for (const m of AGG_METRICS) stats.push(cell(a.stats[m].mean), cell(a.stats[m].lo), cell(a.stats[m].hi));
+          yield [a.design, a.adversary, a.attack, cell(a.replicates), ...stats, ...sweepCells(a.sweep)];
+        }
+      })(),
+    );
+
+    await csv(
+      'exposure.csv',
+      EXPOSURE_COLUMNS,
+      (function* () {
+        for (const r of result.exposure) yield [r.design, r.vector, cell(r.value), r.grade];
+      })(),
+    );
+
+    await csv(
+      'pairs.csv',
+      PAIRS_COLUMNS,
+      (function* () {
+        for (const r of result.pairs)
+          yield [r.design, r.adversary, r.attack, cell(r.sender), cell(r.recipient), cell(r.score), cell(r.is_true)];
+      })(),
+    );
+
+    await csv(
+      'ttfd.csv',
+      TTFD_COLUMNS,
+      (function* () {
+        for (const r of result.ttfd)
+          yield [
+            cell(r.replicate),
+            r.design,
+            r.adversary,
+            r.attack,
+            cell(r.sender),
+            cell(r.recipient),
+            cell(r.messages_sent),
+            cell(r.messages_until_identified),
+            cell(r.time_until_identified_s),
+          ];
+      })(),
+    );
+
+    if (opts.messages) {
+      await csv(
+        'messages.csv',
+        MESSAGES_COLUMNS,
+        (function* () {
+          for (const r of result.messages)
+            yield [
+              cell(r.replicate),
+              r.design,
+              r.adversary,
+              r.attack,
+              cell(r.message),
+              cell(r.sender),
+              cell(r.recipient),
+              cell(r.sent_ms),
+              cell(r.delivered_ms),
+              cell(r.true_rank),
+              cell(r.candidates),
+              cell(r.entropy_bits),
+            ];
+        })(),
+        result.messages.length < 200_000,
+      );
+    }
+
+    throwIfAborted(opts.signal);
+    await writeFile(join(stage, 'timelines.json'), `${JSON.stringify(result.timelines)}\n`);
+
+    const fileInfo: Record<string, FileInfo> = {};
+    for (const [name, f] of Object.entries(files)) fileInfo[name] = { sha256: f.sha256, bytes: f.bytes, rows: f.rows };
+    const manifest: Record<string, unknown> = {
+      anonsim: anonsimVersion(),
+      commit: gitCommit(),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      workers: opts.workers,
+      wallTimeS: Math.round(opts.wallTimeS * 1000) / 1000,
+      scenario: scenarioToPlain(opts.scenario),
+      seeds: result.seeds,
+      sweep: { keys: result.sweepKeys, cells: new Set(result.summary.map((r) => r.cell)).size },
+      counts: result.counts,
+      files: fileInfo,
+    };
+    await writeFile(join(stage, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+
+    let report: string | null = null;
+    let reportError: string | null = null;
+    if (opts.report) {
+      throwIfAborted(opts.signal);
+      const texts: Record<string, string> = {};
+      for (const [name, f] of Object.entries(files)) {
+        if (f.text === undefined) continue;
+        if (name === 'messages.csv' && f.bytes > REPORT_MESSAGES_MAX) continue;
+        texts[name] = f.text;
+      }
+      try {
+        await opts.report(stage, texts, { timelines: result.timelines, title: opts.scenario.name });
+        report = join(out, 'report.html');
+      } catch (e) {
+        // The viewer is an extra; a missing viewer build must not cost the run its CSVs.
+        reportError = e instanceof Error ? e.message : String(e);
+      }
+    }
+
+    // Everything is complete: move into place. Manifest last, so it never describes files not yet there.
+    throwIfAborted(opts.signal);
+    const names = [...Object.keys(files), 'timelines.json', ...(report ? ['report.html'] : []), 'manifest.json'];
+    for (const name of names) await rename(join(stage, name), join(out, name));
+    if (!opts.messages) await rm(join(out, 'messages.csv'), { force: true });
+    await rmdir(stage).catch(() => rm(stage, { recursive: true, force: true }));
+    staging.delete(stage);
+    return { dir: out, files: fileInfo, report, reportError, manifest };
+  } catch (e) {
+    await rm(stage, { recursive: true, force: true }).catch(() => {});
+    staging.delete(stage);
+    throw e;
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Scores one attack's output against ground truth: the SummaryRow metric fields of
+ * CONTRACT §4, the per-target columns of messages.csv, and the ttfd.csv pairs.
+ *
+ * This is the only place where an attack's scores meet the true senders. The pipeline calls
+ *   evaluate(result, targets, sender, users)
+ * once per (design, adversary, attack), where `sender[i]` is the true sender of target i
+ * (`truth.sender[scored[i]]`, aligned with `targets`). Everything it returns is computed from
+ * those four arguments only, so it can be unit-tested on hand-built results.
+ */
+import type { AttackResult, Targets } from '../attacks/attack.js';
+import type { PairRow, SummaryRow } from '../pipeline/types.js';
+import { checkPairs, checkScores } from './check.js';
+import { candidateCount, entropyBits } from './entropy.js';
+import { pairKey, pairMetrics, positivePairs } from './pairs.js';
+import { Mean } from './sum.js';
+import { expectedRank, rankCounts, topkProbability } from './topk.js';
+import { type TtfdPair, timeToFirstDeanonymisation } from './ttfd.js';
+
+/** The attack-dependent metric fields of a summary row. */
+export type AttackMetrics = Pick<
+  SummaryRow,
+  'messages' | 'top1' | 'top5' | 'entropy_bits' | 'anonymity_set' | 'pair_auc' | 'pair_precision'
+>;
+
+export interface PerTargetMetrics {
+  /** Expected rank of the true sender under uniform tie-breaking, g + (e + 1)/2 (1 = top). */
+  trueRank: Float64Array;
+  /** Users with posterior > 0 (all users when the scores carry no information). */
+  candidates: Int32Array;
+  /** Entropy (bits) of the normalised scores over all users. */
+  entropyBits: Float64Array;
+}
+
+export interface Evaluation {
+  /** `messages` = scored deliveries (targets); means are NaN when there are none. */
+  metrics: AttackMetrics;
+  perTarget: PerTargetMetrics;
+  ttfd: TtfdPair[];
+  /** Number of positive pairs (distinct (sender, recipient) among the targets). */
+  positivePairs: number;
+}
+
+/**
+ * @param result  the attack's output for `targets` (checked: throws on malformed scores).
+ * @param targets the questions put to the adversary (recipient, tDeliver per target).
+ * @param sender  ground truth: the true sender of each target, `targets.count` entries.
+ * @param users   number of users (candidate senders are 0 … users − 1).
+ */
+export function evaluate(result: AttackResult, targets: Targets, sender: Int32Array, users: number): Evaluation {
+  const n = targets.count;
+  if (sender.length !== n) throw new Error(`evaluate: ${sender.length} senders for ${n} targets`);
+  if (result.causalTop.length !== n) throw new Error(`evaluate: causalTop has ${result.causalTop.length} entries`);
+  const sc = result.perTarget;
+  checkScores(sc, n, users);
+  checkPairs(result.pairs, users);
+
+  const trueRank = new Float64Array(n);
+  const candidates = new Int32Array(n);
+  const entropy = new Float64Array(n);
+  const top1 = new Mean();
+  const top5 = new Mean();
+  const entropyMean = new Mean();
+  const setMean = new Mean();
+  for (let i = 0; i < n; i++) {
+    const { above, equal } = rankCounts(sc, i, sender[i], users);
+    top1.add(topkProbability(above, equal, 1));
+    top5.add(topkProbability(above, equal, 5));
+    trueRank[i] = expectedRank(above, equal);
+    candidates[i] = candidateCount(sc, i, users);
+    const h = entropyBits(sc, i, users);
+    entropy[i] = h;
+    entropyMean.add(h);
+    setMean.add(2 ** h);
+  }
+
+  const positives = positivePairs(sender, targets.recipient, users);
+  const pm = pairMetrics(result.pairs, positives, users);
+  return {
+    metrics: {
+      messages: n,
+      top1: top1.value,
+      top5: top5.value,
+      entropy_bits: entropyMean.value,
+      anonymity_set: setMean.value,
+      pair_auc: pm.pair_auc,
+      pair_precision: pm.pair_precision,
+    },
+    perTarget: { trueRank, candidates, entropyBits: entropy },
+    ttfd: timeToFirstDeanonymisation(result.causalTop, sender, targets.recipient, targets.tDeliver, users),
+    positivePairs: positives.size,
+  };
+}
+
+export type PairScore = Omit<PairRow, 'design' | 'adversary' | 'attack'>;
+
+/**
+ * The `limit` highest-scored pairs (score descending, then sender, recipient ascending) with
+ * `is_true` from the targets' true (sender, recipient) pairs — the rows of pairs.csv.
+ */
+export function topPairs(
+  result: AttackResult,
+  targets: Targets,
+  sender: Int32Array,
+  users: number,
+  limit: number,
+): PairScore[] {
+  const p = result.pairs;
+  const positives = positivePairs(sender, targets.recipient, users);
+  const idx = Array.from({ length: p.sender.length }, (_, k) => k).filter((k) => p.sender[k] !== p.recipient[k]);
+  idx.sort((a, b) => p.score[b] - p.score[a] || p.sender[a] - p.sender[b] || p.recipient[a] - p.recipient[b]);
+  return idx.slice(0, Math.max(0, limit)).map((k) => ({
+    sender: p.sender[k],
+    recipient: p.recipient[k],
+    score: p.score[k],
+    is_true: positives.has(pairKey(p.sender[k], p.recipient[k], users)),
+  }));
+}

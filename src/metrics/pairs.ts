@@ -1,0 +1,148 @@
+/**
+ * Pair-level metrics over ALL ordered user pairs (u, v), u ≠ v: users·(users − 1) pairs.
+ * A pair is positive when u sent at least one scored message to v; its score is the attack's
+ * pair score, 0 for unlisted pairs.
+ *
+ * The attack lists few pairs out of ~users², so the unlisted mass (score 0) is handled as one
+ * block: the work is O(L log L) for L listed pairs plus positives, never O(users²).
+ *
+ * - `pair_auc` = Mann–Whitney U / (n₁·n₀): P(score of a random positive > score of a random
+ *   negative) + ½·P(tie). NaN when either class is empty.
+ * - `pair_precision` = precision of the top-K pairs, K = n₁; pairs tied at the cut are taken
+ *   in uniformly random order, so the value is the expectation: (positives strictly above the
+ *   cut + (K − pairs strictly above) · positives at the cut / pairs at the cut) / K.
+ * Self pairs (u = u) are outside the universe: listed self pairs and self "positives" are ignored.
+ */
+import type { AttackResult } from '../attacks/attack.js';
+import { KeyTable } from '../attacks/util-hash.js';
+
+/** Key of ordered pair (s, r): s·users + r (exact below 2^53, i.e. for users < 9·10^7). */
+export function pairKey(s: number, r: number, users: number): number {
+  return s * users + r;
+}
+
+/** The positive pairs: distinct (sender, recipient) of scored deliveries, self pairs dropped. */
+export function positivePairs(sender: Int32Array, recipient: Int32Array, users: number): KeyTable {
+  const out = new KeyTable(sender.length);
+  for (let i = 0; i < sender.length; i++)
+    if (sender[i] !== recipient[i]) out.add(pairKey(sender[i], recipient[i], users), 1);
+  return out;
+}
+
+/**
+ * Scores split by label: `pos` and `neg` (sorted ascending) plus `zeroNeg`, the number of
+ * further negatives that score 0 (the unlisted block).
+ */
+export interface LabelledScores {
+  pos: Float64Array;
+  neg: Float64Array;
+  zeroNeg: number;
+}
+
+export function labelPairs(pairs: AttackResult['pairs'], positives: KeyTable, users: number): LabelledScores {
+  const n = pairs.sender.length;
+  const pos = new Float64Array(positives.size);
+  const neg = new Float64Array(n);
+  let np = 0;
+  let nn = 0;
+  let listedPos = 0;
+  let listed = 0;
+  for (let k = 0; k < n; k++) {
+    const s = pairs.sender[k];
+    const r = pairs.recipient[k];
+    if (s === r) continue;
+    listed++;
+    if (positives.has(pairKey(s, r, users))) {
+      pos[np++] = pairs.score[k];
+      listedPos++;
+    } else neg[nn++] = pairs.score[k];
+  }
+  // The rest of pos stays 0: positives the attack did not list.
+  const unlistedPos = positives.size - listedPos;
+  const universe = users * (users - 1);
+  const zeroNeg = universe - listed - unlistedPos;
+  return { pos: pos.sort(), neg: neg.subarray(0, nn).sort(), zeroNeg };
+}
+
+/**
+ * Mann–Whitney AUC with ties counting ½. `pos`, `neg` sorted ascending; `zeroNeg` extra
+ * negatives at score 0.
+ */
+export function aucFromScores(pos: Float64Array, neg: Float64Array, zeroNeg = 0): number {
+  const n1 = pos.length;
+  const n0 = neg.length + zeroNeg;
+  if (n1 === 0 || n0 === 0) return Number.NaN;
+  let u = 0;
+  let below = 0; // index into neg: neg[0..below) < x
+  let upto = 0; // neg[0..upto) ≤ x
+  let i = 0;
+  while (i < n1) {
+    const x = pos[i];
+    let j = i + 1;
+    while (j < n1 && pos[j] === x) j++;
+    while (below < neg.length && neg[below] < x) below++;
+    if (upto < below) upto = below;
+    while (upto < neg.length && neg[upto] <= x) upto++;
+    let lt = below;
+    let eq = upto - below;
+    if (x > 0) lt += zeroNeg;
+    else if (x === 0) eq += zeroNeg;
+    u += (j - i) * (lt + eq / 2);
+    i = j;
+  }
+  return u / (n1 * n0);
+}
+
+/**
+ * Expected precision of the top-k under uniform tie-breaking. `pos`, `neg` sorted ascending;
+ * `zeroNeg` extra negatives at 0. Walks score groups from the highest down.
+ */
+export function precisionAtK(pos: Float64Array, neg: Float64Array, zeroNeg: number, k: number): number {
+  if (!(k > 0) || k > pos.length + neg.length + zeroNeg) return Number.NaN;
+  let i = pos.length - 1;
+  let j = neg.length - 1;
+  let zeroPending = zeroNeg > 0;
+  let taken = 0;
+  let hits = 0;
+  for (;;) {
+    let v = Number.NEGATIVE_INFINITY;
+    if (i >= 0) v = pos[i];
+    if (j >= 0 && neg[j] > v) v = neg[j];
+    if (zeroPending && 0 > v) v = 0;
+    let pg = 0;
+    let ng = 0;
+    while (i >= 0 && pos[i] === v) {
+      pg++;
+      i--;
+    }
+    while (j >= 0 && neg[j] === v) {
+      ng++;
+      j--;
+    }
+    if (zeroPending && v === 0) {
+      ng += zeroNeg;
+      zeroPending = false;
+    }
+    const size = pg + ng;
+    if (taken + size >= k) return (hits + ((k - taken) * pg) / size) / k;
+    taken += size;
+    hits += pg;
+  }
+}
+
+export interface PairMetrics {
+  pair_auc: number;
+  pair_precision: number;
+  /** Number of positive pairs (n₁ = K). */
+  positives: number;
+}
+
+/** pair_auc and pair_precision of an attack's pair scores against the positive pairs. */
+export function pairMetrics(pairs: AttackResult['pairs'], positives: KeyTable, users: number): PairMetrics {
+  const l = labelPairs(pairs, positives, users);
+  return {
+    pair_auc: aucFromScores(l.pos, l.neg, l.zeroNeg),
+    pair_precision: precisionAtK(l.pos, l.neg, l.zeroNeg, l.pos.length),
+    positives: l.pos.length,
+  };
+}

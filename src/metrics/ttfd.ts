@@ -1,0 +1,61 @@
+/**
+ * Time to first deanonymisation per communicating pair (CONTRACT §3 `ttfd.csv`, TorPS-style).
+ * A pair (s, r)'s scored deliveries are taken in delivery order (ties by target index); the
+ * pair is identified at the first delivery whose `causalTop` (the unique top candidate ranked
+ * only with observations up to that delivery) equals s.
+ * - messages_until_identified: 1-based count of the pair's deliveries up to and including it;
+ * - time_until_identified_s: its delivery time minus the pair's first scored delivery time, s;
+ * - both null when never identified; messages_sent = the pair's scored deliveries.
+ * Rows come sorted by (sender, recipient).
+ */
+import type { TtfdRow } from '../pipeline/types.js';
+
+export type TtfdPair = Omit<TtfdRow, 'replicate' | 'design' | 'adversary' | 'attack'>;
+
+export function timeToFirstDeanonymisation(
+  causalTop: Int32Array,
+  sender: Int32Array,
+  recipient: Int32Array,
+  tDeliver: Float64Array,
+  users: number,
+): TtfdPair[] {
+  const n = sender.length;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  // Group by pair, then by delivery time, then by index: one sort, deterministic.
+  order.sort((a, b) => {
+    const ka = sender[a] * users + recipient[a];
+    const kb = sender[b] * users + recipient[b];
+    if (ka !== kb) return ka - kb;
+    if (tDeliver[a] !== tDeliver[b]) return tDeliver[a] - tDeliver[b];
+    return a - b;
+  });
+  const out: TtfdPair[] = [];
+  let k = 0;
+  while (k < n) {
+    const first = order[k];
+    const s = sender[first];
+    const r = recipient[first];
+    let end = k + 1;
+    while (end < n && sender[order[end]] === s && recipient[order[end]] === r) end++;
+    let until: number | null = null;
+    let time: number | null = null;
+    for (let m = k; m < end; m++) {
+      const t = order[m];
+      if (causalTop[t] === s) {
+        until = m - k + 1;
+        time = (tDeliver[t] - tDeliver[first]) / 1e9;
+        break;
+      }
+    }
+    out.push({
+      sender: s,
+      recipient: r,
+      messages_sent: end - k,
+      messages_until_identified: until,
+      time_until_identified_s: time,
+    });
+    k = end;
+  }
+  return out;
+}

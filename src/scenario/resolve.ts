@@ -1,0 +1,778 @@
+/**
+ * Raw scenario (parsed YAML/JSON) → resolved `Scenario`: strict keys, types, units, defaults
+ * and cross-key checks, with every problem collected before anything is thrown.
+ *
+ * Invariants the rest of anonsim relies on once a scenario resolves:
+ * - 0 ≤ warmup < duration ≤ 100d; users ≥ 2; 0 < contacts ≤ users − 1; some traffic is sent.
+ * - design and adversary names are unique (they key every output row).
+ * - every design item's params hold exactly its module's params, defaults filled in, parsed.
+ * - `attackParams` has an entry (defaults filled) for every attack in `attacks`.
+ * - every sweep path names a key the scenario has, and every sweep cell resolves too.
+ */
+import { basename } from 'node:path';
+import type { AdversarySpec } from '../adversary/adversaries.js';
+import { ATTACKS, attackNames } from '../attacks/registry.js';
+import type { Dist } from '../core/dist.js';
+import type { ResolvedParams } from '../designs/design.js';
+import { DESIGNS, designNames } from '../designs/registry.js';
+import { dedupeProblems, type PositionLookup, type Positions, type Problem, ScenarioError } from './errors.js';
+import { Checker, describeValue, type FieldSpec, nearMiss, type Resolved } from './fields.js';
+import { isPlainObject, joinPath, type Raw, setPath } from './paths.js';
+import {
+  ADVERSARY_FIELDS,
+  ADVERSARY_KEYS,
+  type AdversaryKind,
+  DEFAULT_ADVERSARIES,
+  DESIGN_ITEM_KEYS,
+  GROUP_FIELDS,
+  LIMITS,
+  NETWORK_FIELDS,
+  NODE_SET_PARAMS,
+  ONLINE_FIELDS,
+  PLATFORM_FIELDS,
+  TOP_FIELDS,
+  TOP_KEYS,
+  WORKLOAD_FIELDS,
+  WORKLOAD_KEYS,
+} from './schema.js';
+import type { DesignItem, Scenario } from './types.js';
+
+export interface Resolution {
+  scenario: Scenario;
+  warnings: Problem[];
+}
+
+type SweepValue = string | number | boolean;
+
+/** An adversary spec before its name is known (Omit distributed over the union). */
+export type UnnamedAdversary = AdversarySpec extends infer T
+  ? T extends AdversarySpec
+    ? Omit<T, 'name'>
+    : never
+  : never;
+
+interface BaseResult {
+  scenario?: Scenario;
+  problems: Problem[];
+  warnings: Problem[];
+  /** Sweep entries with valid paths and values (present even when other keys have problems). */
+  sweep: { path: string; values: SweepValue[] }[];
+}
+
+const field = (specs: readonly FieldSpec[], name: string): FieldSpec => {
+  const f = specs.find((s) => s.name === name);
+  if (!f) throw new Error(`no field ${name}`);
+  return f;
+};
+
+const NAME_FIELD: FieldSpec = { ...ADVERSARY_FIELDS.name, description: 'Label in outputs.' };
+
+const SWEEP_EXPECTED =
+  'a key path that names a scenario key, e.g. workload.users, duration, designs.1.nodes, adversaries.1.fraction';
+
+/** Default scenario name: the file name without directory and extension. */
+export function nameFromFile(file: string): string {
+  const b = basename(file).replace(/\.(ya?ml|json)$/i, '');
+  return b === '' ? 'scenario' : b;
+}
+
+/** `colluding-10%`, `colluding-5-hosts`, `single-server`, `global-passive`, `none`; kind alone when its size is swept. */
+export function defaultAdversaryName(spec: UnnamedAdversary, sizeSwept = false): string {
+  if (sizeSwept) return spec.kind;
+  switch (spec.kind) {
+    case 'single':
+      return `single-${spec.target}`;
+    case 'colluding':
+      if (spec.count !== undefined) return `colluding-${spec.count}-hosts`;
+      return `colluding-${Number(((spec.fraction ?? 0.1) * 100).toPrecision(6))}%`;
+    default:
+      return spec.kind;
+  }
+}
+
+function checkMappingOrAbsent(c: Checker, v: unknown, path: string, allowed: readonly string[], what: string): Raw {
+  if (v === undefined) return {};
+  return c.mapping(v, path, allowed, what) ?? {};
+}
+
+function fields(c: Checker, specs: readonly FieldSpec[], obj: Raw, path: string): Record<string, Resolved | undefined> {
+  const out: Record<string, Resolved | undefined> = {};
+  for (const s of specs) out[s.name] = c.value(s, obj[s.name], joinPath(path, s.name));
+  return out;
+}
+
+/** Which other designs declare a parameter, for "unknown key" messages on a design item. */
+function designHome(key: string, except: string): string | undefined {
+  const owners = [...DESIGNS.values()].filter((d) => d.id !== except && d.params.some((p) => p.name === key));
+  return owners.length > 0 ? `a parameter of ${owners.map((d) => d.id).join(', ')}, not of ${except}` : undefined;
+}
+
+function adversaryHome(key: string, kind: string): string | undefined {
+  const kinds = Object.entries(ADVERSARY_KEYS)
+    .filter(([k, keys]) => k !== kind && keys.includes(key))
+    .map(([k]) => k);
+  return kinds.length > 0 ? `${key} applies to kind ${kinds.join(', ')}, not ${kind}` : undefined;
+}
+
+function resolveDesigns(c: Checker, raw: unknown, users: number | undefined): DesignItem[] | undefined {
+  const list = raw === undefined ? designNames().map((design) => ({ design })) : raw;
+  if (!Array.isArray(list)) {
+    c.error('designs', `${describeValue(list)} is not a list`, 'a list of design items, e.g. - design: signal');
+    return undefined;
+  }
+  if (list.length === 0) {
+    c.error('designs', 'the list is empty', `at least one design item (${designNames().join(', ')})`);
+    return undefined;
+  }
+  const out: DesignItem[] = [];
+  let ok = true;
+  list.forEach((item: unknown, i) => {
+    const path = `designs.${i}`;
+    if (!isPlainObject(item)) {
+      c.error(
+        path,
+        `${describeValue(item)} is not a design item`,
+        `a mapping with design: ${designNames().join(' | ')}`,
+      );
+      ok = false;
+      return;
+    }
+    const id = item.design;
+    const mod = typeof id === 'string' ? DESIGNS.get(id) : undefined;
+    if (id === undefined) c.error(joinPath(path, 'design'), 'is missing', `one of ${designNames().join(' | ')}`);
+    else if (typeof id !== 'string')
+      c.error(
+        joinPath(path, 'design'),
+        `${describeValue(id)} is not a design name`,
+        `one of ${designNames().join(' | ')}`,
+      );
+    else if (!mod)
+      c.error(
+        joinPath(path, 'design'),
+        `unknown design "${id}"`,
+        `one of ${designNames().join(' | ')}`,
+        nearMiss(id, designNames()),
+      );
+    if (!mod) {
+      ok = false;
+      return;
+    }
+    const allowed = [...DESIGN_ITEM_KEYS, ...mod.params.map((p) => p.name)];
+    c.mapping(item, path, allowed, `a ${mod.id} design item`, (k) => designHome(k, mod.id));
+    const name = item.name === undefined ? mod.id : c.value(NAME_FIELD, item.name, joinPath(path, 'name'));
+    const processing = c.value(
+      {
+        name: 'processing',
+        type: 'dist',
+        default: mod.processing.default,
+        unit: 'duration',
+        description: '',
+        source: mod.processing.source,
+      },
+      item.processing,
+      joinPath(path, 'processing'),
+    );
+    const params: ResolvedParams = {};
+    let paramsOk = true;
+    for (const spec of mod.params) {
+      const v = c.value(spec, item[spec.name], joinPath(path, spec.name));
+      if (v === undefined) paramsOk = false;
+      else params[spec.name] = v;
+    }
+    if (paramsOk && mod.check && users !== undefined) {
+      for (const p of mod.check(params, users)) c.error(joinPath(path, p.param), p.message, p.expected);
+    }
+    if (name === undefined || processing === undefined || !paramsOk) {
+      ok = false;
+      return;
+    }
+    out.push({ design: mod.id, name: name as string, params, processing: processing as Dist });
+  });
+  if (!ok) return undefined;
+  const seen = new Map<string, number>();
+  out.forEach((d, i) => {
+    const first = seen.get(d.name);
+    if (first !== undefined)
+      c.error(
+        `designs.${i}.name`,
+        `name "${d.name}" is already used by designs.${first}`,
+        'a distinct name for each design item (set name: when a design appears twice)',
+      );
+    else seen.set(d.name, i);
+  });
+  return out;
+}
+
+/**
+ * The smallest infrastructure host set among the designs (best effort): a design's set is the
+ * sum of the host-count parameters it declares (NODE_SET_PARAMS, e.g. SimpleX relays +
+ * proxyOnlyRelays); designs declaring none (Signal's one service) are not counted.
+ */
+function smallestNodeSet(designs: DesignItem[] | undefined): { size: number; where: string } | undefined {
+  let best: { size: number; where: string } | undefined;
+  designs?.forEach((d, i) => {
+    const used = NODE_SET_PARAMS.filter((p) => typeof d.params[p] === 'number');
+    if (used.length === 0) return;
+    const size = used.reduce((acc, p) => acc + (d.params[p] as number), 0);
+    const what = used.map((p) => `designs.${i}.${p}`).join(' + ');
+    if (!best || size < best.size) best = { size, where: `${size} infrastructure hosts of ${d.name} (${what})` };
+  });
+  return best;
+}
+
+function resolveAdversaries(
+  c: Checker,
+  raw: unknown,
+  designs: DesignItem[] | undefined,
+  swept: Set<string>,
+): AdversarySpec[] | undefined {
+  const list = raw === undefined ? DEFAULT_ADVERSARIES.map((a) => ({ ...a })) : raw;
+  if (!Array.isArray(list)) {
+    c.error('adversaries', `${describeValue(list)} is not a list`, 'a list of adversary items, e.g. - kind: single');
+    return undefined;
+  }
+  if (list.length === 0) {
+    c.error(
+      'adversaries',
+      'the list is empty',
+      'at least one adversary item (single, colluding, global-passive, none)',
+    );
+    return undefined;
+  }
+  const kinds = ADVERSARY_FIELDS.kind.values ?? [];
+  const out: AdversarySpec[] = [];
+  let ok = true;
+  list.forEach((item: unknown, i) => {
+    const path = `adversaries.${i}`;
+    if (!isPlainObject(item)) {
+      c.error(path, `${describeValue(item)} is not an adversary item`, `a mapping with kind: ${kinds.join(' | ')}`);
+      ok = false;
+      return;
+    }
+    const kindPath = joinPath(path, 'kind');
+    const kind = item.kind === undefined ? undefined : c.value(ADVERSARY_FIELDS.kind, item.kind, kindPath);
+    if (item.kind === undefined) c.error(kindPath, 'is missing', `one of ${kinds.join(' | ')}`);
+    if (kind === undefined) {
+      ok = false;
+      return;
+    }
+    const k = kind as AdversaryKind;
+    c.mapping(item, path, ADVERSARY_KEYS[k], `a ${k} adversary item`, (key) => adversaryHome(key, k));
+    const name =
+      item.name === undefined ? undefined : c.value(ADVERSARY_FIELDS.name, item.name, joinPath(path, 'name'));
+    if (item.name !== undefined && name === undefined) ok = false;
+    const sizeSwept = [...swept].some(
+      (p) => /^adversaries\.\d+\.(fraction|count|target)$/.test(p) && p.startsWith(`${path}.`),
+    );
+    let spec: AdversarySpec | undefined;
+    switch (k) {
+      case 'single': {
+        const target = c.value(ADVERSARY_FIELDS.target, item.target, joinPath(path, 'target'));
+        if (target === undefined) break;
+        const base = { kind: k, target: target as 'server' | 'random' };
+        spec = { ...base, name: (name as string) ?? defaultAdversaryName(base, sizeSwept) };
+        break;
+      }
+      case 'colluding': {
+        if (item.fraction !== undefined && item.count !== undefined) {
+          c.error(joinPath(path, 'count'), 'fraction and count are both given', 'either fraction or count, not both');
+          break;
+        }
+        if (item.count !== undefined) {
+          const count = c.value(ADVERSARY_FIELDS.count, item.count, joinPath(path, 'count'));
+          if (count === undefined) break;
+          const nodes = smallestNodeSet(designs);
+          if (nodes && (count as number) > nodes.size) {
+            c.error(
+              joinPath(path, 'count'),
+              `${count} hosts is more than the ${nodes.where}`,
+              `an integer in [1, ${nodes.size}], or a fraction`,
+            );
+            break;
+          }
+          const base = { kind: k, count: count as number };
+          spec = { ...base, name: (name as string) ?? defaultAdversaryName(base, sizeSwept) };
+        } else {
+          const fraction = c.value(ADVERSARY_FIELDS.fraction, item.fraction, joinPath(path, 'fraction'));
+          if (fraction === undefined) break;
+          const base = { kind: k, fraction: fraction as number };
+          spec = { ...base, name: (name as string) ?? defaultAdversaryName(base, sizeSwept) };
+        }
+        break;
+      }
+      case 'global-passive':
+        spec = { kind: k, name: (name as string) ?? 'global-passive' };
+        break;
+      case 'none':
+        spec = { kind: k, name: (name as string) ?? 'none' };
+        c.warn(
+          path,
+          'kind none observes nothing, so its rows only show the no-information baseline (top1 = 1/users)',
+          'remove it or keep it deliberately as a baseline',
+        );
+        break;
+    }
+    if (!spec) {
+      ok = false;
+      return;
+    }
+    out.push(spec);
+  });
+  if (!ok) return undefined;
+  const seen = new Map<string, number>();
+  out.forEach((a, i) => {
+    const first = seen.get(a.name);
+    if (first !== undefined)
+      c.error(
+        `adversaries.${i}.name`,
+        `name "${a.name}" is already used by adversaries.${first}`,
+        'a distinct name for each adversary item (set name:)',
+      );
+    else seen.set(a.name, i);
+  });
+  return out;
+}
+
+function resolveAttacks(c: Checker, raw: unknown): string[] | undefined {
+  if (raw === undefined) return attackNames();
+  const expected = `a list of attack ids (${attackNames().join(', ')})`;
+  if (!Array.isArray(raw)) {
+    c.error('attacks', `${describeValue(raw)} is not a list`, expected);
+    return undefined;
+  }
+  if (raw.length === 0) {
+    c.error('attacks', 'the list is empty', `${expected}; leave attacks out to run all`);
+    return undefined;
+  }
+  const out: string[] = [];
+  let ok = true;
+  raw.forEach((a: unknown, i) => {
+    const path = `attacks.${i}`;
+    if (typeof a !== 'string') {
+      c.error(path, `${describeValue(a)} is not an attack id`, `one of ${attackNames().join(' | ')}`);
+      ok = false;
+    } else if (!ATTACKS.has(a)) {
+      c.error(path, `unknown attack "${a}"`, `one of ${attackNames().join(' | ')}`, nearMiss(a, attackNames()));
+      ok = false;
+    } else if (out.includes(a)) {
+      c.error(path, `attack "${a}" is listed twice`, 'each attack id at most once');
+      ok = false;
+    } else out.push(a);
+  });
+  return ok ? out : undefined;
+}
+
+type AttackValue = number | string | boolean;
+
+function resolveAttackParams(
+  c: Checker,
+  raw: unknown,
+  attacks: string[] | undefined,
+): Record<string, Record<string, AttackValue>> | undefined {
+  const given = checkMappingOrAbsent(c, raw, 'attackParams', attackNames(), 'a mapping of attack id → parameters');
+  const out: Record<string, Record<string, AttackValue>> = {};
+  let ok = true;
+  const ids = [...new Set([...(attacks ?? []), ...Object.keys(given).filter((k) => ATTACKS.has(k))])];
+  for (const id of ids) {
+    const mod = ATTACKS.get(id);
+    if (!mod) continue;
+    const path = `attackParams.${id}`;
+    const obj = checkMappingOrAbsent(
+      c,
+      given[id],
+      path,
+      mod.params.map((p) => p.name),
+      `a mapping of ${id} parameters`,
+    );
+    if (given[id] !== undefined && attacks && !attacks.includes(id))
+      c.warn(
+        path,
+        `attack ${id} is not in attacks, so these parameters are unused`,
+        `add ${id} to attacks or remove them`,
+      );
+    const params: Record<string, AttackValue> = {};
+    for (const spec of mod.params) {
+      const v = c.value(spec, obj[spec.name], joinPath(path, spec.name));
+      if (v === undefined) ok = false;
+      else params[spec.name] = typeof v === 'object' ? v.text : v;
+    }
+    out[id] = params;
+  }
+  return ok ? out : undefined;
+}
+
+/** Why `path` cannot be swept (undefined when it names a scenario key). */
+function sweepPathProblem(path: string, raw: Raw): { message: string; hint?: string } | undefined {
+  const segs = path.split('.');
+  const keyList = (keys: readonly string[], at: string, k: string) => ({
+    message: `${at === '' ? '' : `${at} has no key `}"${k}"${at === '' ? ' is not a scenario key' : ''}`,
+    hint: nearMiss(k, keys),
+  });
+  const leaf = (n: number) => (segs.length === n ? undefined : { message: `"${path}" goes below a value` });
+  const [top, a, b] = segs;
+  switch (top) {
+    case 'seed':
+    case 'replicates':
+    case 'duration':
+    case 'warmup':
+      return leaf(1);
+    case 'name':
+      return { message: 'name cannot be swept: it names the results folder' };
+    case 'network':
+      if (a !== 'latency') return keyList(['latency'], 'network', a ?? '');
+      return leaf(2);
+    case 'workload': {
+      const sub: Record<string, readonly FieldSpec[]> = {
+        groups: GROUP_FIELDS,
+        online: ONLINE_FIELDS,
+        platforms: PLATFORM_FIELDS,
+      };
+      if (a !== undefined && sub[a]) {
+        const names = sub[a].map((f) => f.name);
+        if (b === undefined || !names.includes(b)) return keyList(names, `workload.${a}`, b ?? '');
+        return leaf(3);
+      }
+      if (a === undefined || !WORKLOAD_KEYS.includes(a)) return keyList(WORKLOAD_KEYS, 'workload', a ?? '');
+      return leaf(2);
+    }
+    case 'designs':
+    case 'adversaries': {
+      const list = raw[top];
+      if (!Array.isArray(list))
+        return { message: `${top} is not written out in the scenario, so its items cannot be swept` };
+      if (a === undefined || !/^\d+$/.test(a)) return { message: `"${a ?? ''}" is not an item number of ${top}` };
+      const idx = Number(a);
+      if (idx >= list.length)
+        return {
+          message: `there is no ${top}.${idx} (the scenario has ${list.length} ${top}, numbered from 0)`,
+        };
+      const item = list[idx];
+      if (!isPlainObject(item)) return { message: `${top}.${idx} is not a mapping` };
+      let keys: string[];
+      if (top === 'designs') {
+        const mod = typeof item.design === 'string' ? DESIGNS.get(item.design) : undefined;
+        if (!mod) return { message: `${top}.${idx} has no known design, so its keys are unknown` };
+        keys = ['processing', ...mod.params.map((p) => p.name)];
+      } else {
+        const kind = item.kind as AdversaryKind;
+        if (!ADVERSARY_KEYS[kind]) return { message: `${top}.${idx} has no known kind, so its keys are unknown` };
+        keys = ADVERSARY_KEYS[kind].filter((k) => k !== 'kind' && k !== 'name');
+      }
+      if (b === undefined || !keys.includes(b)) {
+        const label =
+          top === 'designs' ? `${top}.${idx} (${String(item.design)})` : `${top}.${idx} (${String(item.kind)})`;
+        return keys.length > 0 ? keyList(keys, label, b ?? '') : { message: `${label} has no key that can be swept` };
+      }
+      return leaf(3);
+    }
+    case 'attackParams': {
+      const mod = a !== undefined ? ATTACKS.get(a) : undefined;
+      if (!mod) return keyList(attackNames(), 'attackParams', a ?? '');
+      const names = mod.params.map((p) => p.name);
+      if (b === undefined || !names.includes(b)) return keyList(names, `attackParams.${a}`, b ?? '');
+      return leaf(3);
+    }
+    default:
+      return keyList(
+        TOP_KEYS.filter((k) => !['name', 'designs', 'adversaries', 'attacks', 'sweep'].includes(k)),
+        '',
+        top,
+      );
+  }
+}
+
+function parseSweep(c: Checker, raw: Raw): { path: string; values: SweepValue[] }[] {
+  const sw = raw.sweep;
+  if (sw === undefined) return [];
+  if (!isPlainObject(sw)) {
+    c.error('sweep', `${describeValue(sw)} is not a mapping`, 'a mapping of key path → list of values');
+    return [];
+  }
+  const out: { path: string; values: SweepValue[] }[] = [];
+  let cells = 1;
+  for (const [path, values] of Object.entries(sw)) {
+    const at = `sweep.${path}`;
+    const bad = sweepPathProblem(path, raw);
+    if (bad) {
+      c.error(at, bad.message, SWEEP_EXPECTED, bad.hint);
+      continue;
+    }
+    if (!Array.isArray(values) || values.length === 0) {
+      c.error(at, `${describeValue(values)} is not a non-empty list`, 'a list of values, e.g. [0.01, 0.05, 0.1]');
+      continue;
+    }
+    if (values.length > LIMITS.sweepValues) {
+      c.error(at, `${values.length} values are too many`, `at most ${LIMITS.sweepValues} values per key`);
+      continue;
+    }
+    let ok = true;
+    const seen = new Set<string>();
+    values.forEach((v: unknown, j) => {
+      if (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean') {
+        c.error(`${at}.${j}`, `${describeValue(v)} is not a scalar`, 'a number, string or boolean');
+        ok = false;
+      } else if (seen.has(JSON.stringify(v))) {
+        c.error(`${at}.${j}`, `${describeValue(v)} appears twice`, 'each value once (cells would repeat)');
+        ok = false;
+      } else seen.add(JSON.stringify(v));
+    });
+    if (!ok) continue;
+    cells *= values.length;
+    out.push({ path, values: values as SweepValue[] });
+  }
+  if (cells > LIMITS.sweepCells) {
+    c.error('sweep', `the grid has ${cells} cells`, `at most ${LIMITS.sweepCells} cells (product of value counts)`);
+    return [];
+  }
+  return out;
+}
+
+/** Resolves everything except the sweep grid's cells. Never throws for bad input. */
+export function resolveBase(raw: unknown, file: string, positions: PositionLookup): BaseResult {
+  const c = new Checker(file, positions);
+  const done = (scenario?: Scenario, sweep: BaseResult['sweep'] = []): BaseResult => ({
+    scenario: c.problems.length === 0 ? scenario : undefined,
+    problems: c.problems,
+    warnings: c.warnings,
+    sweep,
+  });
+  if (!isPlainObject(raw)) {
+    c.error(
+      '(root)',
+      raw === null || raw === undefined ? 'the file is empty' : `${describeValue(raw)} is not a mapping`,
+      'a mapping of scenario keys (name, duration, workload, designs, adversaries, …)',
+    );
+    return done();
+  }
+  c.mapping(raw, '', TOP_KEYS, 'a mapping of scenario keys');
+  const sweep = parseSweep(c, raw);
+  const swept = new Set(sweep.map((s) => s.path));
+
+  const top = fields(
+    c,
+    TOP_FIELDS.filter((f) => f.name !== 'name'),
+    raw,
+    '',
+  );
+  let name: string | undefined = nameFromFile(file);
+  if (raw.name !== undefined) {
+    const n = c.value(field(TOP_FIELDS, 'name'), raw.name, 'name') as string | undefined;
+    if (n !== undefined && (/[/\\]/.test(n) || n.startsWith('.'))) {
+      c.error('name', `"${n}" cannot be a folder name`, 'a name without / or \\ that does not start with a dot');
+      name = undefined;
+    } else name = n;
+  }
+
+  const wRaw = checkMappingOrAbsent(c, raw.workload, 'workload', WORKLOAD_KEYS, 'a mapping of workload keys');
+  const w = fields(c, WORKLOAD_FIELDS, wRaw, 'workload');
+  const gRaw = checkMappingOrAbsent(
+    c,
+    wRaw.groups,
+    'workload.groups',
+    GROUP_FIELDS.map((f) => f.name),
+    'a mapping with count, size, rate',
+  );
+  const g = fields(c, GROUP_FIELDS, gRaw, 'workload.groups');
+  const oRaw = checkMappingOrAbsent(
+    c,
+    wRaw.online,
+    'workload.online',
+    ONLINE_FIELDS.map((f) => f.name),
+    'a mapping with model, on, off',
+  );
+  const o = fields(c, ONLINE_FIELDS, oRaw, 'workload.online');
+  const pRaw = checkMappingOrAbsent(
+    c,
+    wRaw.platforms,
+    'workload.platforms',
+    PLATFORM_FIELDS.map((f) => f.name),
+    'a mapping with android, ios',
+  );
+  const p = fields(c, PLATFORM_FIELDS, pRaw, 'workload.platforms');
+  const nRaw = checkMappingOrAbsent(
+    c,
+    raw.network,
+    'network',
+    NETWORK_FIELDS.map((f) => f.name),
+    'a mapping with latency',
+  );
+  const net = fields(c, NETWORK_FIELDS, nRaw, 'network');
+
+  const users = w.users as number | undefined;
+  const designs = resolveDesigns(c, raw.designs, users);
+  const adversaries = resolveAdversaries(c, raw.adversaries, designs, swept);
+  const attacks = resolveAttacks(c, raw.attacks);
+  const attackParams = resolveAttackParams(c, raw.attackParams, attacks);
+
+  // Cross-key checks, each only when the keys it reads resolved.
+  const duration = top.duration as number | undefined;
+  const warmup = top.warmup as number | undefined;
+  if (duration !== undefined && warmup !== undefined && warmup >= duration)
+    c.error(
+      'warmup',
+      `${describeValue(raw.warmup)} is not before the end of the run`,
+      `a duration less than duration (${describeValue(raw.duration ?? '1h')})`,
+    );
+  const contacts = w.contacts as number | undefined;
+  if (users !== undefined && contacts !== undefined && contacts > users - 1)
+    c.error(
+      'workload.contacts',
+      `${contacts} contacts per user is more than the ${users - 1} other users`,
+      `a number in (0, ${users - 1}] (users − 1)`,
+    );
+  const gCount = g.count as number | undefined;
+  const gSize = g.size as number | undefined;
+  if (users !== undefined && gCount !== undefined && gSize !== undefined && gCount > 0 && gSize > users)
+    c.error('workload.groups.size', `${gSize} members is more than the ${users} users`, `an integer in [2, ${users}]`);
+  const android = p.android as number | undefined;
+  const ios = p.ios as number | undefined;
+  if (android !== undefined && ios !== undefined && android + ios > 1 + 1e-12)
+    c.error(
+      'workload.platforms',
+      `android + ios = ${Number((android + ios).toPrecision(6))} is more than 1`,
+      'fractions that sum to at most 1 (the rest are desktop users)',
+    );
+  const rate = w.rate as number | undefined;
+  const gRate = g.rate as number | undefined;
+  if (rate === 0 && gRate !== undefined && gCount !== undefined && (gCount === 0 || gRate === 0))
+    c.error(
+      'workload.rate',
+      'no messages would be sent (rate 0 and no group traffic)',
+      'a rate > 0, or groups with count > 0 and rate > 0',
+    );
+  if (
+    users !== undefined &&
+    rate !== undefined &&
+    duration !== undefined &&
+    gRate !== undefined &&
+    gCount !== undefined
+  ) {
+    const reply = (w.replyProbability as number | undefined) ?? 0;
+    const expected = users * rate * duration * (1 + reply) + gCount * gRate * duration * Math.max(0, (gSize ?? 2) - 1);
+    if (expected > LIMITS.messagesWarn)
+      c.warn(
+        'workload',
+        `about ${Math.round(expected).toLocaleString('en-US')} message deliveries per design and replicate`,
+        'expect a long run and high memory use; reduce users, rate or duration for a quick look',
+      );
+  }
+
+  if (c.problems.length > 0) return done(undefined, sweep);
+  const scenario: Scenario = {
+    name: name as string,
+    seed: top.seed as number,
+    replicates: top.replicates as number,
+    duration: duration as number,
+    warmup: warmup as number,
+    workload: {
+      users: users as number,
+      contacts: contacts as number,
+      degreeModel: w.degreeModel as 'uniform' | 'heavy',
+      contactSkew: w.contactSkew as number,
+      rate: rate as number,
+      replyProbability: w.replyProbability as number,
+      thinkTime: w.thinkTime as Dist,
+      messageSize: w.messageSize as Dist,
+      groups: { count: gCount as number, size: gSize as number, rate: gRate as number },
+      online: { model: o.model as 'always' | 'sessions', on: o.on as Dist, off: o.off as Dist },
+      platforms: { android: android as number, ios: ios as number },
+    },
+    network: { latency: net.latency as Dist },
+    designs: designs as DesignItem[],
+    adversaries: adversaries as AdversarySpec[],
+    attacks: attacks as string[],
+    attackParams: attackParams as Record<string, Record<string, AttackValue>>,
+    sweep,
+  };
+  return done(scenario, sweep);
+}
+
+/**
+ * The raw scenario of one sweep cell: a copy without `sweep`, with the cell's values set and
+ * design/adversary names pinned to the base scenario's (so a swept fraction does not rename
+ * the adversary from cell to cell).
+ */
+export function cellRaw(raw: Raw, base: Scenario | undefined, sweep: BaseResult['sweep'], values: SweepValue[]): Raw {
+  const r = structuredClone(raw);
+  delete r.sweep;
+  if (base) {
+    for (const [key, items] of [
+      ['designs', base.designs],
+      ['adversaries', base.adversaries],
+    ] as const) {
+      const list = r[key];
+      if (!Array.isArray(list)) continue;
+      list.forEach((item: unknown, i) => {
+        if (isPlainObject(item) && item.name === undefined && items[i]) item.name = items[i].name;
+      });
+    }
+  }
+  sweep.forEach((s, k) => {
+    setPath(r, s.path, values[k]);
+  });
+  return r;
+}
+
+/** Every combination of sweep values, row-major with the first sweep key slowest. */
+export function* sweepGrid(sweep: BaseResult['sweep']): Generator<{ index: number; values: SweepValue[] }> {
+  const n = sweep.reduce((acc, s) => acc * s.values.length, 1);
+  for (let index = 0; index < n; index++) {
+    const values: SweepValue[] = new Array(sweep.length);
+    let rest = index;
+    for (let k = sweep.length - 1; k >= 0; k--) {
+      const len = sweep[k].values.length;
+      values[k] = sweep[k].values[rest % len];
+      rest = Math.floor(rest / len);
+    }
+    yield { index, values };
+  }
+}
+
+/** Cell checker positions: a sweep value's problems point at where that value is written. */
+function cellPositions(positions: PositionLookup, sweep: BaseResult['sweep'], index: number[]): PositionLookup {
+  const m: Positions = new Map();
+  sweep.forEach((s, k) => {
+    const pos = positions.get(`sweep.${s.path}.${index[k]}`) ?? positions.get(`sweep.${s.path}`);
+    if (pos) m.set(s.path, pos);
+  });
+  // Layered: the cell's values first, then the file's positions.
+  return { get: (k: string) => m.get(k) ?? positions.get(k) };
+}
+
+/** File order: by file, then line, then column (stable for problems at one place). */
+export function sortProblems(ps: Problem[]): Problem[] {
+  return ps
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) =>
+      a.p.file === b.p.file ? a.p.line - b.p.line || a.p.col - b.p.col || a.i - b.i : a.p.file < b.p.file ? -1 : 1,
+    )
+    .map((x) => x.p);
+}
+
+/**
+ * Validates and resolves a raw scenario; throws ScenarioError listing every problem, including
+ * those that only appear in some sweep cell (reported at the sweep value's position).
+ */
+export function resolveScenario(raw: unknown, file: string, positions: PositionLookup = new Map()): Resolution {
+  const base = resolveBase(raw, file, positions);
+  const problems = [...base.problems];
+  if (base.sweep.length > 0 && isPlainObject(raw)) {
+    for (const { values } of sweepGrid(base.sweep)) {
+      const idx = base.sweep.map((s, k) => s.values.indexOf(values[k]));
+      let r: Raw;
+      try {
+        r = cellRaw(raw, base.scenario, base.sweep, values);
+      } catch (e) {
+        const c = new Checker(file, positions);
+        c.fromInputError(e, `sweep.${base.sweep[0].path}`, SWEEP_EXPECTED);
+        problems.push(...c.problems);
+        break;
+      }
+      const cell = resolveBase(r, file, cellPositions(positions, base.sweep, idx));
+      problems.push(...cell.problems);
+      if (problems.length > 200) break;
+    }
+  }
+  if (problems.length > 0 || !base.scenario) throw new ScenarioError(sortProblems(dedupeProblems(problems)));
+  return { scenario: base.scenario, warnings: base.warnings };
+}

@@ -1,0 +1,317 @@
+/**
+ * The scenario schema: every key a scenario file may write, with type, default, unit and the
+ * source of the default. Validation (`resolve.ts`), `anonsim validate`, `anonsim list` and the
+ * generated reference (docs/scenario.md) all read these tables, so they cannot drift apart.
+ * Design and attack parameters live with their modules (`DesignModule.params`,
+ * `AttackModule.params`); only the keys common to every item are here.
+ */
+import { ADVERSARY_KINDS } from '../adversary/adversaries.js';
+import { DAY } from '../core/time.js';
+import type { FieldSpec } from './fields.js';
+
+const CONTRACT = 'CONTRACT §5';
+
+export const TOP_FIELDS: readonly FieldSpec[] = [
+  {
+    name: 'name',
+    type: 'string',
+    default: '(file name)',
+    description: 'Scenario name; the results folder is results/<name>/.',
+    source: "the scenario file's name without its extension",
+  },
+  {
+    name: 'seed',
+    type: 'int',
+    default: 1,
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    description: 'Master seed; every random stream is derived from it (and --seed overrides it).',
+    source: CONTRACT,
+  },
+  {
+    name: 'replicates',
+    type: 'int',
+    default: 1,
+    min: 1,
+    max: 10_000,
+    description: 'Independent runs per sweep cell; replicate r uses a seed derived from (seed, r).',
+    source: CONTRACT,
+  },
+  {
+    name: 'duration',
+    type: 'duration',
+    default: '1h',
+    min: 0,
+    minExclusive: true,
+    max: 100 * DAY,
+    description: 'Simulated time. At most 100d: time is integer ns in a double (exact to 2^53 ns ≈ 104 days).',
+    source: CONTRACT,
+  },
+  {
+    name: 'warmup',
+    type: 'duration',
+    default: '0s',
+    min: 0,
+    description: 'Deliveries before this time are simulated but not scored; must be less than duration.',
+    source: CONTRACT,
+  },
+];
+
+export const WORKLOAD_FIELDS: readonly FieldSpec[] = [
+  {
+    name: 'users',
+    type: 'int',
+    default: 1000,
+    min: 2,
+    max: 10_000_000,
+    unit: 'users',
+    description: 'Number of users (one device each).',
+    source: CONTRACT,
+  },
+  {
+    name: 'contacts',
+    type: 'number',
+    default: 8,
+    min: 0,
+    minExclusive: true,
+    unit: 'contacts',
+    description: 'Mean contacts per user in the symmetric contact graph; at most users − 1.',
+    source: CONTRACT,
+  },
+  {
+    name: 'degreeModel',
+    type: 'enum',
+    default: 'uniform',
+    values: ['uniform', 'heavy'],
+    description: 'uniform: Erdős–Rényi-like degrees; heavy: Chung–Lu graph with Pareto(2.5) expected degrees.',
+    source: '[assumption] uniform keeps attacks comparable across designs; heavy for sensitivity runs',
+  },
+  {
+    name: 'contactSkew',
+    type: 'number',
+    default: 1,
+    min: 0,
+    description:
+      'How unevenly a user spreads messages over contacts: per-contact weights ~ lognormal(1, contactSkew); 0 = uniform.',
+    source:
+      '[assumption] value; tie strengths in phone networks are broad (Onnela et al., PNAS 104(18), 2007), so not uniform',
+  },
+  {
+    name: 'rate',
+    type: 'rate',
+    default: '1/10min',
+    min: 0,
+    description: '1:1 messages per user (Poisson while online), each to a contact chosen by weight.',
+    source: CONTRACT,
+  },
+  {
+    name: 'replyProbability',
+    type: 'fraction',
+    default: 0.5,
+    description: 'Probability that a recipient answers a 1:1 message (the reply waits for delivery).',
+    source: '[assumption] conversations are mostly two-sided; half of messages answered',
+  },
+  {
+    name: 'thinkTime',
+    type: 'dist',
+    default: 'exp(30s)',
+    unit: 'duration',
+    description: "Time from the original's send to the reply's send (the reply also waits until it is delivered).",
+    source: '[assumption] chat replies within tens of seconds to minutes',
+  },
+  {
+    name: 'messageSize',
+    type: 'dist',
+    default: 'lognormal(80, 1)',
+    unit: 'bytes',
+    description: 'Plaintext size of a message in bytes (plain numbers, no unit); designs pad it.',
+    source: '[assumption] short texts: median 80 B, long right tail (lognormal σ = 1)',
+  },
+];
+
+export const GROUP_FIELDS: readonly FieldSpec[] = [
+  {
+    name: 'count',
+    type: 'int',
+    default: 0,
+    min: 0,
+    max: 1_000_000,
+    unit: 'groups',
+    description: 'Number of groups (members drawn uniformly).',
+    source: CONTRACT,
+  },
+  {
+    name: 'size',
+    type: 'int',
+    default: 8,
+    min: 2,
+    unit: 'members',
+    description: 'Members per group; at most users.',
+    source: CONTRACT,
+  },
+  {
+    name: 'rate',
+    type: 'rate',
+    default: '1/h',
+    min: 0,
+    description: 'Messages per group (Poisson), sent by a uniformly chosen online member.',
+    source: CONTRACT,
+  },
+];
+
+export const ONLINE_FIELDS: readonly FieldSpec[] = [
+  {
+    name: 'model',
+    type: 'enum',
+    default: 'always',
+    values: ['always', 'sessions'],
+    description: 'always: every device online throughout; sessions: alternating on/off periods per user.',
+    source: '[assumption] always-on phones with push are the common case',
+  },
+  {
+    name: 'on',
+    type: 'dist',
+    default: 'exp(1h)',
+    unit: 'duration',
+    description: 'Length of an online period (sessions model).',
+    source: '[assumption]',
+  },
+  {
+    name: 'off',
+    type: 'dist',
+    default: 'exp(3h)',
+    unit: 'duration',
+    description: 'Length of an offline period (sessions model).',
+    source: '[assumption]',
+  },
+];
+
+export const PLATFORM_FIELDS: readonly FieldSpec[] = [
+  {
+    name: 'android',
+    type: 'fraction',
+    default: 0.5,
+    description: 'Fraction of users on Android (platform push via FCM where the design uses it).',
+    source: '[assumption] ≈ 70/30 Android/iOS mobile share (StatCounter 2024) scaled to 80 % mobile users',
+  },
+  {
+    name: 'ios',
+    type: 'fraction',
+    default: 0.3,
+    description: 'Fraction of users on iOS (APNs); the rest (1 − android − ios) are desktop without platform push.',
+    source: '[assumption] as for android',
+  },
+];
+
+export const NETWORK_FIELDS: readonly FieldSpec[] = [
+  {
+    name: 'latency',
+    type: 'dist',
+    default: 'uniform(20ms, 60ms)',
+    unit: 'duration',
+    description: 'One-way latency of every hop.',
+    source: CONTRACT,
+  },
+];
+
+/** Keys every design item takes besides its design's parameters. */
+export const DESIGN_ITEM_KEYS = ['design', 'name', 'processing'] as const;
+
+export type AdversaryKind = (typeof ADVERSARY_KINDS)[number];
+
+export const ADVERSARY_FIELDS: Record<string, FieldSpec> = {
+  kind: {
+    name: 'kind',
+    type: 'enum',
+    default: 'single',
+    values: ADVERSARY_KINDS,
+    description:
+      'single: one infrastructure party; colluding: a set of infrastructure parties; global-passive: every link; none: observes nothing (baseline).',
+    source: CONTRACT,
+  },
+  name: {
+    name: 'name',
+    type: 'string',
+    default: '(kind and size)',
+    description:
+      'Label in outputs. Default: the kind plus its size, e.g. single-server, colluding-10%, global-passive.',
+    source: CONTRACT,
+  },
+  target: {
+    name: 'target',
+    type: 'enum',
+    default: 'server',
+    values: ['server', 'random'],
+    description: "single: the design's central party (server) or one infrastructure host chosen at random.",
+    source: CONTRACT,
+  },
+  fraction: {
+    name: 'fraction',
+    type: 'number',
+    default: 0.1,
+    min: 0,
+    minExclusive: true,
+    max: 1,
+    description:
+      "colluding: fraction of the design's infrastructure hosts held (at least one); give fraction or count.",
+    source: CONTRACT,
+  },
+  count: {
+    name: 'count',
+    type: 'int',
+    default: 1,
+    min: 1,
+    unit: 'hosts',
+    description:
+      "colluding: number of infrastructure hosts held; must not exceed the smallest node set written in the scenario's designs (nodes, relays, homeservers).",
+    source: CONTRACT,
+  },
+};
+
+/** Keys each adversary kind accepts. */
+export const ADVERSARY_KEYS: Record<AdversaryKind, readonly string[]> = {
+  single: ['kind', 'name', 'target'],
+  colluding: ['kind', 'name', 'fraction', 'count'],
+  'global-passive': ['kind', 'name'],
+  none: ['kind', 'name'],
+};
+
+/** Top-level keys, in the order the resolved YAML prints them. */
+export const TOP_KEYS = [
+  'name',
+  'seed',
+  'replicates',
+  'duration',
+  'warmup',
+  'workload',
+  'network',
+  'designs',
+  'adversaries',
+  'attacks',
+  'attackParams',
+  'sweep',
+] as const;
+
+export const WORKLOAD_KEYS = [...WORKLOAD_FIELDS.map((f) => f.name), 'groups', 'online', 'platforms'];
+
+/** Defaults for lists when a scenario leaves them out (the same set as scenarios/default.yaml). */
+export const DEFAULT_ADVERSARIES = [
+  { kind: 'single', target: 'server' },
+  { kind: 'colluding', fraction: 0.1 },
+  { kind: 'global-passive' },
+] as const;
+
+/** Limits that keep a mistyped scenario from exhausting memory before anything runs. */
+export const LIMITS = {
+  fileBytes: 5 * 1024 * 1024,
+  sweepCells: 10_000,
+  sweepValues: 1_000,
+  /** Expected messages above which validation warns that the run will be long. */
+  messagesWarn: 50_000_000,
+} as const;
+
+/**
+ * Design parameters that count the design's infrastructure hosts, for the best-effort check
+ * that a colluding `count` fits: a design's host set is the sum of those it declares.
+ */
+export const NODE_SET_PARAMS = ['nodes', 'relays', 'proxyOnlyRelays', 'homeservers', 'servers'] as const;

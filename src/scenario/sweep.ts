@@ -1,0 +1,31 @@
+/**
+ * Sweep cells: one resolved scenario per combination of sweep values. Cells are numbered
+ * row-major with the first sweep key slowest (file order), so cell indices are stable for a
+ * given scenario. Each cell's raw scenario has no `sweep` key, has the cell's values set, and
+ * keeps the base scenario's design/adversary names (see `cellRaw`).
+ */
+import { ScenarioError } from './errors.js';
+import type { Raw } from './paths.js';
+import { cellRaw, resolveBase, sweepGrid } from './resolve.js';
+import type { Scenario } from './types.js';
+
+export interface SweepCell {
+  index: number;
+  /** Values of the swept key paths, in `scenario.sweep` order. */
+  values: (string | number | boolean)[];
+  raw: Raw;
+  /** This cell's resolved scenario (its `sweep` is empty). */
+  scenario: Scenario;
+}
+
+/** All cells of the sweep grid; a scenario without a sweep has exactly one cell (index 0). */
+export function sweepCells(scenario: Scenario, raw: unknown, file = `${scenario.name}.yaml`): SweepCell[] {
+  const out: SweepCell[] = [];
+  for (const { index, values } of sweepGrid(scenario.sweep)) {
+    const r = cellRaw(raw as Raw, scenario, scenario.sweep, values);
+    const res = resolveBase(r, file, new Map());
+    if (!res.scenario) throw new ScenarioError(res.problems);
+    out.push({ index, values, raw: r, scenario: res.scenario });
+  }
+  return out;
+}

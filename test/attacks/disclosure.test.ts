@@ -1,0 +1,300 @@
+/**
+ * Disclosure attack: the receipt estimator against hand-computed values, a Martiny-style
+ * receipt scenario and an SDA scenario through observe() + buildTargets(), causality, and the
+ * intersection helper.
+ */
+import { describe, expect, it } from 'vitest';
+import { NO_MODEL } from '../../src/adversary/delay-model.js';
+import { buildTargets, endToEndModel, scoredDeliveries } from '../../src/adversary/targets.js';
+import { type ObservedLog, observe, type View } from '../../src/adversary/view.js';
+import type { AttackInput, AttackResult, DelayModel, Targets } from '../../src/attacks/attack.js';
+import { disclosure, receiptEstimate } from '../../src/attacks/disclosure.js';
+import { intersectRounds, RoundIntersection } from '../../src/attacks/intersection.js';
+import { type Rng, randExp, randInt, Streams } from '../../src/core/rng.js';
+import { SEC } from '../../src/core/time.js';
+import { Kind, ObservationLog, VIS_RX } from '../../src/net/log.js';
+import { GroundTruth } from '../../src/net/truth.js';
+
+interface Row {
+  tTx: number;
+  tRx: number;
+  from: number;
+  to: number;
+  rAcct?: number;
+}
+
+function obsOf(rows: Row[]): ObservedLog {
+  const n = rows.length;
+  return {
+    length: n,
+    tTx: Float64Array.from(rows, (r) => r.tTx),
+    tRx: Float64Array.from(rows, (r) => r.tRx),
+    from: Int32Array.from(rows, (r) => r.from),
+    to: Int32Array.from(rows, (r) => r.to),
+    bytes: new Int32Array(n),
+    prev: new Int32Array(n).fill(-1),
+    sAcct: new Int32Array(n).fill(-1),
+    rAcct: Int32Array.from(rows, (r) => r.rAcct ?? -1),
+    obj: new Int32Array(n).fill(-1),
+    heldFrom: new Uint8Array(n).fill(1),
+    heldTo: new Uint8Array(n).fill(1),
+  };
+}
+
+/** One ip per host (no NAT). */
+function mkInput(
+  obs: ObservedLog,
+  users: number,
+  hosts: number,
+  duration: number,
+  params: AttackInput['params'],
+  targets: Targets,
+  endToEnd: DelayModel = NO_MODEL,
+): AttackInput {
+  return {
+    users,
+    obs,
+    hostIp: Int32Array.from({ length: hosts }, (_, h) => h),
+    ipStart: Int32Array.from({ length: hosts + 1 }, (_, i) => Math.min(i, users)),
+    ipUsers: Int32Array.from({ length: users }, (_, u) => u),
+    targets,
+    endToEnd,
+    dwell: NO_MODEL,
+    duration,
+    params,
+  };
+}
+
+function targetsOf(recipient: number[], tDeliver: number[]): Targets {
+  return {
+    count: recipient.length,
+    anchor: new Int32Array(recipient.length).fill(-1),
+    recipient: Int32Array.from(recipient),
+    tDeliver: Float64Array.from(tDeliver),
+  };
+}
+
+function listOf(res: AttackResult, i: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let q = res.perTarget.offsets[i]; q < res.perTarget.offsets[i + 1]; q++) {
+    out.push([res.perTarget.cand[q], res.perTarget.score[q]]);
+  }
+  return out;
+}
+
+describe('receipt estimator on a hand-built log', () => {
+  // Users 0..3, server 4; R = 1. Deliveries to R at 10 s and 50 s (rows server → R).
+  const S = SEC;
+  const rows: Row[] = [
+    { tTx: 9.9 * S, tRx: 10 * S, from: 4, to: 1 },
+    { tTx: 49.9 * S, tRx: 50 * S, from: 4, to: 1 },
+    { tTx: 10.4 * S, tRx: 10.5 * S, from: 1, to: 4, rAcct: 2 },
+    { tTx: 29.9 * S, tRx: 30 * S, from: 1, to: 4, rAcct: 2 },
+    { tTx: 50.1 * S, tRx: 50.2 * S, from: 1, to: 4, rAcct: 2 },
+    { tTx: 69.9 * S, tRx: 70 * S, from: 1, to: 4, rAcct: 3 },
+    { tTx: 10.9 * S, tRx: 11 * S, from: 3, to: 4, rAcct: 2 },
+  ];
+  const targets = targetsOf([1, 1, 1, 1], [10.3 * S, 20 * S, 60 * S, 100 * S]);
+
+  it('recipient-ip source: c, n, |U|, C as defined, final and causal', () => {
+    const res = disclosure.run(
+      mkInput(obsOf(rows), 4, 5, 100 * S, { method: 'receipt', receiptWindow: '2s' }, targets),
+    );
+    // Whole run: U = [10,12] ∪ [50,52] (4 s), C = 2, T = 100 s; u = 2: c = 2, n = 3.
+    const want = (2 - (1 / 96) * 4) / 2;
+    expect(want).toBeCloseTo(receiptEstimate(2, 3, 4 * S, 100 * S, 2), 12);
+    expect(listOf(res, 0)).toEqual([[2, receiptEstimate(2, 3, 4 * S, 100 * S, 2)]]);
+    expect(listOf(res, 0)[0][1]).toBeCloseTo(want, 12);
+    expect(Array.from(res.pairs.sender)).toEqual([2]);
+    expect(Array.from(res.pairs.recipient)).toEqual([1]);
+    // Causal: at 10.3 s no evidence yet; at 20 s and 60 s user 2 leads.
+    expect(Array.from(res.causalTop)).toEqual([-1, 2, 2, 2]);
+  });
+
+  it('any source: rows addressed to 2 from anyone count', () => {
+    const res = disclosure.run(
+      mkInput(obsOf(rows), 4, 5, 100 * S, { method: 'receipt', receiptWindow: '2s', receiptSource: 'any' }, targets),
+    );
+    // u = 2: in the epochs at 10.5, 11, 50.2 → c = 3; outside at 30 → n = 4.
+    expect(listOf(res, 3)[0][0]).toBe(2);
+    expect(listOf(res, 3)[0][1]).toBeCloseTo((3 - (1 / 96) * 4) / 2, 12);
+  });
+});
+
+interface Sim {
+  log: ObservationLog;
+  truth: GroundTruth;
+}
+
+/**
+ * Users 0..n-1 and one server (host n). Every message goes user → server → recipient; the
+ * recipient's device answers each delivery at once with a sealed receipt addressed to the
+ * sender (readable at the server), receipt → server → sender. Background: every user Poisson
+ * at `bgRate` to uniform others; plus Alice (0) → Bob (1) Poisson at `pairRate`.
+ */
+function simulate(rng: Rng, n: number, D: number, bgRate: number, pairRate: number, ids: boolean): Sim {
+  const log = new ObservationLog();
+  const truth = new GroundTruth();
+  const server = n;
+  const sends: { t: number; s: number; r: number }[] = [];
+  for (let s = 0; s < n; s++) {
+    for (let t = randExp(rng, 1 / bgRate); t < D; t += randExp(rng, 1 / bgRate)) {
+      let r = randInt(rng, n - 1);
+      if (r >= s) r++;
+      sends.push({ t, s, r });
+    }
+  }
+  for (let t = randExp(rng, 1 / pairRate); t < D; t += randExp(rng, 1 / pairRate)) sends.push({ t, s: 0, r: 1 });
+  sends.sort((a, b) => a.t - b.t);
+  const lat = (): number => 20e6 + rng() * 40e6;
+  let m = 0;
+  for (const e of sends) {
+    const idm = ids ? { rAcct: e.r, vis: VIS_RX } : undefined;
+    const l1 = lat();
+    const row1 = log.append(e.t, e.t + l1, e.s, server, 200, Kind.message, -1, m, idm);
+    const t2 = e.t + l1 + 1e6;
+    const l2 = lat();
+    const row2 = log.append(t2, t2 + l2, server, e.r, 200, Kind.message, row1, m);
+    truth.record(m, e.s, e.r, -1, e.t, t2 + l2, row2);
+    const t3 = t2 + l2 + 5e6;
+    const l3 = lat();
+    const idr = ids ? { rAcct: e.s, vis: VIS_RX } : undefined;
+    const row3 = log.append(t3, t3 + l3, e.r, server, 120, Kind.receipt, -1, -1, idr);
+    const t4 = t3 + l3 + 1e6;
+    log.append(t4, t4 + lat(), server, e.s, 120, Kind.receipt, row3, -1);
+    m++;
+  }
+  return { log, truth };
+}
+
+function attackView(sim: Sim, n: number, D: number, view: View, params: AttackInput['params']) {
+  const { obs, rowOf, obsOf } = observe(sim.log, view);
+  const targets = buildTargets(sim.log, sim.truth, scoredDeliveries(sim.truth, 0), obs, obsOf);
+  const e2e = endToEndModel(sim.log, obs, rowOf, targets);
+  const input = mkInput(obs, n, n + 1, D, params, targets, e2e);
+  return { res: disclosure.run(input), targets, input };
+}
+
+/** Alice → Bob deliveries (in time order) until the causal top first names Alice; -1 if never. */
+function messagesUntilIdentified(sim: Sim, targets: Targets, res: AttackResult): { first: number; total: number } {
+  let k = 0;
+  let first = -1;
+  for (let i = 0; i < targets.count; i++) {
+    const d = i; // scoredDeliveries(truth, 0) keeps every delivery in order
+    if (sim.truth.sender[d] !== 0 || sim.truth.recipient[d] !== 1) continue;
+    k++;
+    if (first < 0 && res.causalTop[i] === 0) first = k;
+  }
+  return { first, total: k };
+}
+
+describe('delivery-receipt disclosure end to end (single server view)', () => {
+  const n = 40;
+  const D = 900 * SEC;
+  const sim = simulate(new Streams(21).stream('receipts'), n, D, 1 / (30 * SEC), 1 / (40 * SEC), true);
+  const held = new Uint8Array(n + 1);
+  held[n] = 1;
+  const server: View = { name: 'server', kind: 'single', held, global: false };
+
+  for (const receiptSource of ['recipient-ip', 'any'] as const) {
+    it(`links Alice to Bob after a handful of messages (${receiptSource})`, () => {
+      const { res, targets } = attackView(sim, n, D, server, { method: 'receipt', receiptSource });
+      const { first, total } = messagesUntilIdentified(sim, targets, res);
+      expect(total).toBeGreaterThan(10);
+      expect(first).toBeGreaterThan(0);
+      expect(first).toBeLessThanOrEqual(5);
+      // Over the whole run Alice tops every delivery to Bob.
+      for (let i = 0; i < targets.count; i++) {
+        if (targets.recipient[i] === 1) expect(listOf(res, i)[0][0]).toBe(0);
+      }
+      console.log(`receipts (${receiptSource}): Alice identified at Alice→Bob message ${first} of ${total}`);
+    });
+  }
+
+  it('causal tops ignore everything observed after the delivery', () => {
+    const cut = 400 * SEC;
+    const { obs } = observe(sim.log, server);
+    const keep: number[] = [];
+    for (let j = 0; j < obs.length; j++) if (obs.tRx[j] <= cut) keep.push(j);
+    const sub = (a: Float64Array | Int32Array | Uint8Array) => a.constructor.name;
+    expect(sub(obs.tRx)).toBe('Float64Array');
+    const cutObs: ObservedLog = {
+      length: keep.length,
+      tTx: Float64Array.from(keep, (j) => obs.tTx[j]),
+      tRx: Float64Array.from(keep, (j) => obs.tRx[j]),
+      from: Int32Array.from(keep, (j) => obs.from[j]),
+      to: Int32Array.from(keep, (j) => obs.to[j]),
+      bytes: Int32Array.from(keep, (j) => obs.bytes[j]),
+      prev: new Int32Array(keep.length).fill(-1),
+      sAcct: Int32Array.from(keep, (j) => obs.sAcct[j]),
+      rAcct: Int32Array.from(keep, (j) => obs.rAcct[j]),
+      obj: Int32Array.from(keep, (j) => obs.obj[j]),
+      heldFrom: Uint8Array.from(keep, (j) => obs.heldFrom[j]),
+      heldTo: Uint8Array.from(keep, (j) => obs.heldTo[j]),
+    };
+    const targets = targetsOf(
+      Array.from(sim.truth.recipient.subarray(0, sim.truth.length)),
+      Array.from(sim.truth.tDeliver.subarray(0, sim.truth.length)),
+    );
+    for (const receiptSource of ['recipient-ip', 'any']) {
+      const params = { receiptSource, shift: 'none' };
+      const full = disclosure.run(mkInput(obs, n, n + 1, D, params, targets));
+      const part = disclosure.run(mkInput(cutObs, n, n + 1, D, params, targets));
+      let compared = 0;
+      for (let i = 0; i < targets.count; i++) {
+        if (targets.tDeliver[i] <= cut) {
+          expect(part.causalTop[i]).toBe(full.causalTop[i]);
+          compared++;
+        }
+      }
+      expect(compared).toBeGreaterThan(100);
+    }
+  });
+});
+
+describe('SDA end to end (global passive view, no identifiers)', () => {
+  const n = 40;
+  const D = 1800 * SEC;
+  const sim = simulate(new Streams(22).stream('sda'), n, D, 1 / (60 * SEC), 1 / (30 * SEC), false);
+  const gpa: View = { name: 'gpa', kind: 'global-passive', held: new Uint8Array(n + 1), global: true };
+
+  it('ranks Alice first for Bob, and "both" equals "sda" when no identifier is readable', () => {
+    const sda = attackView(sim, n, D, gpa, { method: 'sda' });
+    const both = attackView(sim, n, D, gpa, {});
+    expect(both.res).toEqual(sda.res);
+    let bob = 0;
+    for (let i = 0; i < sda.targets.count; i++) {
+      if (sda.targets.recipient[i] !== 1) continue;
+      bob++;
+      expect(listOf(sda.res, i)[0][0]).toBe(0);
+    }
+    expect(bob).toBeGreaterThan(50);
+    const { first, total } = messagesUntilIdentified(sim, sda.targets, sda.res);
+    console.log(`SDA: Alice identified at Alice→Bob message ${first} of ${total}`);
+    expect(first).toBeGreaterThan(0);
+  });
+});
+
+describe('intersection', () => {
+  it('keeps exactly the members of every round', () => {
+    expect(
+      Array.from(
+        intersectRounds(
+          [
+            [5, 3, 9, 3],
+            [9, 1, 5],
+            [7, 5, 9, 9],
+          ],
+          10,
+        ),
+      ),
+    ).toEqual([5, 9]);
+    const it = new RoundIntersection(4);
+    expect(it.size).toBe(4);
+    it.add([2, 2, 7, -1]);
+    expect(Array.from(it.candidates())).toEqual([2]);
+    it.add([0]);
+    expect(it.size).toBe(0);
+    expect(it.roundCount).toBe(2);
+  });
+});

@@ -1,0 +1,160 @@
+// Identifier attack on hand-built logs: chain walking along prev, NAT sharing, readable sender
+// account, no evidence, and self-addressed store ("sync copy") votes.
+import { describe, expect, it } from 'vitest';
+import { NO_MODEL } from '../../src/adversary/delay-model.js';
+import { buildTargets, scoredDeliveries } from '../../src/adversary/targets.js';
+import { observe, type View } from '../../src/adversary/view.js';
+import type { AttackInput } from '../../src/attacks/attack.js';
+import { identifier } from '../../src/attacks/identifier.js';
+import { evaluate } from '../../src/metrics/index.js';
+import { type HopIds, Kind, ObservationLog, VIS_RX } from '../../src/net/log.js';
+import { GroundTruth } from '../../src/net/truth.js';
+import { addressing } from '../metrics/synthetic-star.js';
+
+const MS = 1e6;
+const U = 10;
+const A = U; // relay hosts
+const B = U + 1;
+
+function view(held: number[], hosts = U + 2): View {
+  const h = new Uint8Array(hosts);
+  for (const x of held) h[x] = 1;
+  return { name: 'v', kind: 'colluding', held: h, global: false };
+}
+
+/** One log plus helpers to add hops and deliveries. */
+function world() {
+  const log = new ObservationLog();
+  const truth = new GroundTruth();
+  const hop = (t: number, from: number, to: number, prev = -1, ids?: HopIds) =>
+    log.append(t * MS, (t + 10) * MS, from, to, 256, Kind.message, prev, 0, ids);
+  const deliver = (row: number, sender: number, recipient: number) =>
+    truth.record(truth.length, sender, recipient, -1, 0, log.tRx[row], row);
+  return { log, truth, hop, deliver };
+}
+
+function run(w: ReturnType<typeof world>, v: View, usersPerIp = 1, params: AttackInput['params'] = {}) {
+  const { obs, obsOf } = observe(w.log, v);
+  const scored = scoredDeliveries(w.truth, 0);
+  const targets = buildTargets(w.log, w.truth, scored, obs, obsOf);
+  const input: AttackInput = {
+    users: U,
+    obs,
+    ...addressing(U, 2, usersPerIp),
+    targets,
+    endToEnd: NO_MODEL,
+    dwell: NO_MODEL,
+    duration: 10_000 * MS,
+    params,
+  };
+  const result = identifier.run(input);
+  const sender = Int32Array.from(scored, (d) => w.truth.sender[d]);
+  return { result, ev: evaluate(result, targets, sender, U) };
+}
+
+const listed = (r: ReturnType<typeof run>['result'], i: number) => {
+  const s = r.perTarget;
+  const out: [number, number][] = [];
+  for (let k = s.offsets[i]; k < s.offsets[i + 1]; k++) out.push([s.cand[k], s.score[k]]);
+  return out;
+};
+
+describe('identifier', () => {
+  it('a held relay forwarding from a user device names the sender by address', () => {
+    const w = world();
+    const r0 = w.hop(0, 3, A);
+    w.deliver(w.hop(20, A, 7, r0), 3, 7);
+    const { result, ev } = run(w, view([A]));
+    expect(listed(result, 0)).toEqual([[3, 1]]);
+    expect(result.perTarget.base[0]).toBe(0);
+    expect(result.causalTop[0]).toBe(3);
+    expect([...result.pairs.sender, ...result.pairs.recipient, ...result.pairs.score]).toEqual([3, 7, 1]);
+    expect(ev.metrics.top1).toBe(1);
+    expect(ev.ttfd[0].messages_until_identified).toBe(1);
+  });
+
+  it('users sharing a NAT address are tied: top1 = 1/usersPerIp', () => {
+    const w = world();
+    const r0 = w.hop(0, 3, A);
+    w.deliver(w.hop(20, A, 7, r0), 3, 7);
+    const { result, ev } = run(w, view([A]), 2);
+    expect(listed(result, 0)).toEqual([
+      [2, 0.5],
+      [3, 0.5],
+    ]);
+    expect(result.causalTop[0]).toBe(-1);
+    expect(ev.metrics.top1).toBe(0.5);
+    expect(ev.perTarget.candidates[0]).toBe(2);
+  });
+
+  it('without a held forwarding party back to the device there is no evidence (uniform)', () => {
+    const w = world();
+    const r0 = w.hop(0, 3, A);
+    const r1 = w.hop(20, A, B, r0);
+    w.deliver(w.hop(40, B, 7, r1), 3, 7);
+    const { result, ev } = run(w, view([B]));
+    expect(listed(result, 0)).toEqual([]);
+    expect(result.perTarget.base[0]).toBe(1);
+    expect(result.causalTop[0]).toBe(-1);
+    expect(result.pairs.sender.length).toBe(0);
+    expect(ev.metrics.top1).toBe(1 / U);
+    expect(ev.metrics.entropy_bits).toBeCloseTo(Math.log2(U), 12);
+  });
+
+  it('a readable sender account names the sender outright', () => {
+    const w = world();
+    const r0 = w.hop(0, 3, A);
+    const r1 = w.hop(20, A, B, r0, { sAcct: 3, rAcct: 7, vis: VIS_RX });
+    w.deliver(w.hop(40, B, 7, r1), 3, 7);
+    const { result, ev } = run(w, view([B]));
+    expect(listed(result, 0)).toEqual([[3, 1]]);
+    expect(ev.metrics.top1).toBe(1);
+  });
+
+  it('an account readable only by the sending side is not read by a receiving-only view', () => {
+    const w = world();
+    const r0 = w.hop(0, 3, A);
+    const r1 = w.hop(20, A, B, r0, { sAcct: 3, vis: 2 });
+    w.deliver(w.hop(40, B, 7, r1), 3, 7);
+    const { result } = run(w, view([B]));
+    expect(listed(result, 0)).toEqual([]);
+  });
+
+  it('self-addressed store after the message votes for its account; causalTop waits for it', () => {
+    const w = world();
+    // 3 stores a message for 7 at held B (via unheld A), then a copy addressed to itself 500 ms
+    // later; an unrelated store for 5 lands 3 s later (outside the 2 s window).
+    const r0 = w.hop(0, 3, A);
+    const store = w.hop(20, A, B, r0, { rAcct: 7, vis: VIS_RX });
+    const s0 = w.hop(500, 3, A);
+    w.hop(520, A, B, s0, { rAcct: 3, vis: VIS_RX });
+    w.hop(3020, A, B, -1, { rAcct: 5, vis: VIS_RX });
+    // 7 picks the message up at 4 s, after the copy arrived.
+    w.deliver(w.hop(4000, B, 7, store), 3, 7);
+    const { result, ev } = run(w, view([B]));
+    expect(listed(result, 0)).toEqual([[3, 1]]);
+    expect(result.causalTop[0]).toBe(3);
+    expect(ev.metrics.top1).toBe(1);
+
+    const w2 = world();
+    const q0 = w2.hop(0, 3, A);
+    const st = w2.hop(20, A, B, q0, { rAcct: 7, vis: VIS_RX });
+    const q1 = w2.hop(500, 3, A);
+    w2.hop(520, A, B, q1, { rAcct: 3, vis: VIS_RX });
+    w2.deliver(w2.hop(40, B, 7, st), 3, 7); // delivered at 50 ms, before the copy arrives
+    const r2 = run(w2, view([B]));
+    expect(listed(r2.result, 0)).toEqual([[3, 1]]);
+    expect(r2.result.causalTop[0]).toBe(-1);
+    expect(run(w2, view([B]), 1, { syncWindow: 0 }).result.perTarget.base[0]).toBe(1);
+  });
+
+  it('a view that sees nothing scores uniformly', () => {
+    const w = world();
+    const r0 = w.hop(0, 3, A);
+    w.deliver(w.hop(20, A, 7, r0), 3, 7);
+    const none: View = { name: 'none', kind: 'none', held: new Uint8Array(U + 2), global: false };
+    const { ev } = run(w, none);
+    expect(ev.metrics.top1).toBe(1 / U);
+    expect(ev.metrics.top5).toBe(5 / U);
+  });
+});

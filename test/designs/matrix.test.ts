@@ -1,0 +1,378 @@
+/**
+ * Matrix design: the hops of an event, what each homeserver reads (§6 Matrix table), that
+ * homeservers outside a room see nothing of it, federation fan-out, EDUs, push wake-ups,
+ * conservation, determinism and check(). Small contexts built by hand.
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { observe, type View } from '../../src/adversary/view.js';
+import { parseDist } from '../../src/core/dist.js';
+import { Streams } from '../../src/core/rng.js';
+import { Sim } from '../../src/core/sim.js';
+import { parseDuration, parseRate, SEC } from '../../src/core/time.js';
+import type { BuiltDesign, DesignModule, ResolvedParams } from '../../src/designs/design.js';
+import { matrix } from '../../src/designs/matrix.js';
+import { Hosts, Role } from '../../src/net/hosts.js';
+import { Kind } from '../../src/net/log.js';
+import { Net } from '../../src/net/net.js';
+import { generateWorkload, isOnline, nextOnline } from '../../src/workload/generate.js';
+import type { Workload, WorkloadSpec } from '../../src/workload/types.js';
+
+const DURATION = parseDuration('1h');
+const DRAIN = 60 * SEC;
+
+function resolve(mod: DesignModule, over: Record<string, unknown>): ResolvedParams {
+  const out: ResolvedParams = {};
+  for (const s of mod.params) {
+    const v = over[s.name] ?? s.default;
+    if (s.type === 'duration') out[s.name] = parseDuration(v as string);
+    else if (s.type === 'dist') out[s.name] = parseDist(v as string);
+    else out[s.name] = v as number | boolean | string;
+  }
+  return out;
+}
+
+function workloadSpec(over: Partial<WorkloadSpec>): WorkloadSpec {
+  return {
+    users: 60,
+    contacts: 4,
+    degreeModel: 'uniform',
+    contactSkew: 0,
+    rate: parseRate('1/10min'),
+    replyProbability: 0,
+    thinkTime: parseDist('exp(20s)'),
+    messageSize: parseDist('uniform(10, 400)', 'number'),
+    groups: { count: 0, size: 5, rate: 0 },
+    online: { model: 'always', on: parseDist('exp(20min)'), off: parseDist('exp(20min)') },
+    platforms: { android: 0, ios: 0 },
+    duration: DURATION,
+    ...over,
+  };
+}
+
+interface Run {
+  net: Net;
+  hosts: Hosts;
+  w: Workload;
+  built: BuiltDesign;
+}
+
+function run(params: Record<string, unknown> = {}, wl: Partial<WorkloadSpec> = {}, seed = 1): Run {
+  const streams = new Streams(seed);
+  const w = generateWorkload(workloadSpec(wl), streams);
+  const sim = new Sim();
+  const hosts = new Hosts(w.users);
+  const net = new Net(sim, hosts, parseDist('uniform(20ms, 60ms)'), streams.stream('design/matrix/net'));
+  const p = resolve(matrix, { homeservers: 8, ...params });
+  expect(matrix.check?.(p, w.users) ?? []).toEqual([]);
+  const built = matrix.build(
+    {
+      sim,
+      net,
+      hosts,
+      workload: w,
+      streams: streams.sub('design/matrix'),
+      processing: parseDist(matrix.processing.default),
+      duration: DURATION,
+    },
+    p,
+  );
+  sim.run({ until: DURATION + DRAIN });
+  return { net, hosts, w, built };
+}
+
+function chain(net: Net, finalRow: number): number[] {
+  const rows: number[] = [];
+  for (let r = finalRow; r >= 0; r = net.log.prev[r]) rows.push(r);
+  return rows.reverse();
+}
+
+function viewOf(hosts: Hosts, held: number[]): View {
+  const h = new Uint8Array(hosts.count);
+  for (const x of held) h[x] = 1;
+  return { name: 'test', kind: 'colluding', held: h, global: false };
+}
+
+function hashLog(net: Net): string {
+  const l = net.log;
+  const h = createHash('sha256');
+  for (const a of [l.tTx, l.tRx, l.from, l.to, l.bytes, l.kind, l.prev, l.sAcct, l.rAcct, l.obj, l.idVis, l.msg])
+    h.update(new Uint8Array(a.buffer, 0, l.length * a.BYTES_PER_ELEMENT));
+  return h.digest('hex');
+}
+
+/** Each user's homeserver, read off the rows between its device and a homeserver. */
+function homeOf(r: Run): Map<number, number> {
+  const out = new Map<number, number>();
+  const l = r.net.log;
+  for (let i = 0; i < l.length; i++) {
+    if (l.from[i] < r.w.users) out.set(l.from[i], l.to[i]);
+    else if (l.to[i] < r.w.users && r.hosts.role[l.from[i]] === Role.homeserver) out.set(l.to[i], l.from[i]);
+  }
+  return out;
+}
+
+describe('matrix: the hops of an event', () => {
+  const r = run({ typingNotifications: false, readReceipts: false, megolmRotation: 0 });
+  const { net, hosts, w } = r;
+  const log = net.log;
+  const home = homeOf(r);
+
+  it('goes device → own homeserver (→ recipient’s homeserver) → recipient device, chained by prev', () => {
+    let federated = 0;
+    let local = 0;
+    for (let d = 0; d < net.truth.length; d++) {
+      const m = net.truth.msg[d];
+      const A = w.sender[m];
+      const B = w.recipient[m];
+      const rows = chain(net, net.truth.finalRow[d]);
+      const hsA = home.get(A) as number;
+      const hsB = home.get(B) as number;
+      for (const x of rows) expect(log.kind[x]).toBe(Kind.message);
+      expect(log.from[rows[0]]).toBe(A);
+      expect(log.to[rows[0]]).toBe(hsA);
+      expect(log.to[rows[rows.length - 1]]).toBe(B);
+      if (hsA === hsB) {
+        local++;
+        expect(rows.length).toBe(2);
+      } else {
+        federated++;
+        expect(rows.length).toBe(3);
+        expect(hosts.role[log.to[rows[1]]]).toBe(Role.homeserver);
+        expect([log.from[rows[1]], log.to[rows[1]]]).toEqual([hsA, hsB]);
+      }
+      // Every homeserver on the way reads sender and room; the rows into B name B.
+      for (const x of rows) {
+        expect(log.sAcct[x]).toBe(A);
+        expect(log.obj[x]).toBe(log.obj[rows[0]]);
+        expect(log.rAcct[x]).toBe(B);
+      }
+    }
+    expect(federated).toBeGreaterThan(50);
+    expect(local).toBeGreaterThan(5);
+  });
+
+  it('one room per contact pair: both directions share the room id, distinct pairs do not', () => {
+    const roomOf = new Map<string, number>();
+    for (let i = 0; i < log.length; i++) {
+      if (log.from[i] >= w.users || log.kind[i] !== Kind.message) continue;
+      const m = log.msg[i];
+      const key = [w.sender[m], w.recipient[m]].sort((a, b) => a - b).join('-');
+      const prev = roomOf.get(key);
+      if (prev === undefined) roomOf.set(key, log.obj[i]);
+      else expect(log.obj[i]).toBe(prev);
+    }
+    expect(new Set(roomOf.values()).size).toBe(roomOf.size);
+  });
+
+  it('every row has a cause at the host it leaves (prev chains)', () => {
+    const bad: number[] = [];
+    for (let i = 0; i < log.length; i++) {
+      const p = log.prev[i];
+      const ok = p < 0 ? log.from[i] < w.users : p < i && log.from[i] === log.to[p] && log.tTx[i] >= log.tRx[p];
+      if (!ok) bad.push(i);
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('a homeserver outside a room sees no row of it; one in the room reads sender and room of every event', () => {
+    const rooms = new Map<number, Set<number>>();
+    for (let i = 0; i < log.length; i++) {
+      if (log.from[i] >= w.users || log.kind[i] !== Kind.message) continue;
+      const m = log.msg[i];
+      rooms.set(log.obj[i], new Set([home.get(w.sender[m]) as number, home.get(w.recipient[m]) as number]));
+    }
+    const servers = r.built.infra;
+    for (const hs of servers) {
+      const { obs, rowOf } = observe(log, viewOf(hosts, [hs]));
+      const seenRooms = new Set<number>();
+      for (let j = 0; j < obs.length; j++) {
+        if (log.kind[rowOf[j]] !== Kind.message) continue;
+        const room = log.obj[rowOf[j]];
+        expect(rooms.get(room)?.has(hs)).toBe(true);
+        // Participating: the sender account and the room on every row it touches.
+        expect(obs.sAcct[j]).toBe(w.sender[log.msg[rowOf[j]]]);
+        expect(obs.obj[j]).toBe(room);
+        seenRooms.add(room);
+      }
+      for (const [room, parts] of rooms) expect(seenRooms.has(room)).toBe(parts.has(hs));
+    }
+  });
+});
+
+describe('matrix: groups, EDUs, key shares', () => {
+  const r = run({}, { users: 80, rate: 0, groups: { count: 4, size: 8, rate: parseRate('6/h') } });
+  const { net, w } = r;
+  const log = net.log;
+  const home = homeOf(r);
+
+  it('one federation transaction per other participating homeserver, one /sync delivery per other member', () => {
+    let events = 0;
+    for (let m = 0; m < w.count; m++) {
+      if (w.tSend[m] >= DURATION) continue;
+      events++;
+      const g = w.group[m];
+      const members = Array.from(w.groupMembers.subarray(w.groupStart[g], w.groupStart[g + 1]));
+      const hsA = home.get(w.sender[m]) as number;
+      const servers = new Set(members.map((u) => home.get(u) as number));
+      const feds: number[] = [];
+      const toDevices: number[] = [];
+      for (let i = 0; i < log.length; i++) {
+        if (log.msg[i] !== m || log.kind[i] !== Kind.message) continue;
+        if (log.from[i] >= w.users && log.to[i] >= w.users) feds.push(log.to[i]);
+        if (log.to[i] < w.users) toDevices.push(log.to[i]);
+      }
+      expect(feds.sort((a, b) => a - b)).toEqual([...servers].filter((s) => s !== hsA).sort((a, b) => a - b));
+      expect(toDevices.sort((a, b) => a - b)).toEqual(members.filter((u) => u !== w.sender[m]));
+    }
+    expect(events).toBeGreaterThan(10);
+    expect(net.truth.length).toBe(events * 7);
+  });
+
+  it('receipts and typing are EDUs from the reader/typer to every participating homeserver only', () => {
+    let receipts = 0;
+    let typing = 0;
+    for (let i = 0; i < log.length; i++) {
+      if (log.kind[i] !== Kind.ephemeral) continue;
+      const m = log.msg[i];
+      const g = w.group[m];
+      const members = Array.from(w.groupMembers.subarray(w.groupStart[g], w.groupStart[g + 1]));
+      expect(members).toContain(log.sAcct[i]);
+      expect(log.obj[i]).toBeGreaterThanOrEqual(0);
+      if (log.to[i] >= w.users) expect(members.map((u) => home.get(u))).toContain(log.to[i]);
+      if (log.from[i] < w.users) {
+        if (log.sAcct[i] === w.sender[m]) typing++;
+        else receipts++;
+      }
+    }
+    expect(typing).toBeGreaterThan(10);
+    expect(receipts).toBe(net.truth.length);
+    // A typing EDU leaves the sender before its message does.
+    for (let i = 0; i < log.length; i++) {
+      if (log.kind[i] !== Kind.ephemeral || log.from[i] >= w.users || log.sAcct[i] !== w.sender[log.msg[i]]) continue;
+      expect(log.tTx[i]).toBeLessThanOrEqual(w.tSend[log.msg[i]]);
+    }
+  });
+
+  it('Megolm key shares name sender and target, every megolmRotation messages', () => {
+    const few = run(
+      { megolmRotation: 2 },
+      { users: 80, rate: 0, groups: { count: 4, size: 8, rate: parseRate('6/h') } },
+    );
+    const fl = few.net.log;
+    let rotations = 0;
+    let toDevices = 0;
+    const pairs = new Set<string>();
+    for (let i = 0; i < fl.length; i++) {
+      if (fl.kind[i] === Kind.message && fl.from[i] < few.w.users) pairs.add(`${fl.from[i]}/${fl.obj[i]}`);
+      if (fl.kind[i] !== Kind.keyShare) continue;
+      expect(fl.sAcct[i]).toBe(few.w.sender[fl.msg[i]]);
+      if (fl.from[i] < few.w.users) rotations++;
+      if (fl.to[i] < few.w.users) {
+        expect(fl.rAcct[i]).toBe(fl.to[i]);
+        expect(fl.to[i]).not.toBe(fl.sAcct[i]);
+        toDevices++;
+      }
+    }
+    let sent = 0;
+    for (let m = 0; m < few.w.count; m++) if (few.w.tSend[m] < DURATION) sent++;
+    // Each new session goes to the 7 other members; each (sender, room) rotates every 2nd message ± 1.
+    expect(toDevices).toBe(rotations * 7);
+    expect(Math.abs(rotations - sent / 2)).toBeLessThanOrEqual(pairs.size);
+    expect(rotations).toBeGreaterThan(0);
+  });
+});
+
+describe('matrix: offline members', () => {
+  it('offline mobile members are woken through Sygnal and FCM/APNs; desktops get the backlog on return', () => {
+    const r = run(
+      {},
+      {
+        users: 80,
+        platforms: { android: 0.4, ios: 0.3 },
+        online: { model: 'sessions', on: parseDist('exp(5min)'), off: parseDist('exp(20min)') },
+      },
+    );
+    const { net, hosts, w } = r;
+    const log = net.log;
+    const gateway = hosts.role.indexOf(Role.gateway);
+    expect(gateway).toBeGreaterThan(0);
+    let notified = 0;
+    for (let i = 0; i < log.length; i++) {
+      if (log.kind[i] !== Kind.push) continue;
+      if (log.to[i] === gateway) {
+        notified++;
+        const u = log.rAcct[i];
+        expect(w.platform[u]).not.toBe(0);
+        expect(isOnline(w, u, log.tTx[i])).toBe(false);
+        expect(log.obj[i]).toBeGreaterThanOrEqual(0);
+        expect(log.sAcct[i]).toBe(-1);
+      }
+    }
+    expect(notified).toBeGreaterThan(10);
+    let woken = 0;
+    for (let d = 0; d < net.truth.length; d++) {
+      const u = net.truth.recipient[d];
+      const t = net.truth.tDeliver[d];
+      if (isOnline(w, u, t)) continue;
+      // Delivered while offline: only a mobile device, through a wake-up.
+      expect(w.platform[u]).not.toBe(0);
+      woken++;
+    }
+    expect(woken).toBeGreaterThan(5);
+    // Conservation: every message reaches its recipient unless it never comes online (or is woken) again.
+    const got = new Set<number>();
+    for (let d = 0; d < net.truth.length; d++) got.add(net.truth.msg[d]);
+    for (let m = 0; m < w.count; m++) {
+      if (w.tSend[m] >= DURATION || got.has(m)) continue;
+      expect(w.platform[w.recipient[m]]).toBe(0);
+      expect(nextOnline(w, w.recipient[m], w.tSend[m])).toBeGreaterThan(DURATION);
+    }
+  });
+
+  it('with always-online users every message is delivered at once over /sync', () => {
+    const r = run({}, { users: 60 });
+    let sent = 0;
+    for (let m = 0; m < r.w.count; m++) if (r.w.tSend[m] < DURATION) sent++;
+    expect(r.net.truth.length).toBe(sent);
+    for (let d = 0; d < r.net.truth.length; d++)
+      expect(r.net.truth.tDeliver[d] - r.net.truth.tSend[d]).toBeLessThan(1 * SEC);
+    expect(r.net.periodic.flows.length).toBe(60);
+  });
+});
+
+describe('matrix: placement, determinism, checks', () => {
+  it('zipf placement concentrates users on the first homeserver, which is central', () => {
+    const r = run({ homeservers: 50, placement: 'zipf' }, { users: 2000, rate: 0 });
+    const counts = new Map<number, number>();
+    const l = r.net.periodic.flows;
+    for (const f of l) counts.set(f.path[1], (counts.get(f.path[1]) ?? 0) + 1);
+    const top = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
+    expect(top[0]).toBe(r.built.central);
+    // Zipf(50, 1): P(rank 0) = 1 / H_50 ≈ 0.2222.
+    expect(Math.abs(top[1] / 2000 - 0.2222)).toBeLessThan(4 * Math.sqrt((0.2222 * 0.7778) / 2000));
+    expect(r.built.infra.length).toBe(50);
+    expect(r.built.realWorldIdentifier).toBe(0.5);
+  });
+
+  it('same seed, same log; different seed, different log', () => {
+    const a = run({}, { users: 40 }, 3);
+    const b = run({}, { users: 40 }, 3);
+    const c = run({}, { users: 40 }, 4);
+    expect(hashLog(a.net)).toBe(hashLog(b.net));
+    expect(hashLog(a.net)).not.toBe(hashLog(c.net));
+  });
+
+  it('check() names the parameter and the fix', () => {
+    const bad = (over: Record<string, unknown>) =>
+      (matrix.check?.(resolve(matrix, over), 100) ?? []).map((e) => e.param);
+    expect(bad({})).toEqual([]);
+    expect(bad({ homeservers: 0 })).toEqual(['homeservers']);
+    expect(bad({ homeservers: 2.5 })).toEqual(['homeservers']);
+    expect(bad({ zipfExponent: -1 })).toEqual(['zipfExponent']);
+    expect(bad({ threepidFraction: 2 })).toEqual(['threepidFraction']);
+    expect(bad({ megolmRotation: -1 })).toEqual(['megolmRotation']);
+    expect(bad({ syncTimeout: '0s' })).toEqual(['syncTimeout']);
+    expect(bad({ placement: 'ring' })).toEqual(['placement']);
+  });
+});

@@ -1,0 +1,453 @@
+/** Signal design: hop structure, what the service and push providers read, receipts, store-and-forward, determinism. */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { observe, type View } from '../../src/adversary/view.js';
+import { parseDist } from '../../src/core/dist.js';
+import { Streams } from '../../src/core/rng.js';
+import { Sim } from '../../src/core/sim.js';
+import { parseDuration, parseRate, SEC } from '../../src/core/time.js';
+import type { DesignContext, DesignModule, ResolvedParams } from '../../src/designs/design.js';
+import { signal } from '../../src/designs/signal.js';
+import { Hosts, Role } from '../../src/net/hosts.js';
+import { Kind } from '../../src/net/log.js';
+import { Net } from '../../src/net/net.js';
+import { generateWorkload, isOnline, nextOnline } from '../../src/workload/generate.js';
+import { Platform, type Workload, type WorkloadSpec } from '../../src/workload/types.js';
+
+function resolve(d: DesignModule, over: Record<string, string | number | boolean> = {}): ResolvedParams {
+  const p: ResolvedParams = {};
+  for (const s of d.params) {
+    const v = over[s.name] ?? s.default;
+    p[s.name] = s.type === 'duration' ? parseDuration(v as string) : s.type === 'dist' ? parseDist(v as string) : v;
+  }
+  return p;
+}
+
+function spec(users: number, duration: number, extra: Partial<WorkloadSpec> = {}): WorkloadSpec {
+  return {
+    users,
+    contacts: 4,
+    degreeModel: 'uniform',
+    contactSkew: 0,
+    rate: parseRate('1/2min'),
+    replyProbability: 0.3,
+    thinkTime: parseDist('exp(20s)'),
+    messageSize: parseDist('lognormal(100, 1)', 'number'),
+    groups: { count: 2, size: 5, rate: parseRate('1/5min') },
+    online: { model: 'always', on: parseDist('10min'), off: parseDist('10min') },
+    platforms: { android: 0.4, ios: 0.3 },
+    duration,
+    ...extra,
+  };
+}
+
+interface Msg {
+  t: number;
+  s: number;
+  r?: number;
+  g?: number;
+  size?: number;
+}
+
+/** A hand-made workload: explicit messages, contacts, groups, platforms and online intervals. */
+function handWorkload(
+  users: number,
+  msgs: Msg[],
+  opts: { groups?: number[][]; platform?: number[]; online?: [number, number][][]; duration?: number } = {},
+): Workload {
+  const duration = opts.duration ?? 60 * SEC;
+  const adj: number[][] = Array.from({ length: users }, () => []);
+  for (const m of msgs) {
+    if (m.r === undefined) continue;
+    if (!adj[m.s].includes(m.r)) adj[m.s].push(m.r);
+    if (!adj[m.r].includes(m.s)) adj[m.r].push(m.s);
+  }
+  const adjStart = new Int32Array(users + 1);
+  for (let u = 0; u < users; u++) adjStart[u + 1] = adjStart[u] + adj[u].length;
+  const groups = opts.groups ?? [];
+  const groupStart = new Int32Array(groups.length + 1);
+  groups.forEach((g, i) => {
+    groupStart[i + 1] = groupStart[i] + g.length;
+  });
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const onIdx = new Int32Array(users + 1);
+  for (let u = 0; u < users; u++) {
+    for (const [a, b] of opts.online?.[u] ?? [[0, Number.POSITIVE_INFINITY]]) {
+      starts.push(a);
+      ends.push(b);
+    }
+    onIdx[u + 1] = starts.length;
+  }
+  return {
+    spec: spec(users, duration),
+    users,
+    adjStart,
+    adj: Int32Array.from(adj.flat()),
+    groupStart,
+    groupMembers: Int32Array.from(groups.flat()),
+    count: msgs.length,
+    tSend: Float64Array.from(msgs.map((m) => m.t)),
+    sender: Int32Array.from(msgs.map((m) => m.s)),
+    recipient: Int32Array.from(msgs.map((m) => m.r ?? -1)),
+    group: Int32Array.from(msgs.map((m) => m.g ?? -1)),
+    size: Int32Array.from(msgs.map((m) => m.size ?? 100)),
+    replyTo: new Int32Array(msgs.length).fill(-1),
+    platform: Uint8Array.from(opts.platform ?? new Array(users).fill(Platform.desktop)),
+    onIdx,
+    onStart: Float64Array.from(starts),
+    onEnd: Float64Array.from(ends),
+  };
+}
+
+function run(w: Workload, over: Record<string, string | number | boolean> = {}, seed = 1, duration?: number) {
+  const streams = new Streams(seed);
+  const sim = new Sim();
+  const hosts = new Hosts(w.users);
+  const net = new Net(sim, hosts, parseDist('uniform(20ms, 60ms)'), streams.stream('net'));
+  const ctx: DesignContext = {
+    sim,
+    net,
+    hosts,
+    workload: w,
+    streams: streams.sub('design/signal'),
+    processing: parseDist('uniform(1ms, 10ms)'),
+    duration: duration ?? w.spec.duration,
+  };
+  const p = resolve(signal, over);
+  expect(signal.check?.(p, w.users) ?? []).toEqual([]);
+  const built = signal.build(ctx, p);
+  sim.run();
+  return { ctx, built, log: net.log, truth: net.truth, hosts };
+}
+
+function viewOf(hostCount: number, held: number[]): View {
+  const h = new Uint8Array(hostCount);
+  for (const x of held) h[x] = 1;
+  return { name: 't', kind: 'single', held: h, global: false };
+}
+
+function rowsOf(log: Run['log'], pred: (i: number) => boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < log.length; i++) if (pred(i)) out.push(i);
+  return out;
+}
+
+type Run = ReturnType<typeof run>;
+
+function logHash(log: Run['log']): string {
+  const h = createHash('sha256');
+  const n = log.length;
+  for (const a of [
+    log.tTx,
+    log.tRx,
+    log.from,
+    log.to,
+    log.bytes,
+    log.kind,
+    log.prev,
+    log.sAcct,
+    log.rAcct,
+    log.obj,
+    log.msg,
+  ])
+    h.update(new Uint8Array(a.buffer, 0, n * a.BYTES_PER_ELEMENT));
+  return h.digest('hex');
+}
+
+const A = 0;
+const B = 1;
+const NO_READ = { readReceipts: false };
+
+describe('signal: 1:1 message hops', () => {
+  it('goes sender → service → recipient, with a chained prev and sealed ids', () => {
+    const { log, truth, built, hosts } = run(handWorkload(2, [{ t: SEC, s: A, r: B }]), NO_READ);
+    const service = built.central;
+    expect(hosts.role[service]).toBe(Role.server);
+    expect(built.infra).toEqual([service]);
+    expect(built.realWorldIdentifier).toBe(1);
+    const msgRows = rowsOf(log, (i) => log.kind[i] === Kind.message);
+    expect(msgRows.map((i) => [log.from[i], log.to[i]])).toEqual([
+      [A, service],
+      [service, B],
+    ]);
+    const [up, down] = msgRows;
+    expect(log.tTx[up]).toBe(SEC);
+    expect(log.prev[up]).toBe(-1);
+    expect(log.prev[down]).toBe(up);
+    // Sealed sender: destination account on the upload, no sender account anywhere.
+    expect([log.sAcct[up], log.rAcct[up]]).toEqual([-1, B]);
+    expect([log.sAcct[down], log.rAcct[down]]).toEqual([-1, B]);
+    // Processing 1–10 ms at the service.
+    const dwell = log.tTx[down] - log.tRx[up];
+    expect(dwell).toBeGreaterThanOrEqual(1e6);
+    expect(dwell).toBeLessThanOrEqual(10e6);
+    // Padded to 160 B + 300 B overhead.
+    expect(log.bytes[up]).toBe(160 + 300);
+    expect(truth.length).toBe(1);
+    expect(truth.finalRow[0]).toBe(down);
+    expect([truth.sender[0], truth.recipient[0], truth.tSend[0]]).toEqual([A, B, SEC]);
+    // Chain from the final row back to A's device.
+    let r = truth.finalRow[0];
+    while (log.prev[r] >= 0) r = log.prev[r];
+    expect(log.from[r]).toBe(A);
+    // The service answers the upload, and B's device acks the delivery.
+    const acks = rowsOf(log, (i) => log.kind[i] === Kind.ack);
+    expect(acks.map((i) => [log.from[i], log.to[i]]).sort()).toEqual(
+      [
+        [service, A],
+        [B, service],
+        [service, B],
+        [A, service],
+      ].sort(),
+    );
+  });
+
+  it('pads to 160-byte blocks', () => {
+    const { log } = run(handWorkload(2, [{ t: SEC, s: A, r: B, size: 160 }]), { ...NO_READ, deliveryReceipts: false });
+    expect(log.bytes[0]).toBe(320 + 300);
+  });
+
+  it('names the sender only when sealed sender is off', () => {
+    const w = handWorkload(2, [{ t: SEC, s: A, r: B }]);
+    const sealed = run(w, NO_READ);
+    const open = run(w, { ...NO_READ, sealedSender: false });
+    const service = sealed.built.central;
+    const v = viewOf(sealed.hosts.count, [service]);
+    const o1 = observe(sealed.log, v).obs;
+    expect(Array.from(o1.sAcct.subarray(0, o1.length)).every((x) => x === -1)).toBe(true);
+    const o2 = observe(open.log, v).obs;
+    const up = open.log.from.indexOf(A);
+    expect(o2.sAcct[up]).toBe(A);
+    expect(o2.rAcct[up]).toBe(B);
+  });
+});
+
+describe('signal: what each party observes (§6)', () => {
+  it('the service reads destination accounts and sees addresses; the push provider sees tokens only', () => {
+    const w = handWorkload(3, [{ t: SEC, s: A, r: B }], {
+      platform: [Platform.desktop, Platform.android, Platform.desktop],
+      online: [
+        [[0, Number.POSITIVE_INFINITY]],
+        [[30 * SEC, Number.POSITIVE_INFINITY]],
+        [[0, Number.POSITIVE_INFINITY]],
+      ],
+    });
+    const { log, built, hosts } = run(w, NO_READ);
+    const service = built.central;
+    const [fcm, apns] = built.pushHosts;
+    expect(hosts.role[fcm]).toBe(Role.push);
+    expect(hosts.label[fcm]).toBe('fcm');
+    expect(hosts.label[apns]).toBe('apns');
+    const { obs } = observe(log, viewOf(hosts.count, [service]));
+    for (let j = 0; j < obs.length; j++) {
+      expect(obs.heldFrom[j] || obs.heldTo[j]).toBe(1);
+      expect(obs.sAcct[j]).toBe(-1);
+    }
+    const f = observe(log, viewOf(hosts.count, [fcm])).obs;
+    expect(f.length).toBe(2); // service → FCM, FCM → device
+    for (let j = 0; j < f.length; j++) {
+      expect(f.sAcct[j]).toBe(-1);
+      expect(f.rAcct[j]).toBe(-1);
+      expect(f.obj[j]).toBe(0 + B); // token of B (no groups: tokens start at 0)
+      expect(f.bytes[j]).toBeLessThan(400);
+    }
+    expect(observe(log, viewOf(hosts.count, [apns])).obs.length).toBe(0);
+  });
+});
+
+describe('signal: receipts', () => {
+  it('sends a sealed delivery receipt at delivery, addressed to the original sender', () => {
+    const { log, built, truth } = run(handWorkload(2, [{ t: SEC, s: A, r: B }]), NO_READ);
+    const service = built.central;
+    const rec = rowsOf(log, (i) => log.kind[i] === Kind.receipt);
+    expect(rec.map((i) => [log.from[i], log.to[i]])).toEqual([
+      [B, service],
+      [service, A],
+    ]);
+    const [up, down] = rec;
+    expect(log.tTx[up]).toBe(truth.tDeliver[0]);
+    expect(log.tRx[down] - truth.tDeliver[0]).toBeLessThan(200e6);
+    expect([log.sAcct[up], log.rAcct[up], log.msg[up]]).toEqual([-1, A, 0]);
+    expect([log.sAcct[down], log.rAcct[down]]).toEqual([-1, A]);
+    expect(log.prev[down]).toBe(up);
+    expect(log.prev[up]).toBe(-1);
+    expect(truth.length).toBe(1); // receipts are not deliveries
+  });
+
+  it('vanish when deliveryReceipts is false', () => {
+    const { log } = run(handWorkload(2, [{ t: SEC, s: A, r: B }]), { ...NO_READ, deliveryReceipts: false });
+    expect(rowsOf(log, (i) => log.kind[i] === Kind.receipt)).toEqual([]);
+  });
+
+  it('adds a read receipt after the read delay', () => {
+    const { log, truth } = run(handWorkload(2, [{ t: SEC, s: A, r: B }]), {
+      deliveryReceipts: false,
+      readDelay: '5s',
+    });
+    const rec = rowsOf(log, (i) => log.kind[i] === Kind.receipt && log.from[i] === B);
+    expect(rec.length).toBe(1);
+    expect(log.tTx[rec[0]] - truth.tDeliver[0]).toBe(5 * SEC);
+  });
+});
+
+describe('signal: store and forward', () => {
+  const offlineB = (platform: number) =>
+    handWorkload(2, [{ t: SEC, s: A, r: B }], {
+      platform: [Platform.desktop, platform],
+      online: [[[0, Number.POSITIVE_INFINITY]], [[20 * SEC, Number.POSITIVE_INFINITY]]],
+    });
+
+  it('an offline desktop receives when it comes back', () => {
+    const { log, truth, built } = run(offlineB(Platform.desktop), NO_READ);
+    expect(truth.length).toBe(1);
+    expect(truth.tDeliver[0]).toBeGreaterThan(20 * SEC);
+    expect(truth.tDeliver[0]).toBeLessThan(20.2 * SEC);
+    const fetch = rowsOf(log, (i) => log.kind[i] === Kind.fetch);
+    expect(fetch.map((i) => [log.from[i], log.to[i], log.tTx[i]])).toEqual([[B, built.central, 20 * SEC]]);
+    expect(rowsOf(log, (i) => log.kind[i] === Kind.push)).toEqual([]);
+    const up = log.prev[truth.finalRow[0]];
+    expect(log.from[up]).toBe(A);
+  });
+
+  for (const [name, platform, provider] of [
+    ['android', Platform.android, 0],
+    ['ios', Platform.ios, 1],
+  ] as const) {
+    it(`an offline ${name} device is woken by a push and drains its queue`, () => {
+      const { log, truth, built } = run(offlineB(platform), NO_READ);
+      const service = built.central;
+      const push = built.pushHosts[provider];
+      expect(truth.length).toBe(1);
+      const t = truth.tDeliver[0];
+      expect(t).toBeGreaterThan(SEC + 0.5 * SEC);
+      expect(t).toBeLessThan(SEC + 4 * SEC);
+      const pushes = rowsOf(log, (i) => log.kind[i] === Kind.push);
+      expect(pushes.map((i) => [log.from[i], log.to[i]])).toEqual([
+        [service, push],
+        [push, B],
+      ]);
+      // The upload row is the cause of both the push and the later drained delivery.
+      const up = log.prev[truth.finalRow[0]];
+      expect(log.prev[pushes[0]]).toBe(up);
+      expect(log.prev[pushes[1]]).toBe(pushes[0]);
+      expect(log.from[truth.finalRow[0]]).toBe(service);
+    });
+  }
+
+  it('conserves messages: online recipients always, offline desktops on return, mobiles by push', () => {
+    const duration = parseDuration('20min');
+    const streams = new Streams(7);
+    const w = generateWorkload(
+      spec(40, duration, {
+        online: { model: 'sessions', on: parseDist('exp(4min)'), off: parseDist('exp(4min)') },
+      }),
+      streams,
+    );
+    const { log, truth } = run(w, {}, 7);
+    const got = new Set<number>();
+    for (let i = 0; i < truth.length; i++) {
+      const k = truth.msg[i] * w.users + truth.recipient[i];
+      expect(got.has(k)).toBe(false);
+      got.add(k);
+    }
+    let sent = 0;
+    let delivered = 0;
+    for (let i = 0; i < log.length; i++) {
+      if (log.kind[i] !== Kind.message || log.prev[i] !== -1) continue;
+      const m = log.msg[i];
+      const g = w.group[m];
+      const rs = g < 0 ? [w.recipient[m]] : Array.from(w.groupMembers.subarray(w.groupStart[g], w.groupStart[g + 1]));
+      for (const r of rs) {
+        if (r === w.sender[m]) continue;
+        sent++;
+        if (got.has(m * w.users + r)) {
+          delivered++;
+          continue;
+        }
+        // Undelivered only if a desktop recipient was offline from the service's forward to the end.
+        expect(w.platform[r]).toBe(Platform.desktop);
+        expect(isOnline(w, r, log.tRx[i] + 10e6)).toBe(false);
+        expect(nextOnline(w, r, log.tRx[i] + 10e6)).toBeGreaterThanOrEqual(duration);
+      }
+    }
+    expect(sent).toBeGreaterThan(100);
+    expect(delivered).toBe(truth.length);
+    expect(delivered / sent).toBeGreaterThan(0.8);
+  });
+});
+
+describe('signal: groups', () => {
+  it('uploads once with the group id and fans out to each other member', () => {
+    const members = [0, 1, 2, 3];
+    const w = handWorkload(4, [{ t: SEC, s: 2, g: 0 }], { groups: [members] });
+    const { log, truth, built } = run(w, { ...NO_READ, deliveryReceipts: false });
+    const service = built.central;
+    const msgRows = rowsOf(log, (i) => log.kind[i] === Kind.message);
+    const up = msgRows[0];
+    expect([log.from[up], log.to[up], log.obj[up], log.rAcct[up], log.sAcct[up]]).toEqual([2, service, 0, -1, -1]);
+    expect(log.bytes[up]).toBe(160 + 300 + 3 * 70);
+    const copies = msgRows.slice(1);
+    expect(copies.map((i) => log.to[i]).sort()).toEqual([0, 1, 3]);
+    for (const i of copies) {
+      expect(log.prev[i]).toBe(up);
+      expect(log.rAcct[i]).toBe(log.to[i]);
+      expect(log.bytes[i]).toBe(160 + 300 + 70);
+      expect(log.tTx[i]).toBe(log.tTx[copies[0]]);
+    }
+    expect(truth.length).toBe(3);
+    expect(Array.from(truth.group.subarray(0, 3))).toEqual([0, 0, 0]);
+  });
+});
+
+describe('signal: background, NAT, determinism, checks', () => {
+  it('keeps one 55 s keepalive flow per online interval', () => {
+    const w = handWorkload(2, [{ t: SEC, s: A, r: B }], {
+      online: [
+        [[0, Number.POSITIVE_INFINITY]],
+        [
+          [10 * SEC, 20 * SEC],
+          [30 * SEC, Number.POSITIVE_INFINITY],
+        ],
+      ],
+    });
+    const { ctx, built } = run(w, NO_READ);
+    const flows = ctx.net.periodic.flows;
+    expect(flows.length).toBe(3);
+    for (const f of flows) {
+      expect(f.period).toBe(55 * SEC);
+      expect(f.path[1]).toBe(built.central);
+    }
+    expect(flows[1]).toMatchObject({ start: 10 * SEC, end: 20 * SEC });
+    expect(flows[2]).toMatchObject({ start: 30 * SEC, end: 60 * SEC });
+  });
+
+  it('puts usersPerIp devices behind one address', () => {
+    const { hosts, built } = run(handWorkload(4, [{ t: SEC, s: A, r: B }]), { ...NO_READ, usersPerIp: 2 });
+    expect(hosts.ip[0]).toBe(hosts.ip[1]);
+    expect(hosts.ip[2]).toBe(hosts.ip[3]);
+    expect(hosts.ip[1]).not.toBe(hosts.ip[2]);
+    expect(hosts.ip[built.central]).not.toBe(hosts.ip[3]);
+  });
+
+  it('is deterministic per seed', () => {
+    const duration = parseDuration('10min');
+    const mk = (seed: number) => {
+      const w = generateWorkload(
+        spec(30, duration, { online: { model: 'sessions', on: parseDist('exp(3min)'), off: parseDist('exp(3min)') } }),
+        new Streams(seed),
+      );
+      return logHash(run(w, {}, seed).log);
+    };
+    expect(mk(3)).toBe(mk(3));
+    expect(mk(3)).not.toBe(mk(4));
+  });
+
+  it('check() names impossible parameters', () => {
+    const bad = signal.check?.(resolve(signal, { usersPerIp: 0, paddingBlock: 0, envelopeOverhead: -1 }), 10) ?? [];
+    expect(bad.map((e) => e.param).sort()).toEqual(['envelopeOverhead', 'paddingBlock', 'usersPerIp']);
+    expect(signal.check?.(resolve(signal, { usersPerIp: 20 }), 10).map((e) => e.param)).toEqual(['usersPerIp']);
+    expect(signal.check?.(resolve(signal), 10)).toEqual([]);
+    for (const s of signal.params) expect(s.source.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,157 @@
+// evaluate(): summary metrics, per-target columns, ttfd rows; structural checks; latency.
+import { describe, expect, it } from 'vitest';
+import { evaluate, latencyMetrics, nearestRank, topPairs } from '../../src/metrics/index.js';
+import { GroundTruth } from '../../src/net/truth.js';
+import { result, sparse, targets } from './helpers.js';
+
+const SEC = 1e9;
+
+describe('evaluate', () => {
+  // 4 users. Targets (sender → recipient at time):
+  //  0: 1 → 0 at 1 s, identified (1 scores 1)
+  //  1: 2 → 0 at 2 s, no information
+  //  2: 1 → 0 at 3 s, tie between 1 and 3
+  //  3: 2 → 0 at 5 s, 2 identified
+  const users = 4;
+  const sc = sparse(
+    [
+      [[1, 1]],
+      [],
+      [
+        [1, 0.5],
+        [3, 0.5],
+      ],
+      [
+        [2, 0.8],
+        [3, 0.2],
+      ],
+    ],
+    [0, 1, 0, 0],
+  );
+  const tg = targets([0, 0, 0, 0], [1 * SEC, 2 * SEC, 3 * SEC, 5 * SEC]);
+  const sender = Int32Array.from([1, 2, 1, 2]);
+  // causalTop: target 0 is identified; pair (2, 0) only at its second delivery.
+  const res = result(
+    sc,
+    [1, -1, -1, 2],
+    [
+      [1, 0, 1.5],
+      [3, 0, 0.7],
+      [2, 0, 0.8],
+    ],
+  );
+  const ev = evaluate(res, tg, sender, users);
+
+  it('summary metrics', () => {
+    const m = ev.metrics;
+    expect(m.messages).toBe(4);
+    expect(m.top1).toBeCloseTo((1 + 0.25 + 0.5 + 1) / 4, 15);
+    expect(m.top5).toBeCloseTo(1, 15);
+    const h3 = -(0.8 * Math.log2(0.8) + 0.2 * Math.log2(0.2));
+    expect(m.entropy_bits).toBeCloseTo((0 + 2 + 1 + h3) / 4, 14);
+    expect(m.anonymity_set).toBeCloseTo((1 + 4 + 2 + 2 ** h3) / 4, 14);
+    // Positives (1,0), (2,0); 12 pairs; scores: (1,0) 1.5, (2,0) 0.8, (3,0) 0.7, rest 0.
+    expect(m.pair_auc).toBe(1);
+    expect(m.pair_precision).toBe(1);
+    expect(ev.positivePairs).toBe(2);
+  });
+
+  it('per-target columns', () => {
+    expect([...ev.perTarget.trueRank]).toEqual([1, 2.5, 1.5, 1]);
+    expect([...ev.perTarget.candidates]).toEqual([1, 4, 2, 2]);
+    expect(ev.perTarget.entropyBits[1]).toBeCloseTo(2, 15);
+  });
+
+  it('ttfd rows per pair', () => {
+    expect(ev.ttfd).toEqual([
+      { sender: 1, recipient: 0, messages_sent: 2, messages_until_identified: 1, time_until_identified_s: 0 },
+      { sender: 2, recipient: 0, messages_sent: 2, messages_until_identified: 2, time_until_identified_s: 3 },
+    ]);
+  });
+
+  it('ttfd is null when never identified', () => {
+    const e2 = evaluate(result(sc, [-1, -1, 3, 3]), tg, sender, users);
+    expect(e2.ttfd[0].messages_until_identified).toBeNull();
+    expect(e2.ttfd[0].time_until_identified_s).toBeNull();
+    // No pair scores at all: every pair scores 0, AUC 0.5, precision = base rate.
+    expect(e2.metrics.pair_auc).toBe(0.5);
+    expect(e2.metrics.pair_precision).toBeCloseTo(2 / 12, 15);
+  });
+
+  it('top pairs with is_true', () => {
+    expect(topPairs(res, tg, sender, users, 2)).toEqual([
+      { sender: 1, recipient: 0, score: 1.5, is_true: true },
+      { sender: 2, recipient: 0, score: 0.8, is_true: true },
+    ]);
+  });
+
+  it('rejects malformed scores', () => {
+    const dup = sparse(
+      [
+        [
+          [1, 1],
+          [1, 2],
+        ],
+      ],
+      [0],
+    );
+    expect(() => evaluate(result(dup, [-1]), targets([0], [0]), Int32Array.from([1]), users)).toThrow(/twice/);
+    const neg = sparse([[[1, -1]]], [0]);
+    expect(() => evaluate(result(neg, [-1]), targets([0], [0]), Int32Array.from([1]), users)).toThrow(/scores/);
+    const out = sparse([[[9, 1]]], [0]);
+    expect(() => evaluate(result(out, [-1]), targets([0], [0]), Int32Array.from([1]), users)).toThrow(/candidate 9/);
+  });
+});
+
+describe('no information', () => {
+  it('gives top1 = 1/users, top5 = 5/users and entropy log2(users) exactly, for any count', () => {
+    for (const users of [3, 7, 1000, 12345])
+      for (const n of [1, 2, 3, 10, 999, 2718]) {
+        const sc = sparse(
+          Array.from({ length: n }, () => []),
+          Array.from({ length: n }, () => 1),
+        );
+        const tg = targets(
+          Array.from({ length: n }, () => 0),
+          Array.from({ length: n }, (_, i) => i),
+        );
+        const m = evaluate(result(sc, Array(n).fill(-1)), tg, new Int32Array(n).fill(1), users).metrics;
+        expect(m.top1).toBe(1 / users);
+        expect(m.top5).toBe(Math.min(1, 5 / users));
+        expect(m.entropy_bits).toBe(Math.log2(users));
+        expect(m.pair_auc).toBe(0.5);
+      }
+  });
+
+  it('rejects duplicated pairs in any order', () => {
+    const sc = sparse([[]], [1]);
+    const dup = result(
+      sc,
+      [-1],
+      [
+        [2, 0, 1],
+        [1, 0, 1],
+        [2, 0, 3],
+      ],
+    );
+    expect(() => evaluate(dup, targets([0], [0]), Int32Array.from([1]), 4)).toThrow(/listed twice/);
+  });
+});
+
+describe('latency', () => {
+  it('nearest-rank percentiles', () => {
+    const x = Float64Array.from([1, 2, 3, 4]);
+    expect(nearestRank(x, 0.5)).toBe(2);
+    expect(nearestRank(x, 0.95)).toBe(4);
+    expect(nearestRank(Float64Array.from([]), 0.5)).toBeNaN();
+  });
+  it('p50/p95 in ms over scored deliveries', () => {
+    const t = new GroundTruth();
+    for (let i = 1; i <= 100; i++) t.record(i, 0, 1, -1, 0, i * 1e6, 0);
+    const m = latencyMetrics(
+      t,
+      Int32Array.from({ length: 100 }, (_, i) => i),
+    );
+    expect(m).toEqual({ latency_p50_ms: 50, latency_p95_ms: 95 });
+  });
+});

@@ -1,0 +1,69 @@
+/** sweepCells: grid order, per-cell scenarios, stable names, cell validation at the value's line. */
+import { describe, expect, it } from 'vitest';
+import { formatProblem, type ScenarioError } from '../../src/scenario/errors.js';
+import { resolveScenario } from '../../src/scenario/resolve.js';
+import { parseScenarioText } from '../../src/scenario/source.js';
+import { sweepCells } from '../../src/scenario/sweep.js';
+
+const RAW = {
+  workload: { users: 100 },
+  designs: [{ design: 'signal' }],
+  adversaries: [{ kind: 'colluding' }, { kind: 'global-passive' }],
+  sweep: { 'adversaries.0.fraction': [0.05, 0.1, 0.2], 'workload.users': [100, 200] },
+};
+
+describe('sweepCells(scenario, raw)', () => {
+  it('enumerates the grid row-major, first sweep key slowest', () => {
+    const { scenario } = resolveScenario(RAW, 's.yaml');
+    const cells = sweepCells(scenario, RAW);
+    expect(cells.map((c) => c.values)).toEqual([
+      [0.05, 100],
+      [0.05, 200],
+      [0.1, 100],
+      [0.1, 200],
+      [0.2, 100],
+      [0.2, 200],
+    ]);
+    expect(cells.map((c) => c.index)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(cells[3].scenario.workload.users).toBe(200);
+    expect(cells[3].scenario.adversaries[0]).toMatchObject({ kind: 'colluding', fraction: 0.1 });
+    expect(cells[3].raw.sweep).toBeUndefined();
+    expect(cells[3].scenario.sweep).toEqual([]);
+  });
+
+  it('keeps one adversary name across cells when its size is swept', () => {
+    const { scenario } = resolveScenario(RAW, 's.yaml');
+    expect(scenario.adversaries.map((a) => a.name)).toEqual(['colluding', 'global-passive']);
+    for (const c of sweepCells(scenario, RAW))
+      expect(c.scenario.adversaries.map((a) => a.name)).toEqual(['colluding', 'global-passive']);
+  });
+
+  it('gives a scenario without a sweep exactly one cell', () => {
+    const raw = { designs: [{ design: 'signal' }] };
+    const { scenario } = resolveScenario(raw, 's.yaml');
+    const cells = sweepCells(scenario, raw);
+    expect(cells).toHaveLength(1);
+    expect(cells[0].values).toEqual([]);
+  });
+
+  it('does not mutate the raw scenario', () => {
+    const raw = structuredClone(RAW);
+    const { scenario } = resolveScenario(raw, 's.yaml');
+    sweepCells(scenario, raw);
+    expect(raw).toEqual(RAW);
+  });
+
+  it('validates combinations: warmup swept past a duration fails only in that cell, at that value', () => {
+    const text = 'duration: 10min\ndesigns:\n  - design: signal\nsweep:\n  warmup: [0s, 5min, 10min]\n';
+    const src = parseScenarioText(text, 's.yaml');
+    let msgs: string[] = [];
+    try {
+      resolveScenario(src.raw, 's.yaml', src.positions);
+    } catch (e) {
+      msgs = (e as ScenarioError).problems.map(formatProblem);
+    }
+    expect(msgs).toEqual([
+      's.yaml:5:22 warmup: "10min" is not before the end of the run; expected a duration less than duration ("10min")',
+    ]);
+  });
+});

@@ -1,0 +1,326 @@
+/**
+ * anonsim viewer entry: reads the results inlined in `<script type="application/json"
+ * id="anonsim-data">` (CSV texts of CONTRACT §3 plus message timelines), builds the page (controls
+ * and one section per chart), renders every chart, and wires the SVG/PNG export buttons. The page
+ * loads nothing from the network; every data string reaches the DOM as text.
+ * Sets `document.body.dataset.ready = 'true'` once everything is drawn.
+ */
+import { select } from 'd3';
+import { renderAnonCdf, renderTtfd } from './charts/distributions.js';
+import { renderExposure } from './charts/exposure.js';
+import { renderOverview } from './charts/overview.js';
+import { renderHeatmap, renderRoc } from './charts/pairs.js';
+import { renderSweep } from './charts/sweep.js';
+import { renderTimeline } from './charts/timeline.js';
+import { renderTradeoff } from './charts/tradeoff.js';
+import type { ChartSpec, Ctx, State } from './context.js';
+import { buildModel, METRIC_LABELS, type Model, type RawData } from './data.js';
+import { download, hideTooltip, OKABE_ITO, pngBlob, type Svg, shorten, svgMarkup } from './ui.js';
+
+const CHARTS: ChartSpec[] = [
+  {
+    id: 'overview',
+    title: 'Deanonymization overview',
+    caption:
+      'Mean of the chosen metric over replicates per design, attack and adversary, whiskers = 95% interval; dashed = no-information baseline (1/users for top1). Click a bar to select it.',
+    wide: true,
+    render: renderOverview,
+  },
+  {
+    id: 'sweep',
+    title: 'Metric vs swept parameter',
+    caption:
+      'The chosen metric against a swept scenario key, one line per design; bands = 95% interval over replicates.',
+    render: renderSweep,
+  },
+  {
+    id: 'exposure',
+    title: 'Exposure matrix: measured vs article',
+    caption:
+      'Measured exposure per vector and design (A protected, P partial, X exposed) with the measured value; "art." = the article\'s grade where it differs.',
+    render: renderExposure,
+  },
+  {
+    id: 'heatmap',
+    title: 'Pair-score heat map',
+    caption:
+      'Attack scores of listed candidate pairs for the chosen design × adversary × attack: senders (rows) by best score, recipients next to their best-matching sender; rings = true pairs.',
+    render: renderHeatmap,
+  },
+  {
+    id: 'roc',
+    title: 'ROC of pair scores',
+    caption:
+      'ROC over the pairs listed in pairs.csv (top-scored only, so FPR is relative to them) per design; legend also gives summary pair_auc over all ordered pairs.',
+    render: renderRoc,
+  },
+  {
+    id: 'anoncdf',
+    title: 'Anonymity-set distribution',
+    caption:
+      'CDF of the anonymity set 2^H per design for the chosen adversary × attack; further right = more users hide the sender.',
+    render: renderAnonCdf,
+  },
+  {
+    id: 'tradeoff',
+    title: 'Trade-off: privacy vs latency and bandwidth',
+    caption:
+      'top1 (95% interval) against median latency and bytes on all links per message sent, one point per design.',
+    render: renderTradeoff,
+  },
+  {
+    id: 'ttfd',
+    title: 'Time to first deanonymization',
+    caption:
+      'Fraction of communicating pairs whose sender the adversary first ranks top within n of their messages (causal ranking); curves below 1 = pairs never identified.',
+    render: renderTtfd,
+  },
+  {
+    id: 'timeline',
+    title: 'Message timeline',
+    caption:
+      'Hops of one message as swimlanes over time: thick vermillion = observed by the chosen adversary, shaded lanes = parties it holds; hover a hop for what its receiver saw.',
+    wide: true,
+    render: renderTimeline,
+  },
+];
+
+function readData(): RawData | null {
+  const el = document.getElementById('anonsim-data');
+  const text = el?.textContent?.trim();
+  if (!text || text === 'null') return null;
+  const data = JSON.parse(text) as unknown;
+  return data && typeof data === 'object' ? (data as RawData) : null;
+}
+
+function slug(s: string): string {
+  return (
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'anonsim'
+  );
+}
+
+interface Control {
+  id: string;
+  label: string;
+  key: keyof State;
+  options: () => { value: string; text: string }[];
+  hint: string;
+}
+
+function start(): void {
+  const raw = readData();
+  const app = select('#app');
+  if (!raw) {
+    app.append('h1').text('anonsim viewer');
+    app
+      .append('p')
+      .attr('class', 'empty-page')
+      .text(
+        'No results are inlined in this page. Open report.html in a results folder, or run `anonsim view <results folder>`.',
+      );
+    document.body.dataset.ready = 'true';
+    return;
+  }
+  const model: Model = buildModel(raw);
+  document.title = `${model.title} · anonsim`;
+  const designColor = new Map(model.designs.map((d, i) => [d, OKABE_ITO[i % OKABE_ITO.length]]));
+  const state: State = {
+    design: model.designs[0] ?? '',
+    adversary: model.adversaries[0] ?? '',
+    attack: model.attacks[0] ?? '',
+    metric: model.metrics.includes('top1') ? 'top1' : (model.metrics[0] ?? ''),
+    sweepKey: model.sweepKeys[0] ?? '',
+    cell: 0,
+    message: 0,
+  };
+
+  const header = app.append('header');
+  header.append('h1').text(model.title);
+  const reps = new Set(model.summary.map((r) => r.replicate)).size;
+  header
+    .append('p')
+    .attr('class', 'meta')
+    .text(
+      `${model.designs.length} designs · ${model.adversaries.length} adversaries · ${model.attacks.length} attacks · ` +
+        `${reps} replicates · ${model.cells.length > 1 ? `${model.cells.length} sweep cells` : 'no sweep'} · data inlined, nothing loaded from the network`,
+    );
+
+  const controls: Control[] = [
+    {
+      id: 'sel-design',
+      label: 'design',
+      key: 'design',
+      options: () => model.designs.map((d) => ({ value: d, text: d })),
+      hint: 'heat map, timeline; highlighted elsewhere',
+    },
+    {
+      id: 'sel-adversary',
+      label: 'adversary',
+      key: 'adversary',
+      options: () => model.adversaries.map((d) => ({ value: d, text: d })),
+      hint: 'all per-adversary charts',
+    },
+    {
+      id: 'sel-attack',
+      label: 'attack',
+      key: 'attack',
+      options: () => model.attacks.map((d) => ({ value: d, text: d })),
+      hint: 'all per-attack charts',
+    },
+    {
+      id: 'sel-metric',
+      label: 'metric',
+      key: 'metric',
+      options: () =>
+        model.metrics.map((d) => ({ value: d, text: METRIC_LABELS[d] ? `${d} — ${METRIC_LABELS[d]}` : d })),
+      hint: 'overview and sweep',
+    },
+    {
+      id: 'sel-sweep-key',
+      label: 'swept key (x)',
+      key: 'sweepKey',
+      options: () => model.sweepKeys.map((d) => ({ value: d, text: d })),
+      hint: 'sweep chart x axis',
+    },
+    {
+      id: 'sel-cell',
+      label: 'sweep cell',
+      key: 'cell',
+      options: () => model.cells.map((c, i) => ({ value: String(i), text: c.label })),
+      hint: 'overview, ROC, trade-off',
+    },
+    {
+      id: 'sel-message',
+      label: 'message',
+      key: 'message',
+      options: () =>
+        model.timelines.map((t, i) => ({
+          value: String(i),
+          text: `${shorten(t.design, 24)} · message ${t.message} (user ${t.sender} → ${t.recipient})`,
+        })),
+      hint: 'timeline',
+    },
+  ];
+
+  const nav = app.append('nav').attr('class', 'controls').attr('aria-label', 'chart controls');
+  const selects = new Map<keyof State, HTMLSelectElement>();
+  for (const c of controls) {
+    const opts = c.options();
+    const wrap = nav.append('label').attr('class', 'control').attr('title', `affects: ${c.hint}`);
+    wrap.append('span').text(c.label);
+    const sel = wrap.append('select').attr('id', c.id);
+    sel
+      .selectAll('option')
+      .data(opts)
+      .join('option')
+      .attr('value', (o) => o.value)
+      .text((o) => o.text);
+    if ((opts.length <= 1 && (c.key === 'sweepKey' || c.key === 'cell')) || opts.length === 0)
+      wrap.classed('hidden', true);
+    if (opts.length === 0) sel.property('disabled', true);
+    sel.on('change', (event: Event) => {
+      const v = (event.target as HTMLSelectElement).value;
+      const patch: Partial<State> = {};
+      if (c.key === 'cell' || c.key === 'message') patch[c.key] = Number(v);
+      else patch[c.key] = v;
+      update(patch);
+    });
+    selects.set(c.key, sel.node()!);
+  }
+
+  const charts = app.append('main').attr('class', 'charts');
+  const subtitles = new Map<string, string>();
+  for (const spec of CHARTS) {
+    const sec = charts
+      .append('section')
+      .attr('class', 'chart')
+      .attr('id', `sec-${spec.id}`)
+      .classed('wide', !!spec.wide);
+    const head = sec.append('div').attr('class', 'chart-head');
+    head.append('h2').text(spec.title);
+    const buttons = head.append('div').attr('class', 'buttons');
+    for (const kind of ['svg', 'png'] as const) {
+      buttons
+        .append('button')
+        .attr('type', 'button')
+        .attr('class', `export-${kind}`)
+        .attr('data-chart', spec.id)
+        .attr('title', `download this chart as ${kind.toUpperCase()}`)
+        .text(kind.toUpperCase())
+        .on('click', () => exportChart(spec, kind));
+    }
+    sec.append('p').attr('class', 'caption').text(spec.caption);
+    sec.append('p').attr('class', 'subtitle').attr('aria-live', 'polite');
+    sec
+      .append('div')
+      .attr('class', 'chart-wrap')
+      .append('svg')
+      .attr('id', spec.id)
+      .attr('class', 'chart-svg')
+      .attr('role', 'img')
+      .attr('aria-label', spec.title);
+    if (spec.id === 'timeline')
+      sec.append('div').attr('class', 'table-wrap').append('table').attr('class', 'hop-table');
+  }
+  app
+    .append('footer')
+    .text('anonsim viewer · colours: Okabe–Ito (colour-blind safe) · export any chart with its SVG / PNG buttons');
+
+  function exportChart(spec: ChartSpec, kind: 'svg' | 'png'): void {
+    const el = document.getElementById(spec.id) as SVGSVGElement | null;
+    if (!el) return;
+    const markup = svgMarkup(el, `${spec.title} — ${model.title}`, `${spec.caption} ${subtitles.get(spec.id) ?? ''}`);
+    const name = `${slug(model.title)}-${spec.id}.${kind}`;
+    if (kind === 'svg') download(new Blob([markup], { type: 'image/svg+xml' }), name);
+    else
+      pngBlob(markup)
+        .then((b) => download(b, name))
+        .catch((e: unknown) => console.error('PNG export failed:', e));
+  }
+
+  const ctx: Ctx = {
+    model,
+    state,
+    color: (d) => designColor.get(d) ?? '#666',
+    select: (patch) => update(patch),
+  };
+
+  function update(patch: Partial<State>): void {
+    Object.assign(state, patch);
+    // Keep the timeline on the chosen design when it has one.
+    if (patch.design !== undefined && patch.message === undefined) {
+      const cur = model.timelines[state.message];
+      if (cur && cur.design !== state.design) {
+        const i = model.timelines.findIndex((t) => t.design === state.design);
+        if (i >= 0) state.message = i;
+      }
+    }
+    for (const [key, sel] of selects) sel.value = String(state[key]);
+    renderAll();
+  }
+
+  function renderAll(): void {
+    hideTooltip();
+    for (const spec of CHARTS) {
+      const svg = select(`svg#${spec.id}`) as unknown as Svg;
+      let sub: string;
+      try {
+        sub = spec.render(svg, ctx);
+      } catch (e) {
+        console.error(`chart ${spec.id} failed:`, e);
+        sub = 'this chart could not be drawn (see the browser console)';
+      }
+      subtitles.set(spec.id, sub);
+      select(`#sec-${spec.id} p.subtitle`).text(sub);
+    }
+  }
+
+  update({});
+  document.body.dataset.ready = 'true';
+}
+
+start();
