@@ -388,18 +388,21 @@ export class ReceiptSweep implements Sweep {
     } else {
       // Merge triggers and the rows from R's ip by time; a trigger at the same instant comes first.
       for (;;) {
-        const tau = this.ti < this.tEnd ? d.trigT[this.ti] : Number.POSITIVE_INFINITY;
-        const x = this.rowPtr < this.rowEnd ? d.srcT[this.rowPtr] : Number.POSITIVE_INFINITY;
-        if (tau <= x && tau <= t) {
+        const hasTau = this.ti < this.tEnd && d.trigT[this.ti] <= t;
+        const hasRow = this.rowPtr < this.rowEnd && d.srcT[this.rowPtr] <= t;
+        if (!hasTau && !hasRow) break;
+        const tau = d.trigT[this.ti];
+        const x = d.srcT[this.rowPtr];
+        if (hasTau && (!hasRow || tau <= x)) {
           this.trigger(tau);
           this.ti++;
-        } else if (x <= t) {
+        } else {
           const a = d.srcAcct[this.rowPtr++];
           if (a === this.r) continue;
           if (this.n[a] === 0) this.nList[this.nN++] = a;
           this.n[a]++;
           if (this.hasCur && x >= this.curA && x <= this.curB) this.addC(a);
-        } else break;
+        }
       }
     }
     const span = Math.min(t, d.duration);

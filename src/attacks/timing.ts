@@ -26,11 +26,51 @@
  * Every row used is at or before the anchor sighting, itself no later than the delivery, so
  * the scores are causal and causalTop is their unique argmax.
  */
-import type { AttackInput, AttackModule, AttackResult } from './attack.js';
-import { type HostIndex, incomingIndex, lowerBound, type TimeIndex, timeIndex, upperBound } from './util-index.js';
+import type { AttackInput, AttackModule, AttackResult, DelayModel } from './attack.js';
+import {
+  type HostIndex,
+  incomingIndex,
+  kthLargest,
+  lowerBound,
+  type TimeIndex,
+  timeIndex,
+  upperBound,
+} from './util-index.js';
 import { boolParam, numberParam, ScoreBuilder } from './util-scores.js';
 
 const MAX_DEPTH = 64;
+
+/**
+ * Edge margins of a delay model. The models are histograms over the range of the adversary's
+ * calibration samples, so a true delay can fall just outside that range: beyond an edge where
+ * the density is f, the gap between the true support bound and the nearest of n samples is
+ * ≈ Exp(mean 1/(n·f)). Within EDGE_GAPS such means of an edge the edge density is extended
+ * outward instead of ruling the candidate out (a true delay lands beyond it with probability
+ * ≈ e^−5 of those rare cases), which is far narrower than a histogram bin where the density is high.
+ */
+const EDGE_GAPS = 5;
+
+interface Margins {
+  lo: number;
+  hi: number;
+}
+
+function margins(m: DelayModel): Margins {
+  if (m.samples === 0) return { lo: 0, hi: 0 };
+  const cap = m.hi - m.lo;
+  const at = (x: number) => {
+    const f = m.pdf(x);
+    return f > 0 ? Math.min(cap, EDGE_GAPS / (m.samples * f)) : 0;
+  };
+  return { lo: at(m.lo), hi: at(m.hi) };
+}
+
+/** Model density with its edges extended by the margins. */
+function density(m: DelayModel, x: number, e: Margins): number {
+  if (x < m.lo) return x >= m.lo - e.lo ? m.pdf(m.lo) : 0;
+  if (x > m.hi) return x <= m.hi + e.hi ? m.pdf(m.hi) : 0;
+  return m.pdf(x);
+}
 
 /**
  * True when the view sees rows between parties it does not hold: it watches links, so the
@@ -49,12 +89,18 @@ class Tracer {
   private readonly links: boolean;
   private readonly trace: boolean;
   private readonly beam: number;
+  private readonly dwellEdges: Margins;
+  private readonly e2eEdges: Margins;
   // Frontier and children buffers (row, mass); children grow on demand.
   private fRow: Int32Array;
   private fW: Float64Array;
   private cRow = new Int32Array(256);
   private cW = new Float64Array(256);
-  private order = new Int32Array(256);
+  private order = new Float64Array(256);
+  // Per observed row: the level it was last pushed at and its child index there.
+  private readonly stamp: Int32Array;
+  private readonly slot: Int32Array;
+  private level = 0;
 
   constructor(
     private readonly input: AttackInput,
@@ -64,23 +110,31 @@ class Tracer {
   ) {
     const { obs, users } = input;
     this.beam = beam;
+    this.dwellEdges = margins(input.dwell);
+    this.e2eEdges = margins(input.endToEnd);
     this.fRow = new Int32Array(beam);
     this.fW = new Float64Array(beam);
     this.links = trace && watchesLinks(input);
     this.incoming = this.links ? incomingIndex(obs, input.hostIp.length) : null;
     this.departures = timeIndex(obs.tTx, obs.length, (j) => obs.from[j] < users);
     this.trace = trace;
+    this.stamp = new Int32Array(trace ? obs.length : 0);
+    this.slot = new Int32Array(trace ? obs.length : 0);
   }
 
   /** Scores one anchored target into the builder (does not commit). */
   score(anchor: number): void {
-    const lost = this.trace ? this.walk(anchor) : 1;
-    if (lost > 0) this.fallback(this.input.obs.tRx[anchor], lost);
+    const x = this.input.obs.tRx[anchor];
+    const lost = this.trace ? this.walk(anchor, x) : 1;
+    if (lost > 0) this.fallback(x, lost);
   }
 
   /** Beam search from the anchor; returns the mass that could not be traced to a device. */
-  private walk(anchor: number): number {
-    const { obs, users, dwell } = this.input;
+  private walk(anchor: number, x: number): number {
+    const { obs, users, dwell, endToEnd } = this.input;
+    // Every row of the true chain left at or after the sender's departure, which the end-to-end
+    // model puts no earlier than x − endToEnd.hi: older hypotheses cannot be the payload.
+    const oldest = endToEnd.samples > 0 ? x - endToEnd.hi - this.e2eEdges.hi : Number.NEGATIVE_INFINITY;
     let lost = 0;
     let nf = 1;
     this.fRow[0] = anchor;
@@ -91,12 +145,18 @@ class Tracer {
         break;
       }
       let nc = 0;
+      this.level++;
       for (let k = 0; k < nf; k++) {
         const row = this.fRow[k];
         const w = this.fW[k];
         const h = obs.from[row];
         if (h < users) {
+          // A path back to the recipient's own device (e.g. its poll) is not a send to it.
           this.b.addIp(h, w);
+          continue;
+        }
+        if (obs.tTx[row] < oldest) {
+          lost += w;
           continue;
         }
         const p = obs.prev[row];
@@ -111,16 +171,17 @@ class Tracer {
         // Unheld party on watched links: candidate causes among its incoming rows.
         const inc = this.incoming as HostIndex;
         const t = obs.tTx[row];
-        const lo = lowerBound(inc.t, inc.start[h], inc.start[h + 1], t - dwell.hi);
-        const hi = upperBound(inc.t, lo, inc.start[h + 1], Math.min(t, t - dwell.lo));
+        const e = this.dwellEdges;
+        const lo = lowerBound(inc.t, inc.start[h], inc.start[h + 1], t - dwell.hi - e.hi);
+        const hi = upperBound(inc.t, lo, inc.start[h + 1], Math.min(t, t - dwell.lo + e.lo));
         let sum = 0;
-        for (let m = lo; m < hi; m++) sum += dwell.pdf(t - inc.t[m]);
+        for (let m = lo; m < hi; m++) sum += density(dwell, t - inc.t[m], e);
         if (!(sum > 0)) {
           lost += w;
           continue;
         }
         for (let m = lo; m < hi; m++) {
-          const f = dwell.pdf(t - inc.t[m]);
+          const f = density(dwell, t - inc.t[m], e);
           if (f > 0) nc = this.push(nc, inc.rows[m], (w * f) / sum);
         }
       }
@@ -129,7 +190,18 @@ class Tracer {
     return lost;
   }
 
+  /**
+   * Adds child (row, w) to the current level. A row reached from several parents is one
+   * hypothesis: its masses add (the parents are disjoint events), so the beam is not wasted on
+   * copies.
+   */
   private push(nc: number, row: number, w: number): number {
+    if (this.stamp[row] === this.level) {
+      this.cW[this.slot[row]] += w;
+      return nc;
+    }
+    this.stamp[row] = this.level;
+    this.slot[row] = nc;
     if (nc === this.cRow.length) {
       const r = new Int32Array(nc * 2);
       r.set(this.cRow);
@@ -137,30 +209,45 @@ class Tracer {
       x.set(this.cW);
       this.cRow = r;
       this.cW = x;
-      this.order = new Int32Array(nc * 2);
+      this.order = new Float64Array(nc * 2);
     }
     this.cRow[nc] = row;
     this.cW[nc] = w;
     return nc + 1;
   }
 
-  /** Moves the `beam` heaviest children (ties by row, for determinism) into the frontier. */
+  /**
+   * Moves the `beam` heaviest children into the frontier: a selection (expected O(children))
+   * finds the beam-th weight, then children strictly above it and, for ties at it, those with
+   * the smallest rows (deterministic) are kept.
+   */
   private prune(nc: number): number {
     if (nc <= this.beam) {
       this.fRow.set(this.cRow.subarray(0, nc));
       this.fW.set(this.cW.subarray(0, nc));
       return nc;
     }
-    const ord = this.order.subarray(0, nc);
-    for (let k = 0; k < nc; k++) ord[k] = k;
-    const cW = this.cW;
-    const cRow = this.cRow;
-    ord.sort((a, b) => cW[b] - cW[a] || cRow[a] - cRow[b]);
-    for (let k = 0; k < this.beam; k++) {
-      this.fRow[k] = cRow[ord[k]];
-      this.fW[k] = cW[ord[k]];
+    const scratch = this.order;
+    scratch.set(this.cW.subarray(0, nc));
+    const cut = kthLargest(scratch, nc, this.beam);
+    let n = 0;
+    for (let k = 0; k < nc; k++) {
+      if (this.cW[k] > cut) {
+        this.fRow[n] = this.cRow[k];
+        this.fW[n++] = this.cW[k];
+      }
     }
-    return this.beam;
+    if (n < this.beam) {
+      // Ties at the cut: keep the smallest rows.
+      const tied: number[] = [];
+      for (let k = 0; k < nc; k++) if (this.cW[k] === cut) tied.push(this.cRow[k]);
+      tied.sort((a, b) => a - b);
+      for (let k = 0; n < this.beam; k++) {
+        this.fRow[n] = tied[k];
+        this.fW[n++] = cut;
+      }
+    }
+    return n;
   }
 
   /** Spreads `mass` over departures from user devices by the end-to-end model from time x. */
@@ -168,13 +255,14 @@ class Tracer {
     const { obs, endToEnd } = this.input;
     if (endToEnd.samples === 0) return;
     const d = this.departures;
-    const lo = lowerBound(d.t, 0, d.t.length, x - endToEnd.hi);
-    const hi = upperBound(d.t, lo, d.t.length, Math.min(x, x - endToEnd.lo));
+    const e = this.e2eEdges;
+    const lo = lowerBound(d.t, 0, d.t.length, x - endToEnd.hi - e.hi);
+    const hi = upperBound(d.t, lo, d.t.length, Math.min(x, x - endToEnd.lo + e.lo));
     let sum = 0;
-    for (let k = lo; k < hi; k++) sum += endToEnd.pdf(x - d.t[k]);
+    for (let k = lo; k < hi; k++) sum += density(endToEnd, x - d.t[k], e);
     if (!(sum > 0)) return;
     for (let k = lo; k < hi; k++) {
-      const f = endToEnd.pdf(x - d.t[k]);
+      const f = density(endToEnd, x - d.t[k], e);
       if (f > 0) this.b.addIp(obs.from[d.rows[k]], (mass * f) / sum);
     }
   }

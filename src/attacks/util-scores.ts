@@ -6,6 +6,10 @@
  * evidence commits as "no information": nobody listed, base 1 (uniform), and no pair mass.
  * Targets must be committed in order 0, 1, …; output is deterministic (candidates ascending,
  * pairs by (sender, recipient)).
+ *
+ * Evidence for the current target's recipient is ignored: the question is "who sent what R
+ * received", and a payload's sender is never its own recipient (sync copies to one's own
+ * devices are not deliveries). This is what the question says, not ground truth.
  */
 import { parseDuration } from '../core/time.js';
 import type { AttackInput, AttackResult } from './attack.js';
@@ -51,23 +55,29 @@ export class ScoreBuilder {
     this.causalTop = new Int32Array(count).fill(-1);
   }
 
-  /** Adds evidence w > 0 for user u (non-positive w is ignored). */
+  /** Adds evidence w > 0 for user u (non-positive w, and the target's recipient, are ignored). */
   add(u: number, w: number): void {
-    if (!(w > 0)) return;
+    if (!(w > 0) || u === this.input.targets.recipient[this.next]) return;
     if (this.acc[u] === 0) this.touched[this.nTouched++] = u;
     this.acc[u] += w;
   }
 
   /**
-   * Adds w for the device `host`'s address: the users behind it share w equally (the observer
-   * sees the address, not which of the NAT's users sent).
+   * Adds w for the device `host`'s address: the users behind it (other than the recipient)
+   * share w equally — the observer sees the address, not which of the NAT's users sent.
+   * Returns false when nobody can take it (the address is the recipient's alone).
    */
-  addIp(host: number, w: number): void {
+  addIp(host: number, w: number): boolean {
     const ip = this.input.hostIp[host];
     const lo = this.input.ipStart[ip];
     const hi = this.input.ipStart[ip + 1];
-    const share = w / (hi - lo);
+    const r = this.input.targets.recipient[this.next];
+    let n = 0;
+    for (let k = lo; k < hi; k++) if (this.input.ipUsers[k] !== r) n++;
+    if (n === 0) return false;
+    const share = w / n;
     for (let k = lo; k < hi; k++) this.add(this.input.ipUsers[k], share);
+    return true;
   }
 
   /** Adds `w` to each user behind `host`'s address (identification: each is fully consistent). */

@@ -1,8 +1,9 @@
 /**
- * Bridges attacks and metrics for the pipeline: turns one AttackResult into the metric columns
- * of summary.csv, ttfd and messages rows, and the top pairs for pairs.csv.
+ * Bridges attacks and metrics for the pipeline: one AttackResult becomes the metric columns of
+ * summary.csv, the ttfd and messages rows, and the top pairs for pairs.csv.
  */
 import type { AttackResult, Targets } from '../attacks/attack.js';
+import { evaluate, topPairs } from '../metrics/index.js';
 import type { GroundTruth } from '../net/truth.js';
 import type { MessageRow, PairRow, TtfdRow } from './types.js';
 
@@ -20,22 +21,30 @@ export interface Evaluation {
   topPairs(k: number): Omit<PairRow, 'design' | 'adversary' | 'attack'>[];
 }
 
-/** Send-to-delivery latency percentiles (ms, nearest rank) over scored deliveries. */
-export function latencyStats(truth: GroundTruth, scored: Int32Array): { p50: number; p95: number } {
-  if (scored.length === 0) return { p50: Number.NaN, p95: Number.NaN };
-  const d = new Float64Array(scored.length);
-  for (let i = 0; i < scored.length; i++) d[i] = (truth.tDeliver[scored[i]] - truth.tSend[scored[i]]) / 1e6;
-  d.sort();
-  const at = (q: number) => d[Math.min(d.length - 1, Math.max(0, Math.ceil(q * d.length) - 1))];
-  return { p50: at(0.5), p95: at(0.95) };
-}
-
 export function evaluateAttack(
-  _result: AttackResult,
-  _targets: Targets,
-  _truth: GroundTruth,
-  _scored: Int32Array,
-  _users: number,
+  result: AttackResult,
+  targets: Targets,
+  truth: GroundTruth,
+  scored: Int32Array,
+  users: number,
 ): Evaluation {
-  throw new Error('metrics not wired yet');
+  const sender = new Int32Array(scored.length);
+  for (let i = 0; i < scored.length; i++) sender[i] = truth.sender[scored[i]];
+  const e = evaluate(result, targets, sender, users);
+  const { top1, top5, entropy_bits, anonymity_set, pair_auc, pair_precision } = e.metrics;
+  return {
+    metrics: { top1, top5, entropy_bits, anonymity_set, pair_auc, pair_precision },
+    ttfd: e.ttfd,
+    messages: Array.from(scored, (d, i) => ({
+      message: truth.msg[d],
+      sender: sender[i],
+      recipient: truth.recipient[d],
+      sent_ms: truth.tSend[d] / 1e6,
+      delivered_ms: truth.tDeliver[d] / 1e6,
+      true_rank: e.perTarget.trueRank[i],
+      candidates: e.perTarget.candidates[i],
+      entropy_bits: e.perTarget.entropyBits[i],
+    })),
+    topPairs: (k) => topPairs(result, targets, sender, users, k),
+  };
 }

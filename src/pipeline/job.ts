@@ -13,11 +13,12 @@ import { replicateSeed, Streams } from '../core/rng.js';
 import { Sim } from '../core/sim.js';
 import type { BuiltDesign } from '../designs/design.js';
 import { DESIGNS } from '../designs/registry.js';
+import { latencyMetrics } from '../metrics/index.js';
 import { Hosts } from '../net/hosts.js';
 import { Net } from '../net/net.js';
 import type { Scenario } from '../scenario/types.js';
 import { generateWorkload } from '../workload/generate.js';
-import { type Evaluation, evaluateAttack, latencyStats } from './evaluate.js';
+import { type Evaluation, evaluateAttack } from './evaluate.js';
 import { type DesignExposure, measureExposure } from './exposure.js';
 import { buildTimelines } from './timeline.js';
 import type { MessageRow, PairRow, SummaryRow, SweepValues, Timeline, TtfdRow } from './types.js';
@@ -151,7 +152,7 @@ export function runJob(spec: JobSpec): JobResult {
 
   for (const { cell, sweep, scenario } of spec.cells) {
     const scored = scoredDeliveries(truth, scenario.warmup);
-    const lat = latencyStats(truth, scored);
+    const lat = latencyMetrics(truth, scored);
     for (let a = 0; a < scenario.adversaries.length; a++) {
       const adv = scenario.adversaries[a];
       for (const attackId of scenario.attacks) {
@@ -167,8 +168,7 @@ export function runJob(spec: JobSpec): JobResult {
           users: workload.users,
           messages: messagesSent,
           ...evaluation.metrics,
-          latency_p50_ms: lat.p50,
-          latency_p95_ms: lat.p95,
+          ...lat,
           bytes_per_message: bytesPerMessage,
         });
         const tags = { design: item.name, adversary: adv.name, attack: attackId };

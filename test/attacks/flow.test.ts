@@ -21,7 +21,7 @@ import {
   SDA,
   sdaEstimate,
 } from '../../src/attacks/flow.js';
-import { type Rng, randExp, Streams } from '../../src/core/rng.js';
+import { type Rng, randExp, randInt, Streams } from '../../src/core/rng.js';
 import { SEC } from '../../src/core/time.js';
 import { Kind, ObservationLog } from '../../src/net/log.js';
 import { GroundTruth } from '../../src/net/truth.js';
@@ -389,4 +389,63 @@ describe('delay shift', () => {
     expect(st.median).toBeLessThan(100e6 + (60 * SEC - 100e6) / 256);
     expect(st.mean).toBeGreaterThan(5 * SEC);
   });
+});
+
+/**
+ * Scale check (ANONSIM_PERF=1): 10 000 users, Poisson messages through one server with a
+ * receipt back for each, every pair scored and a causal top for every delivery.
+ */
+describe.runIf(process.env.ANONSIM_PERF)('flow at 10 000 users', () => {
+  for (const perMin of [0.1, 1]) {
+    it(`rate ${perMin}/min per user, 1 h`, () => {
+      const users = 10000;
+      const D = 3600 * SEC;
+      const rng = new Streams(99).stream('perf');
+      const rows: Row[] = [];
+      const rec: number[] = [];
+      const tDel: number[] = [];
+      const total = Math.round(users * perMin * 60);
+      for (let i = 0; i < total; i++) {
+        const t = rng() * (D - 2 * SEC);
+        const s = randInt(rng, users);
+        let r = randInt(rng, users - 1);
+        if (r >= s) r++;
+        const t1 = t + 0.04 * SEC;
+        const t2 = t1 + 0.05 * SEC;
+        rows.push({ tTx: t, tRx: t1, from: s, to: users }, { tTx: t1, tRx: t2, from: users, to: r });
+        rows.push(
+          { tTx: t2, tRx: t2 + 0.04 * SEC, from: r, to: users },
+          { tTx: t2 + 0.04 * SEC, tRx: t2 + 0.09 * SEC, from: users, to: s },
+        );
+        rec.push(r);
+        tDel.push(t2);
+      }
+      const targets: Targets = {
+        count: total,
+        anchor: new Int32Array(total).fill(-1),
+        recipient: Int32Array.from(rec),
+        tDeliver: Float64Array.from(tDel),
+      };
+      const hostIp = Array.from({ length: users + 1 }, (_, h) => h);
+      const input = mkInput(obsOf(rows), users, hostIp, D, {}, targets);
+      const t0 = performance.now();
+      const job = prepareFlow(input);
+      const t1 = performance.now();
+      const half = users / 2;
+      const c1 = flowChunk(job, 0, half);
+      const t2 = performance.now();
+      const c2 = flowChunk(job, half, users);
+      const t3 = performance.now();
+      const res = assembleResult(users, targets, [c1, c2], job.listTop);
+      const t4 = performance.now();
+      const secs = (t4 - t0) / 1000;
+      console.log(
+        `flow perf ${perMin}/min: rows ${rows.length}, targets ${total}; prepare ${((t1 - t0) / 1000).toFixed(2)} s, ` +
+          `chunks ${((t2 - t1) / 1000).toFixed(2)} + ${((t3 - t2) / 1000).toFixed(2)} s, assemble ${((t4 - t3) / 1000).toFixed(2)} s; ` +
+          `total ${secs.toFixed(2)} s single thread, ${((users * (users - 1)) / secs / 1e6).toFixed(1)} M pairs/s; ` +
+          `pairs listed ${res.pairs.sender.length}, per-target entries ${res.perTarget.cand.length}`,
+      );
+      expect(secs).toBeLessThan(120);
+    }, 600_000);
+  }
 });

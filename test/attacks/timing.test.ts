@@ -5,6 +5,7 @@ import { buildTargets, scoredDeliveries } from '../../src/adversary/targets.js';
 import { observe, type View } from '../../src/adversary/view.js';
 import type { AttackInput, DelayModel } from '../../src/attacks/attack.js';
 import { timing } from '../../src/attacks/timing.js';
+import { kthLargest } from '../../src/attacks/util-index.js';
 import { evaluate } from '../../src/metrics/index.js';
 import { Kind, ObservationLog } from '../../src/net/log.js';
 import { GroundTruth } from '../../src/net/truth.js';
@@ -73,6 +74,20 @@ function listed(r: ReturnType<typeof run>['result'], i: number): Record<number, 
   for (let k = s.offsets[i]; k < s.offsets[i + 1]; k++) out[s.cand[k]] = s.score[k];
   return out;
 }
+
+describe('kthLargest', () => {
+  it('matches a sort on random arrays with ties', () => {
+    let seed = 1;
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let trial = 0; trial < 500; trial++) {
+      const n = 1 + Math.floor(rnd() * 60);
+      const a = Float64Array.from({ length: n }, () => Math.floor(rnd() * 8) / 8);
+      const sorted = [...a].sort((x, y) => y - x);
+      const k = 1 + Math.floor(rnd() * n);
+      expect(kthLargest(a.slice(), n, k)).toBe(sorted[k - 1]);
+    }
+  });
+});
 
 describe('timing', () => {
   it('follows prev exactly through held parties', () => {
