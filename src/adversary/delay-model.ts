@@ -6,11 +6,16 @@
 import type { DelayModel } from '../attacks/attack.js';
 
 const POINT_WIDTH = 1000; // ns: below this spread a delay is treated as a constant
+const LOG_SHIFT = 1000; // ns: log(x + 1 µs) keeps zero delays finite
 
 export const NO_MODEL: DelayModel = { pdf: () => 0, lo: 0, hi: 0, samples: 0 };
 
-/** A histogram density from samples (ns), `bins` equal-width bins over [min, max]. */
-export function histogramModel(samples: Float64Array | number[], bins = 256): DelayModel {
+/**
+ * A histogram density from samples (ns ≥ 0) with `bins` bins equal-width in log(x + 1 µs).
+ * Log spacing keeps millisecond resolution at small delays even when store-and-forward puts
+ * the tail at hours (equal-width bins over ms…h would smear every online delivery into one bin).
+ */
+export function histogramModel(samples: Float64Array | number[], bins = 512): DelayModel {
   const n = samples.length;
   if (n === 0) return NO_MODEL;
   let lo = Number.POSITIVE_INFINITY;
@@ -25,19 +30,21 @@ export function histogramModel(samples: Float64Array | number[], bins = 256): De
     const half = POINT_WIDTH / 2;
     return { pdf: (x) => (Math.abs(x - c) <= half ? 1 / POINT_WIDTH : 0), lo: c - half, hi: c + half, samples: n };
   }
-  const width = (hi - lo) / bins;
+  const shift = LOG_SHIFT - Math.min(0, lo);
+  const ylo = Math.log(lo + shift);
+  const yhi = Math.log(hi + shift);
+  const width = (yhi - ylo) / bins;
+  const bin = (x: number) => Math.min(bins - 1, Math.max(0, Math.floor((Math.log(x + shift) - ylo) / width)));
   const counts = new Float64Array(bins);
-  for (let i = 0; i < n; i++) {
-    const b = Math.min(bins - 1, Math.floor((samples[i] - lo) / width));
-    counts[b]++;
-  }
+  for (let i = 0; i < n; i++) counts[bin(samples[i])]++;
   const dens = new Float64Array(bins);
-  for (let b = 0; b < bins; b++) dens[b] = counts[b] / (n * width);
+  for (let b = 0; b < bins; b++) {
+    const x0 = Math.exp(ylo + b * width) - shift;
+    const x1 = Math.exp(ylo + (b + 1) * width) - shift;
+    dens[b] = counts[b] / (n * (x1 - x0));
+  }
   return {
-    pdf: (x) => {
-      if (x < lo || x > hi) return 0;
-      return dens[Math.min(bins - 1, Math.floor((x - lo) / width))];
-    },
+    pdf: (x) => (x < lo || x > hi ? 0 : dens[bin(x)]),
     lo,
     hi,
     samples: n,

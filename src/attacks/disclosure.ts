@@ -424,6 +424,11 @@ export class ReceiptSweep implements Sweep {
     for (let i = 0; i < this.cN; i++) out.add(this.cList[i]);
   }
 
+  /** v̂_r ≤ c/C since the background rate is ≥ 0. */
+  bound(u: number): number {
+    return this.epochs > 0 && u !== this.r ? (this.c[u] / this.epochs) * (1 + 1e-12) : 0;
+  }
+
   score(u: number): number {
     if (u === this.r || this.epochs === 0) return 0;
     const d = this.d;

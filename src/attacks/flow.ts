@@ -135,11 +135,16 @@ export interface WindowSeries {
   eRowStart: Int32Array;
   eRowT: Float64Array;
   eRowIp: Int32Array;
-  /** Egress per ip: active windows ascending with running sums of x and x² (inclusive). */
+  /**
+   * Egress per ip: entries i in xStart[a] .. xStart[a+1), windows ascending, interleaved in
+   * xRec[3i .. 3i+2] = (window, running Σx, running Σx²) (inclusive), so that one cache line
+   * serves a cursor step.
+   */
   xStart: Int32Array;
-  xWin: Int32Array;
-  xCum: Float64Array;
-  xCum2: Float64Array;
+  xRec: Float64Array;
+  /** Per-ip totals of x and x² over the run (dense, for whole-run scores). */
+  xSum: Float64Array;
+  xSum2: Float64Array;
   /** Ingress per ip: active windows ascending with counts. */
   yStart: Int32Array;
   yWin: Int32Array;
@@ -257,22 +262,26 @@ export function buildWindowSeries(input: SeriesInput, width: number, shift: numb
   const xStart = new Int32Array(nIp + 1);
   for (let q = 0; q < m; q++) xStart[eIp[q] + 1]++;
   prefixSum(xStart);
-  const xWin = new Int32Array(m);
-  const xCum = new Float64Array(m);
-  const xCum2 = new Float64Array(m);
+  const xRec = new Float64Array(3 * m);
   const xFill = xStart.slice(0, nIp);
   for (let k = 0; k < K; k++) {
     for (let q = eStart[k]; q < eStart[k + 1]; q++) {
       const i = xFill[eIp[q]]++;
-      xWin[i] = k;
-      xCum[i] = eCnt[q];
-      xCum2[i] = eCnt[q] * eCnt[q];
+      xRec[3 * i] = k;
+      xRec[3 * i + 1] = eCnt[q];
+      xRec[3 * i + 2] = eCnt[q] * eCnt[q];
     }
   }
+  const xSum = new Float64Array(nIp);
+  const xSum2 = new Float64Array(nIp);
   for (let a = 0; a < nIp; a++) {
     for (let i = xStart[a] + 1; i < xStart[a + 1]; i++) {
-      xCum[i] += xCum[i - 1];
-      xCum2[i] += xCum2[i - 1];
+      xRec[3 * i + 1] += xRec[3 * i - 2];
+      xRec[3 * i + 2] += xRec[3 * i - 1];
+    }
+    if (xStart[a + 1] > xStart[a]) {
+      xSum[a] = xRec[3 * xStart[a + 1] - 2];
+      xSum2[a] = xRec[3 * xStart[a + 1] - 1];
     }
   }
 
@@ -335,9 +344,9 @@ export function buildWindowSeries(input: SeriesInput, width: number, shift: numb
     eRowT,
     eRowIp,
     xStart,
-    xWin,
-    xCum,
-    xCum2,
+    xRec,
+    xSum,
+    xSum2,
     yStart,
     yWin: yWinBuf.slice(0, w),
     yCnt: yCntBuf.slice(0, w),
@@ -409,31 +418,50 @@ export interface Sweep {
   atEnd(): boolean;
   addCandidates(out: CandidateSet): void;
   score(user: number): number;
+  /** A cheap upper bound of score(user) in the current state (used to skip exact evaluations). */
+  bound(user: number): number;
+  /** When the sweep is used alone: its unique best user in the current state, or -1. */
+  best?(): number;
+  /** When the sweep is used alone: users with a positive score and their scores (returns the count). */
+  collect?(outUser: Int32Array, outScore: Float64Array): number;
 }
+
+/** Inflation of score bounds against rounding (far below the tie tolerance TIE_REL). */
+const BOUND_SLACK = 1 + 1e-12;
+/** Scores within this relative distance of the best count as tied for the causal top. */
+export const TIE_REL = 1e-9;
 
 export const PEARSON = 0;
 export const SDA = 1;
 
 /**
  * Windowed evidence about a recipient ip: Pearson r (flow) or the SDA estimate (disclosure).
- * Cross terms are accumulated window by window into a dense per-ip row (acc), touched entries
- * listed so that a reset costs only what was used.
+ * Candidate ips (those with a non-zero cross term) get a slot on first touch; per slot we keep
+ * the cross term and a cursor into the ip's active windows with the prefix sums up to the
+ * current window, so that re-scoring every candidate at each of the recipient's deliveries walks
+ * contiguous slot arrays and touches an ip's own lists only when it had new activity.
  */
 export class IpSweep implements Sweep {
-  private readonly acc: Float64Array;
-  private readonly accList: Int32Array;
-  private accN = 0;
+  private readonly slotOf: Int32Array;
+  private readonly slotIp: Int32Array;
+  private readonly slotAcc: Float64Array;
+  private readonly slotCur: Int32Array;
+  private readonly slotNext: Int32Array;
+  private readonly slotPx: Float64Array;
+  private readonly slotPx2: Float64Array;
+  private nSlots = 0;
   private readonly xp: Float64Array;
   private readonly xpList: Int32Array;
   private xpN = 0;
   private recipient = -1;
+  private recipientIp = -1;
   private v = -1;
   private p = 0;
   private rowPtr = 0;
   private syPref = 0;
   private syyPref = 0;
   private bTPref = 0;
-  /** Windows fully included; the partial window (if any) is kc. */
+  /** Windows fully included; the partial window (if any) is kc; kc = K at the end of the run. */
   private kc = 0;
   private yp = 0;
   private bp = 0;
@@ -442,23 +470,31 @@ export class IpSweep implements Sweep {
     readonly s: WindowSeries,
     readonly mode: typeof PEARSON | typeof SDA,
   ) {
-    this.acc = new Float64Array(s.ips);
-    this.accList = new Int32Array(s.ips);
-    this.xp = new Float64Array(s.ips);
-    this.xpList = new Int32Array(s.ips);
+    const n = s.ips;
+    this.slotOf = new Int32Array(n).fill(-1);
+    this.slotIp = new Int32Array(n);
+    this.slotAcc = new Float64Array(n);
+    this.slotCur = new Int32Array(n);
+    this.slotNext = new Int32Array(n);
+    this.slotPx = new Float64Array(n);
+    this.slotPx2 = new Float64Array(n);
+    this.xp = new Float64Array(n);
+    this.xpList = new Int32Array(n);
   }
 
   begin(recipient: number): void {
     this.beginIp(this.s.userIp[recipient]);
     this.recipient = recipient;
+    this.recipientIp = this.s.userIp[recipient];
   }
 
   /** Starts over for recipient ip v (no recipient user excluded from candidates). */
   beginIp(v: number): void {
-    for (let i = 0; i < this.accN; i++) this.acc[this.accList[i]] = 0;
-    this.accN = 0;
+    for (let q = 0; q < this.nSlots; q++) this.slotOf[this.slotIp[q]] = -1;
+    this.nSlots = 0;
     this.clearPartial();
     this.recipient = -1;
+    this.recipientIp = -1;
     this.v = v;
     this.p = this.s.yStart[v];
     this.rowPtr = this.s.yRowStart[v];
@@ -475,6 +511,20 @@ export class IpSweep implements Sweep {
     this.bp = 0;
   }
 
+  private slot(a: number): number {
+    let q = this.slotOf[a];
+    if (q < 0) {
+      q = this.nSlots++;
+      this.slotOf[a] = q;
+      this.slotIp[q] = a;
+      this.slotAcc[q] = 0;
+      // The cursor is set up on first use: whole-run scores (the common case) never need it.
+      this.slotCur[q] = -1;
+      this.slotNext[q] = -1;
+    }
+    return q;
+  }
+
   /** Adds the recipient's ingress windows k < kEnd to the cross terms. */
   private addFull(kEnd: number): void {
     const s = this.s;
@@ -484,11 +534,7 @@ export class IpSweep implements Sweep {
       const k = s.yWin[this.p];
       const y = s.yCnt[this.p];
       const g = pearson ? y : 1;
-      for (let e = s.eStart[k]; e < s.eStart[k + 1]; e++) {
-        const u = s.eIp[e];
-        if (this.acc[u] === 0) this.accList[this.accN++] = u;
-        this.acc[u] += s.eCnt[e] * g;
-      }
+      for (let e = s.eStart[k]; e < s.eStart[k + 1]; e++) this.slotAcc[this.slot(s.eIp[e])] += s.eCnt[e] * g;
       this.syPref += y;
       this.syyPref += y * y;
       this.bTPref += s.bCum[k + 1] - s.bCum[k];
@@ -514,6 +560,8 @@ export class IpSweep implements Sweep {
       this.xp[ip]++;
       this.bp++;
     }
+    // Senders active in the partial window share it with the recipient: they are candidates.
+    if (this.yp > 0) for (let i = 0; i < this.xpN; i++) this.slot(this.xpList[i]);
     return this.syPref + this.yp > 0;
   }
 
@@ -529,56 +577,155 @@ export class IpSweep implements Sweep {
     return this.kc === this.s.windows ? this.kc : this.kc + 1;
   }
 
+  /** Whether slot q has a non-zero cross term in the current state. */
+  private hasEvidence(q: number): boolean {
+    return this.slotAcc[q] > 0 || (this.yp > 0 && this.xp[this.slotIp[q]] > 0);
+  }
+
   /** Candidate ips with evidence (non-zero cross term) in the current state. */
   forEachIp(fn: (ip: number) => void): void {
-    for (let i = 0; i < this.accN; i++) fn(this.accList[i]);
-    if (this.yp > 0) {
-      for (let i = 0; i < this.xpN; i++) if (this.acc[this.xpList[i]] === 0) fn(this.xpList[i]);
-    }
+    for (let q = 0; q < this.nSlots; q++) if (this.hasEvidence(q)) fn(this.slotIp[q]);
   }
 
   addCandidates(out: CandidateSet): void {
     const { ipStart, ipUsers, users } = this.s;
-    const r = this.recipient;
-    this.forEachIp((ip) => {
-      for (let q = ipStart[ip]; q < ipStart[ip + 1]; q++) {
-        const u = ipUsers[q];
-        if (u !== r && u < users) out.add(u);
+    for (let q = 0; q < this.nSlots; q++) {
+      if (!this.hasEvidence(q)) continue;
+      const ip = this.slotIp[q];
+      for (let i = ipStart[ip]; i < ipStart[ip + 1]; i++) {
+        const u = ipUsers[i];
+        if (u !== this.recipient && u < users) out.add(u);
       }
-    });
+    }
   }
 
   score(user: number): number {
     return this.scoreIp(this.s.userIp[user]);
   }
 
+  /** SDA: v̂ ≤ O_T/M_T since û ≥ 0. Pearson: the exact score (cheap per slot). */
+  bound(user: number): number {
+    const a = this.s.userIp[user];
+    if (this.mode === PEARSON) return this.scoreIp(a);
+    const q = this.slotOf[a];
+    const mT = this.syPref + this.yp;
+    if (q < 0 || !(mT > 0)) return 0;
+    return ((this.slotAcc[q] + (this.yp > 0 ? this.xp[a] : 0)) / mT) * BOUND_SLACK;
+  }
+
   /** The statistic (Pearson r, or SDA v̂) of sender ip a against the recipient ip, current state. */
   scoreIp(a: number): number {
+    const q = this.slotOf[a];
+    if (q >= 0) return this.scoreSlot(q);
+    // Not a candidate: zero cross term; prefix sums by binary search in a's active windows.
     const s = this.s;
-    // Prefix sums of a's egress over windows < kc: binary search in its active windows.
-    let lo = s.xStart[a];
-    let hi = s.xStart[a + 1];
-    const first = lo;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (s.xWin[mid] < this.kc) lo = mid + 1;
-      else hi = mid;
+    let px = s.xSum[a];
+    let px2 = s.xSum2[a];
+    if (this.kc < s.windows) {
+      let lo = s.xStart[a];
+      let hi = s.xStart[a + 1];
+      const first = lo;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (s.xRec[3 * mid] < this.kc) lo = mid + 1;
+        else hi = mid;
+      }
+      px = lo > first ? s.xRec[3 * lo - 2] : 0;
+      px2 = lo > first ? s.xRec[3 * lo - 1] : 0;
     }
+    return this.stat(a, 0, px, px2);
+  }
+
+  private scoreSlot(q: number): number {
+    const s = this.s;
+    const a = this.slotIp[q];
+    if (this.kc === s.windows) return this.stat(a, this.slotAcc[q], s.xSum[a], s.xSum2[a]);
+    if (this.slotNext[q] < this.kc) {
+      // a was active since this slot was last brought up to date: move its cursor forward.
+      const first = s.xStart[a];
+      const end = s.xStart[a + 1];
+      let c = this.slotCur[q] < 0 ? first : this.slotCur[q];
+      const x = s.xRec;
+      while (c < end && x[3 * c] < this.kc) c++;
+      this.slotCur[q] = c;
+      this.slotNext[q] = c < end ? x[3 * c] : s.windows;
+      this.slotPx[q] = c > first ? x[3 * c - 2] : 0;
+      this.slotPx2[q] = c > first ? x[3 * c - 1] : 0;
+    }
+    return this.stat(a, this.slotAcc[q], this.slotPx[q], this.slotPx2[q]);
+  }
+
+  /** The statistic from a's cross term over full windows and its prefix sums over windows < kc. */
+  private stat(a: number, acc: number, px: number, px2: number): number {
+    const s = this.s;
     const xpa = this.xp[a];
-    const sx = (lo > first ? s.xCum[lo - 1] : 0) + xpa;
-    const inT = this.yp > 0 ? 1 : 0;
+    const sx = px + xpa;
     if (this.mode === PEARSON) {
-      const sxx = (lo > first ? s.xCum2[lo - 1] : 0) + xpa * xpa;
       const sy = this.syPref + this.yp;
       const syy = this.syyPref + this.yp * this.yp;
-      const sxy = this.acc[a] + xpa * this.yp;
-      return pearsonFromSums(this.windowCount, sx, sxx, sy, syy, sxy);
+      return pearsonFromSums(this.windowCount, sx, px2 + xpa * xpa, sy, syy, acc + xpa * this.yp);
     }
-    const oT = this.acc[a] + xpa * inT;
+    const inT = this.yp > 0 ? 1 : 0;
+    const oT = acc + xpa * inT;
     const mT = this.syPref + this.yp;
     const bT = this.bTPref + this.bp * inT;
-    const b = (this.kc === s.windows ? s.bCum[s.windows] : s.bCum[this.kc]) + this.bp;
+    const b = s.bCum[this.kc] + this.bp;
     return sdaEstimate(oT, mT, bT, backgroundShare(sx, oT, b, bT));
+  }
+
+  /** Writes the users with a positive score (recipient excluded) and their scores; returns the count. */
+  collect(outUser: Int32Array, outScore: Float64Array): number {
+    const { ipStart, ipUsers, users } = this.s;
+    let n = 0;
+    for (let q = 0; q < this.nSlots; q++) {
+      if (!this.hasEvidence(q)) continue;
+      const v = this.scoreSlot(q);
+      if (!(v > 0)) continue;
+      const a = this.slotIp[q];
+      for (let i = ipStart[a]; i < ipStart[a + 1]; i++) {
+        const u = ipUsers[i];
+        if (u !== this.recipient && u < users) {
+          outUser[n] = u;
+          outScore[n] = v;
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /**
+   * The unique best user in the current state, or -1 (no positive score, or a tie within
+   * TIE_REL, including several users behind the best ip). Scans the slots directly.
+   */
+  best(): number {
+    const { ipStart, ipUsers, users } = this.s;
+    let best = 0;
+    let bestIp = -1;
+    let tie = false;
+    for (let q = 0; q < this.nSlots; q++) {
+      if (!this.hasEvidence(q)) continue;
+      const v = this.scoreSlot(q);
+      if (!(v > 0) || v < best * (1 - TIE_REL)) continue;
+      const a = this.slotIp[q];
+      let n = 0;
+      for (let i = ipStart[a]; i < ipStart[a + 1]; i++) if (ipUsers[i] !== this.recipient && ipUsers[i] < users) n++;
+      if (n === 0) continue;
+      if (v > best * (1 + TIE_REL)) {
+        best = v;
+        bestIp = a;
+        tie = n > 1;
+      } else {
+        tie = true;
+        if (v > best) best = v;
+      }
+    }
+    if (tie || bestIp < 0) return -1;
+    for (let i = ipStart[bestIp]; i < ipStart[bestIp + 1]; i++) {
+      const u = ipUsers[i];
+      if (u !== this.recipient && u < users) return u;
+    }
+    return -1;
   }
 }
 
@@ -633,6 +780,37 @@ export interface PairChunk {
   causalTop: Int32Array;
 }
 
+/** The k-th smallest of a[0..n) (0-based), by in-place quickselect (median-of-three pivots). */
+export function selectKth(a: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    // Median of three as pivot keeps sorted and constant inputs linear.
+    const x = a[lo];
+    const y = a[mid];
+    const z = a[hi];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
+}
+
 /** Length of a descending list cut at `top`, extended so that tied scores are never split. */
 function cutWithTies(score: Float64Array, a: number, b: number, top: number): number {
   let n = Math.min(b - a, top);
@@ -651,12 +829,14 @@ export function pairChunk(
   r0: number,
   r1: number,
   pairTop: number,
+  causal = true,
 ): PairChunk {
   const cs = new CandidateSet(users);
   const ok = new Uint8Array(sweeps.length);
   const candScore = new Float64Array(users);
   const candUser = new Int32Array(users);
   const sortBuf = new Float64Array(users);
+  const ubBuf = new Float64Array(users);
   const starts = new Int32Array(r1 - r0 + 1);
   const outCand: number[] = [];
   const outScore: number[] = [];
@@ -682,22 +862,48 @@ export function pairChunk(
 
   for (let r = r0; r < r1; r++) {
     for (const s of sweeps) s.begin(r);
-    for (let q = idx.start[r]; q < idx.start[r + 1]; q++) {
+    for (let q = idx.start[r]; causal && q < idx.start[r + 1]; q++) {
       const i = idx.order[q];
       const t = idx.tCut[i];
       for (let k = 0; k < sweeps.length; k++) ok[k] = sweeps[k].at(t) ? 1 : 0;
       let top = -1;
-      if (gather()) {
+      if (sweeps.length === 1 && sweeps[0].best) {
+        if (ok[0]) top = sweeps[0].best();
+      } else if (gather()) {
+        // Exact argmax with pruning: bounds for all, exact scores only where the bound can
+        // beat (or, before a tie is known, equal) the best so far. Same result as evaluating all.
+        let arg = -1;
+        let maxUb = 0;
+        for (let c = 0; c < cs.n; c++) {
+          let ub = 0;
+          for (let k = 0; k < sweeps.length; k++) if (ok[k]) ub += sweeps[k].bound(cs.list[c]);
+          ubBuf[c] = ub;
+          if (ub > maxUb) {
+            maxUb = ub;
+            arg = c;
+          }
+        }
         let best = 0;
         let tie = false;
-        for (let c = 0; c < cs.n; c++) {
-          const u = cs.list[c];
+        const consider = (u: number): void => {
           const v = total(u);
-          if (v > best) {
+          if (v > best * (1 + TIE_REL)) {
             best = v;
             top = u;
             tie = false;
-          } else if (v === best && v > 0) tie = true;
+          } else if (v > 0 && v >= best * (1 - TIE_REL)) {
+            tie = true;
+            if (v > best) best = v;
+          }
+        };
+        if (arg >= 0) {
+          consider(cs.list[arg]);
+          for (let c = 0; c < cs.n; c++) {
+            const ub = ubBuf[c];
+            if (c === arg || !(ub > 0) || ub < best * (1 - TIE_REL)) continue;
+            if (tie && ub <= best * (1 + TIE_REL)) continue;
+            consider(cs.list[c]);
+          }
         }
         if (tie) top = -1;
       }
@@ -707,7 +913,10 @@ export function pairChunk(
 
     for (let k = 0; k < sweeps.length; k++) ok[k] = sweeps[k].atEnd() ? 1 : 0;
     let n = 0;
-    if (gather()) {
+    const only = sweeps.length === 1 ? sweeps[0] : null;
+    if (only?.collect) {
+      if (ok[0]) n = only.collect(candUser, candScore);
+    } else if (gather()) {
       for (let c = 0; c < cs.n; c++) {
         const u = cs.list[c];
         const v = total(u);
@@ -718,12 +927,11 @@ export function pairChunk(
         }
       }
     }
-    // Keep the pairTop best (ties at the cut kept): threshold from a native numeric sort.
+    // Keep the pairTop best (ties at the cut kept): threshold by selection, O(n).
     let keep: number[];
     if (n > pairTop) {
       sortBuf.set(candScore.subarray(0, n));
-      const sorted = sortBuf.subarray(0, n).sort();
-      const theta = sorted[n - pairTop];
+      const theta = selectKth(sortBuf, n, n - pairTop);
       keep = [];
       for (let c = 0; c < n; c++) if (candScore[c] >= theta) keep.push(c);
     } else {
@@ -893,7 +1101,134 @@ export function prepareFlow(input: AttackInput): FlowJob {
 
 /** Pair scores and causal tops for recipients r0..r1-1 (run in a worker; chunks are independent). */
 export function flowChunk(job: FlowJob, r0: number, r1: number): PairChunk {
-  return pairChunk([new IpSweep(job.series, PEARSON)], job.idx, job.users, r0, r1, job.pairTop);
+  const chunk = pairChunk([new IpSweep(job.series, PEARSON)], job.idx, job.users, r0, r1, job.pairTop, false);
+  const c = flowCausalTops(job.series, job.idx, r0, r1);
+  chunk.causalTarget = c.target;
+  chunk.causalTop = c.top;
+  return chunk;
+}
+
+/**
+ * Causal tops of the targets of recipients r0..r1-1, in one pass over global time: the
+ * per-ip prefix sums of egress (windows < k_t, plus the rows ≤ t of window k_t) are kept in
+ * dense arrays as time advances, and each target rebuilds its recipient's cross terms from the
+ * recipient's ingress windows < k_t (+ the partial window). Every access is to a contiguous
+ * window list or to a dense per-ip array, so the cost, Σ over targets of the co-occurring
+ * candidates, runs at memory speed. Same values as IpSweep.at(t) (tested).
+ */
+export function flowCausalTops(s: WindowSeries, idx: TargetIndex, r0: number, r1: number): { target: Int32Array; top: Int32Array } {
+  const list: number[] = [];
+  for (let r = r0; r < r1; r++) for (let q = idx.start[r]; q < idx.start[r + 1]; q++) list.push(idx.order[q]);
+  const tCut = idx.tCut;
+  list.sort((a, b) => tCut[a] - tCut[b] || a - b);
+  const rec = new Int32Array(idx.count);
+  for (let r = r0; r < r1; r++) for (let q = idx.start[r]; q < idx.start[r + 1]; q++) rec[idx.order[q]] = r;
+
+  const n = s.ips;
+  const K = s.windows;
+  const PX = new Float64Array(n);
+  const PX2 = new Float64Array(n);
+  const xp = new Float64Array(n);
+  const xpList = new Int32Array(n);
+  let xpN = 0;
+  const acc = new Float64Array(n);
+  const accList = new Int32Array(n);
+  let accN = 0;
+  let kCur = 0;
+  let ePtr = s.eRowStart[0];
+  const { ipStart, ipUsers, users } = s;
+  const top = new Int32Array(list.length).fill(-1);
+
+  for (let li = 0; li < list.length; li++) {
+    const i = list[li];
+    const t = tCut[i];
+    const R = rec[i];
+    const v = s.userIp[R];
+    let kc = windowOf(t - s.shift, s.width);
+    if (kc < 0) continue;
+    if (kc > K) kc = K;
+    // Global prefix: fold complete windows < kc into PX (the partial counts are subsumed).
+    while (kCur < kc) {
+      for (let i2 = 0; i2 < xpN; i2++) xp[xpList[i2]] = 0;
+      xpN = 0;
+      for (let e = s.eStart[kCur]; e < s.eStart[kCur + 1]; e++) {
+        PX[s.eIp[e]] += s.eCnt[e];
+        PX2[s.eIp[e]] += s.eCnt[e] * s.eCnt[e];
+      }
+      kCur++;
+      ePtr = s.eRowStart[kCur];
+    }
+    if (kc < K) {
+      for (; ePtr < s.eRowStart[kc + 1] && s.eRowT[ePtr] <= t; ePtr++) {
+        const a = s.eRowIp[ePtr];
+        if (xp[a] === 0) xpList[xpN++] = a;
+        xp[a]++;
+      }
+    }
+    // Recipient's cross terms over its ingress windows < kc, then the partial window.
+    let sy = 0;
+    let syy = 0;
+    for (let p = s.yStart[v]; p < s.yStart[v + 1] && s.yWin[p] < kc; p++) {
+      const k = s.yWin[p];
+      const y = s.yCnt[p];
+      for (let e = s.eStart[k]; e < s.eStart[k + 1]; e++) {
+        const a = s.eIp[e];
+        if (acc[a] === 0) accList[accN++] = a;
+        acc[a] += s.eCnt[e] * y;
+      }
+      sy += y;
+      syy += y * y;
+    }
+    let yp = 0;
+    if (kc < K) {
+      let lo = s.yRowStart[v];
+      let hi = s.yRowStart[v + 1];
+      const first = lo;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (s.yRowT[mid] <= t) lo = mid + 1;
+        else hi = mid;
+      }
+      yp = lo - first - sy;
+    }
+    const Kt = kc < K ? kc + 1 : K;
+    const syT = sy + yp;
+    const syyT = syy + yp * yp;
+    let best = 0;
+    let bestIp = -1;
+    let tie = false;
+    const consider = (a: number): void => {
+      const xa = xp[a];
+      const r = pearsonFromSums(Kt, PX[a] + xa, PX2[a] + xa * xa, syT, syyT, acc[a] + xa * yp);
+      if (!(r > 0) || r < best * (1 - TIE_REL)) return;
+      let m = 0;
+      for (let q = ipStart[a]; q < ipStart[a + 1]; q++) if (ipUsers[q] !== R && ipUsers[q] < users) m++;
+      if (m === 0) return;
+      if (r > best * (1 + TIE_REL)) {
+        best = r;
+        bestIp = a;
+        tie = m > 1;
+      } else {
+        tie = true;
+        if (r > best) best = r;
+      }
+    };
+    if (syT > 0) {
+      for (let c = 0; c < accN; c++) consider(accList[c]);
+      if (yp > 0) for (let c = 0; c < xpN; c++) if (acc[xpList[c]] === 0) consider(xpList[c]);
+    }
+    for (let c = 0; c < accN; c++) acc[accList[c]] = 0;
+    accN = 0;
+    if (!tie && bestIp >= 0) {
+      for (let q = ipStart[bestIp]; q < ipStart[bestIp + 1]; q++) {
+        if (ipUsers[q] !== R && ipUsers[q] < users) {
+          top[li] = ipUsers[q];
+          break;
+        }
+      }
+    }
+  }
+  return { target: Int32Array.from(list), top };
 }
 
 export const flow: AttackModule = {

@@ -97,16 +97,21 @@ class Tracer {
   private cRow = new Int32Array(256);
   private cW = new Float64Array(256);
   private order = new Float64Array(256);
-  // Per observed row: the level it was last pushed at and its child index there.
-  private readonly stamp: Int32Array;
-  private readonly slot: Int32Array;
-  private level = 0;
+  // Children of the current level by row (open addressing, -1 = empty): merges duplicates
+  // while staying in cache (a row-indexed array would miss on every lookup).
+  private hRow = new Int32Array(1 << 12).fill(-1);
+  private hIdx = new Int32Array(1 << 12);
+  private cSlot = new Int32Array(256);
+  // Densities of the rows in the current window (at most `scan`).
+  private readonly dens: Float64Array;
 
   constructor(
     private readonly input: AttackInput,
     private readonly b: ScoreBuilder,
     trace: boolean,
     beam: number,
+    private readonly scan: number,
+    private readonly budget: number,
   ) {
     const { obs, users } = input;
     this.beam = beam;
@@ -118,8 +123,7 @@ class Tracer {
     this.incoming = this.links ? incomingIndex(obs, input.hostIp.length) : null;
     this.departures = timeIndex(obs.tTx, obs.length, (j) => obs.from[j] < users);
     this.trace = trace;
-    this.stamp = new Int32Array(trace ? obs.length : 0);
-    this.slot = new Int32Array(trace ? obs.length : 0);
+    this.dens = new Float64Array(scan);
   }
 
   /** Scores one anchored target into the builder (does not commit). */
@@ -136,6 +140,7 @@ class Tracer {
     // model puts no earlier than x − endToEnd.hi: older hypotheses cannot be the payload.
     const oldest = endToEnd.samples > 0 ? x - endToEnd.hi - this.e2eEdges.hi : Number.NEGATIVE_INFINITY;
     let lost = 0;
+    let budget = this.budget;
     let nf = 1;
     this.fRow[0] = anchor;
     this.fW[0] = 1;
@@ -145,7 +150,6 @@ class Tracer {
         break;
       }
       let nc = 0;
-      this.level++;
       for (let k = 0; k < nf; k++) {
         const row = this.fRow[k];
         const w = this.fW[k];
@@ -172,19 +176,28 @@ class Tracer {
         const inc = this.incoming as HostIndex;
         const t = obs.tTx[row];
         const e = this.dwellEdges;
-        const lo = lowerBound(inc.t, inc.start[h], inc.start[h + 1], t - dwell.hi - e.hi);
-        const hi = upperBound(inc.t, lo, inc.start[h + 1], Math.min(t, t - dwell.lo + e.lo));
+        const hi = upperBound(inc.t, inc.start[h], inc.start[h + 1], Math.min(t, t - dwell.lo + e.lo));
+        let lo = lowerBound(inc.t, inc.start[h], hi, t - dwell.hi - e.hi);
+        // Work budget: at most `scan` rows per party, the most recent (shortest dwells); and
+        // `budget` per delivery, past which the remaining hypotheses fall back.
+        if (budget <= 0) {
+          lost += w;
+          continue;
+        }
+        if (hi - lo > this.scan) lo = hi - this.scan;
+        if (hi - lo > budget) lo = hi - budget;
+        budget -= hi - lo;
+        const f = this.dens;
         let sum = 0;
-        for (let m = lo; m < hi; m++) sum += density(dwell, t - inc.t[m], e);
+        for (let m = lo; m < hi; m++) sum += f[m - lo] = density(dwell, t - inc.t[m], e);
         if (!(sum > 0)) {
           lost += w;
           continue;
         }
-        for (let m = lo; m < hi; m++) {
-          const f = density(dwell, t - inc.t[m], e);
-          if (f > 0) nc = this.push(nc, inc.rows[m], (w * f) / sum);
-        }
+        for (let m = lo; m < hi; m++) if (f[m - lo] > 0) nc = this.push(nc, inc.rows[m], (w * f[m - lo]) / sum);
       }
+      // Clear the slots used (not by lookup: emptied slots would cut later probe chains).
+      for (let k = 0; k < nc; k++) this.hRow[this.cSlot[k]] = -1;
       nf = this.prune(nc);
     }
     return lost;
@@ -196,13 +209,21 @@ class Tracer {
    * copies.
    */
   private push(nc: number, row: number, w: number): number {
-    if (this.stamp[row] === this.level) {
-      this.cW[this.slot[row]] += w;
+    let i = this.find(row);
+    if (this.hRow[i] === row) {
+      this.cW[this.hIdx[i]] += w;
       return nc;
     }
-    this.stamp[row] = this.level;
-    this.slot[row] = nc;
+    if ((nc + 1) * 2 > this.hRow.length) {
+      this.growTable(nc);
+      i = this.find(row);
+    }
+    this.hRow[i] = row;
+    this.hIdx[i] = nc;
     if (nc === this.cRow.length) {
+      const z = new Int32Array(nc * 2);
+      z.set(this.cSlot);
+      this.cSlot = z;
       const r = new Int32Array(nc * 2);
       r.set(this.cRow);
       const x = new Float64Array(nc * 2);
@@ -213,7 +234,28 @@ class Tracer {
     }
     this.cRow[nc] = row;
     this.cW[nc] = w;
+    this.cSlot[nc] = i;
     return nc + 1;
+  }
+
+  /** Slot of `row` in the level table: where it is, or the empty slot where it would go. */
+  private find(row: number): number {
+    const mask = this.hRow.length - 1;
+    let i = Math.imul(row, 0x9e3779b1) >>> 0;
+    i = (i ^ (i >>> 15)) & mask;
+    while (this.hRow[i] !== -1 && this.hRow[i] !== row) i = (i + 1) & mask;
+    return i;
+  }
+
+  private growTable(nc: number): void {
+    this.hRow = new Int32Array(this.hRow.length * 2).fill(-1);
+    this.hIdx = new Int32Array(this.hRow.length);
+    for (let k = 0; k < nc; k++) {
+      const i = this.find(this.cRow[k]);
+      this.hRow[i] = this.cRow[k];
+      this.hIdx[i] = k;
+      this.cSlot[k] = i;
+    }
   }
 
   /**
@@ -256,23 +298,24 @@ class Tracer {
     if (endToEnd.samples === 0) return;
     const d = this.departures;
     const e = this.e2eEdges;
-    const lo = lowerBound(d.t, 0, d.t.length, x - endToEnd.hi - e.hi);
-    const hi = upperBound(d.t, lo, d.t.length, Math.min(x, x - endToEnd.lo + e.lo));
+    const hi = upperBound(d.t, 0, d.t.length, Math.min(x, x - endToEnd.lo + e.lo));
+    // Work budget: at most `scan` departures, the most recent (shortest delays) first.
+    const lo = Math.max(lowerBound(d.t, 0, hi, x - endToEnd.hi - e.hi), hi - this.scan);
+    const f = this.dens;
     let sum = 0;
-    for (let k = lo; k < hi; k++) sum += density(endToEnd, x - d.t[k], e);
+    for (let k = lo; k < hi; k++) sum += f[k - lo] = density(endToEnd, x - d.t[k], e);
     if (!(sum > 0)) return;
-    for (let k = lo; k < hi; k++) {
-      const f = density(endToEnd, x - d.t[k], e);
-      if (f > 0) this.b.addIp(obs.from[d.rows[k]], (mass * f) / sum);
-    }
+    for (let k = lo; k < hi; k++) if (f[k - lo] > 0) this.b.addIp(obs.from[d.rows[k]], (mass * f[k - lo]) / sum);
   }
 }
 
 function run(input: AttackInput): AttackResult {
   const trace = boolParam(input.params.trace, true);
   const beam = Math.max(1, Math.floor(numberParam(input.params.beam, 32)));
+  const scan = Math.max(1, Math.floor(numberParam(input.params.scan, 32)));
+  const budget = Math.max(1, Math.floor(numberParam(input.params.budget, 8192)));
   const b = new ScoreBuilder(input);
-  const tracer = new Tracer(input, b, trace, beam);
+  const tracer = new Tracer(input, b, trace, beam, scan, budget);
   const { targets } = input;
   for (let i = 0; i < targets.count; i++) {
     const a = targets.anchor[i];
@@ -302,6 +345,27 @@ export const timing: AttackModule = {
       unit: 'hypotheses',
       description: 'most probable partial paths kept per hop while tracing',
       source: '[assumption] speed/accuracy trade-off; results are insensitive above ~16 in the validation runs',
+    },
+    {
+      name: 'scan',
+      type: 'int',
+      default: 32,
+      min: 1,
+      unit: 'rows',
+      description:
+        'rows weighed per window (incoming rows at one party, or departures in the fallback), the most recent (shortest delays) first',
+      source:
+        '[assumption] bounds the cost when a delay model spans minutes (offline recipients); measured effect in docs/attacks.md',
+    },
+    {
+      name: 'budget',
+      type: 'int',
+      default: 8192,
+      min: 1,
+      unit: 'rows',
+      description:
+        'rows weighed per delivery while tracing; past it the remaining hypotheses fall back to the end-to-end model',
+      source: '[assumption] multi-hop traces (onion paths) need thousands; measured effect in docs/attacks.md',
     },
   ],
   run,

@@ -14,6 +14,22 @@
 import { parseDuration } from '../core/time.js';
 import type { AttackInput, AttackResult } from './attack.js';
 import { KeyTable } from './util-hash.js';
+import { kthLargest } from './util-index.js';
+
+/** Most candidates listed per target (see ScoreBuilder.commit). */
+export const MAX_LISTED = 256;
+/** Most candidates per target that add pair mass (see ScoreBuilder.commit). */
+export const MAX_PAIRED = 32;
+
+/** The smallest evidence value strictly above `v` among `list`'s users (+Infinity when none). */
+function nextAbove(acc: Float64Array, list: Int32Array, v: number): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < list.length; k++) {
+    const x = acc[list[k]];
+    if (x > v && x < best) best = x;
+  }
+  return best;
+}
 
 class Grow {
   i32 = new Int32Array(1024);
@@ -43,6 +59,7 @@ export class ScoreBuilder {
   private readonly out = new Grow();
   private readonly pairMass = new KeyTable();
   private next = 0;
+  private scratch = new Float64Array(1024);
 
   constructor(
     private readonly input: AttackInput,
@@ -120,33 +137,66 @@ export class ScoreBuilder {
     this.nTouched = 0;
   }
 
-  /** Commits the current evidence as target i's scores (and its pair mass), then clears. */
+  /**
+   * Commits the current evidence as target i's scores (and its pair mass), then clears.
+   * At most MAX_LISTED candidates are listed: beyond that the least probable ones (the tail)
+   * are folded into `base`, their mass spread evenly over every unlisted user, and give no pair
+   * mass. Ties at the cut are listed together, or all folded when that would list more than
+   * 2·MAX_LISTED, so the choice never depends on user ids. This bounds memory when a delay
+   * model's support is long (minutes) and thousands of departures fit; the top of the ranking,
+   * and so top1/top5, is unchanged. Likewise only the MAX_PAIRED most probable candidates (same
+   * tie rule) add their posterior to pair scores: the rest carry little mass each and would
+   * make the pair table grow with targets × window instead of with real links.
+   */
   commit(i: number, causalTop: number): void {
     if (i !== this.next) throw new Error(`ScoreBuilder: target ${i} committed out of order (expected ${this.next})`);
-    this.next++;
     this.causalTop[i] = causalTop;
     const n = this.nTouched;
     if (n === 0) {
+      this.next++;
       this.base[i] = 1;
       this.offsets[i + 1] = this.out.length;
       return;
     }
     const list = this.touched.subarray(0, n).sort();
     const total = this.total();
+    const cut = this.cutFor(list, MAX_LISTED);
+    const pairCut = Math.max(cut, this.cutFor(list, MAX_PAIRED));
     const r = this.input.targets.recipient[i];
     const users = this.input.users;
+    let listed = 0;
+    let tail = 0;
     for (let k = 0; k < n; k++) {
       const u = list[k];
       const p = this.acc[u] / total;
-      this.out.push(u, p);
-      if (u !== r) {
-        const key = u * users + r;
-        this.pairMass.add(key, p);
+      if (this.acc[u] < cut) {
+        tail += p;
+        continue;
       }
+      this.out.push(u, p);
+      listed++;
+      if (u !== r && this.acc[u] >= pairCut) this.pairMass.add(u * users + r, p);
     }
-    this.base[i] = 0;
+    this.base[i] = tail > 0 ? tail / (users - listed) : 0;
     this.offsets[i + 1] = this.out.length;
     this.clear();
+    this.next++;
+  }
+
+  /**
+   * Evidence threshold keeping at most `keep` of `list` (0 = keep all): the keep-th largest
+   * value, raised past a tied group at the cut that would keep more than 2·keep.
+   */
+  private cutFor(list: Int32Array, keep: number): number {
+    const n = list.length;
+    if (n <= keep) return 0;
+    const w = this.scratch.length >= n ? this.scratch : (this.scratch = new Float64Array(n * 2));
+    for (let k = 0; k < n; k++) w[k] = this.acc[list[k]];
+    let cut = kthLargest(w, n, keep);
+    let atOrAbove = 0;
+    for (let k = 0; k < n; k++) if (this.acc[list[k]] >= cut) atOrAbove++;
+    if (atOrAbove > 2 * keep) cut = nextAbove(this.acc, list, cut);
+    return cut;
   }
 
   result(): AttackResult {

@@ -71,7 +71,7 @@ describe('Sim ordering', () => {
       const h = (id: number) => {
         out.push(id, sim.now);
         if (next >= 3000) return;
-        const k = randInt(rng, 3);
+        const k = randInt(rng, 4); // mean 1.5 children: the cascade grows until the cap
         for (let j = 0; j < k; j++) handles.push(sim.schedule(randInt(rng, 4) * 10, h, next++));
         if (handles.length > 0 && rng() < 0.3) sim.cancel(handles[randInt(rng, handles.length)]);
       };
@@ -80,7 +80,7 @@ describe('Sim ordering', () => {
       return out;
     };
     const got = trace(Sim);
-    expect(got.length).toBeGreaterThan(2000);
+    expect(got.length / 2).toBeGreaterThan(2000); // events fired
     expect(got).toEqual(trace(RefSim));
   });
 

@@ -7,6 +7,7 @@ import { observe, type View } from '../../src/adversary/view.js';
 import type { AttackInput } from '../../src/attacks/attack.js';
 import { timing } from '../../src/attacks/timing.js';
 import { exponential, uniform } from '../../src/core/dist.js';
+import { Streams } from '../../src/core/rng.js';
 import { evaluate } from '../../src/metrics/index.js';
 import { type Star, star } from '../metrics/synthetic-star.js';
 
@@ -63,6 +64,29 @@ function within4sigma(measured: number, p: number, m: number): number {
 }
 
 const senderLevel = (acc: number) => acc + (1 - acc) / U;
+
+/** Width (ns) of the constant piece of a piecewise-constant density around x. */
+function binWidth(m: { pdf(x: number): number; lo: number; hi: number }, x: number): number {
+  const v = m.pdf(x);
+  const edge = (dir: number) => {
+    let step = 1;
+    let near = x; // last point known to be in the bin
+    while (step < m.hi - m.lo) {
+      const y = x + dir * step;
+      if (y < m.lo || y > m.hi || m.pdf(y) !== v) break;
+      near = y;
+      step *= 2;
+    }
+    let far = x + dir * step;
+    for (let k = 0; k < 64 && Math.abs(far - near) > 1; k++) {
+      const mid = (near + far) / 2;
+      if (mid >= m.lo && mid <= m.hi && m.pdf(mid) === v) near = mid;
+      else far = mid;
+    }
+    return near;
+  };
+  return edge(1) - edge(-1);
+}
 
 /** E[f(K)] for K ~ Poisson(mean), summed until the terms vanish. */
 function poissonMean(mean: number, f: (k: number) => number): number {
@@ -121,12 +145,15 @@ describe('V11 exponential jitter: top1 = μ/(μ + Λ)', () => {
         const acc = mu / (mu + LAMBDA);
         expect(Math.abs(acc - table)).toBeLessThan(5e-6);
         const m = evaluation.metrics;
-        // ε_model: the adversary's model is a 256-bin histogram, so the true send ties with an
-        // older send in the same bin (probability ≈ Λ·b/2 for bin width b) and wins only half
-        // of those: the MAP accuracy drops by ≈ acc·Λ·b/4 (the formula assumes the exact density).
+        // ε_model: the adversary's model is a histogram, so the true send ties with an older
+        // send in the same bin (probability ≈ Λ·b/2 for bin width b) and wins only half of
+        // those: the MAP accuracy drops by ≈ acc·Λ·E[b]/4 (the formula assumes the exact density).
         const model = trace ? input.dwell : input.endToEnd;
-        const b = (model.hi - model.lo) / 256 / SEC;
-        const eps = (acc * LAMBDA * b) / 4;
+        const shift = trace ? 0 : 2 * D;
+        const rng = new Streams(5).stream('bins');
+        let b = 0;
+        for (let k = 0; k < 400; k++) b += binWidth(model, shift + dist.sample(rng)) / 400;
+        const eps = (acc * LAMBDA * (b / SEC)) / 4;
         const p = senderLevel(acc);
         const sd = Math.sqrt((p * (1 - p)) / m.messages);
         expect(m.top1).toBeGreaterThan(p - 4 * sd - eps);
