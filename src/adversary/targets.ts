@@ -55,13 +55,23 @@ export function anchorTime(obs: ObservedLog, j: number): number {
   return obs.tRx[j];
 }
 
-/** Delay from the sender's device to the anchor sighting, over this view's anchored targets. */
+/**
+ * Delay from the sender's departure, as this view sees that departure row (a receiving-only
+ * party sees it at its arrival), to the anchor sighting, over the view's anchored targets whose
+ * departure it observed; the model is only ever applied to departures the view sees.
+ * NOTE: calibrated in-sample (each delivery's own delay is in its histogram), a small bias in
+ * the adversary's favour at low sample counts; validation tests calibrate on an independent run.
+ */
 export function endToEndModel(log: ObservationLog, obs: ObservedLog, rowOf: Int32Array, targets: Targets): DelayModel {
+  const obsOf = new Int32Array(log.length).fill(-1);
+  for (let j = 0; j < rowOf.length; j++) obsOf[rowOf[j]] = j;
   const samples: number[] = [];
   for (let k = 0; k < targets.count; k++) {
     const j = targets.anchor[k];
     if (j < 0) continue;
-    samples.push(anchorTime(obs, j) - log.tTx[originRow(log, rowOf[j])]);
+    const jo = obsOf[originRow(log, rowOf[j])];
+    if (jo < 0) continue;
+    samples.push(anchorTime(obs, j) - obs.tTx[jo]);
   }
   return histogramModel(samples);
 }

@@ -1108,127 +1108,167 @@ export function flowChunk(job: FlowJob, r0: number, r1: number): PairChunk {
   return chunk;
 }
 
+/** Cells of the per-block cross-term rows of flowCausalTops (10 000 ips → blocks of 104 recipient ips). */
+const BLOCK_CELLS = 1 << 20;
+
 /**
- * Causal tops of the targets of recipients r0..r1-1, in one pass over global time: the
- * per-ip prefix sums of egress (windows < k_t, plus the rows ≤ t of window k_t) are kept in
- * dense arrays as time advances, and each target rebuilds its recipient's cross terms from the
- * recipient's ingress windows < k_t (+ the partial window). Every access is to a contiguous
- * window list or to a dense per-ip array, so the cost, Σ over targets of the co-occurring
- * candidates, runs at memory speed. Same values as IpSweep.at(t) (tested).
+ * Causal tops of the targets of recipients r0..r1-1. Recipient ips are taken in blocks; each
+ * block makes one pass over global time in which the per-ip egress prefix sums (windows < k_t,
+ * plus the rows ≤ t of window k_t) live in dense arrays, and each recipient ip of the block has a
+ * dense cross-term row advanced incrementally to its own targets. The cost is the all-pairs
+ * accumulation once, O(rows) per block, and Σ over targets of the co-occurring candidates, all
+ * on contiguous lists or dense rows. Same values as IpSweep.at(t) (tested).
  */
 export function flowCausalTops(s: WindowSeries, idx: TargetIndex, r0: number, r1: number): { target: Int32Array; top: Int32Array } {
-  const list: number[] = [];
-  for (let r = r0; r < r1; r++) for (let q = idx.start[r]; q < idx.start[r + 1]; q++) list.push(idx.order[q]);
-  const tCut = idx.tCut;
-  list.sort((a, b) => tCut[a] - tCut[b] || a - b);
-  const rec = new Int32Array(idx.count);
-  for (let r = r0; r < r1; r++) for (let q = idx.start[r]; q < idx.start[r + 1]; q++) rec[idx.order[q]] = r;
-
   const n = s.ips;
   const K = s.windows;
+  const { ipStart, ipUsers, users } = s;
+  // Recipient ips with targets in this chunk, in order of first appearance.
+  const ipRow = new Int32Array(n).fill(-1);
+  const ips: number[] = [];
+  for (let r = r0; r < r1; r++) {
+    if (idx.start[r + 1] > idx.start[r] && ipRow[s.userIp[r]] < 0) {
+      ipRow[s.userIp[r]] = ips.length;
+      ips.push(s.userIp[r]);
+    }
+  }
+  const B = Math.max(1, Math.min(ips.length, Math.floor(BLOCK_CELLS / Math.max(1, n))));
+  const acc = new Float64Array(B * n);
+  const touched = new Int32Array(B * n);
+  const accN = new Int32Array(B);
+  const pY = new Int32Array(B);
+  const sy = new Float64Array(B);
+  const syy = new Float64Array(B);
   const PX = new Float64Array(n);
   const PX2 = new Float64Array(n);
   const xp = new Float64Array(n);
   const xpList = new Int32Array(n);
-  let xpN = 0;
-  const acc = new Float64Array(n);
-  const accList = new Int32Array(n);
-  let accN = 0;
-  let kCur = 0;
-  let ePtr = s.eRowStart[0];
-  const { ipStart, ipUsers, users } = s;
-  const top = new Int32Array(list.length).fill(-1);
+  const outTarget: number[] = [];
+  const outTop: number[] = [];
+  const tCut = idx.tCut;
 
-  for (let li = 0; li < list.length; li++) {
-    const i = list[li];
-    const t = tCut[i];
-    const R = rec[i];
-    const v = s.userIp[R];
-    let kc = windowOf(t - s.shift, s.width);
-    if (kc < 0) continue;
-    if (kc > K) kc = K;
-    // Global prefix: fold complete windows < kc into PX (the partial counts are subsumed).
-    while (kCur < kc) {
-      for (let i2 = 0; i2 < xpN; i2++) xp[xpList[i2]] = 0;
-      xpN = 0;
-      for (let e = s.eStart[kCur]; e < s.eStart[kCur + 1]; e++) {
-        PX[s.eIp[e]] += s.eCnt[e];
-        PX2[s.eIp[e]] += s.eCnt[e] * s.eCnt[e];
-      }
-      kCur++;
-      ePtr = s.eRowStart[kCur];
-    }
-    if (kc < K) {
-      for (; ePtr < s.eRowStart[kc + 1] && s.eRowT[ePtr] <= t; ePtr++) {
-        const a = s.eRowIp[ePtr];
-        if (xp[a] === 0) xpList[xpN++] = a;
-        xp[a]++;
+  for (let b0 = 0; b0 < ips.length; b0 += B) {
+    const b1 = Math.min(ips.length, b0 + B);
+    const list: number[] = [];
+    const rowOfTarget = new Map<number, number>();
+    for (let r = r0; r < r1; r++) {
+      const row = ipRow[s.userIp[r]];
+      if (row < b0 || row >= b1) continue;
+      for (let q = idx.start[r]; q < idx.start[r + 1]; q++) {
+        list.push(idx.order[q]);
+        rowOfTarget.set(idx.order[q], r);
       }
     }
-    // Recipient's cross terms over its ingress windows < kc, then the partial window.
-    let sy = 0;
-    let syy = 0;
-    for (let p = s.yStart[v]; p < s.yStart[v + 1] && s.yWin[p] < kc; p++) {
-      const k = s.yWin[p];
-      const y = s.yCnt[p];
-      for (let e = s.eStart[k]; e < s.eStart[k + 1]; e++) {
-        const a = s.eIp[e];
-        if (acc[a] === 0) accList[accN++] = a;
-        acc[a] += s.eCnt[e] * y;
-      }
-      sy += y;
-      syy += y * y;
+    list.sort((x, y) => tCut[x] - tCut[y] || x - y);
+    for (let b = 0; b < b1 - b0; b++) {
+      const base = b * n;
+      for (let c = 0; c < accN[b]; c++) acc[base + touched[base + c]] = 0;
+      accN[b] = 0;
+      pY[b] = s.yStart[ips[b0 + b]];
+      sy[b] = 0;
+      syy[b] = 0;
     }
-    let yp = 0;
-    if (kc < K) {
-      let lo = s.yRowStart[v];
-      let hi = s.yRowStart[v + 1];
-      const first = lo;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (s.yRowT[mid] <= t) lo = mid + 1;
-        else hi = mid;
+    PX.fill(0);
+    PX2.fill(0);
+    let xpN = 0;
+    xp.fill(0);
+    let kCur = 0;
+    let ePtr = s.eRowStart[0];
+
+    for (const i of list) {
+      const t = tCut[i];
+      const R = rowOfTarget.get(i) as number;
+      const v = s.userIp[R];
+      const b = ipRow[v] - b0;
+      const base = b * n;
+      let kc = windowOf(t - s.shift, s.width);
+      outTarget.push(i);
+      if (kc < 0) {
+        outTop.push(-1);
+        continue;
       }
-      yp = lo - first - sy;
-    }
-    const Kt = kc < K ? kc + 1 : K;
-    const syT = sy + yp;
-    const syyT = syy + yp * yp;
-    let best = 0;
-    let bestIp = -1;
-    let tie = false;
-    const consider = (a: number): void => {
-      const xa = xp[a];
-      const r = pearsonFromSums(Kt, PX[a] + xa, PX2[a] + xa * xa, syT, syyT, acc[a] + xa * yp);
-      if (!(r > 0) || r < best * (1 - TIE_REL)) return;
-      let m = 0;
-      for (let q = ipStart[a]; q < ipStart[a + 1]; q++) if (ipUsers[q] !== R && ipUsers[q] < users) m++;
-      if (m === 0) return;
-      if (r > best * (1 + TIE_REL)) {
-        best = r;
-        bestIp = a;
-        tie = m > 1;
-      } else {
-        tie = true;
-        if (r > best) best = r;
+      if (kc > K) kc = K;
+      // Global prefix: fold complete windows < kc (their partial counts are subsumed).
+      while (kCur < kc) {
+        for (let c = 0; c < xpN; c++) xp[xpList[c]] = 0;
+        xpN = 0;
+        for (let e = s.eStart[kCur]; e < s.eStart[kCur + 1]; e++) {
+          PX[s.eIp[e]] += s.eCnt[e];
+          PX2[s.eIp[e]] += s.eCnt[e] * s.eCnt[e];
+        }
+        kCur++;
+        ePtr = s.eRowStart[kCur];
       }
-    };
-    if (syT > 0) {
-      for (let c = 0; c < accN; c++) consider(accList[c]);
-      if (yp > 0) for (let c = 0; c < xpN; c++) if (acc[xpList[c]] === 0) consider(xpList[c]);
-    }
-    for (let c = 0; c < accN; c++) acc[accList[c]] = 0;
-    accN = 0;
-    if (!tie && bestIp >= 0) {
-      for (let q = ipStart[bestIp]; q < ipStart[bestIp + 1]; q++) {
-        if (ipUsers[q] !== R && ipUsers[q] < users) {
-          top[li] = ipUsers[q];
-          break;
+      if (kc < K) {
+        for (; ePtr < s.eRowStart[kc + 1] && s.eRowT[ePtr] <= t; ePtr++) {
+          const a = s.eRowIp[ePtr];
+          if (xp[a] === 0) xpList[xpN++] = a;
+          xp[a]++;
         }
       }
+      // This recipient's cross terms: its ingress windows < kc, added once each.
+      for (let p = pY[b]; p < s.yStart[v + 1] && s.yWin[p] < kc; p = ++pY[b]) {
+        const k = s.yWin[p];
+        const y = s.yCnt[p];
+        for (let e = s.eStart[k]; e < s.eStart[k + 1]; e++) {
+          const a = s.eIp[e];
+          if (acc[base + a] === 0) touched[base + accN[b]++] = a;
+          acc[base + a] += s.eCnt[e] * y;
+        }
+        sy[b] += y;
+        syy[b] += y * y;
+      }
+      let yp = 0;
+      if (kc < K) {
+        let lo = s.yRowStart[v];
+        let hi = s.yRowStart[v + 1];
+        const first = lo;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (s.yRowT[mid] <= t) lo = mid + 1;
+          else hi = mid;
+        }
+        yp = lo - first - sy[b];
+      }
+      const Kt = kc < K ? kc + 1 : K;
+      const syT = sy[b] + yp;
+      const syyT = syy[b] + yp * yp;
+      let best = 0;
+      let bestIp = -1;
+      let tie = false;
+      const consider = (a: number): void => {
+        const xa = xp[a];
+        const r = pearsonFromSums(Kt, PX[a] + xa, PX2[a] + xa * xa, syT, syyT, acc[base + a] + xa * yp);
+        if (!(r > 0) || r < best * (1 - TIE_REL)) return;
+        let m = 0;
+        for (let q = ipStart[a]; q < ipStart[a + 1]; q++) if (ipUsers[q] !== R && ipUsers[q] < users) m++;
+        if (m === 0) return;
+        if (r > best * (1 + TIE_REL)) {
+          best = r;
+          bestIp = a;
+          tie = m > 1;
+        } else {
+          tie = true;
+          if (r > best) best = r;
+        }
+      };
+      if (syT > 0) {
+        for (let c = 0; c < accN[b]; c++) consider(touched[base + c]);
+        if (yp > 0) for (let c = 0; c < xpN; c++) if (acc[base + xpList[c]] === 0) consider(xpList[c]);
+      }
+      let top = -1;
+      if (!tie && bestIp >= 0) {
+        for (let q = ipStart[bestIp]; q < ipStart[bestIp + 1]; q++) {
+          if (ipUsers[q] !== R && ipUsers[q] < users) {
+            top = ipUsers[q];
+            break;
+          }
+        }
+      }
+      outTop.push(top);
     }
   }
-  return { target: Int32Array.from(list), top };
+  return { target: Int32Array.from(outTarget), top: Int32Array.from(outTop) };
 }
 
 export const flow: AttackModule = {

@@ -15,7 +15,8 @@
  *    (t0, t0 + syncWindow] that reads a recipient account u ≠ R is one vote for u.
  *
  * Scores: candidates score their evidence (1 each for kinds 1–2, the vote count for kind 3),
- * everyone else 0; no evidence ⇒ nobody listed, uniform. Candidates on one NAT address tie.
+ * everyone else 0; no evidence ⇒ nobody listed, uniform. Candidates on one NAT address tie;
+ * the recipient itself is never a candidate (ScoreBuilder). Method: docs/attacks.md#identifier.
  * causalTop uses only rows that arrived by the delivery time (kinds 1–2 always do; sync votes
  * arriving after the delivery are left out). Pair scores: see util-scores.ts.
  */

@@ -2,26 +2,34 @@
  * Per-delivery timing correlation. For target i the adversary asks which departure from a
  * user device explains the payload it saw at the anchor row a, and scores each user by the
  * posterior mass of the departures that could be theirs (users behind one address share it).
+ * Method and assumptions: docs/attacks.md#timing.
  *
  * Trace (param `trace`, default on) — a beam search backwards from the anchor, one hop at a
  * time. A hypothesis is (row, probability that this row carried the payload):
- * - row leaves a user device ⇒ terminal: its mass goes to the users at that address;
+ * - row leaves a user device ⇒ terminal: its mass goes to the users at that address (never
+ *   to the recipient itself: a path back to its own device, e.g. its poll, is not a send);
  * - the adversary holds the forwarding party ⇒ it knows the cause: follow `prev` exactly;
  * - the view watches the party's links without holding it (a link observer, e.g. global
  *   passive) ⇒ every incoming row c there with tRx(c) in [tTx(row) − dwell.hi, tTx(row) − dwell.lo]
  *   (and tRx(c) ≤ tTx(row)) is a possible cause, with probability ∝ dwell.pdf(tTx(row) − tRx(c))
  *   (uniform prior over the incoming rows, normalised at each branching);
  * - otherwise the chain is lost there (unheld party whose other links are not watched, a held
- *   party that reports no cause, or no incoming row fits the dwell model).
- * The beam keeps the `beam` most probable hypotheses per hop (pruned mass is dropped; the
- * result is renormalised) and stops after MAX_DEPTH hops (remaining mass counts as lost).
+ *   party that reports no cause, no incoming row fits the dwell model, or the row left before
+ *   x − endToEnd.hi, when no sender's departure can be behind it).
+ * The beam keeps the `beam` most probable hypotheses per hop (a row reached twice is one
+ * hypothesis; pruned mass is dropped and the result renormalised) and stops after MAX_DEPTH
+ * hops (remaining mass counts as lost). Work budget: at most `scan` rows per window (the most
+ * recent, i.e. shortest delays) and `budget` rows per delivery; past it hypotheses are lost.
  *
  * Fallback — mass lost anywhere is spread by the end-to-end model: every row leaving a user
  * device with tTx in [x − endToEnd.hi, x − endToEnd.lo] (and ≤ x), x = tRx(anchor), gets
- * probability ∝ endToEnd.pdf(x − tTx). This is the marginal law of (anchor sighting − sender's
- * departure) over all anchored deliveries, so it is exact as a marginal but ignores what the
- * trace learnt before it broke (a model conditioned on the break point would be sharper).
- * With `trace: false` only the fallback runs (the plain end-to-end correlator).
+ * probability ∝ endToEnd.pdf(x − tTx) (the `scan` most recent such rows). This is the marginal
+ * law of (anchor sighting − sender's departure) over all anchored deliveries, so it is right
+ * as a marginal but ignores what the trace learnt before it broke (a model conditioned on the
+ * break point would be sharper). With `trace: false` only the fallback runs.
+ *
+ * Densities are read robustly (`density`): the histogram's edges are extended by a few
+ * expected sampling gaps and a floor of one calibration sample's worth replaces empty bins.
  *
  * Every row used is at or before the anchor sighting, itself no later than the delivery, so
  * the scores are causal and causalTop is their unique argmax.
@@ -50,26 +58,42 @@ const MAX_DEPTH = 64;
  */
 const EDGE_GAPS = 5;
 
+/**
+ * Candidates whose density is below this fraction of the best in their window are not
+ * expanded (their mass, at most scan·1e-6 of the window's, is dropped): it keeps floor-level
+ * rows from costing work when a real candidate exists, and keeps them when none does.
+ */
+const NEGLIGIBLE = 1e-6;
+
 interface Margins {
   lo: number;
   hi: number;
+  /** Least density inside the (extended) support. */
+  floor: number;
 }
 
+/**
+ * Edges and floor of a model. The floor is additive smoothing: one calibration sample's worth
+ * of density spread over the support, 1/(n·(hi − lo)). A histogram bin that happened to get no
+ * calibration sample (narrow bins at small delays) would otherwise rule out a delay the true
+ * distribution allows; the floor is far below any populated bin, so it only decides when
+ * nothing better fits.
+ */
 function margins(m: DelayModel): Margins {
-  if (m.samples === 0) return { lo: 0, hi: 0 };
+  if (m.samples === 0) return { lo: 0, hi: 0, floor: 0 };
   const cap = m.hi - m.lo;
   const at = (x: number) => {
     const f = m.pdf(x);
     return f > 0 ? Math.min(cap, EDGE_GAPS / (m.samples * f)) : 0;
   };
-  return { lo: at(m.lo), hi: at(m.hi) };
+  return { lo: at(m.lo), hi: at(m.hi), floor: cap > 0 ? 1 / (m.samples * cap) : 0 };
 }
 
-/** Model density with its edges extended by the margins. */
+/** Model density with its edges extended by the margins and floored inside. */
 function density(m: DelayModel, x: number, e: Margins): number {
-  if (x < m.lo) return x >= m.lo - e.lo ? m.pdf(m.lo) : 0;
-  if (x > m.hi) return x <= m.hi + e.hi ? m.pdf(m.hi) : 0;
-  return m.pdf(x);
+  if (x < m.lo) return x >= m.lo - e.lo ? Math.max(m.pdf(m.lo), e.floor) : 0;
+  if (x > m.hi) return x <= m.hi + e.hi ? Math.max(m.pdf(m.hi), e.floor) : 0;
+  return Math.max(m.pdf(x), e.floor);
 }
 
 /**
@@ -189,12 +213,18 @@ class Tracer {
         budget -= hi - lo;
         const f = this.dens;
         let sum = 0;
-        for (let m = lo; m < hi; m++) sum += f[m - lo] = density(dwell, t - inc.t[m], e);
+        let top = 0;
+        for (let m = lo; m < hi; m++) {
+          const v = (f[m - lo] = density(dwell, t - inc.t[m], e));
+          sum += v;
+          if (v > top) top = v;
+        }
         if (!(sum > 0)) {
           lost += w;
           continue;
         }
-        for (let m = lo; m < hi; m++) if (f[m - lo] > 0) nc = this.push(nc, inc.rows[m], (w * f[m - lo]) / sum);
+        const least = top * NEGLIGIBLE;
+        for (let m = lo; m < hi; m++) if (f[m - lo] > least) nc = this.push(nc, inc.rows[m], (w * f[m - lo]) / sum);
       }
       // Clear the slots used (not by lookup: emptied slots would cut later probe chains).
       for (let k = 0; k < nc; k++) this.hRow[this.cSlot[k]] = -1;
@@ -303,9 +333,15 @@ class Tracer {
     const lo = Math.max(lowerBound(d.t, 0, hi, x - endToEnd.hi - e.hi), hi - this.scan);
     const f = this.dens;
     let sum = 0;
-    for (let k = lo; k < hi; k++) sum += f[k - lo] = density(endToEnd, x - d.t[k], e);
+    let top = 0;
+    for (let k = lo; k < hi; k++) {
+      const v = (f[k - lo] = density(endToEnd, x - d.t[k], e));
+      sum += v;
+      if (v > top) top = v;
+    }
     if (!(sum > 0)) return;
-    for (let k = lo; k < hi; k++) if (f[k - lo] > 0) this.b.addIp(obs.from[d.rows[k]], (mass * f[k - lo]) / sum);
+    const least = top * NEGLIGIBLE;
+    for (let k = lo; k < hi; k++) if (f[k - lo] > least) this.b.addIp(obs.from[d.rows[k]], (mass * f[k - lo]) / sum);
   }
 }
 

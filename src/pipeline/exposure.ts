@@ -105,10 +105,12 @@ function ipVisible(log: ObservationLog, truth: GroundTruth, scored: Int32Array):
 }
 
 function groupMembership(log: ObservationLog, truth: GroundTruth, users: number, pushHosts: Set<number>): number {
-  // (group, member) → exposed?  A party ties member R to group message copies when it
-  // identifies R on R's copy (sends into R's device or reads rAcct = R) and can tie that copy to
-  // the group: it reads an identifier on it, or it also handles another member's copy of the
-  // same message. Platform push providers are excluded here (they have their own vector).
+  // Member R's membership in group g is exposed to party P when, for some message of g, P
+  // identifies R on R's copy (sends into R's device, or reads rAcct = R) and ties that copy to
+  // another member's copy of the same message: the two copies' paths share a row P is an end of
+  // (one upload fanned out), or P reads the same object id (room, recipient set) on both.
+  // Separate pairwise sends with per-pair queue ids are not tied (that would take timing
+  // inference, which the attacks measure). Platform push providers have their own vector.
   const exposed = new Map<number, boolean>();
   const byMsg = new Map<number, number[]>();
   for (let d = 0; d < truth.length; d++) {
@@ -117,30 +119,37 @@ function groupMembership(log: ObservationLog, truth: GroundTruth, users: number,
     if (list) list.push(d);
     else byMsg.set(truth.msg[d], [d]);
   }
+  const infra = (h: number) => h >= users && !pushHosts.has(h);
   for (const copies of byMsg.values()) {
-    const partiesOf = copies.map((d) => {
-      const s = new Set<number>();
-      for (const r of chain(log, truth.finalRow[d])) {
-        if (log.from[r] >= users && !pushHosts.has(log.from[r])) s.add(log.from[r]);
-        if (log.to[r] >= users && !pushHosts.has(log.to[r])) s.add(log.to[r]);
+    const chains = copies.map((d) => chain(log, truth.finalRow[d]));
+    const rowSets = chains.map((rows) => new Set(rows));
+    // Object ids each party reads on each copy: "party:obj" strings.
+    const objSets = chains.map((rows) => {
+      const s = new Set<string>();
+      for (const r of rows) {
+        if (log.obj[r] < 0) continue;
+        for (const h of [log.from[r], log.to[r]]) if (infra(h) && reads(log, r, h)) s.add(`${h}:${log.obj[r]}`);
       }
       return s;
     });
     copies.forEach((d, i) => {
-      const key = truth.group[d] * users + truth.recipient[d];
-      if (exposed.get(key)) return;
       const R = truth.recipient[d];
-      const rows = chain(log, truth.finalRow[d]);
+      const key = truth.group[d] * users + R;
+      if (exposed.get(key)) return;
       let ok = false;
-      for (const h of partiesOf[i]) {
-        const identifies = rows.some(
-          (r) => (log.from[r] === h && log.to[r] === R) || (log.rAcct[r] === R && reads(log, r, h)),
-        );
-        if (!identifies) continue;
-        const ties = rows.some((r) => reads(log, r, h)) || partiesOf.some((s, j) => j !== i && s.has(h));
-        if (ties) {
-          ok = true;
-          break;
+      for (const r of chains[i]) {
+        for (const h of [log.from[r], log.to[r]]) {
+          if (ok || !infra(h)) continue;
+          const identifies = chains[i].some(
+            (x) => (log.from[x] === h && log.to[x] === R) || (log.rAcct[x] === R && reads(log, x, h)),
+          );
+          if (!identifies) continue;
+          ok = chains.some(
+            (other, j) =>
+              j !== i &&
+              (other.some((x) => rowSets[i].has(x) && (log.from[x] === h || log.to[x] === h)) ||
+                [...objSets[i]].some((k) => k.startsWith(`${h}:`) && objSets[j].has(k))),
+          );
         }
       }
       exposed.set(key, ok);
