@@ -1232,29 +1232,41 @@ export function flowCausalTops(s: WindowSeries, idx: TargetIndex, r0: number, r1
       }
       const Kt = kc < K ? kc + 1 : K;
       const syT = sy[b] + yp;
-      const syyT = syy[b] + yp * yp;
+      const vy = Kt * (syy[b] + yp * yp) - syT * syT;
+      // For a fixed recipient, r > 0 ranks as N²/Vx with N = Kt·Sxy − Sx·Sy > 0 (Vy is common):
+      // no square root in the loop. Ties within TIE_REL on r are within ≈ 2·TIE_REL on r².
       let best = 0;
       let bestIp = -1;
       let tie = false;
-      const consider = (a: number): void => {
-        const xa = xp[a];
-        const r = pearsonFromSums(Kt, PX[a] + xa, PX2[a] + xa * xa, syT, syyT, acc[base + a] + xa * yp);
-        if (!(r > 0) || r < best * (1 - TIE_REL)) return;
-        let m = 0;
-        for (let q = ipStart[a]; q < ipStart[a + 1]; q++) if (ipUsers[q] !== R && ipUsers[q] < users) m++;
-        if (m === 0) return;
-        if (r > best * (1 + TIE_REL)) {
-          best = r;
-          bestIp = a;
-          tie = m > 1;
-        } else {
-          tie = true;
-          if (r > best) best = r;
+      if (vy > 0) {
+        const end = accN[b] + (yp > 0 ? xpN : 0);
+        for (let c = 0; c < end; c++) {
+          let a: number;
+          if (c < accN[b]) a = touched[base + c];
+          else {
+            a = xpList[c - accN[b]];
+            if (acc[base + a] !== 0) continue;
+          }
+          const xa = xp[a];
+          const sx = PX[a] + xa;
+          const num = Kt * (acc[base + a] + xa * yp) - sx * syT;
+          if (!(num > 0)) continue;
+          const vx = Kt * (PX2[a] + xa * xa) - sx * sx;
+          if (!(vx > 0)) continue;
+          const q2 = (num * num) / vx;
+          if (q2 < best * (1 - 2 * TIE_REL)) continue;
+          let m = 0;
+          for (let u = ipStart[a]; u < ipStart[a + 1]; u++) if (ipUsers[u] !== R && ipUsers[u] < users) m++;
+          if (m === 0) continue;
+          if (q2 > best * (1 + 2 * TIE_REL)) {
+            best = q2;
+            bestIp = a;
+            tie = m > 1;
+          } else {
+            tie = true;
+            if (q2 > best) best = q2;
+          }
         }
-      };
-      if (syT > 0) {
-        for (let c = 0; c < accN[b]; c++) consider(touched[base + c]);
-        if (yp > 0) for (let c = 0; c < xpN; c++) if (acc[base + xpList[c]] === 0) consider(xpList[c]);
       }
       let top = -1;
       if (!tie && bestIp >= 0) {
