@@ -6,7 +6,7 @@
  * Plain-number distributions (`unit: 'number'`) take the same forms without units.
  * Discrete helpers (Zipf, weighted choice) are classes with precomputed tables.
  */
-import { InputError } from './errors.js';
+import { InputError, suggest } from './errors.js';
 import type { Rng } from './rng.js';
 import { DURATION_FORM, parseDuration } from './time.js';
 
@@ -230,7 +230,7 @@ function parseDistInner(input: string | number, unit: Unit, path: string): Dist 
       return pareto(scale, shape, text);
     }
     default: {
-      const near = NAMES.find((n) => n.startsWith(name.slice(0, 3)));
+      const near = suggest(name, NAMES);
       throw new InputError(
         `unknown distribution "${m[1]}" in "${text}"${near ? ` (did you mean ${near}?)` : ''}`,
         path,

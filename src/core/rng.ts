@@ -19,7 +19,10 @@ export class Streams {
     return seedrandom.tychei(`${this.seed}\u0000${name}`) as Rng;
   }
 
-  /** Streams scoped under a prefix: `sub('design/signal').stream('net')` = `stream('design/signal/net')`. */
+  /**
+   * Streams scoped under a prefix: `sub('design/signal').stream('net')` is independent of every
+   * unscoped stream (the prefix joins with NUL, which names cannot contain).
+   */
   sub(prefix: string): Streams {
     return new Streams(`${this.seed}\u0000${prefix}`);
   }

@@ -202,6 +202,8 @@ export class Sim {
 
   private growSlots(): void {
     const n = this.arg.length * 2;
+    // Handles pack the slot into the low 25 bits; more pending events would alias handles.
+    if (n > SLOT_BITS) throw new RangeError(`more than ${SLOT_BITS} pending events`);
     const a = new Float64Array(n);
     a.set(this.arg);
     const g = new Int32Array(n);
