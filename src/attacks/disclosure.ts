@@ -40,7 +40,7 @@ import type { AttackInput, AttackModule, AttackResult } from './attack.js';
 import {
   assembleResult,
   buildWindowSeries,
-  type CandidateSet,
+  CandidateSet,
   delayShift,
   durationParam,
   enumParam,
@@ -53,6 +53,7 @@ import {
   SHIFTS,
   type Sweep,
   type TargetIndex,
+  TIE_REL,
   type WindowSeries,
 } from './flow.js';
 
@@ -483,10 +484,69 @@ export function prepareDisclosure(input: AttackInput): DisclosureJob {
 
 /** Pair scores and causal tops for recipients r0..r1-1 (run in a worker; chunks are independent). */
 export function disclosureChunk(job: DisclosureJob, r0: number, r1: number): PairChunk {
+  const sda = job.series ? new IpSweep(job.series, SDA) : null;
+  const rc = job.receipts ? new ReceiptSweep(job.receipts) : null;
   const sweeps: Sweep[] = [];
-  if (job.series) sweeps.push(new IpSweep(job.series, SDA));
-  if (job.receipts) sweeps.push(new ReceiptSweep(job.receipts));
-  return pairChunk(sweeps, job.idx, job.users, r0, r1, job.pairTop);
+  if (sda) sweeps.push(sda);
+  if (rc) sweeps.push(rc);
+  const best = combinedBest(job.users, sda, rc);
+  return pairChunk(sweeps, job.idx, job.users, r0, r1, job.pairTop, (ok, r) =>
+    best(sda !== null && ok[0] === 1, rc !== null && ok[sda ? 1 : 0] === 1, r),
+  );
+}
+
+/**
+ * The causal top of s(u) = v̂(ip(u)) + v̂_r(u): first every user with receipt evidence (few,
+ * scored exactly), then the SDA candidate ips in slot order, skipping an ip whose bound (users
+ * there without receipt evidence have v̂_r ≤ 0) cannot beat, or before a tie is known equal, the
+ * best so far. Identical to scoring every candidate; ties within TIE_REL give -1.
+ */
+function combinedBest(
+  users: number,
+  sda: IpSweep | null,
+  rc: ReceiptSweep | null,
+): (okS: boolean, okR: boolean, recipient: number) => number {
+  const seen = new CandidateSet(users);
+  return (okS, okR, recipient) => {
+    let best = 0;
+    let top = -1;
+    let tie = false;
+    const consider = (u: number, v: number): void => {
+      if (v > best * (1 + TIE_REL)) {
+        best = v;
+        top = u;
+        tie = false;
+      } else if (v > 0 && v >= best * (1 - TIE_REL)) {
+        tie = true;
+        if (v > best) best = v;
+      }
+    };
+    seen.clear();
+    if (okR && rc) {
+      rc.addCandidates(seen);
+      for (let c = 0; c < seen.n; c++) {
+        const u = seen.list[c];
+        consider(u, rc.score(u) + (okS && sda ? sda.score(u) : 0));
+      }
+    }
+    if (okS && sda) {
+      const { ipStart, ipUsers } = sda.s;
+      for (let q = 0; q < sda.slotCount; q++) {
+        if (!sda.slotHasEvidence(q)) continue;
+        const ub = sda.slotBound(q);
+        if (!(ub > 0) || ub < best * (1 - TIE_REL) || (tie && ub <= best * (1 + TIE_REL))) continue;
+        const a = sda.slotIpOf(q);
+        let v = Number.NaN;
+        for (let i = ipStart[a]; i < ipStart[a + 1]; i++) {
+          const u = ipUsers[i];
+          if (u === recipient || u >= users || seen.has(u)) continue; // scored with its receipt evidence
+          if (Number.isNaN(v)) v = sda.slotScore(q);
+          consider(u, v + (okR && rc ? rc.score(u) : 0));
+        }
+      }
+    }
+    return tie ? -1 : top;
+  };
 }
 
 export const disclosure: AttackModule = {

@@ -400,6 +400,9 @@ export class CandidateSet {
       this.list[this.n++] = u;
     }
   }
+  has(u: number): boolean {
+    return this.mark[u] === 1;
+  }
   clear(): void {
     for (let i = 0; i < this.n; i++) this.mark[this.list[i]] = 0;
     this.n = 0;
@@ -454,7 +457,6 @@ export class IpSweep implements Sweep {
   private readonly xpList: Int32Array;
   private xpN = 0;
   private recipient = -1;
-  private recipientIp = -1;
   private v = -1;
   private p = 0;
   private rowPtr = 0;
@@ -485,7 +487,6 @@ export class IpSweep implements Sweep {
   begin(recipient: number): void {
     this.beginIp(this.s.userIp[recipient]);
     this.recipient = recipient;
-    this.recipientIp = this.s.userIp[recipient];
   }
 
   /** Starts over for recipient ip v (no recipient user excluded from candidates). */
@@ -494,7 +495,6 @@ export class IpSweep implements Sweep {
     this.nSlots = 0;
     this.clearPartial();
     this.recipient = -1;
-    this.recipientIp = -1;
     this.v = v;
     this.p = this.s.yStart[v];
     this.rowPtr = this.s.yRowStart[v];
@@ -673,6 +673,45 @@ export class IpSweep implements Sweep {
     return sdaEstimate(oT, mT, bT, backgroundShare(sx, oT, b, bT));
   }
 
+  // Slot-level access for callers that combine this sweep with others (disclosure.ts).
+
+  get slotCount(): number {
+    return this.nSlots;
+  }
+
+  slotIpOf(q: number): number {
+    return this.slotIp[q];
+  }
+
+  /** Whether slot q has a non-zero cross term in the current state. */
+  slotHasEvidence(q: number): boolean {
+    return this.hasEvidence(q);
+  }
+
+  slotScore(q: number): number {
+    return this.scoreSlot(q);
+  }
+
+  /**
+   * Upper bound of slotScore(q) from slot-local data (no cursor step). SDA: v̂ decreases in O,
+   * and O ≥ max(O_T, the slot's last prefix + the partial window); Pearson: the exact score.
+   */
+  slotBound(q: number): number {
+    if (this.mode === PEARSON) return this.scoreSlot(q);
+    const s = this.s;
+    const a = this.slotIp[q];
+    const inT = this.yp > 0 ? 1 : 0;
+    const xpa = this.xp[a];
+    const oT = this.slotAcc[q] + xpa * inT;
+    const mT = this.syPref + this.yp;
+    if (!(mT > 0)) return 0;
+    const bT = this.bTPref + this.bp * inT;
+    const b = s.bCum[this.kc] + this.bp;
+    const stale = this.kc === s.windows ? s.xSum[a] : this.slotCur[q] >= 0 ? this.slotPx[q] + xpa : xpa;
+    const ub = sdaEstimate(oT, mT, bT, backgroundShare(Math.max(oT, stale), oT, b, bT));
+    return ub + Math.abs(ub) * 1e-12;
+  }
+
   /** Writes the users with a positive score (recipient excluded) and their scores; returns the count. */
   collect(outUser: Int32Array, outScore: Float64Array): number {
     const { ipStart, ipUsers, users } = this.s;
@@ -790,7 +829,7 @@ export function selectKth(a: Float64Array, n: number, k: number): number {
     const x = a[lo];
     const y = a[mid];
     const z = a[hi];
-    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
     let i = lo;
     let j = hi;
     while (i <= j) {
@@ -829,7 +868,7 @@ export function pairChunk(
   r0: number,
   r1: number,
   pairTop: number,
-  causal = true,
+  causal: boolean | ((ok: Uint8Array, recipient: number) => number) = true,
 ): PairChunk {
   const cs = new CandidateSet(users);
   const ok = new Uint8Array(sweeps.length);
@@ -867,7 +906,8 @@ export function pairChunk(
       const t = idx.tCut[i];
       for (let k = 0; k < sweeps.length; k++) ok[k] = sweeps[k].at(t) ? 1 : 0;
       let top = -1;
-      if (sweeps.length === 1 && sweeps[0].best) {
+      if (typeof causal === 'function') top = causal(ok, r);
+      else if (sweeps.length === 1 && sweeps[0].best) {
         if (ok[0]) top = sweeps[0].best();
       } else if (gather()) {
         // Exact argmax with pruning: bounds for all, exact scores only where the bound can
@@ -1108,6 +1148,68 @@ export function flowChunk(job: FlowJob, r0: number, r1: number): PairChunk {
   return chunk;
 }
 
+/**
+ * The ip with the unique largest positive Pearson r against one recipient (row `base` of acc),
+ * or -1 on a tie (within TIE_REL) or when none is positive. For a fixed recipient r > 0 ranks as
+ * N²/Vx with N = Kt·Sxy − Sx·Sy (Vy is common), so the loop has no square root; ties within
+ * TIE_REL on r are within ≈ 2·TIE_REL on r². Walks the touched list, or every ip in order when
+ * most are touched (sequential access).
+ */
+function bestCausalIp(
+  ev: { n: number },
+  acc: Float64Array,
+  base: number,
+  touched: Int32Array,
+  accN: number,
+  xp: Float64Array,
+  xpList: Int32Array,
+  xpN: number,
+  yp: number,
+  PX: Float64Array,
+  PX2: Float64Array,
+  Kt: number,
+  syT: number,
+  ipCount: Int32Array,
+  v: number,
+): number {
+  const n = ev.n;
+  let best = 0;
+  let bestIp = -1;
+  let tie = false;
+  const dense = accN * 4 > n;
+  const end = dense ? n : accN + (yp > 0 ? xpN : 0);
+  for (let c = 0; c < end; c++) {
+    let a: number;
+    if (dense) {
+      a = c;
+      if (acc[base + a] === 0 && (yp === 0 || xp[a] === 0)) continue;
+    } else if (c < accN) a = touched[base + c];
+    else {
+      a = xpList[c - accN];
+      if (acc[base + a] !== 0) continue;
+    }
+    const xa = xp[a];
+    const sx = PX[a] + xa;
+    const num = Kt * (acc[base + a] + xa * yp) - sx * syT;
+    if (!(num > 0)) continue;
+    const vx = Kt * (PX2[a] + xa * xa) - sx * sx;
+    if (!(vx > 0)) continue;
+    const q2 = (num * num) / vx;
+    if (q2 < best * (1 - 2 * TIE_REL)) continue;
+    const m = ipCount[a] - (a === v ? 1 : 0);
+    if (m === 0) continue;
+    if (q2 > best * (1 + 2 * TIE_REL)) {
+      best = q2;
+      bestIp = a;
+      tie = m > 1;
+    } else {
+      tie = true;
+      if (q2 > best) best = q2;
+    }
+  }
+  return tie ? -1 : bestIp;
+}
+
 /** Cells of the per-block cross-term rows of flowCausalTops (10 000 ips → blocks of 104 recipient ips). */
 const BLOCK_CELLS = 1 << 20;
 
@@ -1119,7 +1221,12 @@ const BLOCK_CELLS = 1 << 20;
  * accumulation once, O(rows) per block, and Σ over targets of the co-occurring candidates, all
  * on contiguous lists or dense rows. Same values as IpSweep.at(t) (tested).
  */
-export function flowCausalTops(s: WindowSeries, idx: TargetIndex, r0: number, r1: number): { target: Int32Array; top: Int32Array } {
+export function flowCausalTops(
+  s: WindowSeries,
+  idx: TargetIndex,
+  r0: number,
+  r1: number,
+): { target: Int32Array; top: Int32Array } {
   const n = s.ips;
   const K = s.windows;
   const { ipStart, ipUsers, users } = s;
@@ -1132,7 +1239,11 @@ export function flowCausalTops(s: WindowSeries, idx: TargetIndex, r0: number, r1
       ips.push(s.userIp[r]);
     }
   }
+  // Users behind each ip (candidates), the recipient itself included when it is there.
+  const ipCount = new Int32Array(n);
+  for (let a = 0; a < n; a++) for (let q = ipStart[a]; q < ipStart[a + 1]; q++) if (ipUsers[q] < users) ipCount[a]++;
   const B = Math.max(1, Math.min(ips.length, Math.floor(BLOCK_CELLS / Math.max(1, n))));
+  const ev = { n };
   const acc = new Float64Array(B * n);
   const touched = new Int32Array(B * n);
   const accN = new Int32Array(B);
@@ -1235,41 +1346,10 @@ export function flowCausalTops(s: WindowSeries, idx: TargetIndex, r0: number, r1
       const vy = Kt * (syy[b] + yp * yp) - syT * syT;
       // For a fixed recipient, r > 0 ranks as N²/Vx with N = Kt·Sxy − Sx·Sy > 0 (Vy is common):
       // no square root in the loop. Ties within TIE_REL on r are within ≈ 2·TIE_REL on r².
-      let best = 0;
-      let bestIp = -1;
-      let tie = false;
-      if (vy > 0) {
-        const end = accN[b] + (yp > 0 ? xpN : 0);
-        for (let c = 0; c < end; c++) {
-          let a: number;
-          if (c < accN[b]) a = touched[base + c];
-          else {
-            a = xpList[c - accN[b]];
-            if (acc[base + a] !== 0) continue;
-          }
-          const xa = xp[a];
-          const sx = PX[a] + xa;
-          const num = Kt * (acc[base + a] + xa * yp) - sx * syT;
-          if (!(num > 0)) continue;
-          const vx = Kt * (PX2[a] + xa * xa) - sx * sx;
-          if (!(vx > 0)) continue;
-          const q2 = (num * num) / vx;
-          if (q2 < best * (1 - 2 * TIE_REL)) continue;
-          let m = 0;
-          for (let u = ipStart[a]; u < ipStart[a + 1]; u++) if (ipUsers[u] !== R && ipUsers[u] < users) m++;
-          if (m === 0) continue;
-          if (q2 > best * (1 + 2 * TIE_REL)) {
-            best = q2;
-            bestIp = a;
-            tie = m > 1;
-          } else {
-            tie = true;
-            if (q2 > best) best = q2;
-          }
-        }
-      }
+      const bestIp =
+        vy > 0 ? bestCausalIp(ev, acc, base, touched, accN[b], xp, xpList, xpN, yp, PX, PX2, Kt, syT, ipCount, v) : -1;
       let top = -1;
-      if (!tie && bestIp >= 0) {
+      if (bestIp >= 0) {
         for (let q = ipStart[bestIp]; q < ipStart[bestIp + 1]; q++) {
           if (ipUsers[q] !== R && ipUsers[q] < users) {
             top = ipUsers[q];
