@@ -5,7 +5,9 @@ import { session } from './session.js';
 import { signal } from './signal.js';
 import { simplex } from './simplex.js';
 
-export const DESIGNS: ReadonlyMap<string, DesignModule> = new Map([signal, session, simplex, matrix].map((d) => [d.id, d]));
+export const DESIGNS: ReadonlyMap<string, DesignModule> = new Map(
+  [signal, session, simplex, matrix].map((d) => [d.id, d]),
+);
 
 export function designNames(): string[] {
   return [...DESIGNS.keys()];

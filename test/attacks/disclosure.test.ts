@@ -8,7 +8,15 @@ import { NO_MODEL } from '../../src/adversary/delay-model.js';
 import { buildTargets, endToEndModel, scoredDeliveries } from '../../src/adversary/targets.js';
 import { type ObservedLog, observe, type View } from '../../src/adversary/view.js';
 import type { AttackInput, AttackResult, DelayModel, Targets } from '../../src/attacks/attack.js';
-import { disclosure, receiptEstimate } from '../../src/attacks/disclosure.js';
+import {
+  disclosure,
+  disclosureChunk,
+  prepareDisclosure,
+  type ReceiptData,
+  ReceiptSweep,
+  receiptEstimate,
+} from '../../src/attacks/disclosure.js';
+import { assembleResult, IpSweep, SDA, TIE_REL, type WindowSeries } from '../../src/attacks/flow.js';
 import { intersectRounds, RoundIntersection } from '../../src/attacks/intersection.js';
 import { type Rng, randExp, randInt, Streams } from '../../src/core/rng.js';
 import { SEC } from '../../src/core/time.js';
@@ -247,6 +255,57 @@ describe('delivery-receipt disclosure end to end (single server view)', () => {
         }
       }
       expect(compared).toBeGreaterThan(100);
+    }
+  });
+});
+
+describe('pruned causal argmax', () => {
+  it('equals brute force over every user (SDA + receipts, both sources)', () => {
+    const n = 30;
+    const D = 600 * SEC;
+    const sim = simulate(new Streams(23).stream('brute'), n, D, 1 / (20 * SEC), 1 / (30 * SEC), true);
+    const held = new Uint8Array(n + 1);
+    held[n] = 1;
+    const { obs } = observe(sim.log, { name: 's', kind: 'single', held, global: false });
+    const targets = targetsOf(
+      Array.from(sim.truth.recipient.subarray(0, sim.truth.length)),
+      Array.from(sim.truth.tDeliver.subarray(0, sim.truth.length)),
+    );
+    for (const receiptSource of ['recipient-ip', 'any']) {
+      const input = mkInput(obs, n, n + 1, D, { receiptSource, epoch: '5s' }, targets);
+      const job = prepareDisclosure(input);
+      const res = assembleResult(n, targets, [disclosureChunk(job, 0, n)], job.listTop);
+      let agree = 0;
+      let named = 0;
+      for (let i = 0; i < targets.count; i += 3) {
+        const R = targets.recipient[i];
+        const sda = new IpSweep(job.series as WindowSeries, SDA);
+        const rc = new ReceiptSweep(job.receipts as ReceiptData);
+        sda.begin(R);
+        rc.begin(R);
+        const okS = sda.at(targets.tDeliver[i]);
+        const okR = rc.at(targets.tDeliver[i]);
+        let best = 0;
+        let top = -1;
+        let tie = false;
+        for (let u = 0; u < n; u++) {
+          if (u === R || !(okS || okR)) continue;
+          const v = (okS ? sda.score(u) : 0) + (okR ? rc.score(u) : 0);
+          if (v > best * (1 + TIE_REL)) {
+            best = v;
+            top = u;
+            tie = false;
+          } else if (v > 0 && v >= best * (1 - TIE_REL)) {
+            tie = true;
+            if (v > best) best = v;
+          }
+        }
+        expect(res.causalTop[i]).toBe(tie ? -1 : top);
+        agree++;
+        if (top >= 0 && !tie) named++;
+      }
+      expect(agree).toBeGreaterThan(300);
+      expect(named).toBeGreaterThan(50);
     }
   });
 });
