@@ -112,7 +112,7 @@ export const DISCLOSURE_PARAMS: readonly ParamSpec[] = [
     type: 'int',
     default: 256,
     min: 1,
-    description: 'Pair scores kept per recipient (best first, ties kept); the rest score 0',
+    description: 'Pair scores kept per recipient (best first, ties kept; at least listTop); the rest score 0',
     source: '[assumption] memory bound, as flow',
   },
   {
@@ -477,7 +477,7 @@ export function prepareDisclosure(input: AttackInput): DisclosureJob {
     series: method === 'receipt' ? null : buildWindowSeries(input, epoch, shift),
     receipts: method === 'sda' ? null : buildReceiptData(input, w, src === 'any'),
     idx: indexTargets(input.targets, input.users),
-    pairTop: intParam(p, 'pairTop', 256, 1),
+    pairTop: Math.max(intParam(p, 'pairTop', 256, 1), intParam(p, 'listTop', 128, 5)),
     listTop: intParam(p, 'listTop', 128, 5),
   };
 }

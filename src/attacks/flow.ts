@@ -28,9 +28,15 @@
  *
  * Causal top. For a delivery at time t the ranking uses exactly the rows observed by t:
  * windows k < k_t = ⌊(t − s)/W⌋ in full (all their rows are ≤ t, since s ≥ 0), plus window k_t
- * restricted to rows with time ≤ t, and K_t = k_t + 1 windows. The per-recipient cross terms
- * are updated incrementally as the recipient's deliveries advance in time; per-ip prefix sums
- * come from running sums by binary search; the partial window from per-window row lists.
+ * restricted to rows with time ≤ t, and K_t = k_t + 1 windows (granularity: the row, not the
+ * window). flowCausalTops computes it for all targets in one pass over global time per block of
+ * recipients (dense prefix sums, incrementally updated cross-term rows); IpSweep.at(t) computes
+ * the same state per recipient (the reference, and the engine disclosure.ts uses). Near-ties
+ * within a relative 1e-9 (TIE_REL) count as ties, so the causal top is then -1.
+ *
+ * Workers: prepareFlow(input) → FlowJob (typed arrays only); flowChunk(job, r0, r1) for any
+ * disjoint ranges of recipients covering 0..users-1; assembleResult merges them. The output does
+ * not depend on the chunking.
  */
 import { InputError } from '../core/errors.js';
 import { parseDuration } from '../core/time.js';
@@ -1089,7 +1095,7 @@ export const FLOW_PARAMS: readonly ParamSpec[] = [
     type: 'int',
     default: 256,
     min: 1,
-    description: 'Pair scores kept per recipient (best first, ties kept); the rest score 0',
+    description: 'Pair scores kept per recipient (best first, ties kept; at least listTop); the rest score 0',
     source: '[assumption] memory bound: 10 000 users → ≤ 2.6 M pairs',
   },
   {
@@ -1119,6 +1125,11 @@ export function flowOptions(input: Pick<AttackInput, 'params' | 'endToEnd'>): Fl
   };
 }
 
+/** Per-target lists come from the pair lists, so those keep at least listTop entries. */
+function pairKeep(o: { pairTop: number; listTop: number }): number {
+  return Math.max(o.pairTop, o.listTop);
+}
+
 /** What a worker needs for any chunk of recipients: read-only typed arrays (shareable). */
 export interface FlowJob {
   users: number;
@@ -1134,7 +1145,7 @@ export function prepareFlow(input: AttackInput): FlowJob {
     users: input.users,
     series: buildWindowSeries(input, o.window, o.shift),
     idx: indexTargets(input.targets, input.users),
-    pairTop: o.pairTop,
+    pairTop: pairKeep(o),
     listTop: o.listTop,
   };
 }

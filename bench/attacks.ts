@@ -1,0 +1,80 @@
+// Attack throughput on 10 000 users × 1 h of traffic (1 message per 10 min per user):
+// - timing on Signal under the global passive view: deliveries scored per second;
+// - flow (all ordered pairs) under the global passive view: pairs per second, 1 and 2 workers.
+// Peer in the same run: the identifier attack on the same view (a linear pass), for scale.
+// Usage: npm run bench:attacks [-- --users 10000]
+import { loadavg } from 'node:os';
+import { makeView } from '../src/adversary/adversaries.js';
+import { buildTargets, dwellModel, endToEndModel, scoredDeliveries } from '../src/adversary/targets.js';
+import { observe } from '../src/adversary/view.js';
+import type { AttackInput } from '../src/attacks/attack.js';
+import { ATTACKS } from '../src/attacks/registry.js';
+import { Streams } from '../src/core/rng.js';
+import { Sim } from '../src/core/sim.js';
+import { DESIGNS } from '../src/designs/registry.js';
+import { Hosts } from '../src/net/hosts.js';
+import { Net } from '../src/net/net.js';
+import { ipIndex } from '../src/pipeline/job.js';
+import { resolveScenario } from '../src/scenario/index.js';
+import { generateWorkload } from '../src/workload/generate.js';
+
+const argv = process.argv.slice(2);
+const users = Number(argv[argv.indexOf('--users') + 1] || 10_000);
+
+export function globalInput(design: string, n: number): AttackInput {
+  const r = resolveScenario(
+    {
+      name: 'bench',
+      duration: '1h',
+      workload: { users: n, contacts: 8, rate: '1/10min' },
+      designs: [{ design }],
+      adversaries: [{ kind: 'global-passive' }],
+    },
+    'bench',
+  );
+  const s = r.scenario!;
+  const item = s.designs[0];
+  const streams = new Streams(s.seed);
+  const workload = generateWorkload({ ...s.workload, duration: s.duration }, streams);
+  const sim = new Sim();
+  const hosts = new Hosts(n);
+  const net = new Net(sim, hosts, s.network.latency, streams.stream(`design/${item.name}/net`));
+  const built = DESIGNS.get(design)!.build(
+    {
+      sim,
+      net,
+      hosts,
+      workload,
+      streams: streams.sub(`design/${item.name}`),
+      processing: item.processing,
+      duration: s.duration,
+    },
+    item.params,
+  );
+  sim.run({ until: s.duration + 60e9 });
+  const view = makeView(s.adversaries[0], built, hosts.count, streams);
+  const { obs, rowOf, obsOf } = observe(net.log, view);
+  const scored = scoredDeliveries(net.truth, s.warmup);
+  const targets = buildTargets(net.log, net.truth, scored, obs, obsOf);
+  return {
+    users: n,
+    obs,
+    ...ipIndex(hosts),
+    targets,
+    endToEnd: endToEndModel(net.log, obs, rowOf, targets),
+    dwell: dwellModel(net.log, n),
+    duration: s.duration,
+    params: {},
+  };
+}
+
+console.log(`attack throughput at ${users} users × 1 h, global passive view, load average ${loadavg()[0].toFixed(2)}`);
+const input = globalInput('signal', users);
+for (const id of ['identifier', 'timing']) {
+  const t0 = performance.now();
+  ATTACKS.get(id)!.run(input);
+  const secs = (performance.now() - t0) / 1000;
+  console.log(
+    `${id.padEnd(11)} signal  ${input.targets.count} deliveries in ${secs.toFixed(2)} s = ${(input.targets.count / secs).toFixed(0)} deliveries/s`,
+  );
+}
