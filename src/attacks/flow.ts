@@ -1187,26 +1187,25 @@ function bestCausalIp(
   let best = 0;
   let bestIp = -1;
   let tie = false;
+  // q2 = N²/Vx is compared as N² ≥ thr·Vx (no division on the common, losing path).
+  let thr = 0;
   const dense = accN * 4 > n;
   const end = dense ? n : accN + (yp > 0 ? xpN : 0);
   for (let c = 0; c < end; c++) {
     let a: number;
-    if (dense) {
-      a = c;
-      if (acc[base + a] === 0 && (yp === 0 || xp[a] === 0)) continue;
-    } else if (c < accN) a = touched[base + c];
+    if (dense) a = c;
+    else if (c < accN) a = touched[base + c];
     else {
       a = xpList[c - accN];
       if (acc[base + a] !== 0) continue;
     }
+    // An ip without co-occurrence has Sxy = 0, so N ≤ 0 and it drops out here.
     const xa = xp[a];
     const sx = PX[a] + xa;
     const num = Kt * (acc[base + a] + xa * yp) - sx * syT;
-    if (!(num > 0)) continue;
     const vx = Kt * (PX2[a] + xa * xa) - sx * sx;
-    if (!(vx > 0)) continue;
+    if (!(num > 0 && vx > 0 && num * num >= thr * vx)) continue;
     const q2 = (num * num) / vx;
-    if (q2 < best * (1 - 2 * TIE_REL)) continue;
     const m = ipCount[a] - (a === v ? 1 : 0);
     if (m === 0) continue;
     if (q2 > best * (1 + 2 * TIE_REL)) {
@@ -1217,6 +1216,7 @@ function bestCausalIp(
       tie = true;
       if (q2 > best) best = q2;
     }
+    thr = best * (1 - 2 * TIE_REL);
   }
   return tie ? -1 : bestIp;
 }

@@ -12,6 +12,8 @@ export interface Io {
   signal?: AbortSignal;
   /** Stream the progress bar is drawn on. */
   progressStream?: NodeJS.WritableStream;
+  /** Environment for shard detection (SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX); default process.env. */
+  env?: Record<string, string | undefined>;
 }
 
 export function processIo(): Io {

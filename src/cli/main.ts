@@ -1,5 +1,5 @@
 /**
- * The `anonsim` command line (CONTRACT §2): run, validate, list, view. Commander parses; every
+ * The `anonsim` command line (CONTRACT §2): run, validate, list, view, merge. Commander parses; every
  * error is mapped to an exit code here — 0 success, 2 bad input (one line per problem on stderr
  * in the scenario problem format, including unknown commands and flags), 1 internal error,
  * 130 interrupted. `main` does not call process.exit (only a second Ctrl-C during a run does), so
@@ -18,9 +18,10 @@ import { scenarioToYaml } from '../scenario/to-yaml.js';
 import { Argv, parseIntArg } from './argv.js';
 import { type Io, processIo } from './io.js';
 import { LIST_WHAT, listText } from './list.js';
+import { type MergeFlags, mergeCommand } from './merge.js';
 import { type RunFlags, runCommand } from './run.js';
 
-const COMMANDS = ['run', 'validate', 'list', 'view'];
+const COMMANDS = ['run', 'validate', 'list', 'view', 'merge'];
 
 class Exit extends Error {
   constructor(readonly code: number) {
@@ -104,8 +105,24 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     )
     .option('--messages', 'also write messages.csv (one row per scored delivery)')
     .option('--quiet', 'no progress bar and no summary table')
+    .option(
+      '--shard <I/N>',
+      'run only jobs with index ≡ I (mod N) and write job files + shard manifest (see anonsim merge); none: ignore SLURM_ARRAY_TASK_ID / JOB_COMPLETION_INDEX',
+    )
+    .option('--shards <n>', 'shard count when the index comes from the environment (needed for JOB_COMPLETION_INDEX)')
+    .option('--resume', 'reuse the finished jobs saved in DIR/.jobs by an interrupted run; run only the rest')
     .action(async (file: string, flags: RunFlags) => {
       throw new Exit(await runCommand(file, flags, args, io));
+    });
+
+  program
+    .command('merge')
+    .description('combine shard folders (anonsim run --shard I/N) into the files a single run writes')
+    .argument('<dir...>', 'shard folders')
+    .option('-o, --out <dir>', 'results folder (default: results/<scenario name>/)')
+    .option('--quiet', 'no summary table')
+    .action(async (dirs: string[], flags: MergeFlags) => {
+      throw new Exit(await mergeCommand(dirs, flags, args, io));
     });
 
   program

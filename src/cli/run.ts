@@ -3,20 +3,48 @@
  * Every bad-input problem (flags, scenario, sweep cells, output path) is collected and
  * reported before any simulation starts. Ctrl-C aborts through an AbortSignal: the pipeline
  * stops its workers, the writer removes its staging folder, and the exit code is 130.
+ *
+ * Checkpoints (see pipeline/shard.ts): every finished job is saved in `<out>/.jobs/` as it
+ * completes; `--resume` reuses those files (after checking they belong to this very run), and
+ * a successful run removes the folder. With a shard (`--shard I/N` or from the environment)
+ * the run writes only its job files and `shard-I-of-N.json`; `anonsim merge` writes the CSVs.
  */
 import { existsSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { anonsimVersion, gitCommit } from '../export/manifest.js';
 import { writeReport } from '../export/report.js';
-import { removeStagingSync, writeResults } from '../export/write.js';
-import { runScenario } from '../pipeline/run.js';
+import { ensureOutputDir, removeStagingSync, writeResults } from '../export/write.js';
+import type { JobResult } from '../pipeline/job.js';
+import { inJobOrder, mergeResults, planJobs, runJobs, scenarioCells } from '../pipeline/run.js';
+import {
+  encodeJson,
+  inShard,
+  JOBS_DIR,
+  jobFileProblem,
+  jobPath,
+  listJobFiles,
+  type RunIdentity,
+  readJobFile,
+  removeStaleTemp,
+  SHARD_FORMAT,
+  type ShardManifest,
+  scenarioHash,
+  shardJobs,
+  shardManifestName,
+  writeAtomic,
+  writeJobFile,
+} from '../pipeline/shard.js';
 import { formatWarning, type Problem, ScenarioError } from '../scenario/errors.js';
 import { type Loaded, loadScenario, type Override } from '../scenario/load.js';
 import { sweepCells } from '../scenario/sweep.js';
+import { scenarioToPlain } from '../scenario/to-yaml.js';
 import { type Argv, parseIntArg } from './argv.js';
 import type { Io } from './io.js';
 import { makeProgress } from './progress.js';
+import { resolveShard } from './shard.js';
 import { summaryTable } from './table.js';
 
 export interface RunFlags {
@@ -27,6 +55,9 @@ export interface RunFlags {
   set: string[];
   messages?: boolean;
   quiet?: boolean;
+  shard?: string;
+  shards?: string;
+  resume?: boolean;
 }
 
 /** Why `dir` cannot become the output folder (a file on the path), or undefined. */
@@ -113,11 +144,78 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
             },
       );
   }
+  const sharding = resolveShard(flags, io.env ?? process.env, argv);
+  problems.push(...sharding.problems);
   if (problems.length > 0 || !loaded || !outDir) throw new ScenarioError(problems);
   for (const w of loaded.warnings) io.err(`${formatWarning(w)}\n`);
 
   const { scenario, raw } = loaded;
-  const cells = sweepCells(scenario, raw, file).map((c) => ({ sweep: c.values, scenario: c.scenario }));
+  const messages = flags.messages === true;
+  const cells = scenarioCells(
+    scenario,
+    sweepCells(scenario, raw, file).map((c) => ({ sweep: c.values, scenario: c.scenario })),
+  );
+  const jobs = planJobs(cells, messages);
+  const id: RunIdentity = {
+    anonsim: anonsimVersion(),
+    scenarioHash: scenarioHash(scenario),
+    messages,
+    jobCount: jobs.length,
+  };
+  const shard = sharding.choice?.shard ?? null;
+  const mine = (i: number) => !shard || inShard(shard, i);
+  if (shard && sharding.choice?.source !== '--shard' && !flags.quiet)
+    io.err(`anonsim: running shard ${shard.index}/${shard.count} (from ${sharding.choice?.source})\n`);
+
+  // Finished jobs: reused with --resume (only after checking they belong to this run), else discarded.
+  const done = new Map<number, JobResult>();
+  if (flags.resume) {
+    await removeStaleTemp(outDir);
+    const bad = new Map<string, number[]>();
+    for (const i of listJobFiles(outDir)) {
+      if (!mine(i)) continue;
+      let why: string | null;
+      try {
+        const f = readJobFile(outDir, i);
+        why = jobFileProblem(f, id, i, jobs);
+        if (!why) done.set(i, f.result);
+      } catch (e) {
+        why = e instanceof Error ? e.message : String(e);
+      }
+      if (why) bad.set(why, [...(bad.get(why) ?? []), i]);
+    }
+    if (bad.size > 0)
+      throw new ScenarioError(
+        [...bad].map(([why, idx]) => ({
+          file: idx.length === 1 ? jobPath(outDir, idx[0]) : join(outDir, JOBS_DIR),
+          line: 1,
+          col: 1,
+          path: idx.length === 1 ? '(file)' : `jobs ${idx.join(', ')}`,
+          message: why,
+          expected: `job files of this run (remove ${join(outDir, JOBS_DIR)} or run without --resume)`,
+        })),
+      );
+    const selected = shard ? shardJobs(shard, jobs.length).length : jobs.length;
+    if (!flags.quiet) io.err(`anonsim: resuming: ${done.size} of ${selected} jobs already finished\n`);
+  } else if (shard) {
+    // Several shards may share one folder: only this shard's own job files are stale.
+    for (const i of shardJobs(shard, jobs.length)) await rm(jobPath(outDir, i), { force: true });
+  } else {
+    await rm(join(outDir, JOBS_DIR), { recursive: true, force: true });
+  }
+  if (shard) {
+    const manifest: ShardManifest = {
+      format: SHARD_FORMAT,
+      ...id,
+      shard,
+      source: sharding.choice?.source ?? '--shard',
+      jobs: shardJobs(shard, jobs.length),
+      scenario: scenarioToPlain(scenario),
+      commit: gitCommit(),
+    };
+    await ensureOutputDir(outDir);
+    await writeAtomic(join(outDir, shardManifestName(shard)), `${encodeJson(manifest, 2)}\n`);
+  }
 
   const controller = new AbortController();
   const onSigint = () => {
@@ -135,22 +233,40 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
   if (io.signal?.aborted) onExternal();
   const progress = makeProgress(io, flags.quiet === true);
   const t0 = performance.now();
+  let saved = 0;
   try {
-    const result = await runScenario(scenario, cells, {
+    const results = await runJobs(cells, {
       workers,
-      messages: flags.messages === true,
-      onProgress: (phase, done, total) => progress.update(phase, done, total),
+      messages,
+      onProgress: (phase, n, total) => progress.update(phase, n, total),
       signal: controller.signal,
+      done,
+      select: mine,
+      onJob: async (i, r) => {
+        await writeJobFile(outDir, id, i, jobs[i], r);
+        saved++;
+      },
     });
     if (controller.signal.aborted) throw new Interrupted();
+    if (shard) {
+      progress.stop();
+      if (!flags.quiet)
+        io.out(
+          `shard ${shard.index}/${shard.count}: ${results.size} of ${jobs.length} jobs finished (${done.size} resumed); results: ${outDir}\n`,
+        );
+      return 0;
+    }
+    const result = mergeResults(inJobOrder(results), cells);
     const written = await writeResults(outDir, result, {
       scenario,
       workers,
       wallTimeS: (performance.now() - t0) / 1000,
-      messages: flags.messages === true,
+      messages,
       signal: controller.signal,
       report: writeReport,
     });
+    // The CSVs are in place: the checkpoints are no longer needed.
+    await rm(join(outDir, JOBS_DIR), { recursive: true, force: true });
     progress.stop();
     if (written.reportError) io.err(`anonsim: warning: report.html was not written: ${written.reportError}\n`);
     if (!flags.quiet) {
@@ -160,6 +276,11 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
     return 0;
   } catch (e) {
     progress.stop();
+    const kept = done.size + saved;
+    if (kept > 0)
+      io.err(
+        `anonsim: ${kept} finished jobs are kept in ${join(outDir, JOBS_DIR)}; run again with --resume to continue\n`,
+      );
     if (controller.signal.aborted) return 130;
     throw e;
   } finally {

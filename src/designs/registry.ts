@@ -1,12 +1,13 @@
 import { suggest } from '../core/errors.js';
 import type { DesignModule } from './design.js';
 import { matrix } from './matrix.js';
+import { mixnet } from './mixnet.js';
 import { session } from './session.js';
 import { signal } from './signal.js';
 import { simplex } from './simplex.js';
 
 export const DESIGNS: ReadonlyMap<string, DesignModule> = new Map(
-  [signal, session, simplex, matrix].map((d) => [d.id, d]),
+  [signal, session, simplex, matrix, mixnet].map((d) => [d.id, d]),
 );
 
 export function designNames(): string[] {

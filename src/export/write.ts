@@ -99,6 +99,8 @@ export interface WriteOptions {
   signal?: AbortSignal;
   /** Writes report.html into a folder; null skips it (e.g. when the viewer is not built). */
   report?: ReportWriter | null;
+  /** Extra manifest.json keys (e.g. which shards `anonsim merge` combined); never in a CSV. */
+  extra?: Record<string, unknown>;
 }
 
 export interface FileInfo {
@@ -283,6 +285,7 @@ export async function writeResults(dir: string, result: RunResult, opts: WriteOp
       sweep: { keys: result.sweepKeys, cells: new Set(result.summary.map((r) => r.cell)).size },
       counts: result.counts,
       files: fileInfo,
+      ...opts.extra,
     };
     await writeFile(join(stage, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 

@@ -25,6 +25,15 @@ export interface RunOptions {
   messages: boolean;
   onProgress?: (phase: string, done: number, total: number) => void;
   signal?: AbortSignal;
+  /** Results of jobs already finished (by index in planJobs order, e.g. loaded by --resume); not run again. */
+  done?: ReadonlyMap<number, JobResult>;
+  /** Runs only the jobs whose planJobs index this accepts (a shard); default all. */
+  select?: (index: number) => boolean;
+  /**
+   * Awaited with each job's result as soon as it completes (e.g. to checkpoint it) and before
+   * progress counts it; a rejection fails the run like a failed job.
+   */
+  onJob?: (index: number, result: JobResult) => void | Promise<void>;
 }
 
 /** A JobSpec as plain data (see serialize.ts): what crosses into a worker. */
@@ -111,22 +120,38 @@ export function mergeResults(results: JobResult[], cells: Cell[]): RunResult {
   };
 }
 
-export async function runCells(cells: Cell[], opts: RunOptions): Promise<RunResult> {
+/**
+ * Runs the selected jobs of `planJobs(cells)` that are not in `opts.done`; resolves to every
+ * selected job's result (done ∪ run) keyed by job index. Job indices are positions in the
+ * deterministic plan, so shards and resumed runs name the same job the same way.
+ */
+export async function runJobs(cells: Cell[], opts: RunOptions): Promise<Map<number, JobResult>> {
   const jobs = planJobs(cells, opts.messages);
-  const total = jobs.length;
-  let done = 0;
-  opts.onProgress?.('simulate', 0, total);
-  const workers = Math.max(1, Math.min(opts.workers || availableParallelism(), total));
-  const results: JobResult[] = [];
+  const results = new Map<number, JobResult>();
+  const todo: number[] = [];
+  for (let i = 0; i < jobs.length; i++) {
+    if (opts.select && !opts.select(i)) continue;
+    const prior = opts.done?.get(i);
+    if (prior) results.set(i, prior);
+    else todo.push(i);
+  }
+  const total = results.size + todo.length;
+  let done = results.size;
+  opts.onProgress?.('simulate', done, total);
+  const finish = async (i: number, r: JobResult) => {
+    await opts.onJob?.(i, r);
+    results.set(i, r);
+    opts.onProgress?.('simulate', ++done, total);
+  };
+  const workers = Math.max(1, Math.min(opts.workers || availableParallelism(), todo.length));
   if (workers === 1) {
-    for (const j of jobs) {
+    for (const i of todo) {
       if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
-      results.push(runJob(j));
-      opts.onProgress?.('simulate', ++done, total);
+      await finish(i, runJob(jobs[i]));
       // Yield so a SIGINT handler can run between jobs.
       await new Promise((r) => setImmediate(r));
     }
-    return mergeResults(results, cells);
+    return results;
   }
   const pool = new Piscina<WorkerTask, JobResult>({
     filename: workerPath('sim.worker'),
@@ -134,20 +159,33 @@ export async function runCells(cells: Cell[], opts: RunOptions): Promise<RunResu
     maxThreads: workers,
   });
   try {
-    const pending = jobs.map((j) =>
-      pool.run(toPlain(j), { signal: opts.signal }).then((r) => {
-        opts.onProgress?.('simulate', ++done, total);
-        return r;
-      }),
-    );
+    const pending = todo.map((i) => pool.run(toPlain(jobs[i]), { signal: opts.signal }).then((r) => finish(i, r)));
     // allSettled first so a failure never leaves unhandled rejections behind; then rethrow the first.
     const settled = await Promise.allSettled(pending);
     for (const s of settled) if (s.status === 'rejected') throw s.reason;
-    for (const s of settled) if (s.status === 'fulfilled') results.push(s.value);
   } finally {
     await pool.close({ force: true });
   }
-  return mergeResults(results, cells);
+  return results;
+}
+
+/**
+ * Job results in job-index order. mergeResults sorts stably by (replicate, design), and jobs of
+ * different sweep groups can share both, so its input must be in plan order for stable output.
+ */
+export function inJobOrder(results: ReadonlyMap<number, JobResult>): JobResult[] {
+  return [...results.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+}
+
+export async function runCells(cells: Cell[], opts: RunOptions): Promise<RunResult> {
+  return mergeResults(inJobOrder(await runJobs(cells, opts)), cells);
+}
+
+/** Numbered cells of a run: the sweep grid in order, or the scenario itself as cell 0. */
+export function scenarioCells(scenario: Scenario, cells: { sweep: SweepValues; scenario: Scenario }[] | null): Cell[] {
+  return cells?.length
+    ? cells.map((c, i) => ({ cell: i, sweep: c.sweep, scenario: c.scenario }))
+    : [{ cell: 0, sweep: [], scenario }];
 }
 
 /**
@@ -159,8 +197,5 @@ export async function runScenario(
   cells: { sweep: SweepValues; scenario: Scenario }[] | null,
   opts: RunOptions,
 ): Promise<RunResult> {
-  const list: Cell[] = cells?.length
-    ? cells.map((c, i) => ({ cell: i, sweep: c.sweep, scenario: c.scenario }))
-    : [{ cell: 0, sweep: [], scenario }];
-  return runCells(list, opts);
+  return runCells(scenarioCells(scenario, cells), opts);
 }

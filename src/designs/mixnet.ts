@@ -1,0 +1,361 @@
+/**
+ * Mixnet: a Loopix-style reference design (Piotrowska et al., "The Loopix Anonymity System",
+ * USENIX Security 2017). Users attach to one of `providers` providers; payloads travel as
+ * fixed-size (Sphinx-like) packets sender → its provider → one random mix in each of `layers`
+ * stratified layers → the recipient's provider, which stores them until the recipient's client
+ * fetches its inbox (every `fetchInterval` while online). Each mix holds every packet for an
+ * independent exponential delay (mean `mixDelay`): a continuous-time (stop-and-go) mix, so
+ * with Poisson input the anonymity of one output is ≈ log2(e·λ/μ) (Danezis, PET 2004).
+ * Users also send Poisson cover: loop packets (user → provider → mixes → own provider → user)
+ * and drop packets (user → provider → mixes → a random provider, discarded).
+ * Reference: docs/designs/mixnet.md.
+ *
+ * Simplifications (see the doc page): real messages leave at their workload time in addition
+ * to the cover (Loopix substitutes them into the payload stream's slots); one packet per
+ * message whatever its size (no fragmentation); no mix-generated loop cover; providers only
+ * add processing delay (no mix delay); fetches that return nothing are periodic flows.
+ *
+ * Identifiers: no account identifiers on any hop to, from or between mixes. The hop that
+ * reaches the recipient's provider carries rAcct = recipient, readable by that provider (it
+ * stores for its own users); so does the fetch response to the recipient. The sender's
+ * provider sees the sender's device (the upload's `from`), no account field.
+ * Row kinds: message (real payload packets), cover (loop and drop packets, same size), fetch
+ * (an inbox fetch request that returns something).
+ */
+import { randExp, randInt } from '../core/rng.js';
+import { Role } from '../net/hosts.js';
+import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
+import { isOnline } from '../workload/generate.js';
+import { feedWorkload } from './common.js';
+import type { BuiltDesign, DesignContext, DesignModule, ParamSpec, ResolvedParams } from './design.js';
+
+const LOOPIX = 'Piotrowska et al., "The Loopix Anonymity System", USENIX Security 2017';
+
+const PARAMS: readonly ParamSpec[] = [
+  {
+    name: 'layers',
+    type: 'int',
+    default: 3,
+    unit: 'layers',
+    min: 1,
+    description: 'Mix layers in the stratified topology; every packet crosses one random mix per layer',
+    source: `${LOOPIX} §4 (stratified topology; the evaluation and the Nym deployment use 3 layers [unverified])`,
+  },
+  {
+    name: 'mixesPerLayer',
+    type: 'int',
+    default: 3,
+    unit: 'mixes',
+    min: 1,
+    description:
+      'Mixes in each layer. Few mixes keep the traffic per mix high: with 1000 users and the default cover, λ/μ ≈ 3 per mix',
+    source: `[assumption] chosen so that λ/μ ≥ 2 per mix at the default workload (${LOOPIX} §4.1.3 calls λ/μ ≥ 2 good [unverified])`,
+  },
+  {
+    name: 'providers',
+    type: 'int',
+    default: 4,
+    unit: 'providers',
+    min: 1,
+    description: 'Providers (entry/exit and inbox servers); each user attaches to one, uniformly at random',
+    source: '[assumption] a handful of providers, as in a small Loopix deployment',
+  },
+  {
+    name: 'mixDelay',
+    type: 'duration',
+    default: '200ms',
+    unit: 'duration',
+    min: 0,
+    description: 'Mean of the exponential delay each mix holds each packet for (1/μ), on top of processing',
+    source: `[assumption] sub-second per-hop delays as in ${LOOPIX} §6 (evaluation) [unverified]`,
+  },
+  {
+    name: 'packetBytes',
+    type: 'int',
+    default: 2048,
+    unit: 'bytes',
+    min: 1,
+    description:
+      'Size of every packet on every link (Sphinx-like fixed size): real, loop and drop packets and fetches look alike',
+    source: '[assumption] (Sphinx packets of a few kB; Nym uses ≈2 kB payloads [unverified])',
+  },
+  {
+    name: 'loopRate',
+    type: 'rate',
+    default: '2/min',
+    unit: 'per user',
+    description: 'Poisson rate of loop cover packets per online user (0 = none)',
+    source: `[assumption] ${LOOPIX} §3 (λ_L); chosen so cover dominates the default workload's ≈0.1–0.2 messages/min`,
+  },
+  {
+    name: 'dropRate',
+    type: 'rate',
+    default: '2/min',
+    unit: 'per user',
+    description: 'Poisson rate of drop cover packets per online user (0 = none)',
+    source: `[assumption] ${LOOPIX} §3 (λ_D)`,
+  },
+  {
+    name: 'fetchInterval',
+    type: 'duration',
+    default: '1s',
+    unit: 'duration',
+    description: "Period of the client's inbox fetches from its provider while online (uniform random phase per user)",
+    source: `[assumption] ${LOOPIX} §3 (clients periodically pull their inbox from their provider)`,
+  },
+];
+
+export const mixnet: DesignModule = {
+  id: 'mixnet',
+  summary:
+    'Loopix-style reference mixnet: providers, stratified exponential mixes, fixed-size packets, loop and drop cover, inbox fetches',
+  params: PARAMS,
+  processing: {
+    default: 'uniform(1ms, 5ms)',
+    source: '[assumption] Sphinx unwrapping and forwarding at a mix or provider',
+  },
+  check(p) {
+    const out: { param: string; message: string; expected: string }[] = [];
+    const intAtLeast = (name: string, min: number) => {
+      const v = p[name] as number;
+      if (!Number.isInteger(v) || v < min)
+        out.push({
+          param: name,
+          message: `${name} is ${v}; set it to an integer ≥ ${min}`,
+          expected: `integer ≥ ${min}`,
+        });
+    };
+    intAtLeast('layers', 1);
+    intAtLeast('mixesPerLayer', 1);
+    intAtLeast('providers', 1);
+    intAtLeast('packetBytes', 1);
+    if (!((p.mixDelay as number) >= 0))
+      out.push({ param: 'mixDelay', message: 'mixDelay must not be negative', expected: 'a duration ≥ 0' });
+    if (!((p.fetchInterval as number) > 0))
+      out.push({
+        param: 'fetchInterval',
+        message: 'fetchInterval must be positive; use e.g. 1s',
+        expected: 'a positive duration',
+      });
+    return out;
+  },
+  build: buildMixnet,
+};
+
+function buildMixnet(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
+  const { sim, net, hosts, workload: w } = ctx;
+  const log = net.log;
+  const U = w.users;
+  const L = p.layers as number;
+  const W = p.mixesPerLayer as number;
+  const P = p.providers as number;
+  const meanDelay = p.mixDelay as number;
+  const B = p.packetBytes as number;
+  const F = p.fetchInterval as number;
+  const loopRate = p.loopRate as number;
+  const dropRate = p.dropRate as number;
+  const proc = ctx.processing;
+  const end = ctx.duration;
+
+  const provider: number[] = [];
+  for (let k = 0; k < P; k++) provider.push(hosts.add(Role.provider, `provider-${k}`));
+  /** mix[l * W + i]: mix i of layer l. */
+  const mix: number[] = [];
+  for (let l = 0; l < L; l++) for (let i = 0; i < W; i++) mix.push(hosts.add(Role.mix, `mix-${l + 1}-${i}`));
+  const firstInfra = provider[0];
+  const isMix = (h: number): boolean => hosts.role[h] === Role.mix;
+
+  // Per-user draws, in a fixed order at build: provider and fetch phase.
+  const provOf = new Int32Array(U);
+  const phase = new Float64Array(U);
+  const users: number[][] = Array.from({ length: P }, () => []);
+  for (let u = 0; u < U; u++) {
+    const rng = ctx.streams.stream(`user/${u}/setup`);
+    provOf[u] = provider[randInt(rng, P)];
+    phase[u] = Math.floor(rng() * F);
+    users[provOf[u] - firstInfra].push(u);
+  }
+  // Per-entity streams: a user's route choices, each infrastructure host's delays.
+  const routeRng: (() => number)[] = new Array(U);
+  const hostRng: (() => number)[] = new Array(P + L * W);
+  const rngOfHost = (h: number) => (hostRng[h - firstInfra] ??= ctx.streams.stream(`host/${h}/delay`));
+
+  /** Dwell at host h: processing, plus the exponential mix delay at a mix. */
+  const dwell = (h: number): number => {
+    const rng = rngOfHost(h);
+    const d = proc.sample(rng) + (isMix(h) && meanDelay > 0 ? randExp(rng, meanDelay) : 0);
+    return Math.round(d);
+  };
+
+  // --- packets in flight between the first provider and the destination provider -------------
+  // A packet's state lives in flat arrays indexed by packet id; rows in flight map to it.
+  const pRoute: number[] = [];
+  const pDest: number[] = [];
+  const pUser: number[] = [];
+  const pStage: number[] = [];
+  const pktOfRow = new Map<number, number>();
+
+  const tSend = new Float64Array(w.count);
+  const NO_IDS: HopIds = { sAcct: -1, rAcct: -1, obj: -1, vis: VIS_RX | VIS_TX };
+  const toProvider: HopIds = { sAcct: -1, rAcct: -1, obj: -1, vis: VIS_RX };
+  const toUser: HopIds = { sAcct: -1, rAcct: -1, obj: -1, vis: VIS_RX | VIS_TX };
+
+  /** Hop from `from` to `to` carrying packet `pk`; the receiver acts after its dwell. */
+  const hopPacket = (from: number, to: number, kind: KindId, prev: number, m: number, pk: number, ids: HopIds) => {
+    const row = net.hop(from, to, B, kind, prev, m, ids, null);
+    pktOfRow.set(row, pk);
+    sim.at(log.tRx[row] + dwell(to), forward, row);
+    return row;
+  };
+
+  /**
+   * Starts a packet from user u's device: `dst` ≥ 0 is the user whose inbox it goes to (the
+   * recipient, or u itself for a loop); -1 is a drop packet to a uniformly random provider.
+   */
+  const launch = (u: number, dst: number, kind: KindId, m: number): void => {
+    const rng = (routeRng[u] ??= ctx.streams.stream(`user/${u}/route`));
+    const pk = pDest.length;
+    for (let l = 0; l < L; l++) pRoute.push(mix[l * W + randInt(rng, W)]);
+    pDest.push(dst >= 0 ? provOf[dst] : provider[randInt(rng, P)]);
+    pUser.push(dst);
+    pStage.push(0);
+    hopPacket(u, provOf[u], kind, -1, m, pk, NO_IDS);
+  };
+
+  /** The packet of `row` has dwelt at `row`'s receiver: forward it to the next layer, or store or drop it. */
+  const forward = (row: number): void => {
+    const pk = pktOfRow.get(row) as number;
+    pktOfRow.delete(row);
+    const h = log.to[row];
+    const kind = log.kind[row] as KindId;
+    const m = log.msg[row];
+    const stage = pStage[pk];
+    if (stage < L) {
+      pStage[pk] = stage + 1;
+      hopPacket(h, pRoute[pk * L + stage], kind, row, m, pk, NO_IDS);
+      return;
+    }
+    if (stage === L) {
+      // Last mix → destination provider, which reads whose inbox the packet is for.
+      pStage[pk] = stage + 1;
+      const dst = pUser[pk];
+      toProvider.rAcct = dst;
+      hopPacket(h, pDest[pk], kind, row, m, pk, dst >= 0 ? toProvider : NO_IDS);
+      return;
+    }
+    // At the destination provider: a drop packet ends here; otherwise it waits in the inbox.
+    const u = pUser[pk];
+    if (u >= 0) store(u, row);
+  };
+
+  // --- inboxes and fetches ---------------------------------------------------------------------
+
+  const inbox: number[][] = new Array(U);
+  /** 1 while a fetch of u is scheduled or in flight (it will take everything stored before it is served). */
+  const fetching = new Uint8Array(U);
+
+  /** The first fetch time of u at or after t: phase + k·F inside an online interval; +Infinity if none. */
+  const nextFetch = (u: number, t: number): number => {
+    for (let k = w.onIdx[u]; k < w.onIdx[u + 1]; k++) {
+      const a = Math.max(t, w.onStart[k]);
+      if (a >= w.onEnd[k]) continue;
+      const tf = phase[u] + Math.max(0, Math.ceil((a - phase[u]) / F)) * F;
+      if (tf < w.onEnd[k]) return tf;
+    }
+    return Number.POSITIVE_INFINITY;
+  };
+
+  const store = (u: number, row: number): void => {
+    (inbox[u] ??= []).push(row);
+    if (fetching[u]) return;
+    const t = nextFetch(u, sim.now);
+    if (!Number.isFinite(t)) return;
+    fetching[u] = 1;
+    sim.at(t, onFetch, u);
+  };
+
+  const onFetch = (u: number): void => {
+    const row = net.hop(u, provOf[u], B, Kind.fetch, -1, -1, undefined, null);
+    sim.at(log.tRx[row] + dwell(provOf[u]), serve, u);
+  };
+
+  /** The provider answers a fetch with everything in u's inbox, one packet per stored item. */
+  const serve = (u: number): void => {
+    fetching[u] = 0;
+    const q = inbox[u];
+    if (!q || q.length === 0) return;
+    inbox[u] = [];
+    toUser.rAcct = u;
+    for (const storeRow of q) {
+      net.hop(provOf[u], u, B, log.kind[storeRow] as KindId, storeRow, log.msg[storeRow], toUser, onDevice);
+    }
+  };
+
+  const onDevice = (row: number): void => {
+    if (log.kind[row] !== Kind.message) return; // a loop packet came home
+    const m = log.msg[row];
+    net.deliver(m, w.sender[m], log.to[row], w.group[m], tSend[m], row);
+  };
+
+  // --- sending -------------------------------------------------------------------------------
+
+  const send = (m: number): void => {
+    tSend[m] = sim.now;
+    const s = w.sender[m];
+    const g = w.group[m];
+    if (g < 0) {
+      launch(s, w.recipient[m], Kind.message, m);
+      return;
+    }
+    // No server-side fan-out in a mixnet: one packet per other member, each on its own route.
+    for (let k = w.groupStart[g]; k < w.groupStart[g + 1]; k++) {
+      const r = w.groupMembers[k];
+      if (r !== s) launch(s, r, Kind.message, m);
+    }
+  };
+
+  feedWorkload(ctx, send);
+
+  // --- cover: independent Poisson streams per user, thinned to the online intervals -----------
+  // Handler argument: u for a loop, U + u for a drop.
+  const coverRng: (() => number)[] = new Array(2 * U);
+  const coverMean = (k: number) => 1 / (k < U ? loopRate : dropRate);
+  const nextCover = (k: number, t: number): void => {
+    const rng = (coverRng[k] ??= ctx.streams.stream(k < U ? `user/${k}/loop` : `user/${k - U}/drop`));
+    const tn = t + Math.round(randExp(rng, coverMean(k)));
+    if (tn < end) sim.at(tn, onCover, k);
+  };
+  const onCover = (k: number): void => {
+    const u = k < U ? k : k - U;
+    if (isOnline(w, u, sim.now)) launch(u, k < U ? u : -1, Kind.cover, -1);
+    nextCover(k, sim.now);
+  };
+  for (let u = 0; u < U; u++) {
+    if (loopRate > 0) nextCover(u, 0);
+    if (dropRate > 0) nextCover(U + u, 0);
+  }
+
+  // Every fetch exchange (request and reply, one packet each way) as one flow per online interval.
+  for (let u = 0; u < U; u++) {
+    for (let k = w.onIdx[u]; k < w.onIdx[u + 1]; k++) {
+      const start = w.onStart[k];
+      const stop = Math.min(w.onEnd[k], end);
+      if (stop <= start) continue;
+      net.periodic.add({
+        path: Int32Array.of(u, provOf[u]),
+        period: F,
+        phase: phase[u],
+        start,
+        end: stop,
+        bytesPerLink: 2 * B,
+        kind: Kind.fetch,
+      });
+    }
+  }
+
+  // The central party is the provider with the most users: it sees their uploads, reads the
+  // recipient of every packet stored for them, and serves their fetches (mixes read no accounts).
+  let central = provider[0];
+  for (let k = 1; k < P; k++) if (users[k].length > users[central - firstInfra].length) central = provider[k];
+  return { infra: [...provider, ...mix], central, realWorldIdentifier: 0, pushHosts: [] };
+}

@@ -1,0 +1,331 @@
+/** Mixnet design: hop structure and prev chain, what each party reads, cover rates, determinism, conservation. */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { observe, type View } from '../../src/adversary/view.js';
+import { parseDist } from '../../src/core/dist.js';
+import { Streams } from '../../src/core/rng.js';
+import { Sim } from '../../src/core/sim.js';
+import { MIN, parseDuration, parseRate, SEC } from '../../src/core/time.js';
+import type { DesignContext, DesignModule, ResolvedParams } from '../../src/designs/design.js';
+import { mixnet } from '../../src/designs/mixnet.js';
+import { DESIGNS } from '../../src/designs/registry.js';
+import { Hosts, Role } from '../../src/net/hosts.js';
+import { Kind, type ObservationLog } from '../../src/net/log.js';
+import { Net } from '../../src/net/net.js';
+import { generateWorkload, isOnline } from '../../src/workload/generate.js';
+import { Platform, type Workload, type WorkloadSpec } from '../../src/workload/types.js';
+
+function resolve(d: DesignModule, over: Record<string, string | number | boolean> = {}): ResolvedParams {
+  const p: ResolvedParams = {};
+  for (const s of d.params) {
+    const v = over[s.name] ?? s.default;
+    p[s.name] =
+      s.type === 'duration'
+        ? parseDuration(v as string)
+        : s.type === 'dist'
+          ? parseDist(v as string)
+          : s.type === 'rate'
+            ? parseRate(v as string)
+            : v;
+  }
+  return p;
+}
+
+function spec(users: number, duration: number, extra: Partial<WorkloadSpec> = {}): WorkloadSpec {
+  return {
+    users,
+    contacts: 4,
+    degreeModel: 'uniform',
+    contactSkew: 0,
+    rate: parseRate('1/2min'),
+    replyProbability: 0.3,
+    thinkTime: parseDist('exp(20s)'),
+    messageSize: parseDist('lognormal(100, 1)', 'number'),
+    groups: { count: 2, size: 5, rate: parseRate('1/5min') },
+    online: { model: 'always', on: parseDist('10min'), off: parseDist('10min') },
+    platforms: { android: 0.4, ios: 0.3 },
+    duration,
+    ...extra,
+  };
+}
+
+/** A hand-made workload of 1:1 messages (all users always online). */
+function handWorkload(users: number, msgs: { t: number; s: number; r: number }[], duration = 60 * SEC): Workload {
+  const adj: number[][] = Array.from({ length: users }, () => []);
+  for (const m of msgs) {
+    if (!adj[m.s].includes(m.r)) adj[m.s].push(m.r);
+    if (!adj[m.r].includes(m.s)) adj[m.r].push(m.s);
+  }
+  const adjStart = new Int32Array(users + 1);
+  for (let u = 0; u < users; u++) adjStart[u + 1] = adjStart[u] + adj[u].length;
+  return {
+    spec: spec(users, duration),
+    users,
+    adjStart,
+    adj: Int32Array.from(adj.flat()),
+    groupStart: new Int32Array(1),
+    groupMembers: new Int32Array(0),
+    count: msgs.length,
+    tSend: Float64Array.from(msgs.map((m) => m.t)),
+    sender: Int32Array.from(msgs.map((m) => m.s)),
+    recipient: Int32Array.from(msgs.map((m) => m.r)),
+    group: new Int32Array(msgs.length).fill(-1),
+    size: new Int32Array(msgs.length).fill(100),
+    replyTo: new Int32Array(msgs.length).fill(-1),
+    platform: new Uint8Array(users).fill(Platform.desktop),
+    onIdx: Int32Array.from({ length: users + 1 }, (_, i) => i),
+    onStart: new Float64Array(users),
+    onEnd: new Float64Array(users).fill(Number.POSITIVE_INFINITY),
+  };
+}
+
+function run(w: Workload, over: Record<string, string | number | boolean> = {}, seed = 1) {
+  const streams = new Streams(seed);
+  const sim = new Sim();
+  const hosts = new Hosts(w.users);
+  const net = new Net(sim, hosts, parseDist('uniform(20ms, 60ms)'), streams.stream('net'));
+  const ctx: DesignContext = {
+    sim,
+    net,
+    hosts,
+    workload: w,
+    streams: streams.sub('design/mixnet'),
+    processing: parseDist(mixnet.processing.default),
+    duration: w.spec.duration,
+  };
+  const p = resolve(mixnet, over);
+  expect(mixnet.check?.(p, w.users) ?? []).toEqual([]);
+  const built = mixnet.build(ctx, p);
+  sim.run();
+  return { ctx, built, log: net.log, truth: net.truth, hosts };
+}
+
+function viewOf(hostCount: number, held: number[]): View {
+  const h = new Uint8Array(hostCount);
+  for (const x of held) h[x] = 1;
+  return { name: 't', kind: 'single', held: h, global: false };
+}
+
+function rowsOf(log: ObservationLog, pred: (i: number) => boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < log.length; i++) if (pred(i)) out.push(i);
+  return out;
+}
+
+function logHash(log: ObservationLog): string {
+  const h = createHash('sha256');
+  const n = log.length;
+  for (const a of [log.tTx, log.tRx, log.from, log.to, log.bytes, log.kind, log.prev, log.sAcct, log.rAcct, log.obj])
+    h.update(new Uint8Array(a.buffer, 0, n * a.BYTES_PER_ELEMENT));
+  return h.digest('hex');
+}
+
+/** The causal chain of `row`, origin first. */
+function chain(log: ObservationLog, row: number): number[] {
+  const out: number[] = [];
+  for (let r = row; r >= 0; r = log.prev[r]) out.unshift(r);
+  return out;
+}
+
+const NO_COVER = { loopRate: '0/s', dropRate: '0/s' };
+
+describe('mixnet: registry and parameters', () => {
+  it('is registered, every parameter has a source, check() names impossible values', () => {
+    expect(DESIGNS.get('mixnet')).toBe(mixnet);
+    for (const s of mixnet.params) expect(s.source.length).toBeGreaterThan(0);
+    expect(mixnet.check?.(resolve(mixnet), 10)).toEqual([]);
+    const bad = mixnet.check?.(resolve(mixnet, { layers: 0, mixesPerLayer: 1.5, providers: 0, packetBytes: 0 }), 10);
+    expect(bad?.map((e) => e.param).sort()).toEqual(['layers', 'mixesPerLayer', 'packetBytes', 'providers']);
+  });
+});
+
+describe('mixnet: hops and prev chain', () => {
+  it('goes sender → provider → one mix per layer → recipient provider → (fetch) → recipient', () => {
+    const { log, truth, built, hosts } = run(handWorkload(2, [{ t: SEC, s: 0, r: 1 }]), NO_COVER);
+    expect(built.infra.length).toBe(4 + 3 * 3);
+    expect(built.realWorldIdentifier).toBe(0);
+    expect(built.pushHosts).toEqual([]);
+    expect(hosts.role[built.central]).toBe(Role.provider);
+    expect(truth.length).toBe(1);
+    const c = chain(log, truth.finalRow[0]);
+    expect(c.length).toBe(1 + 3 + 1 + 1);
+    const hops = c.map((r) => [log.from[r], log.to[r]]);
+    expect(hops[0][0]).toBe(0);
+    expect(hops[5][1]).toBe(1);
+    for (let k = 0; k + 1 < hops.length; k++) expect(hops[k][1]).toBe(hops[k + 1][0]);
+    const roles = c.map((r) => hosts.role[log.to[r]]);
+    expect(roles).toEqual([Role.provider, Role.mix, Role.mix, Role.mix, Role.provider, Role.user]);
+    // One mix in each layer, in order.
+    expect(c.slice(1, 4).map((r) => hosts.label[log.to[r]].split('-')[1])).toEqual(['1', '2', '3']);
+    for (const r of c) {
+      expect(log.bytes[r]).toBe(2048);
+      expect(log.kind[r]).toBe(Kind.message);
+      expect(log.msg[r]).toBe(0);
+    }
+    // Mixes hold a packet for processing + Exp(200 ms); providers only process (1–5 ms).
+    for (let k = 1; k < c.length; k++) {
+      const dwell = log.tTx[c[k]] - log.tRx[c[k - 1]];
+      expect(dwell).toBeGreaterThanOrEqual(1e6);
+      if (hosts.role[log.from[c[k]]] === Role.provider && k === 1) expect(dwell).toBeLessThanOrEqual(5e6);
+    }
+    // The final hop answers the recipient's fetch: a fetch row from the recipient precedes it.
+    const fetches = rowsOf(log, (i) => log.kind[i] === Kind.fetch);
+    expect(fetches.length).toBe(1);
+    expect([log.from[fetches[0]], log.to[fetches[0]]]).toEqual([1, log.from[c[5]]]);
+    expect(log.tTx[c[5]]).toBeGreaterThan(log.tRx[fetches[0]]);
+    expect(log.tTx[fetches[0]]).toBeGreaterThanOrEqual(log.tRx[c[4]]);
+    // Fetches happen at the user's phase + k·1s, so the inbox wait is under one interval (+ processing).
+    expect(log.tTx[fetches[0]] - log.tRx[c[4]]).toBeLessThan(SEC + 5e6);
+    expect(truth.sender[0]).toBe(0);
+    expect(truth.tSend[0]).toBe(SEC);
+  });
+
+  it('sends one packet per other group member, each on its own route', () => {
+    const w = generateWorkload(
+      spec(12, 5 * MIN, { rate: 0, groups: { count: 1, size: 6, rate: parseRate('1/min') } }),
+      new Streams(3),
+    );
+    expect(w.count).toBeGreaterThan(0);
+    const { log, truth } = run(w, NO_COVER);
+    const origins = rowsOf(log, (i) => log.kind[i] === Kind.message && log.prev[i] === -1);
+    expect(origins.length).toBe(w.count * 5);
+    expect(truth.length).toBe(w.count * 5);
+    for (let i = 0; i < truth.length; i++) expect(truth.group[i]).toBe(0);
+  });
+});
+
+describe('mixnet: what each party reads', () => {
+  it('mixes read no identifiers; the recipient provider reads the recipient; the sender provider sees the device', () => {
+    const msgs = [1, 2, 3, 4, 5].map((r, k) => ({ t: (k + 1) * SEC, s: 0, r }));
+    const { log, truth, hosts, built } = run(handWorkload(6, msgs), NO_COVER);
+    expect(truth.length).toBe(5);
+    const mixes = built.infra.filter((h) => hosts.role[h] === Role.mix);
+    for (const m of mixes) {
+      const { obs } = observe(log, viewOf(hosts.count, [m]));
+      for (let j = 0; j < obs.length; j++) {
+        expect([obs.sAcct[j], obs.rAcct[j], obs.obj[j]]).toEqual([-1, -1, -1]);
+        expect(obs.from[j] >= hosts.users && obs.to[j] >= hosts.users).toBe(true);
+      }
+    }
+    let crossProvider = 0;
+    for (let d = 0; d < truth.length; d++) {
+      const c = chain(log, truth.finalRow[d]);
+      const r = truth.recipient[d];
+      const pS = log.to[c[0]];
+      const pR = log.from[c[c.length - 1]];
+      // Recipient's provider: the stored packet names r (it stores for its own users), as does the fetch answer.
+      const vr = observe(log, viewOf(hosts.count, [pR]));
+      for (const row of c.slice(-2)) expect(vr.obs.rAcct[vr.obsOf[row]]).toBe(r);
+      expect(vr.obs.sAcct[vr.obsOf[c[c.length - 2]]]).toBe(-1);
+      // Sender's provider: the upload comes from the sender's device and carries no account.
+      const vs = observe(log, viewOf(hosts.count, [pS]));
+      const j = vs.obsOf[c[0]];
+      expect(vs.obs.from[j]).toBe(0);
+      expect([vs.obs.sAcct[j], vs.obs.rAcct[j]]).toEqual([-1, -1]);
+      // The hop leaving the sender's provider names nobody.
+      expect(vs.obs.rAcct[vs.obsOf[c[1]]]).toBe(-1);
+      if (pS !== pR) crossProvider++;
+    }
+    expect(crossProvider).toBeGreaterThan(0);
+    // A device reads nothing beyond its own account on the fetch answers.
+    const { obs } = observe(log, viewOf(hosts.count, [0]));
+    for (let j = 0; j < obs.length; j++) expect(obs.sAcct[j]).toBe(-1);
+  });
+});
+
+describe('mixnet: cover traffic', () => {
+  it('emits loop and drop packets at the configured Poisson rates (4σ), indistinguishable in size', () => {
+    const U = 40;
+    const duration = 10 * MIN;
+    const w = handWorkload(U, [], duration);
+    const { log, hosts } = run(w, { loopRate: '6/min', dropRate: '3/min' });
+    let loops = 0;
+    let drops = 0;
+    let returned = 0;
+    for (let i = 0; i < log.length; i++) {
+      expect(log.bytes[i]).toBe(2048);
+      if (log.kind[i] !== Kind.cover) continue;
+      if (log.prev[i] === -1) {
+        expect(log.from[i]).toBeLessThan(U);
+        expect(hosts.role[log.to[i]]).toBe(Role.provider);
+      }
+      if (log.to[i] < U) {
+        // A loop came home: its chain starts at the same device.
+        returned++;
+        const c = chain(log, i);
+        expect(log.from[c[0]]).toBe(log.to[i]);
+        expect(c.length).toBe(6);
+        loops++;
+      } else if (hosts.role[log.to[i]] === Role.provider && hosts.role[log.from[i]] === Role.mix && log.rAcct[i] < 0) {
+        drops++;
+      }
+    }
+    const within = (n: number, mean: number) => Math.abs(n - mean) / Math.sqrt(mean);
+    expect(within(loops, U * 10 * 6)).toBeLessThan(4);
+    expect(within(drops, U * 10 * 3)).toBeLessThan(4);
+    expect(returned).toBe(loops);
+  });
+
+  it('sends no cover when both rates are 0, and none while a user is offline', () => {
+    const off = run(handWorkload(4, [{ t: SEC, s: 0, r: 1 }]), NO_COVER);
+    expect(rowsOf(off.log, (i) => off.log.kind[i] === Kind.cover)).toEqual([]);
+    const duration = 20 * MIN;
+    const w = generateWorkload(
+      spec(20, duration, { online: { model: 'sessions', on: parseDist('exp(3min)'), off: parseDist('exp(3min)') } }),
+      new Streams(9),
+    );
+    const { log } = run(w, {}, 9);
+    const starts = rowsOf(log, (i) => log.kind[i] === Kind.cover && log.prev[i] === -1);
+    expect(starts.length).toBeGreaterThan(100);
+    for (const i of starts) expect(isOnline(w, log.from[i], log.tTx[i])).toBe(true);
+  });
+});
+
+describe('mixnet: determinism and conservation', () => {
+  const sessions = (seed: number, users = 30) =>
+    generateWorkload(
+      spec(users, 10 * MIN, {
+        online: { model: 'sessions', on: parseDist('exp(3min)'), off: parseDist('exp(3min)') },
+      }),
+      new Streams(seed),
+    );
+
+  it('is deterministic per seed', () => {
+    const h = (seed: number) => logHash(run(sessions(seed), {}, seed).log);
+    expect(h(3)).toBe(h(3));
+    expect(h(3)).not.toBe(h(4));
+  });
+
+  it('delivers every copy exactly once, unless its recipient never comes online after it is stored', () => {
+    const w = sessions(7, 40);
+    const { log, truth } = run(w, {}, 7);
+    const got = new Set<number>();
+    for (let i = 0; i < truth.length; i++) {
+      const k = truth.msg[i] * w.users + truth.recipient[i];
+      expect(got.has(k)).toBe(false);
+      got.add(k);
+      // Chain intact from the sender's device.
+      const c = chain(log, truth.finalRow[i]);
+      expect(log.from[c[0]]).toBe(truth.sender[i]);
+    }
+    let sent = 0;
+    for (let i = 0; i < log.length; i++) {
+      if (log.kind[i] !== Kind.message || log.prev[i] !== -1) continue;
+      sent++;
+    }
+    // Undelivered copies: stored for a recipient offline from then to the end of the run.
+    let undelivered = 0;
+    for (let i = 0; i < log.length; i++) {
+      if (log.kind[i] !== Kind.message || log.to[i] < w.users || log.rAcct[i] < 0) continue;
+      const r = log.rAcct[i];
+      if (got.has(log.msg[i] * w.users + r)) continue;
+      undelivered++;
+      const t = log.tRx[i];
+      for (let k = w.onIdx[r]; k < w.onIdx[r + 1]; k++)
+        expect(w.onEnd[k] <= t || w.onStart[k] >= w.spec.duration).toBe(true);
+    }
+    expect(sent).toBeGreaterThan(100);
+    expect(truth.length + undelivered).toBe(sent);
+    expect(truth.length / sent).toBeGreaterThan(0.8);
+  });
+});
