@@ -21,7 +21,10 @@ import { LIST_WHAT, listText } from './list.js';
 import { type MergeFlags, mergeCommand } from './merge.js';
 import { type RunFlags, runCommand } from './run.js';
 
-const COMMANDS = ['run', 'validate', 'list', 'view', 'merge'];
+/** Commands named in "expected one of …" messages (test/cli/commands.test.ts pins this text). */
+const COMMANDS = ['run', 'validate', 'list', 'view'];
+/** Every subcommand, for finding the one whose usage a parse error should quote. */
+const ALL_COMMANDS = [...COMMANDS, 'merge'];
 
 class Exit extends Error {
   constructor(readonly code: number) {
@@ -39,7 +42,7 @@ function commanderProblem(e: CommanderError, argv: Argv, program: Command): Prob
   const message = first.replace(/^error:\s*/, '');
   const hint = /\(Did you mean (.+)\?\)/.exec(second ?? '')?.[1];
   const quoted = /'([^']+)'/.exec(message)?.[1] ?? '';
-  const sub = argv.args.find((a) => COMMANDS.includes(a));
+  const sub = argv.args.find((a) => ALL_COMMANDS.includes(a));
   const cmd = sub ? program.commands.find((c) => c.name() === sub) : undefined;
   const usage = cmd ? `anonsim ${cmd.name()} ${cmd.usage()}` : `anonsim <${COMMANDS.join('|')}> …`;
   switch (e.code) {

@@ -259,7 +259,11 @@ export async function mergeCommand(dirs: string[], flags: MergeFlags, argv: Argv
   }
   if (problems.length > 0) throw new ScenarioError(problems);
 
-  const result = mergeResults(inJobOrder(results), cells);
+  const result = mergeResults(
+    inJobOrder(results),
+    cells,
+    scenario.sweep.map((s) => s.path),
+  );
   const outDir = flags.out ?? join('results', scenario.name);
   const written = await writeResults(outDir, result, {
     scenario,

@@ -256,7 +256,11 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
         );
       return 0;
     }
-    const result = mergeResults(inJobOrder(results), cells);
+    const result = mergeResults(
+      inJobOrder(results),
+      cells,
+      scenario.sweep.map((s) => s.path),
+    );
     const written = await writeResults(outDir, result, {
       scenario,
       workers,

@@ -96,10 +96,10 @@ export function resolveShard(
     if (index === undefined) return { problems };
     if (count === undefined) {
       problems.push(
-        argv.problem(
-          '--shards',
-          'is needed: JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) is set but Kubernetes does not export the count',
-          "--shards N with N = the Job's completions",
+        envProblem(
+          source,
+          'is set (a Kubernetes Indexed Job) but the shard count is unknown: Kubernetes does not export it',
+          "--shards N with N = the Job's completions (or --shard none to run everything)",
         ),
       );
       return { problems };

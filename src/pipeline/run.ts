@@ -34,6 +34,8 @@ export interface RunOptions {
    * progress counts it; a rejection fails the run like a failed job.
    */
   onJob?: (index: number, result: JobResult) => void | Promise<void>;
+  /** Swept key paths for the merged result (see mergeResults). */
+  sweepKeys?: string[];
 }
 
 /** A JobSpec as plain data (see serialize.ts): what crosses into a worker. */
@@ -89,7 +91,11 @@ function exposureRows(results: JobResult[], cells: Cell[]): ExposureRow[] {
   return rows;
 }
 
-export function mergeResults(results: JobResult[], cells: Cell[]): RunResult {
+/**
+ * `sweepKeys`: the swept key paths (summary/aggregate column names). Sweep cells' own scenarios
+ * have an empty `sweep`, so callers with a sweep must pass the base scenario's paths.
+ */
+export function mergeResults(results: JobResult[], cells: Cell[], sweepKeys?: string[]): RunResult {
   const base = cells[0].scenario;
   const byOrder = (a: JobResult, b: JobResult) => a.replicate - b.replicate || a.designIndex - b.designIndex;
   const sorted = [...results].sort(byOrder);
@@ -108,7 +114,7 @@ export function mergeResults(results: JobResult[], cells: Cell[]): RunResult {
   const primaries = sorted.filter((r) => r.exposure !== null);
   return {
     scenarioName: base.name,
-    sweepKeys: base.sweep.map((s) => s.path),
+    sweepKeys: sweepKeys ?? base.sweep.map((s) => s.path),
     summary: tagged.map((t) => t.row),
     pairs: primaries.flatMap((r) => r.pairs),
     ttfd: sorted.flatMap((r) => r.ttfd),
@@ -178,7 +184,7 @@ export function inJobOrder(results: ReadonlyMap<number, JobResult>): JobResult[]
 }
 
 export async function runCells(cells: Cell[], opts: RunOptions): Promise<RunResult> {
-  return mergeResults(inJobOrder(await runJobs(cells, opts)), cells);
+  return mergeResults(inJobOrder(await runJobs(cells, opts)), cells, opts.sweepKeys);
 }
 
 /** Numbered cells of a run: the sweep grid in order, or the scenario itself as cell 0. */
@@ -197,5 +203,5 @@ export async function runScenario(
   cells: { sweep: SweepValues; scenario: Scenario }[] | null,
   opts: RunOptions,
 ): Promise<RunResult> {
-  return runCells(scenarioCells(scenario, cells), opts);
+  return runCells(scenarioCells(scenario, cells), { sweepKeys: scenario.sweep.map((s) => s.path), ...opts });
 }

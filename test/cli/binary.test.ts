@@ -25,7 +25,7 @@ describe('node dist/cli.js', () => {
     const r = node(['run', file, '-o', join(dir, 'out')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
-      `${file}:2:5 designs.0.design: unknown design "signl"; expected one of signal | session | simplex | matrix (did you mean signal?)\n`,
+      `${file}:2:5 designs.0.design: unknown design "signl"; expected one of signal | session | simplex | matrix | mixnet (did you mean signal?)\n`,
     );
     expect(r.stdout).toBe('');
     expect(existsSync(join(dir, 'out'))).toBe(false);

@@ -38,7 +38,7 @@ const CASES: Case[] = [
     name: 'misspelt design',
     yaml: 'designs:\n  - design: signl\n',
     expect: [
-      ':2:5 designs.0.design: unknown design "signl"; expected one of signal | session | simplex | matrix (did you mean signal?)',
+      ':2:5 designs.0.design: unknown design "signl"; expected one of signal | session | simplex | matrix | mixnet (did you mean signal?)',
     ],
   },
   {
@@ -165,7 +165,7 @@ const CASES: Case[] = [
   {
     name: 'design item without design',
     yaml: 'designs:\n  - name: x\n',
-    expect: ['designs.0.design: is missing; expected one of signal | session | simplex | matrix'],
+    expect: ['designs.0.design: is missing; expected one of signal | session | simplex | matrix | mixnet'],
   },
   {
     name: 'sweep over a missing list item',
