@@ -531,10 +531,10 @@ function combinedBest(
     }
     if (okS && sda) {
       const { ipStart, ipUsers } = sda.s;
-      for (let q = 0; q < sda.slotCount; q++) {
-        if (!sda.slotHasEvidence(q)) continue;
-        const ub = sda.slotBound(q);
-        if (!(ub > 0) || ub < best * (1 - TIE_REL) || (tie && ub <= best * (1 + TIE_REL))) continue;
+      // Visit an ip only if its bound could beat the best (or, before a tie is known, equal it).
+      const threshold = (): number =>
+        tie ? best * (1 + TIE_REL) * (1 + 1e-15) : Math.max(best * (1 - TIE_REL), Number.MIN_VALUE);
+      sda.scanSda(threshold(), (q) => {
         const a = sda.slotIpOf(q);
         let v = Number.NaN;
         for (let i = ipStart[a]; i < ipStart[a + 1]; i++) {
@@ -543,7 +543,8 @@ function combinedBest(
           if (Number.isNaN(v)) v = sda.slotScore(q);
           consider(u, v + (okR && rc ? rc.score(u) : 0));
         }
-      }
+        return threshold();
+      });
     }
     return tie ? -1 : top;
   };

@@ -652,7 +652,18 @@ export class IpSweep implements Sweep {
       const end = s.xStart[a + 1];
       let c = this.slotCur[q] < 0 ? first : this.slotCur[q];
       const x = s.xRec;
-      while (c < end && x[3 * c] < this.kc) c++;
+      // Gallop then bisect: a rarely scored, busy ip may have passed many windows.
+      let step = 1;
+      while (c + step < end && x[3 * (c + step)] < this.kc) {
+        c += step;
+        step *= 2;
+      }
+      let hi = Math.min(end, c + step);
+      while (c < hi) {
+        const mid = (c + hi) >>> 1;
+        if (x[3 * mid] < this.kc) c = mid + 1;
+        else hi = mid;
+      }
       this.slotCur[q] = c;
       this.slotNext[q] = c < end ? x[3 * c] : s.windows;
       this.slotPx[q] = c > first ? x[3 * c - 2] : 0;
@@ -689,33 +700,37 @@ export class IpSweep implements Sweep {
     return this.slotIp[q];
   }
 
-  /** Whether slot q has a non-zero cross term in the current state. */
-  slotHasEvidence(q: number): boolean {
-    return this.hasEvidence(q);
-  }
-
   slotScore(q: number): number {
     return this.scoreSlot(q);
   }
 
   /**
-   * Upper bound of slotScore(q) from slot-local data (no cursor step). SDA: v̂ decreases in O,
-   * and O ≥ max(O_T, the slot's last prefix + the partial window); Pearson: the exact score.
+   * SDA only: calls visit(q) for each candidate slot whose upper bound of v̂ is ≥ the threshold,
+   * which starts at `threshold` and is replaced by visit's return value. v̂ decreases in O (the
+   * sender's egress so far) and O ≥ O_lo = max(O_T, the slot's last computed prefix + the partial
+   * round), so v̂ ≤ (O_T − κ·(O_lo − O_T))/M_T with κ = (B_T − M_T)⁺/(B − B_T): slot-local data,
+   * no cursor step, no division per slot.
    */
-  slotBound(q: number): number {
-    if (this.mode === PEARSON) return this.scoreSlot(q);
+  scanSda(threshold: number, visit: (q: number) => number): void {
     const s = this.s;
-    const a = this.slotIp[q];
-    const inT = this.yp > 0 ? 1 : 0;
-    const xpa = this.xp[a];
-    const oT = this.slotAcc[q] + xpa * inT;
     const mT = this.syPref + this.yp;
-    if (!(mT > 0)) return 0;
+    if (!(mT > 0)) return;
+    const inT = this.yp > 0 ? 1 : 0;
     const bT = this.bTPref + this.bp * inT;
     const b = s.bCum[this.kc] + this.bp;
-    const stale = this.kc === s.windows ? s.xSum[a] : this.slotCur[q] >= 0 ? this.slotPx[q] + xpa : xpa;
-    const ub = sdaEstimate(oT, mT, bT, backgroundShare(Math.max(oT, stale), oT, b, bT));
-    return ub + Math.abs(ub) * 1e-12;
+    const kappa = bT > mT && b > bT ? (bT - mT) / (b - bT) : 0;
+    const end = this.kc === s.windows;
+    let thr = threshold * mT;
+    for (let q = 0; q < this.nSlots; q++) {
+      const a = this.slotIp[q];
+      const xpa = this.xp[a];
+      const oT = this.slotAcc[q] + xpa * inT;
+      if (!(oT > 0)) continue;
+      const stale = end ? s.xSum[a] : this.slotCur[q] >= 0 ? this.slotPx[q] + xpa : xpa;
+      const ubm = oT - kappa * (Math.max(oT, stale) - oT);
+      if (ubm + Math.abs(ubm) * 1e-12 < thr) continue;
+      thr = visit(q) * mT;
+    }
   }
 
   /** Writes the users with a positive score (recipient excluded) and their scores; returns the count. */

@@ -21,10 +21,9 @@ import { LIST_WHAT, listText } from './list.js';
 import { type MergeFlags, mergeCommand } from './merge.js';
 import { type RunFlags, runCommand } from './run.js';
 
-/** Commands named in "expected one of …" messages (test/cli/commands.test.ts pins this text). */
-const COMMANDS = ['run', 'validate', 'list', 'view'];
-/** Every subcommand, for finding the one whose usage a parse error should quote. */
-const ALL_COMMANDS = [...COMMANDS, 'merge'];
+/** Every subcommand, named in "expected one of …" messages and used to find the usage a parse error quotes. */
+const COMMANDS = ['run', 'validate', 'list', 'view', 'merge'];
+const ALL_COMMANDS = COMMANDS;
 
 class Exit extends Error {
   constructor(readonly code: number) {

@@ -1,9 +1,10 @@
 /**
- * Which shard this process runs: `--shard I/N` on the command line, else the array index of a
- * Slurm array job (SLURM_ARRAY_TASK_ID, counted from SLURM_ARRAY_TASK_MIN in steps of
- * SLURM_ARRAY_TASK_STEP, count SLURM_ARRAY_TASK_COUNT or --shards), else a Kubernetes Indexed
- * Job's JOB_COMPLETION_INDEX (count from --shards, which Kubernetes does not export). `--shard
- * none` ignores the environment. Problems are returned in the CLI problem format; environment
+ * Which shard this process runs: `--shard I/N` on the command line, else a Slurm array job's
+ * SLURM_ARRAY_TASK_ID as the index (count from --shards, else SLURM_ARRAY_TASK_COUNT — then the
+ * array must be 0..N-1), else a Kubernetes Indexed Job's JOB_COMPLETION_INDEX (count from
+ * --shards, which Kubernetes does not export). The task id is used as is, never relative to
+ * SLURM_ARRAY_TASK_MIN, so re-submitting one failed task (`--array=3 … --shards 8`) runs shard
+ * 3/8 again rather than silently becoming shard 0/1. `--shard none` ignores the environment. Problems are returned in the CLI problem format; environment
  * variables are reported as `env:1:1 <NAME>: …`.
  */
 
@@ -71,24 +72,30 @@ export function resolveShard(
   if (set('SLURM_ARRAY_TASK_ID')) {
     source = 'SLURM_ARRAY_TASK_ID';
     const id = int('SLURM_ARRAY_TASK_ID');
-    const min = set('SLURM_ARRAY_TASK_MIN') ? int('SLURM_ARRAY_TASK_MIN') : 0;
-    const step = set('SLURM_ARRAY_TASK_STEP') ? int('SLURM_ARRAY_TASK_STEP') : 1;
-    count = shards ?? (set('SLURM_ARRAY_TASK_COUNT') ? int('SLURM_ARRAY_TASK_COUNT') : undefined);
-    if (id === undefined || min === undefined || step === undefined) return { problems };
-    if (count === undefined) {
-      if (problems.length === 0)
+    if (id === undefined) return { problems };
+    if (shards === undefined) {
+      // The count comes from the array itself, which is then only meaningful for --array=0-(N-1).
+      const min = set('SLURM_ARRAY_TASK_MIN') ? int('SLURM_ARRAY_TASK_MIN') : 0;
+      const step = set('SLURM_ARRAY_TASK_STEP') ? int('SLURM_ARRAY_TASK_STEP') : 1;
+      count = set('SLURM_ARRAY_TASK_COUNT') ? int('SLURM_ARRAY_TASK_COUNT') : undefined;
+      if (min === undefined || step === undefined) return { problems };
+      if (count === undefined) {
+        if (problems.length === 0)
+          problems.push(envProblem('SLURM_ARRAY_TASK_COUNT', 'is not set', 'the array size from Slurm, or --shards N'));
+        return { problems };
+      }
+      if (min !== 0 || step !== 1) {
         problems.push(
-          envProblem('SLURM_ARRAY_TASK_COUNT', 'is not set', 'the array size from Slurm, or give --shards N'),
+          envProblem(
+            source,
+            `the array starts at ${min} in steps of ${step}, so its size does not give the shard count`,
+            'sbatch --array=0-(N-1), or --shards N (the task id is the shard index)',
+          ),
         );
-      return { problems };
-    }
-    if (step < 1 || id < min || (id - min) % step !== 0) {
-      problems.push(
-        envProblem(source, `${id} is not in the array ${min}, ${min + step}, …`, 'SLURM_ARRAY_TASK_MIN + k·STEP'),
-      );
-      return { problems };
-    }
-    index = (id - min) / step;
+        return { problems };
+      }
+    } else count = shards;
+    index = id;
   } else if (set('JOB_COMPLETION_INDEX')) {
     source = 'JOB_COMPLETION_INDEX';
     index = int(source);

@@ -422,7 +422,7 @@ describe('delay shift', () => {
  * receipt back for each, every pair scored and a causal top for every delivery.
  */
 describe.runIf(process.env.ANONSIM_PERF)('flow at 10 000 users', () => {
-  for (const perMin of [0.1, 1]) {
+  for (const perMin of [0.1]) {
     it(`rate ${perMin}/min per user, 1 h`, () => {
       const users = 10000;
       const D = 3600 * SEC;
@@ -471,7 +471,7 @@ describe.runIf(process.env.ANONSIM_PERF)('flow at 10 000 users', () => {
           `total ${secs.toFixed(2)} s single thread, ${((users * (users - 1)) / secs / 1e6).toFixed(1)} M pairs/s; ` +
           `pairs listed ${res.pairs.sender.length}, per-target entries ${res.perTarget.cand.length}`,
       );
-      expect(secs).toBeLessThan(120);
+      expect(secs).toBeLessThan(60);
     }, 600_000);
   }
 });

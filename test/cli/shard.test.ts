@@ -106,11 +106,34 @@ describe('sharded runs and merge', () => {
     expectSameFiles(join(dir, 'single'), join(dir, 'm'));
   });
 
+  it('keeps messages.csv byte-identical and refuses to mix --messages settings', async () => {
+    const dir = tempDir();
+    const file = writeScenario(dir, TINY);
+    const run = (out: string, ...more: string[]) =>
+      node(['run', file, '-o', join(dir, out), '--quiet', '--workers', '1', ...more]);
+    for (const r of await Promise.all([
+      run('single', '--messages'),
+      run('m0', '--shard', '0/2', '--messages'),
+      run('m1', '--shard', '1/2', '--messages'),
+      run('p1', '--shard', '1/2'),
+    ]))
+      expect(r.code, r.err).toBe(0);
+    const merged = await node(['merge', join(dir, 'm0'), join(dir, 'm1'), '-o', join(dir, 'm'), '--quiet']);
+    expect(merged.code, merged.err).toBe(0);
+    expectSameFiles(join(dir, 'single'), join(dir, 'm'));
+    expect(readFileSync(join(dir, 'm', 'messages.csv'))).toEqual(readFileSync(join(dir, 'single', 'messages.csv')));
+    const mixed = await node(['merge', join(dir, 'm0'), join(dir, 'p1'), '-o', join(dir, 'x'), '--quiet']);
+    expect(mixed.code).toBe(2);
+    expect(mixed.err).toMatch(
+      /p1\/shard-1-of-2\.json:1:1 messages: ran without --messages, .*m0\/shard-0-of-2\.json with/,
+    );
+  });
+
   it('a run killed mid-way and resumed gives the same files, re-running only unfinished jobs', async () => {
     const dir = tempDir();
     const file = writeScenario(dir, TINY);
     // More replicates than the other tests so the kill lands between jobs, not after the last.
-    const args = ['run', file, '--replicates', '6', '--workers', '1'];
+    const args = ['run', file, '--replicates', '10', '--workers', '1'];
     const full = await node([...args, '-o', join(dir, 'full'), '--quiet']);
     expect(full.code, full.err).toBe(0);
     const out = join(dir, 'out');
@@ -134,7 +157,7 @@ describe('sharded runs and merge', () => {
 
     const resumed = await node([...args, '-o', out, '--resume']);
     expect(resumed.code, resumed.err).toBe(0);
-    expect(resumed.err).toContain(`anonsim: resuming: ${finished} of 12 jobs already finished`);
+    expect(resumed.err).toContain(`anonsim: resuming: ${finished} of 20 jobs already finished`);
     expectSameFiles(join(dir, 'full'), out);
     // The checkpoints go once the CSVs are in place.
     expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
@@ -206,8 +229,8 @@ describe('sharded runs and merge', () => {
     const file = writeScenario(dir, TINY);
     const out = join(dir, 'out');
     const r = await node(['run', file, '-o', out, '--workers', '1'], {
-      SLURM_ARRAY_TASK_ID: '2',
-      SLURM_ARRAY_TASK_MIN: '1',
+      SLURM_ARRAY_TASK_ID: '1',
+      SLURM_ARRAY_TASK_MIN: '0',
       SLURM_ARRAY_TASK_COUNT: '3',
     });
     expect(r.code, r.err).toBe(0);
@@ -236,18 +259,10 @@ describe('shard index detection', () => {
       shard: { index: 3, count: 4 },
       source: 'SLURM_ARRAY_TASK_ID',
     });
-    // --array=1-7:2 → ids 1, 3, 5, 7 are shards 0..3.
+    // Re-submitting one failed task (--array=5): the task id stays the index, --shards the count.
     expect(
-      pick(
-        {},
-        {
-          SLURM_ARRAY_TASK_ID: '5',
-          SLURM_ARRAY_TASK_MIN: '1',
-          SLURM_ARRAY_TASK_STEP: '2',
-          SLURM_ARRAY_TASK_COUNT: '4',
-        },
-      ),
-    ).toEqual({ shard: { index: 2, count: 4 }, source: 'SLURM_ARRAY_TASK_ID' });
+      pick({ shards: '8' }, { SLURM_ARRAY_TASK_ID: '5', SLURM_ARRAY_TASK_MIN: '5', SLURM_ARRAY_TASK_COUNT: '1' }),
+    ).toEqual({ shard: { index: 5, count: 8 }, source: 'SLURM_ARRAY_TASK_ID' });
     expect(pick({ shards: '8' }, { JOB_COMPLETION_INDEX: '7' })).toEqual({
       shard: { index: 7, count: 8 },
       source: 'JOB_COMPLETION_INDEX',
@@ -265,6 +280,10 @@ describe('shard index detection', () => {
     expect(pick({}, { SLURM_ARRAY_TASK_ID: 'x', SLURM_ARRAY_TASK_COUNT: '2' })).toEqual([
       'env:1:1 SLURM_ARRAY_TASK_ID: "x" is not an integer',
     ]);
+    expect(pick({}, { SLURM_ARRAY_TASK_ID: '5', SLURM_ARRAY_TASK_MIN: '5', SLURM_ARRAY_TASK_COUNT: '1' })).toEqual([
+      'env:1:1 SLURM_ARRAY_TASK_ID: the array starts at 5 in steps of 1, so its size does not give the shard count',
+    ]);
+    expect(pick({}, { SLURM_ARRAY_TASK_ID: '3' })).toEqual(['env:1:1 SLURM_ARRAY_TASK_COUNT: is not set']);
     expect(pick({ shard: '3/3' }, {})).toEqual(['argv:1:1 --shard: "3/3" is not a shard']);
     expect(pick({ shards: '3' }, {})).toEqual(['argv:1:1 --shards: gives a shard count but no shard index']);
   });
