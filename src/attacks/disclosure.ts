@@ -74,19 +74,20 @@ export const DISCLOSURE_PARAMS: readonly ParamSpec[] = [
   {
     name: 'epoch',
     type: 'duration',
-    default: '10s',
+    default: '5s',
     unit: 'duration',
     description: 'Round length E of the SDA',
     source:
-      '[assumption] rounds must hold the delivery delay spread (Session polls every 5 s) yet stay short, since the ' +
-      'rounds needed grow with the background per round; the same trade-off as the flow window, optimum ≈ 1.5 × spread',
+      '[assumption] rounds must hold the delivery spread (Session polls every 5 s) yet stay short, since the rounds ' +
+      'needed grow with the background per round: the flow-window trade-off, same default (measured on the default scenario)',
   },
   {
     name: 'shift',
     type: 'enum',
-    default: 'median',
+    default: 'min',
     values: SHIFTS,
-    description: "Delay subtracted from ingress times (median or mean of the adversary's end-to-end model, or none)",
+    description:
+      "Delay subtracted from ingress times (minimum, median or mean of the adversary's end-to-end model, or none)",
     source: 'as the flow attack',
   },
   {
@@ -468,8 +469,8 @@ export interface DisclosureJob {
 export function prepareDisclosure(input: AttackInput): DisclosureJob {
   const p = input.params;
   const method = enumParam(p, 'method', METHODS, 'both');
-  const epoch = durationParam(p, 'epoch', '10s');
-  const shift = delayShift(input.endToEnd, enumParam(p, 'shift', SHIFTS, 'median'));
+  const epoch = durationParam(p, 'epoch', '5s');
+  const shift = delayShift(input.endToEnd, enumParam(p, 'shift', SHIFTS, 'min'));
   const w = durationParam(p, 'receiptWindow', '2s');
   const src = enumParam(p, 'receiptSource', RECEIPT_SOURCES, 'recipient-ip');
   return {
