@@ -4,10 +4,12 @@
 // Peer in the same run: the identifier attack on the same view (a linear pass), for scale.
 // Usage: npm run bench:attacks [-- --users 10000]
 import { loadavg } from 'node:os';
+import { Piscina } from 'piscina';
 import { makeView } from '../src/adversary/adversaries.js';
 import { buildTargets, dwellModel, endToEndModel, scoredDeliveries } from '../src/adversary/targets.js';
 import { observe } from '../src/adversary/view.js';
 import type { AttackInput } from '../src/attacks/attack.js';
+import { assembleResult, type FlowJob, flowChunk, type PairChunk, prepareFlow } from '../src/attacks/flow.js';
 import { ATTACKS } from '../src/attacks/registry.js';
 import { Streams } from '../src/core/rng.js';
 import { Sim } from '../src/core/sim.js';
@@ -16,6 +18,7 @@ import { Hosts } from '../src/net/hosts.js';
 import { Net } from '../src/net/net.js';
 import { ipIndex } from '../src/pipeline/job.js';
 import { resolveScenario } from '../src/scenario/index.js';
+import { workerPath } from '../src/worker-path.js';
 import { generateWorkload } from '../src/workload/generate.js';
 
 const argv = process.argv.slice(2);
@@ -78,3 +81,34 @@ for (const id of ['identifier', 'timing']) {
     `${id.padEnd(11)} signal  ${input.targets.count} deliveries in ${secs.toFixed(2)} s = ${(input.targets.count / secs).toFixed(0)} deliveries/s`,
   );
 }
+
+// Flow, all ordered pairs, split by recipient ranges over piscina workers (the same
+// flowChunk the attack runs in-process); the assembled result is identical for any split.
+
+async function flowWith(job: FlowJob, workers: number, chunks: number): Promise<number> {
+  const step = Math.ceil(job.users / chunks);
+  const ranges: [number, number][] = [];
+  for (let r0 = 0; r0 < job.users; r0 += step) ranges.push([r0, Math.min(job.users, r0 + step)]);
+  const t0 = performance.now();
+  let parts: PairChunk[];
+  if (workers === 0) parts = ranges.map(([a, b]) => flowChunk(job, a, b));
+  else {
+    const pool = new Piscina({ filename: workerPath('flow.worker'), minThreads: workers, maxThreads: workers });
+    parts = await Promise.all(ranges.map(([r0, r1]) => pool.run({ job, r0, r1 })));
+    await pool.close();
+  }
+  const secs = (performance.now() - t0) / 1000;
+  assembleResult(job.users, input.targets, parts, job.listTop);
+  return secs;
+}
+
+const job = prepareFlow(input);
+const pairs = users * (users - 1);
+const inProcess = await flowWith(job, 0, 16);
+const one = await flowWith(job, 1, 16);
+const two = await flowWith(job, 2, 16);
+console.log(`flow        signal  all ${pairs} ordered pairs + causal tops:`);
+console.log(`  in-process ${inProcess.toFixed(2)} s (${(pairs / inProcess / 1e6).toFixed(1)} M pairs/s)`);
+console.log(
+  `  1 worker   ${one.toFixed(2)} s; 2 workers ${two.toFixed(2)} s; speed-up 1→2 = ${(one / two).toFixed(2)}×`,
+);
