@@ -4,6 +4,7 @@
  * pool or in-process, and merges results in a fixed order so the output is byte-identical for
  * any worker count.
  */
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { replicateSeed } from '../core/rng.js';
@@ -164,6 +165,8 @@ export async function runJobs(cells: Cell[], opts: RunOptions): Promise<Map<numb
     minThreads: workers,
     maxThreads: workers,
   });
+  // Every queued task listens on the one abort signal; that many listeners is intended.
+  if (opts.signal) setMaxListeners(todo.length + 10, opts.signal);
   try {
     const pending = todo.map((i) => pool.run(toPlain(jobs[i]), { signal: opts.signal }).then((r) => finish(i, r)));
     // allSettled first so a failure never leaves unhandled rejections behind; then rethrow the first.
