@@ -240,20 +240,22 @@ export function buildReceiptData(
     );
   }
 
-  // Triggers: rows into any device at R's ip, and rows naming R as recipient account.
+  // Triggers: rows naming R as recipient account; rows into a device whose account the view
+  // cannot read trigger every user at that device's ip. A readable account wins: behind a
+  // carrier-grade NAT the ip names dozens of users, and the server reads whom it delivers to.
   const trigStart = new Int32Array(users + 1);
   const eachTrigger = (fn: (r: number, j: number) => void): void => {
     for (let j = 0; j < obs.length; j++) {
       const to = obs.to[j];
       const ra = obs.rAcct[j];
-      if (to < users) {
+      if (ra >= 0 && ra < users) fn(ra, j);
+      else if (to < users) {
         const ip = hostIp[to];
         for (let q = ipStart[ip]; q < ipStart[ip + 1]; q++) {
           const r = ipUsers[q];
           if (r < users) fn(r, j);
         }
       }
-      if (ra >= 0 && ra < users && !(to < users && hostIp[to] === userIp[ra])) fn(ra, j);
     }
   };
   eachTrigger((r) => trigStart[r + 1]++);
