@@ -590,7 +590,18 @@ export class IpSweep implements Sweep {
 
   /** Whether slot q has a non-zero cross term in the current state. */
   private hasEvidence(q: number): boolean {
+    if (this.ownIp(this.slotIp[q])) return false;
     return this.slotAcc[q] > 0 || (this.yp > 0 && this.xp[this.slotIp[q]] > 0);
+  }
+
+  /**
+   * The recipient's own address: its egress includes the recipient's own echoes (automatic
+   * receipts, acks), so users behind the same NAT would inherit the recipient's correlation with
+   * itself. They are scored 0 rather than ranked on that artefact (a true sender behind the same
+   * NAT is then missed — indistinguishable from the recipient's echo by address alone).
+   */
+  private ownIp(a: number): boolean {
+    return this.recipient >= 0 && a === this.v;
   }
 
   /** Candidate ips with evidence (non-zero cross term) in the current state. */
@@ -617,6 +628,7 @@ export class IpSweep implements Sweep {
   /** SDA: v̂ ≤ O_T/M_T since û ≥ 0. Pearson: the exact score (cheap per slot). */
   bound(user: number): number {
     const a = this.s.userIp[user];
+    if (this.ownIp(a)) return 0;
     if (this.mode === PEARSON) return this.scoreIp(a);
     const q = this.slotOf[a];
     const mT = this.syPref + this.yp;
@@ -679,6 +691,7 @@ export class IpSweep implements Sweep {
 
   /** The statistic from a's cross term over full windows and its prefix sums over windows < kc. */
   private stat(a: number, acc: number, px: number, px2: number): number {
+    if (this.ownIp(a)) return 0;
     const s = this.s;
     const xpa = this.xp[a];
     const sx = px + xpa;
@@ -728,6 +741,7 @@ export class IpSweep implements Sweep {
     let thr = threshold * mT;
     for (let q = 0; q < this.nSlots; q++) {
       const a = this.slotIp[q];
+      if (this.ownIp(a)) continue;
       const xpa = this.xp[a];
       const oT = this.slotAcc[q] + xpa * inT;
       if (!(oT > 0)) continue;
