@@ -49,6 +49,7 @@ export function globalInput(design: string, n: number): AttackInput {
       hosts,
       workload,
       streams: streams.sub(`design/${item.name}`),
+      shared: streams.sub('shared'),
       processing: item.processing,
       duration: s.duration,
     },

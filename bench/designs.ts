@@ -81,6 +81,7 @@ for (const users of SIZES) {
         hosts,
         workload,
         streams: streams.sub(`design/${item.name}`),
+        shared: streams.sub('shared'),
         processing: item.processing,
         duration: s.duration,
       },

@@ -5,7 +5,7 @@
  * attack: what each party sees is data in the observation log.
  */
 import type { Dist } from '../core/dist.js';
-import type { Streams } from '../core/rng.js';
+import type { Rng, Streams } from '../core/rng.js';
 import type { Sim } from '../core/sim.js';
 import type { Hosts } from '../net/hosts.js';
 import type { Net } from '../net/net.js';
@@ -29,6 +29,12 @@ export interface ParamSpec {
 /** Parameters after parsing: durations in ns, distributions as `Dist`, rates per ns. */
 export type ResolvedParams = Record<string, number | boolean | string | Dist>;
 
+/** A delay law the simulation only samples (a `Dist`, or a `Dist` plus mixing). */
+export interface Delay {
+  readonly mean: number;
+  sample(rng: Rng): number;
+}
+
 export interface DesignContext {
   sim: Sim;
   net: Net;
@@ -36,8 +42,10 @@ export interface DesignContext {
   workload: Workload;
   /** Streams scoped to this design in this replicate ("design/<name>/…"). */
   streams: Streams;
-  /** Processing and queueing delay at each infrastructure party (`processing` key). */
-  processing: Dist;
+  /** Streams every design of the replicate shares (common random numbers, e.g. cover traffic). */
+  shared: Streams;
+  /** Processing and queueing delay at each infrastructure party (`processing` key, plus `mixDelay`). */
+  processing: Delay;
   duration: number;
 }
 

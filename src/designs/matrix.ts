@@ -26,7 +26,8 @@ import { Role } from '../net/hosts.js';
 import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline, nextOnline } from '../workload/generate.js';
 import { Platform } from '../workload/types.js';
-import { feedWorkload } from './common.js';
+import { feedWorkload, padTo } from './common.js';
+import { applyCountermeasures, COUNTERMEASURE_PARAMS } from './countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamSpec, ResolvedParams } from './design.js';
 
 const PM = 'protocol-models.md';
@@ -152,6 +153,17 @@ const PARAMS: readonly ParamSpec[] = [
       'Bytes around the ciphertext in a federated PDU (sender, room_id, event_id, origin_server_ts, prev/auth events, depth, hashes, signatures, transaction framing)',
     source: `${PM} §4.2, §7 matrix.eventMetadataToAllServers (pdu_base.yaml); size [assumption]`,
   },
+  {
+    name: 'paddingBlock',
+    type: 'int',
+    default: 0,
+    unit: 'bytes',
+    min: 0,
+    description:
+      'Pad the event plaintext to a multiple of this before Megolm encryption, so ciphertext sizes no longer track message length (countermeasure; 0 = no padding, as deployed: Megolm hides length only to 16 bytes)',
+    source: `countermeasure, off in the deployed protocol; ${PM} §4.2 (Megolm AES-CBC, no length padding); Signal pads to 160 B (${PM} §1.5)`,
+  },
+  ...COUNTERMEASURE_PARAMS,
 ];
 
 /** Event JSON the Megolm plaintext wraps around the body (type, content.msgtype, room_id). [assumption] */
@@ -232,7 +244,8 @@ export const matrix: DesignModule = {
   build: buildMatrix,
 };
 
-function buildMatrix(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
+function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
+  const ctx = applyCountermeasures(deployed, p);
   const { sim, net, hosts, workload: w } = ctx;
   const log = net.log;
   const U = w.users;
@@ -334,9 +347,12 @@ function buildMatrix(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
     ids.vis = VIS_RX | VIS_TX;
     return ids;
   };
-  /** Megolm ciphertext of m, base64: AES-CBC (PKCS#7, 16-byte blocks) + framing, no padding to hide length. */
+  /** Megolm ciphertext of m, base64: AES-CBC (PKCS#7, 16-byte blocks) + framing; plaintext padded to paddingBlock when set. */
+  const padBlock = p.paddingBlock as number;
   const megolm = (m: number): number => {
-    const ct = 16 * (Math.floor((w.size[m] + PLAINTEXT_JSON) / 16) + 1) + MEGOLM_FRAMING;
+    const plain = w.size[m] + PLAINTEXT_JSON;
+    const padded = padBlock > 0 ? padTo(plain, padBlock) : plain;
+    const ct = 16 * (Math.floor(padded / 16) + 1) + MEGOLM_FRAMING;
     return Math.ceil((ct * 4) / 3);
   };
 

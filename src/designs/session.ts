@@ -31,6 +31,7 @@ import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline, onlineInterval } from '../workload/generate.js';
 import { Platform } from '../workload/types.js';
 import { feedWorkload, padTo } from './common.js';
+import { applyCountermeasures, COUNTERMEASURE_PARAMS } from './countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamSpec, ResolvedParams } from './design.js';
 import { buildPaths, freshPath, SwarmRing, selectGuards } from './session-paths.js';
 
@@ -84,6 +85,15 @@ const PARAMS: readonly ParamSpec[] = [
     description:
       'Rebuild the non-guard hops of every path this often (guards persist); 0 = never: session-desktop rebuilds a path only after 3 failures, and failures are not modelled. libsession (mobile clients) uses 10min',
     source: `${PM} §2.2, §7 session.pathRotationMin (session-desktop onionPath.ts pathFailureThreshold = 3; libsession network_config.hpp onionreq_path_rotation_frequency = 10 min)`,
+  },
+  {
+    name: 'guardRotation',
+    type: 'duration',
+    default: '0s',
+    unit: 'duration',
+    description:
+      'Replace the guards (and so every path) this often, at the next path rebuild (countermeasure against a colluding set that holds a guard; 0 = never: guards persist, as deployed)',
+    source: `countermeasure, off in the deployed protocol; ${PM} §2.2 (guards persist until they fail); Tor guard rotation trade-offs: Elahi et al., WPES 2012`,
   },
   {
     name: 'pollInterval',
@@ -183,6 +193,7 @@ const PARAMS: readonly ParamSpec[] = [
       'Android clients poll this often while the app is offline/backgrounded (WorkManager); 0 = off (offline devices do not poll). Android uses 15min',
     source: `${PM} §2.3, §7 session.androidBackgroundPollMin (session-android BackgroundPollWorker 15.minutes); off by default [assumption]`,
   },
+  ...COUNTERMEASURE_PARAMS,
 ];
 
 // Framing sizes [assumption]: JSON-RPC wrappers as seen on the wire inside the innermost layer.
@@ -274,7 +285,7 @@ export const session: DesignModule = {
       if (!((p[name] as number) > 0))
         out.push({ param: name, message: `${name} must be positive; use e.g. 5s`, expected: 'a positive duration' });
     }
-    for (const name of ['pathRotation', 'backgroundPoll']) {
+    for (const name of ['pathRotation', 'guardRotation', 'backgroundPoll']) {
       if (!((p[name] as number) >= 0))
         out.push({ param: name, message: `${name} must be 0 (off) or positive`, expected: 'a duration ≥ 0' });
     }
@@ -314,7 +325,8 @@ export const session: DesignModule = {
   build: buildSession,
 };
 
-function buildSession(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
+function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
+  const ctx = applyCountermeasures(deployed, p);
   const { sim, net, hosts, workload: w } = ctx;
   const log = net.log;
   const U = w.users;
@@ -323,7 +335,11 @@ function buildSession(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
   const S = p.swarmSize as number;
   const G = p.guards as number;
   const L = p.pathLength as number;
-  const rot = p.pathRotation as number;
+  const gRot = p.guardRotation as number;
+  // Paths are rebuilt every `rot` (the shorter of the two periods); guards are redrawn at the
+  // first rebuild that starts in a new guard period.
+  const pathRot = p.pathRotation as number;
+  const rot = pathRot > 0 && gRot > 0 ? Math.min(pathRot, gRot) : pathRot > 0 ? pathRot : gRot;
   const P = p.pollInterval as number;
   const PG = p.groupPollInterval as number;
   const R = p.retrieveNodes as number;
@@ -393,8 +409,14 @@ function buildSession(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
     rotOff[u] = rot > 0 ? Math.floor(rng() * rot) : 0;
     nodeBase[u] = rng();
     if (G > 0) {
-      const guards = selectGuards(rng, N, G);
+      let guards = selectGuards(rng, N, G);
+      let guardEpoch = Number.NaN;
       for (const e of pathEpochs(u)) {
+        if (gRot > 0) {
+          const ge = Math.floor((e * rot) / gRot);
+          if (ge !== guardEpoch && !Number.isNaN(guardEpoch)) guards = selectGuards(rng, N, G);
+          guardEpoch = ge;
+        }
         const paths = new Int32Array(PL);
         buildPaths(rng, N, guards, L, paths);
         epIds.push(e);

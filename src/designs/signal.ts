@@ -19,6 +19,7 @@ import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline, nextOnline } from '../workload/generate.js';
 import { Platform } from '../workload/types.js';
 import { feedWorkload, padTo } from './common.js';
+import { applyCountermeasures, COUNTERMEASURE_PARAMS } from './countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamSpec, ResolvedParams } from './design.js';
 
 const PM = 'protocol-models.md';
@@ -39,6 +40,15 @@ const PARAMS: readonly ParamSpec[] = [
     description:
       'Automatic delivery receipt from the recipient device immediately on delivery (sealed, non-urgent), to the original sender',
     source: `${PM} §1.2 "Known weakness", §7 signal.deliveryReceipts (Martiny et al., NDSS 2021; MessageController urgent flag)`,
+  },
+  {
+    name: 'receiptDelay',
+    type: 'dist',
+    default: '0s',
+    unit: 'duration',
+    description:
+      'Random hold before the delivery receipt leaves the recipient device (countermeasure; 0s = at once, as deployed). Unlinks the receipt from the delivery in time (Martiny et al. suggest delaying or batching receipts)',
+    source: 'countermeasure, off in the deployed protocol; Martiny et al., NDSS 2021 §8 (mitigations)',
   },
   {
     name: 'readReceipts',
@@ -120,6 +130,7 @@ const PARAMS: readonly ParamSpec[] = [
     description: 'Time a wake-up push spends inside FCM/APNs before it reaches the device',
     source: `${PM} §5 "FCM/APNs delivery is seconds, variable" [assumption]`,
   },
+  ...COUNTERMEASURE_PARAMS,
 ];
 
 /** Bytes of control frames: HTTP/WebSocket 200 responses and acks, a push wake-up, a socket (re)open. [assumption] */
@@ -170,7 +181,8 @@ export const signal: DesignModule = {
   build: buildSignal,
 };
 
-function buildSignal(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
+function buildSignal(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
+  const ctx = applyCountermeasures(deployed, p);
   const { sim, net, hosts, workload: w } = ctx;
   const log = net.log;
   const U = w.users;
@@ -179,6 +191,7 @@ function buildSignal(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
   const receipts = p.deliveryReceipts as boolean;
   const readReceipts = p.readReceipts as boolean;
   const readDelay = p.readDelay as Dist;
+  const receiptDelay = p.receiptDelay as Dist;
   const block = p.paddingBlock as number;
   const overhead = p.envelopeOverhead as number;
   const groupKey = p.groupKeyBytes as number;
@@ -193,6 +206,7 @@ function buildSignal(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
   const procRng = ctx.streams.stream('service/processing');
   const pushRng = ctx.streams.stream('push/latency');
   const readRng: (() => number)[] = new Array(U);
+  const receiptRng: (() => number)[] = new Array(U);
   const proc = ctx.processing;
 
   /** Actual send time of each message (replies may leave later than the workload's nominal time). */
@@ -231,7 +245,13 @@ function buildSignal(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
     net.hop(u, service, ACK_BYTES, Kind.ack, -1, -1, undefined, null);
     if (log.kind[row] !== Kind.message) return;
     net.deliver(m, w.sender[m], u, w.group[m], tSend[m], row);
-    if (receipts) sendReceipt(u, m);
+    if (receipts) {
+      if (receiptDelay.mean > 0) {
+        const rng = (receiptRng[u] ??= ctx.streams.stream(`user/${u}/receipt-delay`));
+        const t = nextOnline(w, u, sim.now + Math.round(receiptDelay.sample(rng)));
+        if (t < end) sim.at(t, onRead, row);
+      } else sendReceipt(u, m);
+    }
     if (readReceipts) {
       const rng = (readRng[u] ??= ctx.streams.stream(`user/${u}/read`));
       const t = nextOnline(w, u, sim.now) + Math.round(readDelay.sample(rng));
@@ -239,6 +259,7 @@ function buildSignal(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
     }
   };
 
+  /** A delayed delivery receipt or a read receipt for the payload that `deliveryRow` handed over. */
   const onRead = (deliveryRow: number): void => sendReceipt(log.to[deliveryRow], log.msg[deliveryRow]);
 
   /** A receipt is a sealed 1:1 message from the recipient's device to the original sender. */

@@ -27,6 +27,7 @@ import { isOnline, nextOnline } from '../workload/generate.js';
 import type { Workload } from '../workload/types.js';
 import { Platform } from '../workload/types.js';
 import { feedWorkload } from './common.js';
+import { applyCountermeasures, COUNTERMEASURE_PARAMS } from './countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamSpec, ResolvedParams } from './design.js';
 
 const PM = 'protocol-models.md';
@@ -70,6 +71,49 @@ const PARAMS: readonly ParamSpec[] = [
     source: `${PM} §3.7, §7 simplex.deliveryReceipts (simplex-chat blog/20230722-simplex-chat-v5-2-message-delivery-receipts.md: on for new profiles, direct chats)`,
   },
   {
+    name: 'receiptDelay',
+    type: 'dist',
+    default: '0s',
+    unit: 'duration',
+    description:
+      'Random hold before a delivery receipt leaves the recipient (countermeasure; 0s = at once, as deployed)',
+    source: 'countermeasure, off in the deployed protocol; Martiny et al., NDSS 2021 §8 (delay or batch receipts)',
+  },
+  {
+    name: 'tor',
+    type: 'bool',
+    default: false,
+    description:
+      'Every relay connection (sends, proxy connections, subscriptions, GETs, acks, pings) runs over a 3-hop Tor circuit (guard, middle, exit): relays and proxies see a Tor exit, not the user. Tor does not mix, so a global passive observer still sees both ends',
+    source: `countermeasure, off by default; ${PM} §3.2 (SimpleX supports SOCKS/Tor, .onion relay addresses); Tor: Dingledine et al., USENIX Security 2004`,
+  },
+  {
+    name: 'torRelays',
+    type: 'int',
+    default: 1000,
+    unit: 'relays',
+    min: 3,
+    description: 'Tor relays to draw guards, middles and exits from (uniformly; Tor weights by bandwidth)',
+    source: '[assumption] a sample of the ≈7000-relay Tor network (metrics.torproject.org)',
+  },
+  {
+    name: 'torCircuitLifetime',
+    type: 'duration',
+    default: '10min',
+    unit: 'duration',
+    description:
+      'A circuit to one relay is replaced (new middle and exit, same guard) when it is older than this at the next use',
+    source: 'Tor MaxCircuitDirtiness default 600 s (tor-manual); one guard per client (Tor proposal 271)',
+  },
+  {
+    name: 'torRelayDelay',
+    type: 'dist',
+    default: 'uniform(1ms, 50ms)',
+    unit: 'duration',
+    description: 'Queueing and processing at each Tor relay on a circuit',
+    source: '[assumption] (Tor relays do not delay on purpose; congestion adds ms to tens of ms)',
+  },
+  {
     name: 'blockBytes',
     type: 'int',
     default: 16384,
@@ -111,7 +155,11 @@ const PARAMS: readonly ParamSpec[] = [
     description: 'Time a notification spends inside APNs before it reaches the device',
     source: `${PM} §5 (platform push delivery is seconds, variable) [assumption]`,
   },
+  ...COUNTERMEASURE_PARAMS,
 ];
+
+/** Tor link-protocol framing added to each 16 KB block (514-byte cells carry 498 bytes of relay data). [assumption] */
+const TOR_OVERHEAD = 560;
 
 /** Bytes of an APNs request / delivery (HTTP/2 + encrypted notification metadata). [assumption] */
 const PUSH_BYTES = 512;
@@ -260,7 +308,8 @@ export const simplex: DesignModule = {
   build: buildSimplex,
 };
 
-function buildSimplex(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
+function buildSimplex(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
+  const ctx = applyCountermeasures(deployed, p);
   const { sim, net, hosts, workload: w } = ctx;
   const log = net.log;
   const U = w.users;
@@ -270,6 +319,7 @@ function buildSimplex(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
   // `unknown` proxies only to relays that are not among the sender's configured servers. Every
   // user runs the preset list, and queues live only on preset storage relays, so it is direct.
   const receipts = p.deliveryReceipts as boolean;
+  const receiptDelay = p.receiptDelay as Dist;
   const block = p.blockBytes as number;
   const iosNtf = p.iosNotifications as boolean;
   const ntfInterval = p.ntfDeliveryInterval as number;
@@ -282,6 +332,10 @@ function buildSimplex(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
   for (let i = 0; i < R; i++) hosts.add(Role.relay, i < S ? `smp-storage-${i}` : `smp-proxy-only-${i - S}`);
   const ntf = hosts.add(Role.notifier, 'ntf-server');
   const apns = hosts.add(Role.push, 'apns');
+  const tor = p.tor as boolean;
+  const T = tor ? (p.torRelays as number) : 0;
+  const tor0 = hosts.count;
+  for (let i = 0; i < T; i++) hosts.add(Role.tor, `tor-${i}`);
   const operator = (i: number): number => (i < S ? 0 : 1);
 
   // One stream per user for its server choices: its queues' relays first, then its proxies.
@@ -343,7 +397,9 @@ function buildSimplex(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
   const parked = new Uint8Array(Q);
   const userParked: (number[] | undefined)[] = new Array(U);
   const reconnectAt = new Uint8Array(U);
+  /** Queues each pending SUB batch covers, by batch id (the SUB row's aux). */
   const subQueues = new Map<number, number[]>();
+  let nextSub = 0;
   /**
    * Per-row side data: for a row whose identifiers do not name its queue (sender → proxy,
    * NTF → APNs → device), the queue; for a store row, the next stored row of its queue (-1 = last).
@@ -378,10 +434,64 @@ function buildSimplex(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
   };
   const BOTH = VIS_RX | VIS_TX;
 
+  // --- Tor (countermeasure): one circuit per (user, relay), same guard for all ------------------
+
+  const torDelay = p.torRelayDelay as Dist;
+  const torRng = ctx.streams.stream('tor/delay');
+  const lifetime = p.torCircuitLifetime as number;
+  const guardOf = new Int32Array(tor ? U : 0).fill(-1);
+  /** Per (user, relay): the circuit's path user → guard → middle → exit → relay, and when it expires. */
+  const circuits = new Map<number, { path: Int32Array; until: number }>();
+  const circuit = (u: number, d: number): Int32Array => {
+    const key = u * R + d;
+    const c = circuits.get(key);
+    if (c && sim.now < c.until) return c.path;
+    const rng = userRng(u);
+    if (guardOf[u] < 0) guardOf[u] = Math.floor(rng() * T);
+    const g = guardOf[u];
+    let middle = Math.floor(rng() * (T - 1));
+    if (middle >= g) middle++;
+    let exit = Math.floor(rng() * (T - 2));
+    for (const x of [Math.min(g, middle), Math.max(g, middle)]) if (exit >= x) exit++;
+    const path = Int32Array.of(u, tor0 + g, tor0 + middle, tor0 + exit, relay0 + d);
+    circuits.set(key, { path, until: sim.now + lifetime });
+    return path;
+  };
+
   /**
-   * Logs one block into relay `d`; `then(row)` runs once the relay has processed it. Arrival and
-   * processing are one event (at tRx + the relay's processing delay), and whatever the relay
-   * sends in reaction leaves then.
+   * Carries one block along a circuit (relay-bound, or user-bound when `down`). Only the two ends
+   * can read `obj`: the first leg's sender and the last leg's receiver. `onLast(row)` runs as the
+   * last leg is logged. Legs inside Tor carry the cell framing; the exit ↔ relay leg is plain TLS.
+   */
+  const transit = (
+    path: Int32Array,
+    down: boolean,
+    kind: KindId,
+    prev: number,
+    msg: number,
+    obj: number,
+    onLast: (row: number) => void,
+  ): void => {
+    const n = path.length;
+    const leg = (k: number, before: number): void => {
+      const from = path[down ? n - 1 - k : k];
+      const to = path[down ? n - 2 - k : k + 1];
+      const last = k === n - 2;
+      const vis = (k === 0 ? VIS_TX : 0) | (last ? VIS_RX : 0);
+      const plain = down ? k === 0 : last;
+      const row = net.hop(from, to, plain ? block : block + TOR_OVERHEAD, kind, before, msg, objIds(obj, vis), null);
+      if (last) onLast(row);
+      else sim.at(log.tRx[row] + Math.round(torDelay.sample(torRng)), (r: number) => leg(k + 1, r), row);
+    };
+    leg(0, prev);
+  };
+
+  const NO_SIDE = -2;
+  /**
+   * Logs one block into relay `d` (over Tor when the sender is a user and `tor` is on); `then(row)`
+   * runs once the relay has processed it, and `side` (if given) becomes the arriving row's aux.
+   * Arrival and processing are one event (at tRx + the relay's processing delay), and whatever
+   * the relay sends in reaction leaves then.
    */
   const toRelay = (
     from: number,
@@ -391,10 +501,33 @@ function buildSimplex(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
     msg: number,
     i: HopIds | undefined,
     then: (row: number) => void,
-  ): number => {
-    const row = net.hop(from, relay0 + d, block, kind, prev, msg, i, null);
-    sim.at(log.tRx[row] + Math.round(proc.sample(relayRng[d])), then, row);
-    return row;
+    side = NO_SIDE,
+  ): void => {
+    const arrive = (row: number): void => {
+      if (side !== NO_SIDE) setAux(row, side);
+      sim.at(log.tRx[row] + Math.round(proc.sample(relayRng[d])), then, row);
+    };
+    if (tor && from < U) transit(circuit(from, d), false, kind, prev, msg, i?.obj ?? -1, arrive);
+    else arrive(net.hop(from, relay0 + d, block, kind, prev, msg, i, null));
+  };
+
+  /** Sends one block from relay host `from` to user `u` (back along u's circuit when `tor` is on). */
+  const toUser = (
+    from: number,
+    u: number,
+    kind: KindId,
+    prev: number,
+    msg: number,
+    i: HopIds | undefined,
+    onArrive: ((row: number) => void) | null,
+  ): void => {
+    if (!tor) {
+      net.hop(from, u, block, kind, prev, msg, i, onArrive);
+      return;
+    }
+    transit(circuit(u, relayOfHost(from)), true, kind, prev, msg, i?.obj ?? -1, (row) => {
+      if (onArrive) sim.at(log.tRx[row], onArrive, row);
+    });
   };
 
   const relayOfHost = (h: number): number => h - relay0;
@@ -405,7 +538,7 @@ function buildSimplex(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
     const s = qSender[q];
     const d = qRelay[q];
     if (proxied) {
-      setAux(toRelay(s, proxyOf[s * S + d], kind, -1, m, undefined, proxyForward), q);
+      toRelay(s, proxyOf[s * S + d], kind, -1, m, undefined, proxyForward, q);
     } else {
       toRelay(s, d, kind, -1, m, objIds(q, BOTH), onStore);
     }
@@ -435,9 +568,9 @@ function buildSimplex(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
   };
 
   const proxyRespond = (row: number): void => {
-    // RRES ← RFWD ← PFWD: the PFWD came from the sender.
-    const sender = log.from[log.prev[log.prev[row]]];
-    net.hop(log.to[row], sender, block, Kind.ack, row, -1, undefined, null);
+    // RRES ← RFWD ← PFWD: the PFWD carried queue q from its sender.
+    const sender = qSender[aux[log.prev[log.prev[row]]]];
+    toUser(log.to[row], sender, Kind.ack, row, -1, undefined, null);
   };
 
   // --- destination (storage) relay -----------------------------------------------------------
@@ -454,8 +587,9 @@ function buildSimplex(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
     }
     // OK (direct) or RRES (to the proxy) for the SEND.
     const from = log.from[row];
-    if (hosts.isUser(from)) net.hop(log.to[row], from, block, Kind.ack, row, -1, objIds(q, BOTH), null);
-    else toRelay(log.to[row], relayOfHost(from), Kind.ack, row, -1, objIds(q, VIS_TX), proxyRespond);
+    const viaProxy = from >= relay0 && from < relay0 + R;
+    if (viaProxy) toRelay(log.to[row], relayOfHost(from), Kind.ack, row, -1, objIds(q, VIS_TX), proxyRespond);
+    else toUser(log.to[row], qSender[q], Kind.ack, row, -1, objIds(q, BOTH), null);
     tryServe(q);
   };
 
@@ -473,16 +607,7 @@ function buildSimplex(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
     }
     inFlight[q] = 1;
     const row = dequeue(q);
-    net.hop(
-      relay0 + qRelay[q],
-      qRecipient[q],
-      block,
-      log.kind[row] as KindId,
-      row,
-      log.msg[row],
-      objIds(q, BOTH),
-      onRecipient,
-    );
+    toUser(relay0 + qRelay[q], qRecipient[q], log.kind[row] as KindId, row, log.msg[row], objIds(q, BOTH), onRecipient);
   };
 
   const onAck = (row: number): void => {
@@ -515,7 +640,18 @@ function buildSimplex(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
     if (log.kind[row] !== Kind.message) return;
     const g = w.group[m];
     net.deliver(m, w.sender[m], u, g, tSend[m], row);
-    if (receipts && g < 0) sendOnQueue(queueOf(qt, w, -1, u, w.sender[m]), Kind.receipt, m);
+    if (!receipts || g >= 0) return;
+    if (receiptDelay.mean > 0) {
+      const rng = (receiptRng[u] ??= ctx.streams.stream(`user/${u}/receipt-delay`));
+      const t = nextOnline(w, u, sim.now + Math.round(receiptDelay.sample(rng)));
+      if (t < end) sim.at(t, sendReceipt, m);
+    } else sendReceipt(m);
+  };
+
+  const receiptRng: Rng[] = new Array(U);
+  /** The recipient of 1:1 message m confirms it over the reply queue of the same contact. */
+  const sendReceipt = (m: number): void => {
+    sendOnQueue(queueOf(qt, w, -1, w.recipient[m], w.sender[m]), Kind.receipt, m);
   };
 
   /** A returning recipient subscribes (one SUB batch per relay) where messages wait for it. */
@@ -532,13 +668,15 @@ function buildSimplex(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
     for (let d = 0; d < S; d++) {
       const qs = byRelay[d];
       if (!qs) continue;
-      subQueues.set(toRelay(u, d, Kind.subscribe, -1, -1, undefined, onSubscribe), qs);
+      const id = nextSub++;
+      subQueues.set(id, qs);
+      toRelay(u, d, Kind.subscribe, -1, -1, undefined, onSubscribe, id);
     }
   };
 
   const onSubscribe = (row: number): void => {
-    const qs = subQueues.get(row) as number[];
-    subQueues.delete(row);
+    const qs = subQueues.get(aux[row]) as number[];
+    subQueues.delete(aux[row]);
     for (const q of qs) tryServe(q);
   };
 
@@ -600,8 +738,9 @@ function buildSimplex(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
     for (let i = 0; i < R; i++) links += connected[u * R + i];
     nFlows += links * (w.onIdx[u + 1] - w.onIdx[u]);
   }
-  // Paths are views into one buffer: one allocation instead of one per flow.
-  const paths = new Int32Array(2 * nFlows);
+  // Paths are views into one buffer: one allocation instead of one per flow (over Tor: the circuit at the flow's start).
+  const hopsPerPath = tor ? 5 : 2;
+  const paths = new Int32Array(hopsPerPath * nFlows);
   let f = 0;
   for (let u = 0; u < U; u++) {
     for (let k = w.onIdx[u]; k < w.onIdx[u + 1]; k++) {
@@ -610,11 +749,14 @@ function buildSimplex(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
       if (stop <= start) continue;
       for (let i = 0; i < R; i++) {
         if (!connected[u * R + i]) continue;
-        paths[2 * f] = u;
-        paths[2 * f + 1] = relay0 + i;
-        f++;
+        const at = hopsPerPath * f++;
+        if (tor) paths.set(circuit(u, i), at);
+        else {
+          paths[at] = u;
+          paths[at + 1] = relay0 + i;
+        }
         net.periodic.add({
-          path: paths.subarray(2 * f - 2, 2 * f),
+          path: paths.subarray(at, at + hopsPerPath),
           period,
           phase: start,
           start,

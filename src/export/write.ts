@@ -24,6 +24,7 @@ import { AGG_METRICS, aggregateRows } from './aggregate.js';
 import { type CsvResult, throwIfAborted, writeCsv } from './csv.js';
 import { cell } from './format.js';
 import { anonsimVersion, gitCommit } from './manifest.js';
+import type { SweepRates } from './rates.js';
 
 export const SUMMARY_COLUMNS = [
   'design',
@@ -85,7 +86,7 @@ const REPORT_MESSAGES_MAX = 20 * 1024 * 1024;
 export type ReportWriter = (
   dir: string,
   files: Record<string, string>,
-  extra: { timelines: unknown[]; title: string },
+  extra: { timelines: unknown[]; title: string; rates?: SweepRates },
 ) => Promise<string>;
 
 export interface WriteOptions {
@@ -101,6 +102,11 @@ export interface WriteOptions {
   report?: ReportWriter | null;
   /** Extra manifest.json keys (e.g. which shards `anonsim merge` combined); never in a CSV. */
   extra?: Record<string, unknown>;
+  /**
+   * Message rates per sweep cell and design (rates.ts), for the viewer's trilemma panel: recorded
+   * in manifest.json as `rates` and inlined into report.html; never in a CSV.
+   */
+  rates?: SweepRates;
 }
 
 export interface FileInfo {
@@ -285,6 +291,7 @@ export async function writeResults(dir: string, result: RunResult, opts: WriteOp
       sweep: { keys: result.sweepKeys, cells: new Set(result.summary.map((r) => r.cell)).size },
       counts: result.counts,
       files: fileInfo,
+      ...(opts.rates ? { rates: opts.rates } : {}),
       ...opts.extra,
     };
     await writeFile(join(stage, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -300,7 +307,11 @@ export async function writeResults(dir: string, result: RunResult, opts: WriteOp
         texts[name] = f.text;
       }
       try {
-        await opts.report(stage, texts, { timelines: result.timelines, title: opts.scenario.name });
+        await opts.report(stage, texts, {
+          timelines: result.timelines,
+          title: opts.scenario.name,
+          ...(opts.rates ? { rates: opts.rates } : {}),
+        });
         report = join(out, 'report.html');
       } catch (e) {
         // The viewer is an extra; a missing viewer build must not cost the run its CSVs.

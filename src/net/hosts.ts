@@ -14,6 +14,7 @@ export const Role = {
   gateway: 7,
   mix: 8,
   provider: 9,
+  tor: 10,
 } as const;
 export type RoleId = (typeof Role)[keyof typeof Role];
 export const ROLE_NAMES = Object.keys(Role) as (keyof typeof Role)[];

@@ -14,6 +14,8 @@ export class Net {
   readonly log = new ObservationLog();
   readonly truth = new GroundTruth();
   readonly periodic = new PeriodicFlows();
+  /** Messages with ids ≥ coverFrom are cover: carried like any other, never recorded as deliveries. */
+  coverFrom = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly sim: Sim,
@@ -46,6 +48,7 @@ export class Net {
 
   /** Records that application message `msg` (copy for `recipient`) reached the recipient's device via `finalRow`. */
   deliver(msg: number, sender: number, recipient: number, group: number, tSend: number, finalRow: number): void {
+    if (msg >= this.coverFrom) return;
     this.truth.record(msg, sender, recipient, group, tSend, this.log.tRx[finalRow], finalRow);
     if (group >= 0) return;
     const waiting = this.waiters.get(msg);

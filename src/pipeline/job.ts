@@ -88,6 +88,7 @@ export function runJob(spec: JobSpec): JobResult {
       hosts,
       workload,
       streams: streams.sub(`design/${item.name}`),
+      shared: streams.sub('shared'),
       processing: item.processing,
       duration: base.duration,
     },

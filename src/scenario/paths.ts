@@ -59,6 +59,11 @@ function describe(v: unknown): string {
 export function getPath(raw: unknown, path: string): unknown {
   let cur: unknown = raw;
   for (const seg of splitPath(path)) {
+    if (Array.isArray(cur) && seg === '*') {
+      // `designs.*.key` is set on every item alike; read it from the first.
+      cur = cur[0];
+      continue;
+    }
     if (Array.isArray(cur)) {
       if (!/^\d+$/.test(seg)) return undefined;
       cur = cur[Number(seg)];
@@ -89,6 +94,18 @@ export function setPath(raw: unknown, path: string, value: unknown): Raw {
     const seg = segs[i];
     const last = i === segs.length - 1;
     const here = joinPath(at, seg);
+    if (Array.isArray(cur) && seg === '*' && !last) {
+      // Every item of the list: `designs.*.mixDelay` sets the key on each design.
+      const rest = segs.slice(i + 1).join('.');
+      for (const item of cur) setPath(item, rest, v);
+      return raw;
+    }
+    if (Array.isArray(cur) && seg === '*' && !last) {
+      // Every item of the list: `designs.*.mixDelay` sets the key on each design.
+      const rest = segs.slice(i + 1).join('.');
+      for (const item of cur) setPath(item, rest, v);
+      return raw;
+    }
     if (Array.isArray(cur)) {
       if (!/^\d+$/.test(seg))
         throw new InputError(`${at} is a list, so "${seg}" must be an item number`, here, 'an item number from 0');

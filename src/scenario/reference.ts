@@ -172,7 +172,7 @@ export function scenarioReference(): string {
   p(
     '## sweep',
     '',
-    'A mapping of key path → list of values. Paths name scenario keys with dots and list indices from 0: `workload.users`, `duration`, `network.latency`, `designs.1.nodes`, `adversaries.1.fraction`, `attackParams.timing.<param>`. The run covers the grid of all combinations, cells numbered row-major with the first key slowest; every cell is validated before anything runs, and a value that is invalid in some cell is reported at the line of that value.',
+    'A mapping of key path → list of values. Paths name scenario keys with dots and list indices from 0: `workload.users`, `duration`, `network.latency`, `designs.1.nodes`, `adversaries.1.fraction`, `attackParams.timing.<param>`; `*` in place of a list index sets the key on every item alike (`designs.*.mixDelay: [0s, 1s, 10s]` sweeps the mixing delay of every design together; each item must take that key). The run covers the grid of all combinations, cells numbered row-major with the first key slowest; every cell is validated before anything runs, and a value that is invalid in some cell is reported at the line of that value.',
     `At most ${LIMITS.sweepValues} values per key and ${LIMITS.sweepCells} cells. summary.csv and aggregate.csv get one column per swept path.`,
     '',
     '## Command-line overrides',

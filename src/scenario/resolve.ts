@@ -440,7 +440,16 @@ function sweepPathProblem(path: string, raw: Raw): { message: string; hint?: str
       const list = raw[top];
       if (!Array.isArray(list))
         return { message: `${top} is not written out in the scenario, so its items cannot be swept` };
-      if (a === undefined || !/^\d+$/.test(a)) return { message: `"${a ?? ''}" is not an item number of ${top}` };
+      if (a === '*') {
+        if (list.length === 0) return { message: `${top} is empty, so ${top}.* names nothing` };
+        for (let i = 0; i < list.length; i++) {
+          const bad = sweepPathProblem([top, String(i), ...segs.slice(2)].join('.'), raw);
+          if (bad) return { message: `${top}.* covers item ${i}: ${bad.message}`, hint: bad.hint };
+        }
+        return undefined;
+      }
+      if (a === undefined || !/^\d+$/.test(a))
+        return { message: `"${a ?? ''}" is not an item number of ${top} (or * for every item)` };
       const idx = Number(a);
       if (idx >= list.length)
         return {

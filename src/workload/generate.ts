@@ -137,6 +137,7 @@ export function generateWorkload(spec: WorkloadSpec, streams: Streams): Workload
     groupStart: new Int32Array(1),
     groupMembers: new Int32Array(0),
     count: 0,
+    realCount: 0,
     tSend: new Float64Array(0),
     sender: new Int32Array(0),
     recipient: new Int32Array(0),
@@ -271,6 +272,7 @@ export function generateWorkload(spec: WorkloadSpec, streams: Streams): Workload
   return {
     ...partial,
     count: tSend.length,
+    realCount: tSend.length,
     tSend: Float64Array.from(tSend),
     sender: Int32Array.from(sender),
     recipient: Int32Array.from(recipient),

@@ -38,8 +38,10 @@ export interface Workload {
   /** Group members in CSR form. */
   groupStart: Int32Array;
   groupMembers: Int32Array;
-  /** Messages (1:1 or group), sorted by tSend. */
+  /** Messages (1:1 or group): the real ones sorted by tSend, then any cover messages. */
   count: number;
+  /** Messages with ids ≥ realCount are cover (designs/countermeasures.ts); without cover, = count. */
+  realCount: number;
   tSend: Float64Array;
   sender: Int32Array;
   /** Recipient user for 1:1, -1 for a group message. */

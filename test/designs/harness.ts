@@ -15,7 +15,14 @@ export function resolve(d: DesignModule, over: Record<string, string | number | 
   const p: ResolvedParams = {};
   for (const s of d.params) {
     const v = over[s.name] ?? s.default;
-    p[s.name] = s.type === 'duration' ? parseDuration(v as string) : s.type === 'dist' ? parseDist(v as string) : v;
+    p[s.name] =
+      s.type === 'duration'
+        ? parseDuration(v as string)
+        : s.type === 'dist'
+          ? parseDist(v as string)
+          : s.type === 'rate'
+            ? parseRate(v as string)
+            : v;
   }
   return p;
 }
@@ -84,6 +91,7 @@ export function handWorkload(
     groupStart,
     groupMembers: Int32Array.from(groups.flat()),
     count: msgs.length,
+    realCount: msgs.length,
     tSend: Float64Array.from(msgs.map((m) => m.t)),
     sender: Int32Array.from(msgs.map((m) => m.s)),
     recipient: Int32Array.from(msgs.map((m) => m.r ?? -1)),
@@ -115,6 +123,7 @@ export function runDesign(
     hosts,
     workload: w,
     streams: streams.sub(`design/${design.id}`),
+    shared: streams.sub('shared'),
     processing: parseDist('uniform(1ms, 10ms)'),
     duration: duration ?? w.spec.duration,
   };

@@ -72,6 +72,7 @@ function run(params: Record<string, unknown> = {}, wl: Partial<WorkloadSpec> = {
       hosts,
       workload: w,
       streams: streams.sub('design/matrix'),
+      shared: streams.sub('shared'),
       processing: parseDist(matrix.processing.default),
       duration: DURATION,
     },

@@ -74,6 +74,7 @@ function run(params: Record<string, unknown> = {}, wl: Partial<WorkloadSpec> = {
       hosts,
       workload: w,
       streams: streams.sub('design/session'),
+      shared: streams.sub('shared'),
       processing: parseDist(session.processing.default),
       duration: DURATION,
     },

@@ -66,4 +66,31 @@ describe('sweepCells(scenario, raw)', () => {
       's.yaml:5:22 warmup: "10min" is not before the end of the run; expected a duration less than duration ("10min")',
     ]);
   });
+
+  it('sets designs.*.key on every design item alike', () => {
+    const raw = {
+      workload: { users: 50 },
+      designs: [{ design: 'signal' }, { design: 'session' }, { design: 'simplex', name: 'sx' }],
+      sweep: { 'designs.*.mixDelay': ['0s', '2s'] },
+    };
+    const { scenario } = resolveScenario(raw, 's.yaml');
+    const cells = sweepCells(scenario, raw);
+    expect(cells.map((c) => c.values)).toEqual([['0s'], ['2s']]);
+    for (const d of cells[1].scenario.designs) expect(d.params.mixDelay).toBe(2e9);
+    for (const d of cells[0].scenario.designs) expect(d.params.mixDelay).toBe(0);
+    expect(cells[1].scenario.designs.map((d) => d.name)).toEqual(['signal', 'session', 'sx']);
+  });
+
+  it('names the item that lacks a key swept with designs.*', () => {
+    const text = 'designs:\n  - design: signal\n  - design: mixnet\nsweep:\n  designs.*.coverRate: [0/s, 1/min]\n';
+    const src = parseScenarioText(text, 's.yaml');
+    let msgs: string[] = [];
+    try {
+      resolveScenario(src.raw, 's.yaml', src.positions);
+    } catch (e) {
+      msgs = (e as ScenarioError).problems.map(formatProblem);
+    }
+    expect(msgs).toHaveLength(1);
+    expect(msgs[0]).toContain('designs.* covers item 1: designs.1 (mixnet) has no key "coverRate"');
+  });
 });

@@ -74,6 +74,7 @@ function replicate(seed: number, g: number, rooms: number): RoomStats {
       hosts,
       workload: w,
       streams: streams.sub('design/matrix'),
+      shared: streams.sub('shared'),
       processing: parseDist('uniform(20ms, 200ms)'),
       duration: HOUR,
     },

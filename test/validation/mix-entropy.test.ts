@@ -73,6 +73,7 @@ function simulate(o: RunOpts) {
     hosts,
     workload: w,
     streams: streams.sub('design/mixnet'),
+    shared: streams.sub('shared'),
     processing: parseDist(o.processing),
     duration: o.duration,
   };

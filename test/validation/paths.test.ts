@@ -77,6 +77,7 @@ function build(seed: number, over: Record<string, unknown> = {}, users = 2, rate
       hosts,
       workload: w,
       streams: streams.sub('design/session'),
+      shared: streams.sub('shared'),
       processing: parseDist('0s'),
       duration: HOUR,
     },

@@ -1,0 +1,104 @@
+/**
+ * Countermeasures every real design offers (each off by default, so defaults stay the deployed
+ * protocol): Poisson cover messages per user and continuous-time mixing at every infrastructure
+ * party. They move a design along the anonymity trilemma (Das et al. 2018): cover pays in
+ * bandwidth (β), mixing in latency (ℓ).
+ *
+ * Cover messages are extra workload messages after the real ones (ids ≥ `realCount`). Each design
+ * carries them exactly like a real 1:1 message — padding, sync copies, receipts, typing, pushes —
+ * because anything a dummy did differently would mark it on the wire; only the recipient's
+ * client knows to discard it, so no ground-truth delivery is recorded for it (Net.deliver).
+ */
+import { randExp, type Streams } from '../core/rng.js';
+import { isOnline } from '../workload/generate.js';
+import type { Workload } from '../workload/types.js';
+import type { Delay, DesignContext, ParamSpec, ResolvedParams } from './design.js';
+
+export const COUNTERMEASURE_PARAMS: readonly ParamSpec[] = [
+  {
+    name: 'coverRate',
+    type: 'rate',
+    default: '0/s',
+    unit: 'per user',
+    description:
+      'Poisson rate of cover (dummy) messages per online user, each to a uniformly chosen contact and sent, padded, stored, fetched and receipted exactly like a real 1:1 message; the recipient discards it (0 = off)',
+    source:
+      'countermeasure, off in the deployed protocol; β of the anonymity trilemma (Das et al., IEEE S&P 2018); drop cover as in Loopix (Piotrowska et al., USENIX Security 2017)',
+  },
+  {
+    name: 'mixDelay',
+    type: 'duration',
+    default: '0s',
+    unit: 'duration',
+    description:
+      'Mean of an extra exponential delay each infrastructure party (server, relay, service node, homeserver) holds everything it forwards for, on top of `processing` (continuous-time mixing; 0 = off)',
+    source:
+      'countermeasure, off in the deployed protocol; exponential delay maximises sender entropy for a given mean (Danezis, PET 2004); Loopix',
+  },
+];
+
+/** The design context with the countermeasures of `p` applied (the same object when both are off). */
+export function applyCountermeasures(ctx: DesignContext, p: ResolvedParams): DesignContext {
+  const rate = p.coverRate as number;
+  const mean = p.mixDelay as number;
+  if (!(rate > 0) && !(mean > 0)) return ctx;
+  const workload = rate > 0 ? withCover(ctx.workload, rate, ctx.duration, ctx.shared) : ctx.workload;
+  ctx.net.coverFrom = workload.realCount;
+  return {
+    ...ctx,
+    workload,
+    processing: mean > 0 ? withMixing(ctx.processing, mean) : ctx.processing,
+  };
+}
+
+/** `base` plus an independent exponential hold of mean `mean` ns on every draw. */
+export function withMixing(base: Delay, mean: number): Delay {
+  return { mean: base.mean + mean, sample: (rng) => base.sample(rng) + randExp(rng, mean) };
+}
+
+/**
+ * `w` with Poisson cover messages appended: per user, arrivals at `rate` (per ns) thinned to its
+ * online intervals, each to a uniformly chosen contact, size from the workload's message-size law.
+ * Streams are `cover/user/<u>` from the replicate's root, so every design in a replicate carries
+ * the same cover (common random numbers) and adding a user leaves the others' cover unchanged.
+ */
+export function withCover(w: Workload, rate: number, duration: number, streams: Streams): Workload {
+  const tSend: number[] = [];
+  const sender: number[] = [];
+  const recipient: number[] = [];
+  const size: number[] = [];
+  const mean = 1 / rate;
+  for (let u = 0; u < w.users; u++) {
+    const deg = w.adjStart[u + 1] - w.adjStart[u];
+    if (deg === 0) continue;
+    const rng = streams.stream(`cover/user/${u}`);
+    for (let t = randExp(rng, mean); t < duration; t += randExp(rng, mean)) {
+      const pick = Math.floor(rng() * deg);
+      const bytes = Math.max(1, Math.round(w.spec.messageSize.sample(rng)));
+      if (!isOnline(w, u, t)) continue;
+      tSend.push(t);
+      sender.push(u);
+      recipient.push(w.adj[w.adjStart[u] + pick]);
+      size.push(bytes);
+    }
+  }
+  const n = tSend.length;
+  const cat = <A extends Float64Array | Int32Array>(a: A, extra: ArrayLike<number>, make: (len: number) => A): A => {
+    const out = make(w.count + n);
+    out.set(a.subarray(0, w.count));
+    out.set(extra, w.count);
+    return out;
+  };
+  const f64 = (len: number) => new Float64Array(len);
+  const i32 = (len: number) => new Int32Array(len);
+  return {
+    ...w,
+    count: w.count + n,
+    tSend: cat(w.tSend, tSend, f64),
+    sender: cat(w.sender, sender, i32),
+    recipient: cat(w.recipient, recipient, i32),
+    group: cat(w.group, new Int32Array(n).fill(-1), i32),
+    size: cat(w.size, size, i32),
+    replyTo: cat(w.replyTo, new Int32Array(n).fill(-1), i32),
+  };
+}
