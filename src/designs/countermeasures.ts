@@ -9,7 +9,7 @@
  * because anything a dummy did differently would mark it on the wire; only the recipient's
  * client knows to discard it, so no ground-truth delivery is recorded for it (Net.deliver).
  */
-import { randExp, type Streams } from '../core/rng.js';
+import { type Rng, randExp, type Streams } from '../core/rng.js';
 import { isOnline } from '../workload/generate.js';
 import type { Workload } from '../workload/types.js';
 import type { Delay, DesignContext, ParamSpec, ResolvedParams } from './design.js';
@@ -31,7 +31,7 @@ export const COUNTERMEASURE_PARAMS: readonly ParamSpec[] = [
     default: '0s',
     unit: 'duration',
     description:
-      'Mean of an extra exponential delay each infrastructure party (server, relay, service node, homeserver) holds everything it forwards for, on top of `processing` (continuous-time mixing; 0 = off)',
+      'Mean of an extra exponential hold each infrastructure party (server, relay, service node, homeserver) applies to every packet it forwards on behalf of another, after `processing`; its own protocol responses are not held (continuous-time mixing; 0 = off)',
     source:
       'countermeasure, off in the deployed protocol; exponential delay maximises sender entropy for a given mean (Danezis, PET 2004); Loopix',
   },
@@ -44,16 +44,18 @@ export function applyCountermeasures(ctx: DesignContext, p: ResolvedParams): Des
   if (!(rate > 0) && !(mean > 0)) return ctx;
   const workload = rate > 0 ? withCover(ctx.workload, rate, ctx.duration, ctx.shared) : ctx.workload;
   ctx.net.coverFrom = workload.realCount;
-  return {
-    ...ctx,
-    workload,
-    processing: mean > 0 ? withMixing(ctx.processing, mean) : ctx.processing,
-  };
+  return { ...ctx, workload, mix: mean > 0 ? mixing(mean) : null };
 }
 
-/** `base` plus an independent exponential hold of mean `mean` ns on every draw. */
-export function withMixing(base: Delay, mean: number): Delay {
-  return { mean: base.mean + mean, sample: (rng) => base.sample(rng) + randExp(rng, mean) };
+/** An exponential hold of mean `mean` ns, drawn independently per forwarded packet. */
+export function mixing(mean: number): Delay {
+  return { mean, sample: (rng) => randExp(rng, mean) };
+}
+
+/** A design's hold function: a fresh draw from `rng` per call, or always 0 when mixing is off. */
+export function holdOf(mix: Delay | null | undefined, rng: Rng): () => number {
+  if (!mix) return () => 0;
+  return () => Math.round(mix.sample(rng));
 }
 
 /**

@@ -44,8 +44,15 @@ export interface DesignContext {
   streams: Streams;
   /** Streams every design of the replicate shares (common random numbers, e.g. cover traffic). */
   shared: Streams;
-  /** Processing and queueing delay at each infrastructure party (`processing` key, plus `mixDelay`). */
+  /** Processing and queueing delay at each infrastructure party (`processing` key). */
   processing: Delay;
+  /**
+   * Extra hold each infrastructure party applies to every packet it forwards on someone else's
+   * behalf, after processing (countermeasure `mixDelay`); null when off. A party's own protocol
+   * responses (HTTP 200, SMP OK) leave after processing only: holding them until the payload
+   * moves on would announce the forward to anyone watching the sender's link.
+   */
+  mix?: Delay | null;
   duration: number;
 }
 

@@ -27,7 +27,7 @@ import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline, nextOnline } from '../workload/generate.js';
 import { Platform } from '../workload/types.js';
 import { feedWorkload, padTo } from './common.js';
-import { applyCountermeasures, COUNTERMEASURE_PARAMS } from './countermeasures.js';
+import { applyCountermeasures, COUNTERMEASURE_PARAMS, holdOf } from './countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamSpec, ResolvedParams } from './design.js';
 
 const PM = 'protocol-models.md';
@@ -263,6 +263,9 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
   const end = ctx.duration;
   const proc = ctx.processing;
   const procRng = ctx.streams.stream('homeserver/processing');
+  // A homeserver holds each event or to-device payload before forwarding it (to other servers
+  // or to its members); its 200 to the uploading client is not held.
+  const hold = holdOf(ctx.mix, ctx.streams.stream('homeserver/mixing'));
   const pushRng = ctx.streams.stream('push/latency');
 
   // --- hosts and placement -------------------------------------------------------------------
@@ -404,7 +407,7 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
   const federate = (row: number, origin: number, d: number, bytes: number, only: number): void => {
     const ids2 = setIds(log.sAcct[row], only, log.obj[row]);
     const r = net.hop(origin, d, bytes, log.kind[row] as KindId, row, log.msg[row], ids2, null);
-    sim.at(log.tRx[r] + proc.sample(procRng), atRemote, r);
+    sim.at(log.tRx[r] + proc.sample(procRng) + hold(), atRemote, r);
   };
 
   /** A remote homeserver received a transaction: hand the payload to its members of the room. */
@@ -490,10 +493,15 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
 
   const atOrigin = (row: number): void => {
     const hs = log.to[row];
+    if (log.kind[row] === Kind.message) net.hop(hs, log.from[row], ACK_BYTES, Kind.ack, row, -1, undefined, null);
+    if (ctx.mix) sim.at(sim.now + hold(), fromOrigin, row);
+    else fromOrigin(row);
+  };
+
+  const fromOrigin = (row: number): void => {
+    const hs = log.to[row];
     const m = log.msg[row];
-    const kind = log.kind[row];
-    if (kind === Kind.message) net.hop(hs, log.from[row], ACK_BYTES, Kind.ack, row, -1, undefined, null);
-    if (kind === Kind.keyShare) {
+    if (log.kind[row] === Kind.keyShare) {
       keyShareOut(row);
       return;
     }
@@ -565,7 +573,7 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
         setIds(s, targets.length === 1 ? targets[0] : -1, -1),
         null,
       );
-      sim.at(log.tRx[r] + proc.sample(procRng), atRemoteKey, r);
+      sim.at(log.tRx[r] + proc.sample(procRng) + hold(), atRemoteKey, r);
     };
     if (room < E) {
       const r = w.recipient[m];

@@ -31,7 +31,7 @@ import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline, onlineInterval } from '../workload/generate.js';
 import { Platform } from '../workload/types.js';
 import { feedWorkload, padTo } from './common.js';
-import { applyCountermeasures, COUNTERMEASURE_PARAMS } from './countermeasures.js';
+import { applyCountermeasures, COUNTERMEASURE_PARAMS, holdOf } from './countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamSpec, ResolvedParams } from './design.js';
 import { buildPaths, freshPath, SwarmRing, selectGuards } from './session-paths.js';
 
@@ -354,6 +354,9 @@ function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
   const end = ctx.duration;
   const proc = ctx.processing;
   const procRng = ctx.streams.stream('snode/processing');
+  // Path nodes hold each onion packet they forward (both ways); a swarm node holds a stored
+  // message before it can be retrieved; a destination's own responses are not held.
+  const hold = holdOf(ctx.mix, ctx.streams.stream('snode/mixing'));
   const pushRng = ctx.streams.stream('push/latency');
 
   // --- hosts and swarms ----------------------------------------------------------------------
@@ -575,7 +578,7 @@ function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     );
     cRow[c] = row;
     cPos[c] = pos + 1;
-    sim.at(log.tRx[row] + proc.sample(procRng), last ? atDest : advance, c);
+    sim.at(log.tRx[row] + proc.sample(procRng) + (last ? 0 : hold()), last ? atDest : advance, c);
   };
 
   /** Response leg back towards the device; the destination's first leg carries its fields, VIS_TX only. */
@@ -595,7 +598,7 @@ function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     cRow[c] = row;
     cPos[c] = pos - 1;
     if (pos === 1) sim.at(log.tRx[row], atDevice, c);
-    else sim.at(log.tRx[row] + proc.sample(procRng), back, c);
+    else sim.at(log.tRx[row] + proc.sample(procRng) + hold(), back, c);
   };
 
   // --- stored items (one per store, shared by all its pollers) and pickups ------------------
@@ -826,7 +829,7 @@ function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     iMsg[i] = m;
     iType[i] = type;
     iAvail.fill(Number.POSITIVE_INFINITY, i * MS, i * MS + MS);
-    iAvail[i * MS + a] = sim.now;
+    iAvail[i * MS + a] = sim.now + hold();
     iRow[i * MS + a] = storeRow;
     const rb = base64(blob(m, type)) + REPLICATE_RPC_BYTES;
     for (let b = 0; b < size; b++) {
@@ -842,7 +845,7 @@ function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
         null,
       );
       iRow[i * MS + b] = row;
-      iAvail[i * MS + b] = log.tRx[row] + proc.sample(procRng);
+      iAvail[i * MS + b] = log.tRx[row] + proc.sample(procRng) + hold();
     }
     const s = w.sender[m];
     if (type === T_GROUP) {

@@ -561,13 +561,25 @@ function buildSimplex(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
 
   // --- proxy relay ---------------------------------------------------------------------------
 
-  const proxyForward = (row: number): void => {
+  // A proxy holds what it forwards both ways (PFWD → RFWD, RRES → PRES); a destination relay
+  // answers OK/RRES at once and holds the message before it can be delivered.
+  const holdRng: Rng[] = [];
+  for (let i = 0; i < R; i++) holdRng.push(ctx.streams.stream(`relay/${i}/mixing`));
+  const hold = (d: number): number => (ctx.mix ? Math.round(ctx.mix.sample(holdRng[d])) : 0);
+  const afterHold = (d: number, fn: (row: number) => void, row: number): void => {
+    if (ctx.mix) sim.at(sim.now + hold(d), fn, row);
+    else fn(row);
+  };
+
+  const proxyForward = (row: number): void => afterHold(relayOfHost(log.to[row]), proxyRfwd, row);
+  const proxyRfwd = (row: number): void => {
     const q = aux[row];
     // RFWD: the queue's sender id is inside the layer only the destination opens.
     toRelay(log.to[row], qRelay[q], log.kind[row] as KindId, row, log.msg[row], objIds(q, VIS_RX), onStore);
   };
 
-  const proxyRespond = (row: number): void => {
+  const proxyRespond = (row: number): void => afterHold(relayOfHost(log.to[row]), proxyPres, row);
+  const proxyPres = (row: number): void => {
     // RRES ← RFWD ← PFWD: the PFWD carried queue q from its sender.
     const sender = qSender[aux[log.prev[log.prev[row]]]];
     toUser(log.to[row], sender, Kind.ack, row, -1, undefined, null);
@@ -577,6 +589,17 @@ function buildSimplex(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
 
   const onStore = (row: number): void => {
     const q = log.obj[row];
+    // OK (direct) or RRES (to the proxy) for the SEND.
+    const from = log.from[row];
+    const viaProxy = from >= relay0 && from < relay0 + R;
+    if (viaProxy) toRelay(log.to[row], relayOfHost(from), Kind.ack, row, -1, objIds(q, VIS_TX), proxyRespond);
+    else toUser(log.to[row], qSender[q], Kind.ack, row, -1, objIds(q, BOTH), null);
+    afterHold(relayOfHost(log.to[row]), release, row);
+  };
+
+  /** The stored message of `row` becomes deliverable: queue it, notify iOS, serve it. */
+  const release = (row: number): void => {
+    const q = log.obj[row];
     const d = relayOfHost(log.to[row]);
     enqueue(q, row);
     if (iosNtf && log.kind[row] === Kind.message && w.platform[qRecipient[q]] === Platform.ios) {
@@ -585,11 +608,6 @@ function buildSimplex(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
       const t = ntfInterval > 0 ? ph + Math.ceil((sim.now - ph) / ntfInterval) * ntfInterval : sim.now;
       sim.at(t, relayNmsg, row);
     }
-    // OK (direct) or RRES (to the proxy) for the SEND.
-    const from = log.from[row];
-    const viaProxy = from >= relay0 && from < relay0 + R;
-    if (viaProxy) toRelay(log.to[row], relayOfHost(from), Kind.ack, row, -1, objIds(q, VIS_TX), proxyRespond);
-    else toUser(log.to[row], qSender[q], Kind.ack, row, -1, objIds(q, BOTH), null);
     tryServe(q);
   };
 
