@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'n
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { anonsimVersion } from '../export/manifest.js';
+import { sweepRates } from '../export/rates.js';
 import { writeReport } from '../export/report.js';
 import { writeResults } from '../export/write.js';
 import type { JobResult } from '../pipeline/job.js';
@@ -271,6 +272,10 @@ export async function mergeCommand(dirs: string[], flags: MergeFlags, argv: Argv
     wallTimeS: (performance.now() - t0) / 1000,
     messages,
     report: writeReport,
+    rates: sweepRates(
+      cells,
+      scenario.sweep.map((s) => s.path),
+    ),
     extra: { merged: { shards: shards.map((s) => ({ shard: s.manifest.shard, dir: s.dir })) } },
   });
   if (written.reportError) io.err(`anonsim: warning: report.html was not written: ${written.reportError}\n`);

@@ -15,6 +15,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { anonsimVersion, gitCommit } from '../export/manifest.js';
+import { sweepRates } from '../export/rates.js';
 import { writeReport } from '../export/report.js';
 import { ensureOutputDir, removeStagingSync, writeResults } from '../export/write.js';
 import type { JobResult } from '../pipeline/job.js';
@@ -268,6 +269,10 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
       messages,
       signal: controller.signal,
       report: writeReport,
+      rates: sweepRates(
+        cells,
+        scenario.sweep.map((s) => s.path),
+      ),
     });
     // The CSVs are in place: the checkpoints are no longer needed.
     await rm(join(outDir, JOBS_DIR), { recursive: true, force: true });

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SweepRates } from './rates.js';
 
 /** The placeholder the viewer template carries (kept in sync with viz/build.mjs). */
 export const DATA_PLACEHOLDER = '<script type="application/json" id="anonsim-data">null</script>';
@@ -25,6 +26,15 @@ export interface ReportData {
   ttfd?: string;
   messages?: string;
   timelines: unknown[];
+  /** Message rates per sweep cell and design (rates.ts) for the trilemma panel; absent in older results. */
+  rates?: SweepRates;
+}
+
+/** What report.html carries besides the CSV texts. */
+export interface ReportExtra {
+  timelines: unknown[];
+  title: string;
+  rates?: SweepRates;
 }
 
 /** JSON that is safe inside a `<script type="application/json">` element. */
@@ -91,8 +101,9 @@ export async function loadViewerTemplate(): Promise<string> {
 }
 
 /** Normalises `{ 'summary.csv': …, aggregate: … }` to the viewer's data object. */
-export function reportData(files: Record<string, string>, extra: { timelines: unknown[]; title: string }): ReportData {
+export function reportData(files: Record<string, string>, extra: ReportExtra): ReportData {
   const data: ReportData = { title: extra.title, timelines: extra.timelines ?? [] };
+  if (extra.rates !== undefined) data.rates = extra.rates;
   for (const [name, text] of Object.entries(files)) {
     const key = basename(name).replace(/\.csv$/i, '') as (typeof REPORT_FILES)[number];
     if ((REPORT_FILES as readonly string[]).includes(key) && typeof text === 'string') data[key] = text;
@@ -101,11 +112,7 @@ export function reportData(files: Record<string, string>, extra: { timelines: un
 }
 
 /** Writes `<dir>/report.html` (temp name, then rename) and returns its path. */
-export async function writeReport(
-  dir: string,
-  files: Record<string, string>,
-  extra: { timelines: unknown[]; title: string },
-): Promise<string> {
+export async function writeReport(dir: string, files: Record<string, string>, extra: ReportExtra): Promise<string> {
   const html = inlineReport(await loadViewerTemplate(), reportData(files, extra));
   const out = resolve(dir, 'report.html');
   const tmp = `${out}.${process.pid}.tmp`;
@@ -130,7 +137,8 @@ async function readIfExists(path: string): Promise<string | undefined> {
 /**
  * The viewer data of a results folder as it is on disk now: its CSVs; timelines from
  * timelines.json, else from the data inlined in its report.html; the title from manifest.json's
- * scenario name, else report.html, else the folder name.
+ * scenario name, else report.html, else the folder name; the message rates from manifest.json's
+ * `rates`, else report.html (none for results written before they existed).
  */
 export async function readResults(dir: string): Promise<ReportData> {
   const files: Record<string, string> = {};
@@ -151,17 +159,23 @@ export async function readResults(dir: string): Promise<ReportData> {
     }
   } else if (inlined && Array.isArray(inlined.timelines)) timelines = inlined.timelines;
   let title = '';
+  let rates: unknown;
   const manifest = await readIfExists(join(dir, 'manifest.json'));
   if (manifest) {
     try {
-      const m = JSON.parse(manifest) as { scenario?: { name?: unknown }; name?: unknown };
+      const m = JSON.parse(manifest) as { scenario?: { name?: unknown }; name?: unknown; rates?: unknown };
       const name = m.scenario?.name ?? m.name;
       if (typeof name === 'string') title = name;
+      rates = m.rates;
     } catch {
       // ignore a broken manifest
     }
   }
   if (!title && inlined && typeof inlined.title === 'string') title = inlined.title;
   if (!title) title = basename(resolve(dir));
-  return reportData(files, { timelines, title });
+  if ((rates === undefined || rates === null) && inlined) rates = inlined.rates;
+  // The viewer checks every field of it (viz/src/tradeoff-data.ts), so only its shape is checked here.
+  const extra: ReportExtra = { timelines, title };
+  if (rates && typeof rates === 'object' && !Array.isArray(rates)) extra.rates = rates as SweepRates;
+  return reportData(files, extra);
 }

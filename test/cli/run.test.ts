@@ -6,6 +6,9 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
+import { extractReportData } from '../../src/export/report.js';
+import { buildModel } from '../../viz/src/data.js';
+import { ratesFor } from '../../viz/src/tradeoff-data.js';
 import { type CliResult, cli, tempDir, writeScenario } from './helpers.js';
 
 const TINY =
@@ -65,6 +68,50 @@ describe('anonsim run', () => {
       expect(c[head.indexOf('seed')]).toBe('7');
     }
     expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).scenario.workload.users).toBe(40);
+  });
+
+  it('records message rates per sweep cell in manifest.json and report.html for the trade-off chart', async (ctx) => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    const sweep = 'sweep:\n  designs.*.mixDelay: [0s, 1s]\n  designs.*.coverRate: [0/s, 1/min]\n';
+    const r = await runOrSkip(ctx, [
+      'run',
+      writeScenario(dir, `${TINY}${sweep}`),
+      '-o',
+      out,
+      '--quiet',
+      '--workers',
+      '1',
+    ]);
+    expect(r.code, r.err).toBe(0);
+    const rates = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).rates;
+    expect(rates.keys).toEqual(['designs.*.mixDelay', 'designs.*.coverRate']);
+    expect(rates.cells.map((c: { values: string[] }) => c.values)).toEqual([
+      ['0s', '0/s'],
+      ['0s', '1/min'],
+      ['1s', '0/s'],
+      ['1s', '1/min'],
+    ]);
+    // 1/5min, replies answered with probability ½ (the default), replies to replies too: ≈ 2/300 per s.
+    for (const c of rates.cells)
+      for (const d of c.designs) {
+        expect(d.realPerUserPerS).toBeCloseTo(2 / 300, 5);
+        expect(d.coverPerUserPerS).toBeCloseTo(c.values[1] === '1/min' ? 1 / 60 : 0, 6);
+      }
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    const data = extractReportData(html);
+    expect(data?.rates).toEqual(rates);
+    // The viewer finds each CSV cell's rates (its cells are numbered by first appearance in the CSVs).
+    const model = buildModel({
+      summary: readFileSync(join(out, 'summary.csv'), 'utf8'),
+      aggregate: readFileSync(join(out, 'aggregate.csv'), 'utf8'),
+      rates: data?.rates,
+    });
+    expect(model.cells).toHaveLength(4);
+    model.cells.forEach((c, i) => {
+      for (const design of ['signal', 'simplex'])
+        expect(ratesFor(model.rates, i, design)?.cover).toBeCloseTo(c.values[1] === '1/min' ? 1 / 60 : 0, 6);
+    });
   });
 
   it('exits 130 and leaves no CSV when interrupted', async () => {

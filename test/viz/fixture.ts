@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SweepRates } from '../../src/export/rates.js';
 
 export const XSS = '<img src=x onerror=alert(1)>';
 export const DESIGNS = ['signal', 'session', 'simplex', XSS];
@@ -305,4 +306,98 @@ export function makeFixture(dir: string): Fixture {
     `${JSON.stringify({ version: '0.1.0', scenario: { name: TITLE }, seeds: [1000, 1001] }, null, 2)}\n`,
   );
   return { dir, files, timelines, pairs, aggregateRows: aggregate.length };
+}
+
+/** The countermeasure sweep fixture: 2 × 2 cells over mixing delay and cover rate, with message rates. */
+export const CM_DESIGNS = ['signal', 'session', 'simplex'];
+export const CM_KEYS = ['designs.*.mixDelay', 'designs.*.coverRate'];
+export const CM_MIX = ['0s', '30s'];
+export const CM_COVER = ['0/s', '1/min'];
+export const CM_ATTACKS = ['timing', 'flow'];
+export const CM_USERS = 150;
+/** Real messages per user per second (1/5min with replies answered half the time) and cover at 1/min. */
+export const CM_REAL = 0.00666667;
+export const CM_COVER_RATE = 0.0166667;
+
+export interface CmFixture {
+  dir: string;
+  files: Record<string, string>;
+  rates: SweepRates;
+  /** Per attack: (latency p50 ms, bytes per message, top1) of every design × cell, in aggregate order. */
+  points: Record<string, { design: string; cell: number; latency: number; bytes: number; top1: number }[]>;
+  cells: number;
+}
+
+/**
+ * A results folder of a 2 × 2 countermeasure sweep (`designs.*.mixDelay` × `designs.*.coverRate`)
+ * for 3 designs, one adversary, 2 attacks and 2 replicates: mixing buys top1 with latency, cover
+ * buys it with bytes. `rates` is what `anonsim run` records; with `withManifestRates` it is also
+ * written into manifest.json (as `anonsim view` reads it).
+ */
+export function makeCountermeasureFixture(dir: string, withManifestRates = true): CmFixture {
+  mkdirSync(dir, { recursive: true });
+  const rand = rng(11);
+  const summary: (string | number)[][] = [];
+  const aggregate: (string | number)[][] = [];
+  const points: CmFixture['points'] = Object.fromEntries(CM_ATTACKS.map((a) => [a, []]));
+  const rates: CmFixture['rates'] = { unit: 'messages per user per second', keys: CM_KEYS, cells: [] };
+  let cell = 0;
+  for (const mix of CM_MIX)
+    for (const cover of CM_COVER) {
+      const mixed = mix !== '0s';
+      const covered = cover !== '0/s';
+      rates.cells.push({
+        cell,
+        values: [mix, cover],
+        designs: CM_DESIGNS.map((name) => ({
+          name,
+          realPerUserPerS: CM_REAL,
+          coverPerUserPerS: covered ? CM_COVER_RATE : 0,
+        })),
+      });
+      CM_DESIGNS.forEach((design, di) => {
+        CM_ATTACKS.forEach((attack, ki) => {
+          const reps: number[][] = [];
+          for (let rep = 0; rep < REPLICATES; rep++) {
+            const top1 = r4(
+              Math.min(1, (0.9 - 0.2 * di - 0.3 * ki) * (mixed ? 0.15 : 1) * (covered ? 0.5 : 1) + rand() * 0.01),
+            );
+            const p50 = r4(80 + 900 * di + (mixed ? 10_000 + 20_000 * di : 0) + rand() * 3);
+            const bytes = r4((3500 + 60_000 * di) * (covered ? 3 : 1) + rand() * 10);
+            const vals = [top1, r4(Math.min(1, top1 * 2)), 4, 16, 0.9, 0.5, p50, r4(p50 * 1.5), bytes];
+            reps.push(vals);
+            summary.push([design, 'global-passive', attack, rep, 1 + rep, CM_USERS, 600 + rep, ...vals, mix, cover]);
+          }
+          const stats = METRICS.flatMap((_, mi) => {
+            const v = reps.map((r) => r[mi]);
+            const mean = v.reduce((a, b) => a + b, 0) / v.length;
+            const half = Math.abs(v[0] - v[1]) * 6.35;
+            return [r4(mean), r4(mean - half), r4(mean + half)];
+          });
+          aggregate.push([design, 'global-passive', attack, REPLICATES, ...stats, mix, cover]);
+          points[attack].push({ design, cell, latency: stats[18], bytes: stats[24], top1: stats[0] });
+        });
+      });
+      cell++;
+    }
+  const files: Record<string, string> = {
+    summary: csv([...SUMMARY_HEAD.slice(0, -1), ...CM_KEYS], summary),
+    aggregate: csv(
+      [
+        'design',
+        'adversary',
+        'attack',
+        'replicates',
+        ...METRICS.flatMap((m) => [`${m}_mean`, `${m}_lo`, `${m}_hi`]),
+        ...CM_KEYS,
+      ],
+      aggregate,
+    ),
+  };
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, `${name}.csv`), text);
+  writeFileSync(
+    join(dir, 'manifest.json'),
+    `${JSON.stringify({ scenario: { name: 'countermeasures' }, ...(withManifestRates ? { rates } : {}) }, null, 2)}\n`,
+  );
+  return { dir, files, rates, points, cells: cell };
 }

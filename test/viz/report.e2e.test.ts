@@ -144,8 +144,10 @@ describe.skipIf(!haveChromium)('viewer report.html in headless chromium', () => 
     // f, i. one CDF per design.
     expect(await count(page, 'svg#anoncdf path.cdf')).toBe(designs);
     expect(await count(page, 'svg#ttfd path.ttfd')).toBe(designs);
-    // g. one point per design in each of the two panels.
-    expect(await count(page, 'svg#tradeoff circle.pt')).toBe(designs * 2);
+    // g. one point per design × sweep cell in each of the two cost panels; no rates, so no trilemma points.
+    expect(await count(page, 'svg#tradeoff g.panel-latency circle.pt')).toBe(designs * SWEEP_VALUES.length);
+    expect(await count(page, 'svg#tradeoff g.panel-bytes circle.pt')).toBe(designs * SWEEP_VALUES.length);
+    expect(await count(page, 'svg#tradeoff g.panel-trilemma circle.pt')).toBe(0);
     // h. one arrow (and table row) per hop of the first timeline.
     expect(await count(page, 'svg#timeline line.hop')).toBe(fx.timelines[0].hops.length);
     expect(await count(page, 'table.hop-table tbody tr')).toBe(fx.timelines[0].hops.length);

@@ -4,6 +4,7 @@
  * Pure functions only (no DOM), so tests can run them in Node.
  */
 import { csvParseRows } from 'd3';
+import { parseRates, type RatesIndex } from './tradeoff-data.js';
 
 /** The JSON block the page reads from `<script type="application/json" id="anonsim-data">`. */
 export interface RawData {
@@ -15,6 +16,8 @@ export interface RawData {
   ttfd?: string;
   messages?: string;
   timelines?: unknown[];
+  /** Messages per user per second by sweep cell and design (src/export/rates.ts); absent in older results. */
+  rates?: unknown;
 }
 
 export type Grade = 'A' | 'P' | 'X';
@@ -201,6 +204,8 @@ export interface Model {
   ttfd: TtfdData[];
   messages: MessageData[] | null;
   timelines: TimelineData[];
+  /** Real and cover message rates by cell index and design, or null when the run recorded none. */
+  rates: RatesIndex | null;
 }
 
 function num(s: string | undefined): number {
@@ -413,6 +418,7 @@ export function buildModel(raw: RawData): Model {
     ttfd,
     messages,
     timelines,
+    rates: parseRates(raw.rates, sweepKeys, cells),
   };
 }
 

@@ -62,18 +62,19 @@ const CHARTS: ChartSpec[] = [
     render: renderAnonCdf,
   },
   {
-    id: 'tradeoff',
-    title: 'Trade-off: privacy vs latency and bandwidth',
-    caption:
-      'top1 (95% interval) against median latency and bytes on all links per message sent, one point per design.',
-    render: renderTradeoff,
-  },
-  {
     id: 'ttfd',
     title: 'Time to first deanonymization',
     caption:
       'Fraction of communicating pairs whose sender the adversary first ranks top within n of their messages (causal ranking); curves below 1 = pairs never identified.',
     render: renderTtfd,
+  },
+  {
+    id: 'tradeoff',
+    title: 'Trade-off: the price of privacy',
+    caption:
+      'Every design × sweep cell for the chosen adversary × attack. A, B: top1 (95% interval) against median latency and bytes on all links per message sent; black step line and rings = Pareto front (nothing is both faster/cheaper and more private); dashed = blind guess 1/users. C: messages per user per second (real + cover) against latency, point size = top1; shaded = r < 1/(2L), where strong anonymity is impossible (anonymity trilemma, Das et al., IEEE S&P 2018).',
+    wide: true,
+    render: renderTradeoff,
   },
   {
     id: 'timeline',
@@ -191,7 +192,7 @@ function start(): void {
       label: 'sweep cell',
       key: 'cell',
       options: () => model.cells.map((c, i) => ({ value: String(i), text: c.label })),
-      hint: 'overview, ROC, trade-off',
+      hint: 'overview, ROC (the trade-off chart shows every cell)',
     },
     {
       id: 'sel-message',
