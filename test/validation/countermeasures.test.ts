@@ -33,16 +33,39 @@ sweep:
 `;
 const SCORED_FRACTION = 14 / 15;
 
-let rows: SummaryRow[] = [];
+// The mixnet reference design has its own knobs: per-mix delay and drop cover (loop cover off).
+const MIXNET = `
+name: trilemma-mixnet
+seed: 4
+duration: 15min
+warmup: 1min
+workload: { users: ${USERS}, contacts: 6, rate: 1/5min }
+designs:
+  - { design: mixnet, loopRate: 0/s }
+adversaries:
+  - kind: global-passive
+attacks: [timing, flow]
+sweep:
+  designs.0.mixDelay: [20ms, 1s]
+  designs.0.dropRate: [0/s, 4/min]
+`;
 
-beforeAll(async () => {
+async function run(text: string): Promise<SummaryRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'anonsim-trilemma-'));
-  const file = join(dir, 'trilemma.yaml');
-  writeFileSync(file, SCENARIO);
+  const file = join(dir, 'scenario.yaml');
+  writeFileSync(file, text);
   const { scenario, raw } = loadScenario(file);
   const cells = sweepCells(scenario, raw, file).map((c) => ({ sweep: c.values, scenario: c.scenario }));
-  rows = (await runScenario(scenario, cells, { workers: 1, messages: false })).summary;
-}, 120_000);
+  return (await runScenario(scenario, cells, { workers: 1, messages: false })).summary;
+}
+
+let rows: SummaryRow[] = [];
+let mixRows: SummaryRow[] = [];
+
+beforeAll(async () => {
+  rows = await run(SCENARIO);
+  mixRows = await run(MIXNET);
+}, 180_000);
 
 const DESIGNS = ['signal', 'session', 'simplex', 'matrix'];
 const ATTACKS = ['timing', 'flow'];
@@ -95,5 +118,30 @@ describe('anonymity trilemma: the price of unlinkability against a global passiv
     const base = row(design, 'timing', '0s', '0/s');
     expect(row(design, 'timing', '10s', '0/s').latency_p50_ms).toBeGreaterThan(base.latency_p50_ms + 5000);
     expect(row(design, 'timing', '0s', '2/min').bytes_per_message).toBeGreaterThan(base.bytes_per_message * 1.5);
+  });
+});
+
+describe('mixnet reference: more delay or more cover never helps the global passive adversary', () => {
+  const at = (attack: string, delay: string, cover: string): SummaryRow => {
+    const r = mixRows.find((x) => x.attack === attack && x.sweep[0] === delay && x.sweep[1] === cover);
+    if (!r) throw new Error(`no mixnet row ${attack} ${delay} ${cover}`);
+    return r;
+  };
+
+  it.each(ATTACKS)('%s: within 4σ of the 20 ms, no-cover cell or below', (attack) => {
+    const base = at(attack, '20ms', '0/s');
+    expect(base.top1).toBeGreaterThan(20 / USERS);
+    for (const [delay, cover] of [
+      ['1s', '0/s'],
+      ['20ms', '4/min'],
+      ['1s', '4/min'],
+    ]) {
+      const r = at(attack, delay, cover);
+      expect(r.top1, `${delay} ${cover}`).toBeLessThanOrEqual(base.top1 + 4 * Math.hypot(se(base), se(r)));
+    }
+  });
+
+  it('with 1 s per mix and 4 drop packets a minute it is within 10× of the blind guess', () => {
+    for (const attack of ATTACKS) expect(at(attack, '1s', '4/min').top1).toBeLessThan(10 / USERS);
   });
 });
