@@ -27,7 +27,8 @@
  *   v̂_r(u → R) = (c[u] − β̂[u]·|U_R|) / C_R             (excess rows addressed to u per epoch)
  * Without evidence c[u] = 0 and v̂_r ≤ 0 exactly.
  *
- * Scores: s(u → R) = max(0, v̂ + v̂_r) (method 'both'; either alone with 'sda' / 'receipt'),
+ * Scores: s(u → R) = max(0, v̂(ip(u))/n(ip(u)) + v̂_r(u)) with n the users behind u's address
+ * (method 'both'; either alone with 'sda' / 'receipt'),
  * where a view without readable identifiers contributes no receipt evidence and one without
  * user egress no SDA evidence. Both estimate "share of R's traffic due to u" in the same units.
  * Causal top: the same estimates from the rows observed by the delivery time (epoch granularity
@@ -487,7 +488,7 @@ export function prepareDisclosure(input: AttackInput): DisclosureJob {
 
 /** Pair scores and causal tops for recipients r0..r1-1 (run in a worker; chunks are independent). */
 export function disclosureChunk(job: DisclosureJob, r0: number, r1: number): PairChunk {
-  const sda = job.series ? new IpSweep(job.series, SDA) : null;
+  const sda = job.series ? new PerUserShare(new IpSweep(job.series, SDA)) : null;
   const rc = job.receipts ? new ReceiptSweep(job.receipts) : null;
   const sweeps: Sweep[] = [];
   if (sda) sweeps.push(sda);
@@ -499,14 +500,54 @@ export function disclosureChunk(job: DisclosureJob, r0: number, r1: number): Pai
 }
 
 /**
- * The causal top of s(u) = v̂(ip(u)) + v̂_r(u): first every user with receipt evidence (few,
+ * SDA estimates the share of R's traffic due to a whole sender ip. Behind a NAT address shared by
+ * n users, each user's part of it is v̂(ip)/n (uniform prior within the ip): the same per-user
+ * units as the receipt estimator, so the sum stays meaningful when one estimator is ip-level and
+ * the other account-level. With one user per address nothing changes. (Without this, behind
+ * carrier-grade NAT the ip-level SDA noise swamped the account-level receipt evidence: Signal
+ * with 50 users per address, top1 0.035 summed vs 0.087 for receipts alone.)
+ */
+class PerUserShare implements Sweep {
+  constructor(readonly ip: IpSweep) {}
+  private size(u: number): number {
+    const { userIp, ipStart } = this.ip.s;
+    const a = userIp[u];
+    return Math.max(1, ipStart[a + 1] - ipStart[a]);
+  }
+  begin(recipient: number): void {
+    this.ip.begin(recipient);
+  }
+  at(t: number): boolean {
+    return this.ip.at(t);
+  }
+  atEnd(): boolean {
+    return this.ip.atEnd();
+  }
+  addCandidates(out: CandidateSet): void {
+    this.ip.addCandidates(out);
+  }
+  score(u: number): number {
+    return this.ip.score(u) / this.size(u);
+  }
+  bound(u: number): number {
+    return this.ip.bound(u) / this.size(u);
+  }
+  /** Users per address of ip a. */
+  ipSize(a: number): number {
+    const { ipStart } = this.ip.s;
+    return Math.max(1, ipStart[a + 1] - ipStart[a]);
+  }
+}
+
+/**
+ * The causal top of s(u) = v̂(ip(u))/n(ip(u)) + v̂_r(u): first every user with receipt evidence (few,
  * scored exactly), then the SDA candidate ips in slot order, skipping an ip whose bound (users
  * there without receipt evidence have v̂_r ≤ 0) cannot beat, or before a tie is known equal, the
  * best so far. Identical to scoring every candidate; ties within TIE_REL give -1.
  */
 function combinedBest(
   users: number,
-  sda: IpSweep | null,
+  share: PerUserShare | null,
   rc: ReceiptSweep | null,
 ): (okS: boolean, okR: boolean, recipient: number) => number {
   const seen = new CandidateSet(users);
@@ -525,16 +566,18 @@ function combinedBest(
       }
     };
     seen.clear();
+    const sda = share?.ip ?? null;
     if (okR && rc) {
       rc.addCandidates(seen);
       for (let c = 0; c < seen.n; c++) {
         const u = seen.list[c];
-        consider(u, rc.score(u) + (okS && sda ? sda.score(u) : 0));
+        consider(u, rc.score(u) + (okS && share ? share.score(u) : 0));
       }
     }
     if (okS && sda) {
       const { ipStart, ipUsers } = sda.s;
       // Visit an ip only if its bound could beat the best (or, before a tie is known, equal it).
+      // The scan bounds the ip-level score, which is ≥ each user's share of it: still safe.
       const threshold = (): number =>
         tie ? best * (1 + TIE_REL) * (1 + 1e-15) : Math.max(best * (1 - TIE_REL), Number.MIN_VALUE);
       sda.scanSda(threshold(), (q) => {
@@ -543,7 +586,7 @@ function combinedBest(
         for (let i = ipStart[a]; i < ipStart[a + 1]; i++) {
           const u = ipUsers[i];
           if (u === recipient || u >= users || seen.has(u)) continue; // scored with its receipt evidence
-          if (Number.isNaN(v)) v = sda.slotScore(q);
+          if (Number.isNaN(v)) v = sda.slotScore(q) / (share as PerUserShare).ipSize(a);
           consider(u, v + (okR && rc ? rc.score(u) : 0));
         }
         return threshold();

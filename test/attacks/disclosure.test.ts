@@ -73,6 +73,17 @@ function mkInput(
   };
 }
 
+/** Users behind shared addresses: users u, u+1, … u+perIp−1 share one ip; other hosts get their own. */
+function withNat(input: AttackInput, hosts: number, perIp: number): AttackInput {
+  const { users } = input;
+  const userIps = Math.ceil(users / perIp);
+  const hostIp = Int32Array.from({ length: hosts }, (_, h) => (h < users ? Math.floor(h / perIp) : userIps + h - users));
+  const ipStart = new Int32Array(userIps + (hosts - users) + 1);
+  for (let u = 0; u < users; u++) ipStart[hostIp[u] + 1]++;
+  for (let i = 0; i + 1 < ipStart.length; i++) ipStart[i + 1] += ipStart[i];
+  return { ...input, hostIp, ipStart, ipUsers: Int32Array.from({ length: users }, (_, u) => u) };
+}
+
 function targetsOf(recipient: number[], tDeliver: number[]): Targets {
   return {
     count: recipient.length,
@@ -260,7 +271,7 @@ describe('delivery-receipt disclosure end to end (single server view)', () => {
 });
 
 describe('pruned causal argmax', () => {
-  it('equals brute force over every user (SDA + receipts, both sources)', () => {
+  it.each([1, 3])('equals brute force over every user (SDA + receipts, both sources, %i users per ip)', (perIp) => {
     const n = 30;
     const D = 600 * SEC;
     const sim = simulate(new Streams(23).stream('brute'), n, D, 1 / (20 * SEC), 1 / (30 * SEC), true);
@@ -272,7 +283,7 @@ describe('pruned causal argmax', () => {
       Array.from(sim.truth.tDeliver.subarray(0, sim.truth.length)),
     );
     for (const receiptSource of ['recipient-ip', 'any']) {
-      const input = mkInput(obs, n, n + 1, D, { receiptSource, epoch: '5s' }, targets);
+      const input = withNat(mkInput(obs, n, n + 1, D, { receiptSource, epoch: '5s' }, targets), n + 1, perIp);
       const job = prepareDisclosure(input);
       const res = assembleResult(n, targets, [disclosureChunk(job, 0, n)], job.listTop);
       let agree = 0;
@@ -290,7 +301,8 @@ describe('pruned causal argmax', () => {
         let tie = false;
         for (let u = 0; u < n; u++) {
           if (u === R || !(okS || okR)) continue;
-          const v = (okS ? sda.score(u) : 0) + (okR ? rc.score(u) : 0);
+          // SDA's ip-level share, split evenly over the users behind the address.
+          const v = (okS ? sda.score(u) / perIp : 0) + (okR ? rc.score(u) : 0);
           if (v > best * (1 + TIE_REL)) {
             best = v;
             top = u;
