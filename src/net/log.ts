@@ -89,7 +89,7 @@ export class ObservationLog {
 
   /** Ensures room for `n` rows without further growth (designs pass an estimate up front). */
   reserve(n: number): void {
-    while (this.tTx.length < n) this.grow();
+    if (this.tTx.length < n) this.grow(n);
   }
 
   /** Total bytes over all logged hops. */
@@ -99,8 +99,15 @@ export class ObservationLog {
     return s;
   }
 
-  private grow(): void {
-    const n = this.tTx.length * 2;
+  /**
+   * Grows every column to at least `min` rows: doubling while small, then by a quarter, so a
+   * 70 M-row log (Session, 10^5 users × 1 h) ends at most 25 % oversized instead of up to 100 %
+   * (50 bytes per row). Columns are replaced one at a time, so the old copy of one column at a
+   * time is live beside the new ones.
+   */
+  private grow(min = 0): void {
+    const cap = this.tTx.length;
+    const n = Math.max(min, cap < 1 << 24 ? cap * 2 : Math.ceil(cap * 1.25));
     const g = <T extends Float64Array | Int32Array | Uint8Array>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(n);
       b.set(a);
