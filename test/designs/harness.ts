@@ -131,6 +131,7 @@ export function runDesign(
   expect(design.check?.(p, w.users) ?? []).toEqual([]);
   const built = design.build(ctx, p);
   sim.run();
+  __trace(net, built, w, ctx.duration, sim.now);
   return { ctx, built, log: net.log, truth: net.truth, hosts };
 }
 
@@ -167,3 +168,35 @@ export function logHash(log: Run['log']): string {
     h.update(new Uint8Array(a.buffer, 0, n * a.BYTES_PER_ELEMENT));
   return h.digest('hex');
 }
+
+// TRACE-BEGIN (temporary)
+import { appendFileSync } from 'node:fs';
+import { basename } from 'node:path';
+export function __trace(net: Net, built: unknown, w: Workload, ctxDuration: number, now: number): void {
+  const dir = process.env.TRACE_DIR;
+  if (!dir) return;
+  const h = createHash('sha256');
+  for (const obj of [net.log, net.truth, w] as unknown as Record<string, unknown>[]) {
+    const len = (obj.length ?? obj.count) as number;
+    for (const k of Object.keys(obj).sort()) {
+      const v = obj[k];
+      if (ArrayBuffer.isView(v)) {
+        const a = v as unknown as Int32Array;
+        const n = obj === (w as unknown) ? a.byteLength : Math.min(a.byteLength, len * a.BYTES_PER_ELEMENT);
+        h.update(k);
+        h.update(new Uint8Array(a.buffer, a.byteOffset, n));
+      }
+    }
+    h.update(String(len));
+  }
+  h.update(JSON.stringify(net.periodic.flows));
+  h.update(JSON.stringify(built));
+  h.update(JSON.stringify(w.spec));
+  h.update(`${ctxDuration} ${now}`);
+  const st = expect.getState();
+  appendFileSync(
+    `${dir}/${basename(st.testPath ?? 'x')}`,
+    `${st.currentTestName ?? '-'} ${net.log.length} ${net.truth.length} ${h.digest('hex').slice(0, 16)}\n`,
+  );
+}
+// TRACE-END
