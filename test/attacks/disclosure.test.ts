@@ -77,7 +77,9 @@ function mkInput(
 function withNat(input: AttackInput, hosts: number, perIp: number): AttackInput {
   const { users } = input;
   const userIps = Math.ceil(users / perIp);
-  const hostIp = Int32Array.from({ length: hosts }, (_, h) => (h < users ? Math.floor(h / perIp) : userIps + h - users));
+  const hostIp = Int32Array.from({ length: hosts }, (_, h) =>
+    h < users ? Math.floor(h / perIp) : userIps + h - users,
+  );
   const ipStart = new Int32Array(userIps + (hosts - users) + 1);
   for (let u = 0; u < users; u++) ipStart[hostIp[u] + 1]++;
   for (let i = 0; i + 1 < ipStart.length; i++) ipStart[i + 1] += ipStart[i];

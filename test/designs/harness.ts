@@ -1,4 +1,7 @@
-/** Shared harness for design tests: parameter resolution, hand-made and generated workloads, one-party views, log hashes. */
+/**
+ * Shared harness for design tests: parameter resolution, hand-made and generated workloads, a
+ * hand-built design context (runDesign), one-party views, causal chains, log hashes.
+ */
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 import type { View } from '../../src/adversary/view.js';
@@ -11,7 +14,11 @@ import { Hosts } from '../../src/net/hosts.js';
 import { Net } from '../../src/net/net.js';
 import { Platform, type Workload, type WorkloadSpec } from '../../src/workload/types.js';
 
-export function resolve(d: DesignModule, over: Record<string, string | number | boolean> = {}): ResolvedParams {
+/** Design parameter overrides, as a scenario file writes them. */
+export type Params = Record<string, string | number | boolean>;
+
+/** Every parameter of `d`: its override or its default, parsed by type (duration, dist, rate; others as is). */
+export function resolve(d: DesignModule, over: Params = {}): ResolvedParams {
   const p: ResolvedParams = {};
   for (const s of d.params) {
     const v = over[s.name] ?? s.default;
@@ -27,6 +34,7 @@ export function resolve(d: DesignModule, over: Record<string, string | number | 
   return p;
 }
 
+/** A generated-workload spec: 1:1 and group traffic, replies, mixed platforms, always online; `extra` overrides. */
 export function spec(users: number, duration: number, extra: Partial<WorkloadSpec> = {}): WorkloadSpec {
   return {
     users,
@@ -43,6 +51,22 @@ export function spec(users: number, duration: number, extra: Partial<WorkloadSpe
     duration,
     ...extra,
   };
+}
+
+/**
+ * A quiet workload spec: sparse 1:1 messages (1 per 10 min), no replies, no groups, desktop
+ * devices only, always online (sessions of exp(20 min) when the model is switched); `extra` overrides.
+ */
+export function quietSpec(users: number, duration: number, extra: Partial<WorkloadSpec> = {}): WorkloadSpec {
+  return spec(users, duration, {
+    rate: parseRate('1/10min'),
+    replyProbability: 0,
+    messageSize: parseDist('uniform(10, 400)', 'number'),
+    groups: { count: 0, size: 5, rate: 0 },
+    online: { model: 'always', on: parseDist('exp(20min)'), off: parseDist('exp(20min)') },
+    platforms: { android: 0, ios: 0 },
+    ...extra,
+  });
 }
 
 export interface Msg {
@@ -105,18 +129,40 @@ export function handWorkload(
   };
 }
 
-/** Runs `design` over workload `w` with parameter overrides; checks that check() accepts them. */
+/** How runDesign builds the context and runs the simulation; the defaults are the signal and simplex tests'. */
+export interface RunOptions {
+  /** Processing time at servers (default 'uniform(1ms, 10ms)'; the design's own: `design.processing.default`). */
+  processing?: string;
+  /** Link latency (default 'uniform(20ms, 60ms)'). */
+  latency?: string;
+  /** Name of the network's random stream (default 'net'; the pipeline's is `design/<id>/net`). */
+  netStream?: string;
+  /** Stop the simulation this long after the run duration (default: run until no event remains). */
+  drain?: number;
+}
+
+/** Options as the pipeline builds the context: the design's own processing time and network stream `design/<id>/net`. */
+export function asPipeline(design: DesignModule, drain?: number): RunOptions {
+  return { processing: design.processing.default, netStream: `design/${design.id}/net`, drain };
+}
+
+/**
+ * Runs `design` over workload `w` with parameter overrides; checks that check() accepts them.
+ * The design's streams are `design/<id>` of `seed`, as in the pipeline; `duration` defaults to the workload's.
+ */
 export function runDesign(
   design: DesignModule,
   w: Workload,
-  over: Record<string, string | number | boolean> = {},
+  over: Params = {},
   seed = 1,
   duration?: number,
+  opts: RunOptions = {},
 ) {
   const streams = new Streams(seed);
   const sim = new Sim();
   const hosts = new Hosts(w.users);
-  const net = new Net(sim, hosts, parseDist('uniform(20ms, 60ms)'), streams.stream('net'));
+  const latency = parseDist(opts.latency ?? 'uniform(20ms, 60ms)');
+  const net = new Net(sim, hosts, latency, streams.stream(opts.netStream ?? 'net'));
   const ctx: DesignContext = {
     sim,
     net,
@@ -124,21 +170,21 @@ export function runDesign(
     workload: w,
     streams: streams.sub(`design/${design.id}`),
     shared: streams.sub('shared'),
-    processing: parseDist('uniform(1ms, 10ms)'),
+    processing: parseDist(opts.processing ?? 'uniform(1ms, 10ms)'),
     duration: duration ?? w.spec.duration,
   };
   const p = resolve(design, over);
   expect(design.check?.(p, w.users) ?? []).toEqual([]);
   const built = design.build(ctx, p);
-  sim.run();
-  __trace(net, built, w, ctx.duration, sim.now);
-  return { ctx, built, log: net.log, truth: net.truth, hosts };
+  sim.run(opts.drain === undefined ? {} : { until: ctx.duration + opts.drain });
+  return { ctx, built, log: net.log, truth: net.truth, hosts, net, w, streams };
 }
 
-export function viewOf(hostCount: number, held: number[]): View {
+/** A view holding the hosts `held` (`observe` treats single and colluding views alike). */
+export function viewOf(hostCount: number, held: number[], kind: View['kind'] = 'single'): View {
   const h = new Uint8Array(hostCount);
   for (const x of held) h[x] = 1;
-  return { name: 't', kind: 'single', held: h, global: false };
+  return { name: 't', kind, held: h, global: false };
 }
 
 export function rowsOf(log: Run['log'], pred: (i: number) => boolean): number[] {
@@ -149,6 +195,14 @@ export function rowsOf(log: Run['log'], pred: (i: number) => boolean): number[] 
 
 export type Run = ReturnType<typeof runDesign>;
 
+/** The causal chain of `row` (following prev), origin first. */
+export function chain(log: Run['log'], row: number): number[] {
+  const out: number[] = [];
+  for (let r = row; r >= 0; r = log.prev[r]) out.push(r);
+  return out.reverse();
+}
+
+/** A hash of every column of the log's rows (for same-seed / different-seed comparisons). */
 export function logHash(log: Run['log']): string {
   const h = createHash('sha256');
   const n = log.length;
@@ -163,40 +217,9 @@ export function logHash(log: Run['log']): string {
     log.sAcct,
     log.rAcct,
     log.obj,
+    log.idVis,
     log.msg,
   ])
     h.update(new Uint8Array(a.buffer, 0, n * a.BYTES_PER_ELEMENT));
   return h.digest('hex');
 }
-
-// TRACE-BEGIN (temporary)
-import { appendFileSync } from 'node:fs';
-import { basename } from 'node:path';
-export function __trace(net: Net, built: unknown, w: Workload, ctxDuration: number, now: number): void {
-  const dir = process.env.TRACE_DIR;
-  if (!dir) return;
-  const h = createHash('sha256');
-  for (const obj of [net.log, net.truth, w] as unknown as Record<string, unknown>[]) {
-    const len = (obj.length ?? obj.count) as number;
-    for (const k of Object.keys(obj).sort()) {
-      const v = obj[k];
-      if (ArrayBuffer.isView(v)) {
-        const a = v as unknown as Int32Array;
-        const n = obj === (w as unknown) ? a.byteLength : Math.min(a.byteLength, len * a.BYTES_PER_ELEMENT);
-        h.update(k);
-        h.update(new Uint8Array(a.buffer, a.byteOffset, n));
-      }
-    }
-    h.update(String(len));
-  }
-  h.update(JSON.stringify(net.periodic.flows));
-  h.update(JSON.stringify(built));
-  h.update(JSON.stringify(w.spec));
-  h.update(`${ctxDuration} ${now}`);
-  const st = expect.getState();
-  appendFileSync(
-    `${dir}/${basename(st.testPath ?? 'x')}`,
-    `${st.currentTestName ?? '-'} ${net.log.length} ${net.truth.length} ${h.digest('hex').slice(0, 16)}\n`,
-  );
-}
-// TRACE-END

@@ -1,105 +1,27 @@
 /**
  * Matrix design: the hops of an event, what each homeserver reads (§6 Matrix table), that
  * homeservers outside a room see nothing of it, federation fan-out, EDUs, push wake-ups,
- * conservation, determinism and check(). Small contexts built by hand.
+ * conservation, determinism and check(). Small generated workloads through the shared harness.
  */
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { observe, type View } from '../../src/adversary/view.js';
+import { observe } from '../../src/adversary/view.js';
 import { parseDist } from '../../src/core/dist.js';
 import { Streams } from '../../src/core/rng.js';
-import { Sim } from '../../src/core/sim.js';
 import { parseDuration, parseRate, SEC } from '../../src/core/time.js';
-import type { BuiltDesign, DesignModule, ResolvedParams } from '../../src/designs/design.js';
 import { matrix } from '../../src/designs/matrix.js';
-import { Hosts, Role } from '../../src/net/hosts.js';
+import { Role } from '../../src/net/hosts.js';
 import { Kind } from '../../src/net/log.js';
-import { Net } from '../../src/net/net.js';
 import { generateWorkload, isOnline, nextOnline } from '../../src/workload/generate.js';
-import type { Workload, WorkloadSpec } from '../../src/workload/types.js';
+import type { WorkloadSpec } from '../../src/workload/types.js';
+import { asPipeline, chain, logHash, type Params, quietSpec, type Run, resolve, runDesign, viewOf } from './harness.js';
 
 const DURATION = parseDuration('1h');
 const DRAIN = 60 * SEC;
 
-function resolve(mod: DesignModule, over: Record<string, unknown>): ResolvedParams {
-  const out: ResolvedParams = {};
-  for (const s of mod.params) {
-    const v = over[s.name] ?? s.default;
-    if (s.type === 'duration') out[s.name] = parseDuration(v as string);
-    else if (s.type === 'dist') out[s.name] = parseDist(v as string);
-    else out[s.name] = v as number | boolean | string;
-  }
-  return out;
-}
-
-function workloadSpec(over: Partial<WorkloadSpec>): WorkloadSpec {
-  return {
-    users: 60,
-    contacts: 4,
-    degreeModel: 'uniform',
-    contactSkew: 0,
-    rate: parseRate('1/10min'),
-    replyProbability: 0,
-    thinkTime: parseDist('exp(20s)'),
-    messageSize: parseDist('uniform(10, 400)', 'number'),
-    groups: { count: 0, size: 5, rate: 0 },
-    online: { model: 'always', on: parseDist('exp(20min)'), off: parseDist('exp(20min)') },
-    platforms: { android: 0, ios: 0 },
-    duration: DURATION,
-    ...over,
-  };
-}
-
-interface Run {
-  net: Net;
-  hosts: Hosts;
-  w: Workload;
-  built: BuiltDesign;
-}
-
-function run(params: Record<string, unknown> = {}, wl: Partial<WorkloadSpec> = {}, seed = 1): Run {
-  const streams = new Streams(seed);
-  const w = generateWorkload(workloadSpec(wl), streams);
-  const sim = new Sim();
-  const hosts = new Hosts(w.users);
-  const net = new Net(sim, hosts, parseDist('uniform(20ms, 60ms)'), streams.stream('design/matrix/net'));
-  const p = resolve(matrix, { homeservers: 8, ...params });
-  expect(matrix.check?.(p, w.users) ?? []).toEqual([]);
-  const built = matrix.build(
-    {
-      sim,
-      net,
-      hosts,
-      workload: w,
-      streams: streams.sub('design/matrix'),
-      shared: streams.sub('shared'),
-      processing: parseDist(matrix.processing.default),
-      duration: DURATION,
-    },
-    p,
-  );
-  sim.run({ until: DURATION + DRAIN });
-  return { net, hosts, w, built };
-}
-
-function chain(net: Net, finalRow: number): number[] {
-  const rows: number[] = [];
-  for (let r = finalRow; r >= 0; r = net.log.prev[r]) rows.push(r);
-  return rows.reverse();
-}
-
-function viewOf(hosts: Hosts, held: number[]): View {
-  const h = new Uint8Array(hosts.count);
-  for (const x of held) h[x] = 1;
-  return { name: 'test', kind: 'colluding', held: h, global: false };
-}
-
-function hashLog(net: Net): string {
-  const l = net.log;
-  const h = createHash('sha256');
-  for (const a of [l.tTx, l.tRx, l.from, l.to, l.bytes, l.kind, l.prev, l.sAcct, l.rAcct, l.obj, l.idVis, l.msg])
-    h.update(new Uint8Array(a.buffer, 0, l.length * a.BYTES_PER_ELEMENT));
-  return h.digest('hex');
+/** 60 quiet users (overridden by `wl`) on 8 homeservers, with the pipeline's streams and processing. */
+function run(params: Params = {}, wl: Partial<WorkloadSpec> = {}, seed = 1): Run {
+  const w = generateWorkload(quietSpec(60, DURATION, wl), new Streams(seed));
+  return runDesign(matrix, w, { homeservers: 8, ...params }, seed, DURATION, asPipeline(matrix, DRAIN));
 }
 
 /** Each user's homeserver, read off the rows between its device and a homeserver. */
@@ -126,7 +48,7 @@ describe('matrix: the hops of an event', () => {
       const m = net.truth.msg[d];
       const A = w.sender[m];
       const B = w.recipient[m];
-      const rows = chain(net, net.truth.finalRow[d]);
+      const rows = chain(net.log, net.truth.finalRow[d]);
       const hsA = home.get(A) as number;
       const hsB = home.get(B) as number;
       for (const x of rows) expect(log.kind[x]).toBe(Kind.message);
@@ -185,7 +107,7 @@ describe('matrix: the hops of an event', () => {
     }
     const servers = r.built.infra;
     for (const hs of servers) {
-      const { obs, rowOf } = observe(log, viewOf(hosts, [hs]));
+      const { obs, rowOf } = observe(log, viewOf(hosts.count, [hs], 'colluding'));
       const seenRooms = new Set<number>();
       for (let j = 0; j < obs.length; j++) {
         if (log.kind[rowOf[j]] !== Kind.message) continue;
@@ -362,13 +284,12 @@ describe('matrix: placement, determinism, checks', () => {
     const a = run({}, { users: 40 }, 3);
     const b = run({}, { users: 40 }, 3);
     const c = run({}, { users: 40 }, 4);
-    expect(hashLog(a.net)).toBe(hashLog(b.net));
-    expect(hashLog(a.net)).not.toBe(hashLog(c.net));
+    expect(logHash(a.log)).toBe(logHash(b.log));
+    expect(logHash(a.log)).not.toBe(logHash(c.log));
   });
 
   it('check() names the parameter and the fix', () => {
-    const bad = (over: Record<string, unknown>) =>
-      (matrix.check?.(resolve(matrix, over), 100) ?? []).map((e) => e.param);
+    const bad = (over: Params) => (matrix.check?.(resolve(matrix, over), 100) ?? []).map((e) => e.param);
     expect(bad({})).toEqual([]);
     expect(bad({ homeservers: 0 })).toEqual(['homeservers']);
     expect(bad({ homeservers: 2.5 })).toEqual(['homeservers']);

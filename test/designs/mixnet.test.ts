@@ -1,133 +1,20 @@
 /** Mixnet design: hop structure and prev chain, what each party reads, cover rates, determinism, conservation. */
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { observe, type View } from '../../src/adversary/view.js';
+import { observe } from '../../src/adversary/view.js';
 import { parseDist } from '../../src/core/dist.js';
 import { Streams } from '../../src/core/rng.js';
-import { Sim } from '../../src/core/sim.js';
-import { MIN, parseDuration, parseRate, SEC } from '../../src/core/time.js';
-import type { DesignContext, DesignModule, ResolvedParams } from '../../src/designs/design.js';
+import { MIN, parseRate, SEC } from '../../src/core/time.js';
 import { mixnet } from '../../src/designs/mixnet.js';
 import { DESIGNS } from '../../src/designs/registry.js';
-import { Hosts, Role } from '../../src/net/hosts.js';
-import { Kind, type ObservationLog } from '../../src/net/log.js';
-import { Net } from '../../src/net/net.js';
+import { Role } from '../../src/net/hosts.js';
+import { Kind } from '../../src/net/log.js';
 import { generateWorkload, isOnline } from '../../src/workload/generate.js';
-import { Platform, type Workload, type WorkloadSpec } from '../../src/workload/types.js';
+import type { Workload } from '../../src/workload/types.js';
+import { chain, handWorkload, logHash, type Params, resolve, rowsOf, runDesign, spec, viewOf } from './harness.js';
 
-function resolve(d: DesignModule, over: Record<string, string | number | boolean> = {}): ResolvedParams {
-  const p: ResolvedParams = {};
-  for (const s of d.params) {
-    const v = over[s.name] ?? s.default;
-    p[s.name] =
-      s.type === 'duration'
-        ? parseDuration(v as string)
-        : s.type === 'dist'
-          ? parseDist(v as string)
-          : s.type === 'rate'
-            ? parseRate(v as string)
-            : v;
-  }
-  return p;
-}
-
-function spec(users: number, duration: number, extra: Partial<WorkloadSpec> = {}): WorkloadSpec {
-  return {
-    users,
-    contacts: 4,
-    degreeModel: 'uniform',
-    contactSkew: 0,
-    rate: parseRate('1/2min'),
-    replyProbability: 0.3,
-    thinkTime: parseDist('exp(20s)'),
-    messageSize: parseDist('lognormal(100, 1)', 'number'),
-    groups: { count: 2, size: 5, rate: parseRate('1/5min') },
-    online: { model: 'always', on: parseDist('10min'), off: parseDist('10min') },
-    platforms: { android: 0.4, ios: 0.3 },
-    duration,
-    ...extra,
-  };
-}
-
-/** A hand-made workload of 1:1 messages (all users always online). */
-function handWorkload(users: number, msgs: { t: number; s: number; r: number }[], duration = 60 * SEC): Workload {
-  const adj: number[][] = Array.from({ length: users }, () => []);
-  for (const m of msgs) {
-    if (!adj[m.s].includes(m.r)) adj[m.s].push(m.r);
-    if (!adj[m.r].includes(m.s)) adj[m.r].push(m.s);
-  }
-  const adjStart = new Int32Array(users + 1);
-  for (let u = 0; u < users; u++) adjStart[u + 1] = adjStart[u] + adj[u].length;
-  return {
-    spec: spec(users, duration),
-    users,
-    adjStart,
-    adj: Int32Array.from(adj.flat()),
-    groupStart: new Int32Array(1),
-    groupMembers: new Int32Array(0),
-    count: msgs.length,
-    realCount: msgs.length,
-    tSend: Float64Array.from(msgs.map((m) => m.t)),
-    sender: Int32Array.from(msgs.map((m) => m.s)),
-    recipient: Int32Array.from(msgs.map((m) => m.r)),
-    group: new Int32Array(msgs.length).fill(-1),
-    size: new Int32Array(msgs.length).fill(100),
-    replyTo: new Int32Array(msgs.length).fill(-1),
-    platform: new Uint8Array(users).fill(Platform.desktop),
-    onIdx: Int32Array.from({ length: users + 1 }, (_, i) => i),
-    onStart: new Float64Array(users),
-    onEnd: new Float64Array(users).fill(Number.POSITIVE_INFINITY),
-  };
-}
-
-function run(w: Workload, over: Record<string, string | number | boolean> = {}, seed = 1) {
-  const streams = new Streams(seed);
-  const sim = new Sim();
-  const hosts = new Hosts(w.users);
-  const net = new Net(sim, hosts, parseDist('uniform(20ms, 60ms)'), streams.stream('net'));
-  const ctx: DesignContext = {
-    sim,
-    net,
-    hosts,
-    workload: w,
-    streams: streams.sub('design/mixnet'),
-    shared: streams.sub('shared'),
-    processing: parseDist(mixnet.processing.default),
-    duration: w.spec.duration,
-  };
-  const p = resolve(mixnet, over);
-  expect(mixnet.check?.(p, w.users) ?? []).toEqual([]);
-  const built = mixnet.build(ctx, p);
-  sim.run();
-  return { ctx, built, log: net.log, truth: net.truth, hosts };
-}
-
-function viewOf(hostCount: number, held: number[]): View {
-  const h = new Uint8Array(hostCount);
-  for (const x of held) h[x] = 1;
-  return { name: 't', kind: 'single', held: h, global: false };
-}
-
-function rowsOf(log: ObservationLog, pred: (i: number) => boolean): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < log.length; i++) if (pred(i)) out.push(i);
-  return out;
-}
-
-function logHash(log: ObservationLog): string {
-  const h = createHash('sha256');
-  const n = log.length;
-  for (const a of [log.tTx, log.tRx, log.from, log.to, log.bytes, log.kind, log.prev, log.sAcct, log.rAcct, log.obj])
-    h.update(new Uint8Array(a.buffer, 0, n * a.BYTES_PER_ELEMENT));
-  return h.digest('hex');
-}
-
-/** The causal chain of `row`, origin first. */
-function chain(log: ObservationLog, row: number): number[] {
-  const out: number[] = [];
-  for (let r = row; r >= 0; r = log.prev[r]) out.unshift(r);
-  return out;
-}
+/** The harness with the mixnet's own processing time. */
+const run = (w: Workload, over: Params = {}, seed = 1) =>
+  runDesign(mixnet, w, over, seed, undefined, { processing: mixnet.processing.default });
 
 const NO_COVER = { loopRate: '0/s', dropRate: '0/s' };
 
@@ -239,7 +126,7 @@ describe('mixnet: cover traffic', () => {
   it('emits loop and drop packets at the configured Poisson rates (4σ), indistinguishable in size', () => {
     const U = 40;
     const duration = 10 * MIN;
-    const w = handWorkload(U, [], duration);
+    const w = handWorkload(U, [], { duration });
     const { log, hosts } = run(w, { loopRate: '6/min', dropRate: '3/min' });
     let loops = 0;
     let drops = 0;

@@ -1,108 +1,27 @@
 /**
  * Session design: the hops of a message, what each party reads (§6 Session table), the sync
  * copy, the poll delay, conservation under churn, push wake-ups, determinism and check().
- * Each test builds a small context by hand (Sim, Streams, Hosts, Net, generated workload).
+ * Each test runs a small generated workload through the shared harness (the pipeline's streams).
  */
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { View } from '../../src/adversary/view.js';
 import { observe } from '../../src/adversary/view.js';
 import { parseDist } from '../../src/core/dist.js';
 import { Streams } from '../../src/core/rng.js';
-import { Sim } from '../../src/core/sim.js';
 import { parseDuration, parseRate, SEC } from '../../src/core/time.js';
-import type { BuiltDesign, DesignModule, ResolvedParams } from '../../src/designs/design.js';
 import { session } from '../../src/designs/session.js';
-import { Hosts, Role } from '../../src/net/hosts.js';
+import { Role } from '../../src/net/hosts.js';
 import { Kind, VIS_RX, VIS_TX } from '../../src/net/log.js';
-import { Net } from '../../src/net/net.js';
 import { generateWorkload, nextOnline } from '../../src/workload/generate.js';
-import type { Workload, WorkloadSpec } from '../../src/workload/types.js';
+import type { WorkloadSpec } from '../../src/workload/types.js';
+import { asPipeline, chain, logHash, type Params, quietSpec, type Run, resolve, runDesign, viewOf } from './harness.js';
 
 const DURATION = parseDuration('1h');
 const DRAIN = 60 * SEC;
 
-function resolve(mod: DesignModule, over: Record<string, unknown>): ResolvedParams {
-  const out: ResolvedParams = {};
-  for (const s of mod.params) {
-    const v = over[s.name] ?? s.default;
-    if (s.type === 'duration') out[s.name] = parseDuration(v as string);
-    else if (s.type === 'dist') out[s.name] = parseDist(v as string);
-    else out[s.name] = v as number | boolean | string;
-  }
-  return out;
-}
-
-function workloadSpec(over: Partial<WorkloadSpec>): WorkloadSpec {
-  return {
-    users: 40,
-    contacts: 4,
-    degreeModel: 'uniform',
-    contactSkew: 0,
-    rate: parseRate('1/10min'),
-    replyProbability: 0,
-    thinkTime: parseDist('exp(20s)'),
-    messageSize: parseDist('uniform(10, 400)', 'number'),
-    groups: { count: 0, size: 5, rate: 0 },
-    online: { model: 'always', on: parseDist('exp(20min)'), off: parseDist('exp(20min)') },
-    platforms: { android: 0, ios: 0 },
-    duration: DURATION,
-    ...over,
-  };
-}
-
-interface Run {
-  sim: Sim;
-  net: Net;
-  hosts: Hosts;
-  w: Workload;
-  built: BuiltDesign;
-}
-
-function run(params: Record<string, unknown> = {}, wl: Partial<WorkloadSpec> = {}, seed = 1): Run {
-  const streams = new Streams(seed);
-  const w = generateWorkload(workloadSpec(wl), streams);
-  const sim = new Sim();
-  const hosts = new Hosts(w.users);
-  const net = new Net(sim, hosts, parseDist('uniform(20ms, 60ms)'), streams.stream('design/session/net'));
-  const p = resolve(session, { nodes: 200, ...params });
-  expect(session.check?.(p, w.users) ?? []).toEqual([]);
-  const built = session.build(
-    {
-      sim,
-      net,
-      hosts,
-      workload: w,
-      streams: streams.sub('design/session'),
-      shared: streams.sub('shared'),
-      processing: parseDist(session.processing.default),
-      duration: DURATION,
-    },
-    p,
-  );
-  sim.run({ until: DURATION + DRAIN });
-  return { sim, net, hosts, w, built };
-}
-
-/** Rows of a delivery's causal chain, from the sender's device to the recipient's. */
-function chain(net: Net, finalRow: number): number[] {
-  const rows: number[] = [];
-  for (let r = finalRow; r >= 0; r = net.log.prev[r]) rows.push(r);
-  return rows.reverse();
-}
-
-function viewOf(hosts: Hosts, ...held: number[]): View {
-  const h = new Uint8Array(hosts.count);
-  for (const x of held) h[x] = 1;
-  return { name: 'test', kind: 'single', held: h, global: false };
-}
-
-function hashLog(net: Net): string {
-  const l = net.log;
-  const h = createHash('sha256');
-  for (const a of [l.tTx, l.tRx, l.from, l.to, l.bytes, l.kind, l.prev, l.sAcct, l.rAcct, l.obj, l.idVis, l.msg])
-    h.update(new Uint8Array(a.buffer, 0, l.length * a.BYTES_PER_ELEMENT));
-  return h.digest('hex');
+/** 40 quiet users (overridden by `wl`) and 200 snodes, with the pipeline's streams and processing. */
+function run(params: Params = {}, wl: Partial<WorkloadSpec> = {}, seed = 1): Run {
+  const w = generateWorkload(quietSpec(40, DURATION, wl), new Streams(seed));
+  return runDesign(session, w, { nodes: 200, ...params }, seed, DURATION, asPipeline(session, DRAIN));
 }
 
 /** Delivery indices of 1:1 messages. */
@@ -122,7 +41,7 @@ describe('session: the hops of a 1:1 message', () => {
     expect(ds.length).toBeGreaterThan(100);
     for (const d of ds) {
       const m = net.truth.msg[d];
-      const rows = chain(net, net.truth.finalRow[d]);
+      const rows = chain(net.log, net.truth.finalRow[d]);
       const A = w.sender[m];
       const Bu = w.recipient[m];
       // Store request: 4 forward legs of kind message, first from A's device with prev -1.
@@ -185,7 +104,7 @@ describe('session: the hops of a 1:1 message', () => {
   it('each party reads exactly its §6 fields', () => {
     /** What host h reads on row x (through an adversary view holding only h). */
     const readBy = (h: number, x: number): number[] | null => {
-      const { obs, obsOf } = observe(log, viewOf(hosts, h));
+      const { obs, obsOf } = observe(log, viewOf(hosts.count, [h]));
       const j = obsOf[x];
       return j < 0 ? null : [obs.sAcct[j], obs.rAcct[j], obs.obj[j]];
     };
@@ -193,7 +112,7 @@ describe('session: the hops of a 1:1 message', () => {
       const m = net.truth.msg[d];
       const A = w.sender[m];
       const Bu = w.recipient[m];
-      const rows = chain(net, net.truth.finalRow[d]);
+      const rows = chain(net.log, net.truth.finalRow[d]);
       const [toGuard, toRelay, toExit, toNode] = rows;
       const guard = log.to[toGuard];
       const relay = log.to[toRelay];
@@ -278,7 +197,7 @@ describe('session: polling', () => {
     }
     const u: number[] = [];
     for (const d of oneToOne(r)) {
-      const rows = chain(r.net, r.net.truth.finalRow[d]);
+      const rows = chain(r.net.log, r.net.truth.finalRow[d]);
       const stored = log.tRx[rows[3]];
       const delay = r.net.truth.tDeliver[d] - stored;
       expect(delay).toBeGreaterThan(0);
@@ -321,7 +240,7 @@ describe('session: polling', () => {
     for (let d = 0; d < net.truth.length; d++) {
       got.add(net.truth.msg[d]);
       // Never handed over before the recipient is online after the store (no push, no background polls).
-      const rows = chain(net, net.truth.finalRow[d]);
+      const rows = chain(net.log, net.truth.finalRow[d]);
       const stored = net.log.tRx[rows[3]];
       expect(net.truth.tDeliver[d]).toBeGreaterThanOrEqual(nextOnline(w, net.truth.recipient[d], stored));
     }
@@ -470,8 +389,8 @@ describe('session: determinism and checks', () => {
     const a = run({}, { users: 30 }, 7);
     const b = run({}, { users: 30 }, 7);
     const c = run({}, { users: 30 }, 8);
-    expect(hashLog(a.net)).toBe(hashLog(b.net));
-    expect(hashLog(a.net)).not.toBe(hashLog(c.net));
+    expect(logHash(a.log)).toBe(logHash(b.log));
+    expect(logHash(a.log)).not.toBe(logHash(c.log));
     expect(a.built).toEqual(b.built);
   });
 
@@ -485,8 +404,7 @@ describe('session: determinism and checks', () => {
   });
 
   it('check() names the parameter and the fix', () => {
-    const bad = (over: Record<string, unknown>) =>
-      (session.check?.(resolve(session, over), 100) ?? []).map((e) => e.param);
+    const bad = (over: Params) => (session.check?.(resolve(session, over), 100) ?? []).map((e) => e.param);
     expect(bad({})).toEqual([]);
     expect(bad({ nodes: 5, swarmSize: 7 })).toContain('swarmSize');
     expect(bad({ nodes: 5, guards: 6 })).toContain('guards');

@@ -11,29 +11,15 @@ import { makeView } from '../../src/adversary/adversaries.js';
 import { observe } from '../../src/adversary/view.js';
 import { parseDist } from '../../src/core/dist.js';
 import { Streams } from '../../src/core/rng.js';
-import { Sim } from '../../src/core/sim.js';
-import { parseDuration, parseRate } from '../../src/core/time.js';
-import type { DesignModule, ResolvedParams } from '../../src/designs/design.js';
+import { parseDuration, parseRate, SEC } from '../../src/core/time.js';
 import { matrix } from '../../src/designs/matrix.js';
-import { Hosts } from '../../src/net/hosts.js';
 import { Kind } from '../../src/net/log.js';
-import { Net } from '../../src/net/net.js';
 import { generateWorkload } from '../../src/workload/generate.js';
+import { runDesign, spec } from '../designs/harness.js';
 
 const H = 50;
 const h = 5;
 const HOUR = parseDuration('1h');
-
-function resolve(mod: DesignModule, over: Record<string, unknown>): ResolvedParams {
-  const out: ResolvedParams = {};
-  for (const s of mod.params) {
-    const v = over[s.name] ?? s.default;
-    if (s.type === 'duration') out[s.name] = parseDuration(v as string);
-    else if (s.type === 'dist') out[s.name] = parseDist(v as string);
-    else out[s.name] = v as number | boolean | string;
-  }
-  return out;
-}
 
 interface RoomStats {
   rooms: number;
@@ -46,13 +32,9 @@ interface RoomStats {
 
 /** One replicate: rooms = groups of size g; returns per-room exposure measured on the observed log. */
 function replicate(seed: number, g: number, rooms: number): RoomStats {
-  const streams = new Streams(seed);
   const w = generateWorkload(
-    {
-      users: 20_000,
+    spec(20_000, HOUR, {
       contacts: 0,
-      degreeModel: 'uniform',
-      contactSkew: 0,
       rate: 0,
       replyProbability: 0,
       thinkTime: parseDist('10s'),
@@ -60,27 +42,17 @@ function replicate(seed: number, g: number, rooms: number): RoomStats {
       groups: { count: rooms, size: g, rate: parseRate('3/h') },
       online: { model: 'always', on: parseDist('1h'), off: parseDist('1h') },
       platforms: { android: 0, ios: 0 },
-      duration: HOUR,
-    },
-    streams,
+    }),
+    new Streams(seed),
   );
-  const sim = new Sim();
-  const hosts = new Hosts(w.users);
-  const net = new Net(sim, hosts, parseDist('uniform(20ms, 60ms)'), streams.stream('design/matrix/net'));
-  const built = matrix.build(
-    {
-      sim,
-      net,
-      hosts,
-      workload: w,
-      streams: streams.sub('design/matrix'),
-      shared: streams.sub('shared'),
-      processing: parseDist('uniform(20ms, 200ms)'),
-      duration: HOUR,
-    },
-    resolve(matrix, { homeservers: H, placement: 'uniform', push: false }),
+  const { built, hosts, net, streams } = runDesign(
+    matrix,
+    w,
+    { homeservers: H, placement: 'uniform', push: false },
+    seed,
+    HOUR,
+    { processing: 'uniform(20ms, 200ms)', netStream: 'design/matrix/net', drain: 60 * SEC },
   );
-  sim.run({ until: HOUR + 60e9 });
   expect(built.infra.length).toBe(H);
   const view = makeView(
     { kind: 'colluding', name: 'h5', count: h },

@@ -12,44 +12,13 @@ import type { AttackInput } from '../../src/attacks/attack.js';
 import { timing } from '../../src/attacks/timing.js';
 import { parseDist } from '../../src/core/dist.js';
 import { Streams } from '../../src/core/rng.js';
-import { Sim } from '../../src/core/sim.js';
-import { MIN, parseDuration, parseRate, SEC } from '../../src/core/time.js';
-import type { DesignContext, ResolvedParams } from '../../src/designs/design.js';
+import { MIN, parseRate, SEC } from '../../src/core/time.js';
 import { mixnet } from '../../src/designs/mixnet.js';
 import { evaluate } from '../../src/metrics/index.js';
-import { Hosts, Role } from '../../src/net/hosts.js';
-import { Net } from '../../src/net/net.js';
+import { Role } from '../../src/net/hosts.js';
 import { ipIndex } from '../../src/pipeline/job.js';
 import { generateWorkload } from '../../src/workload/generate.js';
-import type { WorkloadSpec } from '../../src/workload/types.js';
-
-function params(over: Record<string, string | number>): ResolvedParams {
-  const p: ResolvedParams = {};
-  for (const s of mixnet.params) {
-    const v = over[s.name] ?? s.default;
-    p[s.name] = s.type === 'duration' ? parseDuration(v as string) : s.type === 'rate' ? parseRate(v as string) : v;
-  }
-  return p;
-}
-
-function spec(users: number, rate: string, duration: number): WorkloadSpec {
-  return {
-    users,
-    // Users without contacts send nothing; with 20 mean contacts P(none) ≈ e^−20, so the
-    // aggregate input rate is users × rate (with 4 it would be ≈1.8 % short: 8.061 bits, not 8.087).
-    contacts: 20,
-    degreeModel: 'uniform',
-    contactSkew: 0,
-    rate: parseRate(rate),
-    replyProbability: 0,
-    thinkTime: parseDist('exp(20s)'),
-    messageSize: parseDist('100', 'number'),
-    groups: { count: 0, size: 2, rate: 0 },
-    online: { model: 'always', on: parseDist('10min'), off: parseDist('10min') },
-    platforms: { android: 0, ios: 0 },
-    duration,
-  };
-}
+import { runDesign, spec } from '../designs/harness.js';
 
 interface RunOpts {
   users: number;
@@ -61,27 +30,26 @@ interface RunOpts {
   design: Record<string, string | number>;
 }
 
+/** The harness's workload spec with 1:1 traffic only, fixed 100 B messages, desktop devices. */
 function simulate(o: RunOpts) {
-  const streams = new Streams(o.seed);
-  const w = generateWorkload(spec(o.users, o.rate, o.duration), streams);
-  const sim = new Sim();
-  const hosts = new Hosts(w.users);
-  const net = new Net(sim, hosts, parseDist(o.latency), streams.stream('design/mixnet/net'));
-  const ctx: DesignContext = {
-    sim,
-    net,
-    hosts,
-    workload: w,
-    streams: streams.sub('design/mixnet'),
-    shared: streams.sub('shared'),
-    processing: parseDist(o.processing),
-    duration: o.duration,
-  };
-  const p = params(o.design);
-  expect(mixnet.check?.(p, w.users)).toEqual([]);
-  const built = mixnet.build(ctx, p);
-  sim.run();
-  return { w, hosts, built, log: net.log, truth: net.truth };
+  const w = generateWorkload(
+    spec(o.users, o.duration, {
+      // Users without contacts send nothing; with 20 mean contacts P(none) ≈ e^−20, so the
+      // aggregate input rate is users × rate (with 4 it would be ≈1.8 % short: 8.061 bits, not 8.087).
+      contacts: 20,
+      rate: parseRate(o.rate),
+      replyProbability: 0,
+      messageSize: parseDist('100', 'number'),
+      groups: { count: 0, size: 2, rate: 0 },
+      platforms: { android: 0, ios: 0 },
+    }),
+    new Streams(o.seed),
+  );
+  return runDesign(mixnet, w, o.design, o.seed, o.duration, {
+    latency: o.latency,
+    processing: o.processing,
+    netStream: 'design/mixnet/net',
+  });
 }
 
 function gpa(hostCount: number): View {

@@ -11,14 +11,12 @@ import { describe, expect, it } from 'vitest';
 import { makeView } from '../../src/adversary/adversaries.js';
 import { parseDist } from '../../src/core/dist.js';
 import { type Rng, Streams } from '../../src/core/rng.js';
-import { Sim } from '../../src/core/sim.js';
-import { parseDuration, parseRate } from '../../src/core/time.js';
-import type { DesignModule, ResolvedParams } from '../../src/designs/design.js';
+import { parseDuration, parseRate, SEC } from '../../src/core/time.js';
 import { session } from '../../src/designs/session.js';
 import { buildPaths, freshPath, selectGuards } from '../../src/designs/session-paths.js';
-import { Hosts } from '../../src/net/hosts.js';
-import { Net } from '../../src/net/net.js';
+import type { Net } from '../../src/net/net.js';
 import { generateWorkload } from '../../src/workload/generate.js';
+import { type Params, runDesign, spec } from '../designs/harness.js';
 
 const n = 1000;
 const k = 100;
@@ -26,17 +24,6 @@ const k = 100;
 const p1 = (k * (k - 1)) / (n * (n - 1));
 const q = (k - 1) / (n - 1);
 const HOUR = parseDuration('1h');
-
-function resolve(mod: DesignModule, over: Record<string, unknown>): ResolvedParams {
-  const out: ResolvedParams = {};
-  for (const s of mod.params) {
-    const v = over[s.name] ?? s.default;
-    if (s.type === 'duration') out[s.name] = parseDuration(v as string);
-    else if (s.type === 'dist') out[s.name] = parseDist(v as string);
-    else out[s.name] = v as number | boolean | string;
-  }
-  return out;
-}
 
 interface Built {
   net: Net;
@@ -48,14 +35,10 @@ interface Built {
 }
 
 /** Builds Session with n snodes (and runs it when users > 0), and draws the k-node colluding set. */
-function build(seed: number, over: Record<string, unknown> = {}, users = 2, rate = '0/h'): Built {
-  const streams = new Streams(seed);
+function build(seed: number, over: Params = {}, users = 2, rate = '0/h'): Built {
   const w = generateWorkload(
-    {
-      users,
+    spec(users, HOUR, {
       contacts: Math.min(4, users - 1),
-      degreeModel: 'uniform',
-      contactSkew: 0,
       rate: parseRate(rate),
       replyProbability: 0,
       thinkTime: parseDist('10s'),
@@ -63,27 +46,15 @@ function build(seed: number, over: Record<string, unknown> = {}, users = 2, rate
       groups: { count: 0, size: 2, rate: 0 },
       online: { model: 'always', on: parseDist('1h'), off: parseDist('1h') },
       platforms: { android: 0, ios: 0 },
-      duration: HOUR,
-    },
-    streams,
+    }),
+    new Streams(seed),
   );
-  const sim = new Sim();
-  const hosts = new Hosts(w.users);
-  const net = new Net(sim, hosts, parseDist('30ms'), streams.stream('design/session/net'));
-  const built = session.build(
-    {
-      sim,
-      net,
-      hosts,
-      workload: w,
-      streams: streams.sub('design/session'),
-      shared: streams.sub('shared'),
-      processing: parseDist('0s'),
-      duration: HOUR,
-    },
-    resolve(session, { nodes: n, ...over }),
-  );
-  sim.run({ until: HOUR + 60e9 });
+  const { built, hosts, net, streams } = runDesign(session, w, { nodes: n, ...over }, seed, HOUR, {
+    processing: '0s',
+    latency: '30ms',
+    netStream: 'design/session/net',
+    drain: 60 * SEC,
+  });
   const view = makeView(
     { kind: 'colluding', name: 'k100', count: k },
     built,
