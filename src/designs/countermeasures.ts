@@ -61,7 +61,7 @@ export function holdOf(mix: Delay | null | undefined, rng: Rng): () => number {
 /**
  * `w` with Poisson cover messages appended: per user, arrivals at `rate` (per ns) thinned to its
  * online intervals, each to a uniformly chosen contact, size from the workload's message-size law.
- * Streams are `cover/user/<u>` from the replicate's root, so every design in a replicate carries
+ * Streams are `cover/user/<u>` of the replicate's shared streams, so every design in a replicate carries
  * the same cover (common random numbers) and adding a user leaves the others' cover unchanged.
  */
 export function withCover(w: Workload, rate: number, duration: number, streams: Streams): Workload {
