@@ -2,7 +2,7 @@
  * The trade-off chart (g) in headless Chromium, set up like report.e2e.test.ts: a 2 × 2
  * countermeasure sweep (test/viz/fixture.ts makeCountermeasureFixture) with message rates, as
  * report.html (rates inlined) and through `anonsim view` (rates from manifest.json), and the older
- * fixture without rates. Skipped (with a message) only when no chromium binary exists.
+ * fixture without rates; per-design fronts and the absolute / added-cost switch of panels A and B. Skipped (with a message) only when no chromium binary exists.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viewerTemplatePath, writeReport } from '../../src/export/report.js';
 import { serveResults } from '../../src/export/serve.js';
-import { paretoFront, trilemmaMet } from '../../viz/src/tradeoff-data.js';
+import { addedCosts, frontsByDesign, paretoFront, trilemmaMet } from '../../viz/src/tradeoff-data.js';
 import {
   CM_ATTACKS,
   CM_DESIGNS,
@@ -45,6 +45,9 @@ declare const document: {
   querySelector(sel: string): unknown;
   querySelectorAll(sel: string): ArrayLike<unknown>;
 };
+
+/** The first colours of viz/src/ui.ts OKABE_ITO (not importable here: it needs the DOM lib), by design order. */
+const DESIGN_COLORS = ['#0072B2', '#E69F00', '#009E73'];
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -119,6 +122,51 @@ describe.skipIf(!haveChromium)('trade-off chart with a countermeasure sweep', ()
   const count = (page: Page, sel: string) => page.locator(sel).count();
   const panel = (p: string) => `svg#tradeoff g.panel-${p}`;
 
+  type CmPoint = CmFixture['points'][string][number];
+
+  /**
+   * One thin step path per design in the design's colour (the colour of its points), whose size
+   * and points are that design's own Pareto front of (x(q), top1) in this panel.
+   */
+  async function expectDesignFronts(page: Page, p: string, pts: CmPoint[], x: (q: CmPoint) => number): Promise<void> {
+    const own = frontsByDesign(pts, (q) => ({ x: x(q), y: q.top1 }));
+    expect([...own.keys()]).toEqual(CM_DESIGNS);
+    const paths = await page.locator(`${panel(p)} path.pareto-design`).evaluateAll((els) =>
+      els.map((e) => ({
+        design: e.getAttribute('data-design'),
+        stroke: e.getAttribute('stroke'),
+        size: Number(e.getAttribute('data-front-size')),
+        d: e.getAttribute('d') ?? '',
+      })),
+    );
+    expect(paths.map((q) => q.design)).toEqual(CM_DESIGNS);
+    for (const [i, path] of paths.entries()) {
+      const design = CM_DESIGNS[i];
+      expect(path.stroke).toBe(DESIGN_COLORS[i]);
+      expect(
+        await page
+          .locator(`${panel(p)} circle.pt[data-design="${design}"]`)
+          .first()
+          .getAttribute('fill'),
+      ).toBe(path.stroke);
+      expect(path.size).toBe(own.get(design)!.length);
+      // A step line: 2·(size − 1) + 1 vertices (fewer only when front points share an x).
+      expect(path.d).toMatch(/^M[-\d.e]+,[-\d.e]+(L[-\d.e]+,[-\d.e]+)*$/);
+      expect(path.d.split('L')).toHaveLength(2 * path.size - 1);
+      const marked = await page
+        .locator(`${panel(p)} circle.pt.design-front[data-design="${design}"]`)
+        .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-cell'))));
+      expect(marked.sort()).toEqual(
+        own
+          .get(design)!
+          .map((k) => pts[k].cell)
+          .sort(),
+      );
+    }
+    // Distinct colours: every design's front is told apart.
+    expect(new Set(paths.map((q) => q.stroke)).size).toBe(CM_DESIGNS.length);
+  }
+
   /** Everything the chart must show for the selected attack of the countermeasure fixture. */
   async function expectFullChart(page: Page, attack: string): Promise<void> {
     const n = CM_DESIGNS.length * cm.cells;
@@ -147,6 +195,7 @@ describe.skipIf(!haveChromium)('trade-off chart with a countermeasure sweep', ()
       expect(ringed.sort()).toEqual(front.map((k) => `${pts[k].design}@${pts[k].cell}`).sort());
       // Blind-guess baseline at 1/users.
       expect(await count(page, `${panel(p)} line.baseline`)).toBe(1);
+      await expectDesignFronts(page, p, pts, (q) => q[cost]);
     }
     // Trilemma: the curve, the shaded region and its label, and the size legend.
     expect(await count(page, `${panel('trilemma')} line.bound`)).toBe(1);
@@ -254,6 +303,113 @@ describe.skipIf(!haveChromium)('trade-off chart with a countermeasure sweep', ()
     await page.close();
   });
 
+  it("switches A and B to the cost added on top of each design's deployed cell, and back", async () => {
+    const { page, errors } = await open(cmUrl);
+    const radio = (mode: string) => page.locator(`#sec-tradeoff input[name="tradeoff-cost-mode"][value="${mode}"]`);
+    expect(await radio('absolute').isChecked()).toBe(true);
+    expect(await radio('added').isChecked()).toBe(false);
+    expect(await count(page, 'svg#tradeoff line.zero-mark')).toBe(0);
+    const label = (p: string) =>
+      page
+        .locator(`${panel(p)} text.axis-label`)
+        .first()
+        .textContent();
+    expect(await label('latency')).toBe('latency p50 (ms), log scale');
+    const xs = (p: string, cell: number) =>
+      page
+        .locator(`${panel(p)} circle.pt[data-cell="${cell}"]`)
+        .evaluateAll((els) => els.map((e) => Number(e.getAttribute('cx'))));
+    // Absolute: the three designs' deployed cells sit at three different latencies.
+    expect(new Set(await xs('latency', 0)).size).toBe(CM_DESIGNS.length);
+
+    await radio('added').check();
+    const values = (cell: number) => cm.rates.cells[cell].values;
+    for (const attack of CM_ATTACKS) {
+      await page.selectOption('#sel-attack', attack);
+      // The choice survives the redraw of a selection change.
+      expect(await radio('added').isChecked()).toBe(true);
+      const pts = cm.points[attack].map((q) => ({ ...q, cellValues: values(q.cell) }));
+      for (const [p, cost, unit] of [
+        ['latency', 'latency', 'ms'],
+        ['bytes', 'bytes', 'B'],
+      ] as const) {
+        expect(await label(p)).toMatch(new RegExp(`^added .* vs\\. baseline \\(${unit}\\)`));
+        const { added, baselines } = addedCosts(pts, (q) => q[cost]);
+        // The baseline of every design is its cell with mixDelay 0s and coverRate 0/s (cell 0).
+        for (const b of baselines.values()) expect([pts[b.index].cell, b.kind]).toEqual([0, 'deployed']);
+        // Every point is drawn at its added cost; the baselines at 0, on the "0 = deployed" mark.
+        const drawn = await page
+          .locator(`${panel(p)} circle.pt`)
+          .evaluateAll((els) =>
+            els.map(
+              (e) => `${e.getAttribute('data-design')}@${e.getAttribute('data-cell')}=${e.getAttribute('data-x')}`,
+            ),
+          );
+        expect(drawn.sort()).toEqual(pts.map((q, i) => `${q.design}@${q.cell}=${added[i]}`).sort());
+        expect(added.some((v) => v < 0)).toBe(true); // cover adds no latency: noise below the deployed cell
+        const zero = Number(await page.locator(`${panel(p)} line.zero-mark`).getAttribute('x1'));
+        expect(zero).toBeGreaterThan(0);
+        for (const x of await xs(p, 0)) expect(x).toBeCloseTo(zero, 6);
+        expect(await page.locator(`${panel(p)} text.zero-label`).textContent()).toBe(
+          '0 = deployed (countermeasures off)',
+        );
+        expect(await page.locator(`${panel(p)} .axis-x .tick text`).allTextContents()).toContain('0');
+        // The fronts are computed on the values plotted.
+        const front = paretoFront(pts.map((q, i) => ({ x: added[i], y: q.top1 })));
+        const ringed = await page
+          .locator(`${panel(p)} circle.pt.front`)
+          .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-design')}@${e.getAttribute('data-cell')}`));
+        expect(ringed.sort()).toEqual(front.map((k) => `${pts[k].design}@${pts[k].cell}`).sort());
+        expect(await count(page, `${panel(p)} circle.front-ring`)).toBe(front.length);
+        await expectDesignFronts(page, p, pts, (q) => added[pts.indexOf(q as (typeof pts)[number])]);
+      }
+      expect(await page.locator('#sec-tradeoff p.subtitle').textContent()).toContain(
+        "x of A, B: added on top of each design's baseline cell",
+      );
+    }
+    // The tooltip gives absolute and added values and names the baseline cell.
+    await page.locator(`${panel('latency')} circle.pt[data-design="simplex"][data-cell="2"]`).hover({ force: true });
+    const tip = await page.locator('#tooltip').textContent();
+    expect(tip).toMatch(/cell: designs\.\*\.mixDelay = 30s, designs\.\*\.coverRate = 0\/s/);
+    expect(tip).toMatch(/latency p50 \(ms\): [\d.]+/);
+    expect(tip).toMatch(/added latency p50 \(ms\): \+[\d.]+\n/);
+    expect(tip).toMatch(/added bytes per message \(B\): /);
+    expect(tip).toMatch(
+      /baseline \(swept countermeasures off\): designs\.\*\.mixDelay = 0s, designs\.\*\.coverRate = 0\/s/,
+    );
+    // (The sticky control bar would cover the chart's head in the screenshot.)
+    await page.locator('nav.controls').evaluate((e) => e.setAttribute('style', 'position: static'));
+    await page.locator('#sec-tradeoff').screenshot({ path: join(ARTIFACTS, 'tradeoff-added.png') });
+    // The exported SVG has what is drawn: the zero marks and every design's front.
+    const [dl] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('button.export-svg[data-chart="tradeoff"]'),
+    ]);
+    const file = join(ARTIFACTS, 'export-tradeoff-added.svg');
+    await dl.saveAs(file);
+    const parsed = await page.evaluate(
+      (t) => {
+        const doc = new DOMParser().parseFromString(t, 'image/svg+xml');
+        return {
+          error: doc.getElementsByTagName('parsererror').length,
+          zero: doc.querySelectorAll('line.zero-mark').length,
+          own: doc.querySelectorAll('path.pareto-design').length,
+        };
+      },
+      readFileSync(file, 'utf8'),
+    );
+    expect(parsed).toEqual({ error: 0, zero: 2, own: 2 * CM_DESIGNS.length });
+    expect(readFileSync(file, 'utf8')).toContain("x of A, B: added on top of each design's baseline cell");
+    // Back to absolute values.
+    await radio('absolute').check();
+    expect(await count(page, 'svg#tradeoff line.zero-mark')).toBe(0);
+    expect(await label('latency')).toBe('latency p50 (ms), log scale');
+    expect(new Set(await xs('latency', 0)).size).toBe(CM_DESIGNS.length);
+    await expectFullChart(page, CM_ATTACKS[1]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('gets the rates from manifest.json through anonsim view', async () => {
     const server = await serveResults(cm.dir);
     try {
@@ -286,6 +442,23 @@ describe.skipIf(!haveChromium)('trade-off chart with a countermeasure sweep', ()
     expect(await count(page, `${panel('latency')} circle.pt`)).toBe(n);
     expect(await count(page, `${panel('bytes')} circle.pt`)).toBe(n);
     expect(await count(page, `${panel('latency')} path.pareto`)).toBe(1);
+    // One own front per design, the XSS-named one included (its name only ever an attribute value).
+    expect(
+      await page
+        .locator(`${panel('latency')} path.pareto-design`)
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-design'))),
+    ).toEqual(DESIGNS);
+    // The swept adversary fraction is never zero-like: added costs are relative to each design's cheapest cell.
+    await page.check('#sec-tradeoff input[name="tradeoff-cost-mode"][value="added"]');
+    expect(await page.locator(`${panel('latency')} text.zero-label`).textContent()).toBe(
+      "0 = each design's baseline cell",
+    );
+    const minX = await page
+      .locator(`${panel('latency')} circle.pt`)
+      .evaluateAll((els) => Math.min(...els.map((e) => Number(e.getAttribute('data-x')))));
+    expect(minX).toBe(0);
+    expect(await count(page, `${panel('bytes')} circle.pt`)).toBe(n);
+    await page.check('#sec-tradeoff input[name="tradeoff-cost-mode"][value="absolute"]');
     expect(await count(page, `${panel('trilemma')} circle.pt`)).toBe(0);
     expect(await count(page, `${panel('trilemma')} line.bound`)).toBe(0);
     expect(await page.locator(`${panel('trilemma')} text.note`).textContent()).toMatch(/needs the message rates/);

@@ -1,5 +1,6 @@
 /**
- * The trade-off chart's pure helpers (viz/src/tradeoff-data.ts) in Node: Pareto front, the
+ * The trade-off chart's pure helpers (viz/src/tradeoff-data.ts) in Node: Pareto front (overall
+ * and per design), each design's baseline cell and the added costs, the added-cost axis, the
  * anonymity-trilemma bound and its drawing geometry, and the rates block from the run
  * (src/export/rates.ts) down to the viewer's lookup, including results that have none.
  */
@@ -13,8 +14,13 @@ import { resolveScenario } from '../../src/scenario/resolve.js';
 import { sweepCells } from '../../src/scenario/sweep.js';
 import { buildModel } from '../../viz/src/data.js';
 import {
+  addedAxis,
+  addedCosts,
   boundRegion,
   boundSegment,
+  designBaselines,
+  frontsByDesign,
+  isZeroLike,
   paretoFront,
   paretoSteps,
   parseRates,
@@ -25,7 +31,7 @@ import {
   trilemmaDomains,
   trilemmaMet,
 } from '../../viz/src/tradeoff-data.js';
-import { makeCountermeasureFixture, makeFixture } from './fixture.js';
+import { CM_DESIGNS, makeCountermeasureFixture, makeFixture } from './fixture.js';
 
 const pts = (xy: [number, number][]) => xy.map(([x, y]) => ({ x, y }));
 
@@ -118,6 +124,252 @@ describe('paretoFront (both coordinates minimised)', () => {
       [5, 1],
     ]);
     expect(paretoSteps([])).toEqual([]);
+  });
+});
+
+describe('per-design fronts', () => {
+  // Two designs interleaved; each has its own price curve.
+  const P = [
+    { design: 'a', x: 10, y: 0.9 }, // 0: a front
+    { design: 'b', x: 5, y: 0.95 }, // 1: b front (also overall)
+    { design: 'a', x: 20, y: 0.95 }, // 2: a, dominated by 0
+    { design: 'b', x: 30, y: 0.2 }, // 3: b front
+    { design: 'a', x: 40, y: 0.1 }, // 4: a front (also overall)
+    { design: 'b', x: 50, y: 0.5 }, // 5: b, dominated by 3
+    { design: 'a', x: 60, y: 0.1 }, // 6: a, dominated by 4 (same y, more cost)
+    { design: 'c', x: Number.NaN, y: 0.1 }, // 7: c has no finite point: no entry
+  ];
+  const xy = (p: (typeof P)[number]) => ({ x: p.x, y: p.y });
+
+  it("groups by design and keeps each design's own undominated points, in order of x", () => {
+    const f = frontsByDesign(P, xy);
+    expect([...f.keys()]).toEqual(['a', 'b']);
+    expect(f.get('a')).toEqual([0, 4]);
+    expect(f.get('b')).toEqual([1, 3]);
+    // The overall front mixes both designs' points.
+    expect(paretoFront(P.map(xy))).toEqual([1, 0, 3, 4]);
+    // A point dominated only by another design's point stays on its own design's front.
+    const q = [
+      { design: 'a', x: 1, y: 1 },
+      { design: 'b', x: 2, y: 2 },
+    ];
+    expect(paretoFront(q.map(xy))).toEqual([0]);
+    expect(frontsByDesign(q, xy).get('b')).toEqual([1]);
+  });
+
+  it('agrees with paretoFront run on each design alone, on random points', () => {
+    let s = 7;
+    const rand = () => {
+      s = (s * 1103515245 + 12345) % 2 ** 31;
+      return s / 2 ** 31;
+    };
+    for (let trial = 0; trial < 30; trial++) {
+      const q = Array.from({ length: 25 }, () => ({
+        design: ['a', 'b', 'c'][Math.floor(rand() * 3)],
+        x: Math.floor(rand() * 6),
+        y: Math.floor(rand() * 6),
+      }));
+      const f = frontsByDesign(q, xy);
+      for (const d of ['a', 'b', 'c']) {
+        const idx = q.map((_, i) => i).filter((i) => q[i].design === d);
+        if (idx.length === 0) {
+          expect(f.has(d)).toBe(false);
+          continue;
+        }
+        const own = paretoFront(idx.map((i) => xy(q[i]))).map((k) => idx[k]);
+        expect(f.get(d)).toEqual(own);
+      }
+    }
+  });
+
+  it('handles the empty and single-point cases', () => {
+    expect(frontsByDesign([], xy).size).toBe(0);
+    expect([...frontsByDesign([{ design: 'x', x: 3, y: 0.4 }], xy)]).toEqual([['x', [0]]]);
+  });
+});
+
+describe('baseline cells and added costs', () => {
+  it('recognises zero-like swept values (countermeasure off)', () => {
+    for (const v of [
+      '0',
+      '0.0',
+      '-0',
+      '+0',
+      '.0',
+      '0s',
+      '0 ms',
+      '0/s',
+      '0/min',
+      '0 / s',
+      '0%',
+      '0B',
+      '0e3',
+      'false',
+      'OFF',
+      'none',
+      'no',
+      'disabled',
+      ' 0s ',
+    ])
+      expect(isZeroLike(v), v).toBe(true);
+    for (const v of [
+      '',
+      '1',
+      '0.5',
+      '0.05',
+      '1s',
+      '1/min',
+      '30s',
+      '10ms',
+      'true',
+      'on',
+      'zipf',
+      '0x10',
+      '00:01',
+      '1e-3',
+      's',
+      '/s',
+      '0.5s',
+    ])
+      expect(isZeroLike(v), v).toBe(false);
+  });
+
+  // One design, 2 × 2 cells (mixDelay × coverRate), as the countermeasures scenario writes them.
+  const cell = (design: string, i: number, values: string[], latency: number, bytes: number) => ({
+    design,
+    cell: i,
+    cellValues: values,
+    latency,
+    bytes,
+  });
+  const lat = (p: { latency: number }) => p.latency;
+  const byt = (p: { bytes: number }) => p.bytes;
+
+  it("takes the design's cell with every swept value zero-like, even when another cell is cheaper", () => {
+    const P = [
+      cell('s', 0, ['0s', '1/min'], 84, 12_000),
+      cell('s', 1, ['0s', '0/s'], 86, 4_000), // deployed
+      cell('s', 2, ['30s', '0/s'], 22_000, 3_900), // cheaper in bytes than the baseline
+      cell('s', 3, ['30s', '1/min'], 21_000, 11_000),
+      cell('t', 0, ['0s', '1/min'], 500, 9_000),
+      cell('t', 1, ['0s', '0/s'], 520, 3_000), // deployed
+    ];
+    const bl = designBaselines(P, lat);
+    expect(bl.get('s')).toEqual({ index: 1, kind: 'deployed' });
+    expect(bl.get('t')).toEqual({ index: 5, kind: 'deployed' });
+    expect(designBaselines(P, byt).get('s')).toEqual({ index: 1, kind: 'deployed' });
+    // Added: the baseline is 0; the rest is the difference, negative where cheaper than deployed.
+    const a = addedCosts(P, lat);
+    expect(a.added).toEqual([-2, 0, 21_914, 20_914, -20, 0]);
+    const b = addedCosts(P, byt);
+    expect(b.added).toEqual([8_000, 0, -100, 7_000, 6_000, 0]);
+    expect(b.baselines).toEqual(designBaselines(P, byt));
+  });
+
+  it('falls back to the cheapest cell when no cell has every swept value zero-like', () => {
+    const P = [
+      cell('s', 0, ['0.05'], 90, 4_000),
+      cell('s', 1, ['0.1'], 80, 4_100),
+      cell('s', 2, ['0.2'], 80, 3_900), // same latency as cell 1: the lower cell index wins
+      cell('m', 0, ['0s', '0.05'], 100, 5_000), // one swept value is not zero-like: not deployed
+      cell('m', 1, ['1s', '0.05'], 900, 5_000),
+      cell('r', 3, ['0.2'], 50, 1), // a tie listed out of cell order: still the lower cell index
+      cell('r', 1, ['0.1'], 50, 1),
+    ];
+    expect(designBaselines(P, lat).get('s')).toEqual({ index: 1, kind: 'cheapest' });
+    expect(designBaselines(P, lat).get('r')).toEqual({ index: 6, kind: 'cheapest' });
+    expect(designBaselines(P, byt).get('s')).toEqual({ index: 2, kind: 'cheapest' });
+    expect(designBaselines(P, lat).get('m')).toEqual({ index: 3, kind: 'cheapest' });
+    // Relative to the cheapest cell nothing is negative.
+    const a = addedCosts(P, lat).added;
+    expect(a).toEqual([10, 0, 0, 0, 800, 0, 0]);
+    expect(addedCosts(P, byt).added).toEqual([100, 200, 0, 0, 0, 0, 0]);
+  });
+
+  it('skips cells without a value; a design with none has no baseline and NaN added costs', () => {
+    const P = [
+      cell('s', 0, ['0s'], Number.NaN, 4_000), // the deployed cell has no latency
+      cell('s', 1, ['1s'], 900, 4_000),
+      cell('s', 2, ['5s'], 3_000, 4_000),
+      cell('u', 0, ['0s'], Number.NaN, 1),
+    ];
+    expect(designBaselines(P, lat).get('s')).toEqual({ index: 1, kind: 'cheapest' });
+    expect(designBaselines(P, lat).has('u')).toBe(false);
+    expect(addedCosts(P, lat).added).toEqual([Number.NaN, 0, 2_100, Number.NaN]);
+    // Per cost: the bytes baseline is still the deployed cell.
+    expect(designBaselines(P, byt).get('s')).toEqual({ index: 0, kind: 'deployed' });
+  });
+
+  it('treats a run without a sweep (no swept values) as all deployed', () => {
+    const P = [cell('s', 0, [], 90, 4_000), cell('t', 0, [], 300, 7_000)];
+    expect(designBaselines(P, lat)).toEqual(
+      new Map([
+        ['s', { index: 0, kind: 'deployed' }],
+        ['t', { index: 1, kind: 'deployed' }],
+      ]),
+    );
+    expect(addedCosts(P, lat).added).toEqual([0, 0]);
+  });
+
+  it('finds the deployed cell of every design in the countermeasure fixture', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'anonsim-tradeoff-'));
+    const cm = makeCountermeasureFixture(join(tmp, 'cm'));
+    rmSync(tmp, { recursive: true, force: true });
+    const model = buildModel({ summary: cm.files.summary, aggregate: cm.files.aggregate });
+    const p = tradeoffPoints(model, 'global-passive', 'timing');
+    expect(p[0].cellValues).toEqual(['0s', '0/s']);
+    for (const get of [(q: (typeof p)[number]) => q.latencyMs.mean, (q: (typeof p)[number]) => q.bytes.mean]) {
+      const { added, baselines } = addedCosts(p, get);
+      expect([...baselines.keys()]).toEqual(CM_DESIGNS);
+      for (const b of baselines.values()) {
+        expect(b.kind).toBe('deployed');
+        expect(p[b.index].cell).toBe(0);
+      }
+      p.forEach((q, i) => {
+        const base = p.find((r) => r.design === q.design && r.cell === 0)!;
+        expect(added[i]).toBeCloseTo(get(q) - get(base), 9);
+      });
+    }
+  });
+});
+
+describe('added-cost axis', () => {
+  it('is symlog over several decades, with 0 inside and ticks at 0 and powers of ten', () => {
+    const ax = addedAxis([0, 0, -2, 3, 750, 3_500, 21_000, 250_000], 330);
+    expect(ax.kind).toBe('symlog');
+    expect(ax.constant).toBe(250); // max / 1000 > smallest non-zero |value| (2)
+    expect(ax.domain[0]).toBeLessThan(-2);
+    expect(ax.domain[1]).toBeGreaterThan(250_000);
+    expect(ax.ticks).toContain(0);
+    expect(ax.ticks.filter((t) => t > 0)).toEqual([1_000, 10_000, 100_000]);
+    expect(ax.ticks).toEqual([...ax.ticks].sort((a, b) => a - b));
+  });
+
+  it('labels a short negative side when values fall below the baselines', () => {
+    // The real countermeasures run, bytes: mixing 30 s lowers the bytes per message a little.
+    const ax = addedAxis([0, -36_522, -21_943, -89.75, 16_272, 1_010_343, 9_106_916], 332);
+    expect(ax.kind).toBe('symlog');
+    const neg = ax.ticks.filter((t) => t < 0);
+    expect(neg).toHaveLength(1);
+    expect(neg[0]).toBeGreaterThanOrEqual(ax.domain[0]);
+  });
+
+  it('uses the smallest non-zero value as the constant when that is larger, and half decades when few ticks fit', () => {
+    const ax = addedAxis([0, 40, 900], 330);
+    expect(ax.kind).toBe('symlog');
+    expect(ax.constant).toBe(40);
+    expect(ax.ticks.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('is linear when the non-zero values do not span a decade (or there are none)', () => {
+    const ax = addedAxis([0, 10, 40, 55], 330);
+    expect(ax.kind).toBe('linear');
+    expect(ax.domain[0]).toBeLessThan(0);
+    expect(ax.domain[1]).toBeGreaterThan(55);
+    const none = addedAxis([0, 0, Number.NaN]);
+    expect(none.kind).toBe('linear');
+    expect(none.domain[0]).toBeLessThan(0);
+    expect(none.domain[1]).toBeGreaterThan(0);
   });
 });
 

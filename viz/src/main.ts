@@ -72,7 +72,7 @@ const CHARTS: ChartSpec[] = [
     id: 'tradeoff',
     title: 'Trade-off: the price of privacy',
     caption:
-      'Every design × sweep cell for the chosen adversary × attack. A, B: top1 (95% interval) against median latency and bytes on all links per message sent; black step line and rings = Pareto front (nothing is both faster/cheaper and more private); dashed = blind guess 1/users. C: messages per user per second (real + cover) against latency, point size = top1; shaded = r < 1/(2L), where strong anonymity is impossible (anonymity trilemma, Das et al., IEEE S&P 2018).',
+      'Every design × sweep cell for the chosen adversary × attack. A, B: top1 (95% interval) against median latency and bytes on all links per message sent; black step line and rings = Pareto front of all points (nothing is both faster/cheaper and more private); thin coloured step lines = each design’s own front; “added vs. baseline” shows the cost added to each design’s cell with every swept countermeasure off; dashed = blind guess 1/users. C: messages per user per second (real + cover) against latency, point size = top1; shaded = r < 1/(2L), where strong anonymity is impossible (anonymity trilemma, Das et al., IEEE S&P 2018).',
     wide: true,
     render: renderTradeoff,
   },

@@ -1,6 +1,7 @@
 /**
  * Pure helpers of the trade-off chart (g): the message rates a run records per sweep cell and
- * design (src/export/rates.ts, inlined as `rates`), the Pareto front of (cost, top1), and the
+ * design (src/export/rates.ts, inlined as `rates`), the Pareto front of (cost, top1) over all
+ * points and per design, each design's baseline cell and the cost added on top of it, and the
  * anonymity-trilemma bound of Das, Meiser, Mohammadi and Kate (IEEE S&P 2018).
  *
  * The trilemma: with ℓ rounds of latency overhead, β cover and p′ real messages per user per round,
@@ -189,6 +190,8 @@ export interface TradeoffPoint {
   design: string;
   cell: number;
   cellLabel: string;
+  /** The swept values of the cell as written in the CSV (in `Model.sweepKeys` order; [] without a sweep). */
+  cellValues: string[];
   users: number;
   top1: Interval;
   latencyMs: Interval;
@@ -208,6 +211,7 @@ export function tradeoffPoints(model: Model, adversary: string, attack: string):
         design: r.design,
         cell: r.cell,
         cellLabel: model.cells[r.cell]?.label ?? 'all',
+        cellValues: model.cells[r.cell]?.values ?? [],
         users: r.users,
         top1: r.m.top1,
         latencyMs: r.m.latency_p50_ms ?? NO_INTERVAL,
@@ -217,4 +221,172 @@ export function tradeoffPoints(model: Model, adversary: string, attack: string):
       if (rate) p.rate = rate;
       return p;
     });
+}
+
+/**
+ * Whether a swept value, as written in the CSV, means "this countermeasure is off": a number equal
+ * to zero with an optional unit or rate suffix ("0", "0.0", "-0", "0s", "0 ms", "0/s", "0/min",
+ * "0%", "0B", "0e3"), or one of the words false, off, none, no, disabled (any case). Anything else,
+ * including the empty string, is not.
+ */
+export function isZeroLike(value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (['false', 'off', 'none', 'no', 'disabled'].includes(v)) return true;
+  return /^[+-]?(?:0+(?:\.0*)?|\.0+)(?:e[+-]?\d+)?\s*(?:[a-zµ%]+)?(?:\s*\/\s*[a-zµ]*)?$/.test(v);
+}
+
+/**
+ * Each design's own Pareto front (paretoFront over that design's points only): indices into
+ * `points`, in order of increasing x, by design in order of first appearance. A design gets an
+ * entry exactly when it has at least one point with finite x and y.
+ */
+export function frontsByDesign<T extends { design: string }>(
+  points: readonly T[],
+  xy: (p: T) => XY,
+): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  points.forEach((p, i) => {
+    const { x, y } = xy(p);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return;
+    const g = groups.get(p.design);
+    if (g) g.push(i);
+    else groups.set(p.design, [i]);
+  });
+  const out = new Map<string, number[]>();
+  for (const [design, idx] of groups) {
+    const front = paretoFront(idx.map((i) => xy(points[i])));
+    out.set(
+      design,
+      front.map((k) => idx[k]),
+    );
+  }
+  return out;
+}
+
+/**
+ * How a design's baseline cell was chosen: 'deployed' when every swept value of the cell is
+ * zero-like (every swept countermeasure off; vacuously so without a sweep), 'cheapest' when the
+ * design has no such cell with a value and its lowest-cost cell is used instead.
+ */
+export type BaselineKind = 'deployed' | 'cheapest';
+
+export interface Baseline {
+  /** Index into the points of the baseline cell. */
+  index: number;
+  kind: BaselineKind;
+}
+
+/**
+ * Each design's baseline for one cost: among the design's points with a finite cost, those whose
+ * swept values are all zero-like (isZeroLike) if there are any ('deployed'), else all of them
+ * ('cheapest'); of these, the one with the lowest cost (ties: lower cell index, then input order).
+ * Designs without any finite cost get no entry.
+ */
+export function designBaselines<T extends { design: string; cell: number; cellValues: readonly string[] }>(
+  points: readonly T[],
+  cost: (p: T) => number,
+): Map<string, Baseline> {
+  const byDesign = new Map<string, number[]>();
+  points.forEach((p, i) => {
+    if (!Number.isFinite(cost(p))) return;
+    const g = byDesign.get(p.design);
+    if (g) g.push(i);
+    else byDesign.set(p.design, [i]);
+  });
+  const out = new Map<string, Baseline>();
+  for (const [design, idx] of byDesign) {
+    const zero = idx.filter((i) => points[i].cellValues.every(isZeroLike));
+    const kind: BaselineKind = zero.length > 0 ? 'deployed' : 'cheapest';
+    const pool = zero.length > 0 ? zero : idx;
+    const best = pool.reduce((a, b) => {
+      const d = cost(points[b]) - cost(points[a]) || points[b].cell - points[a].cell || b - a;
+      return d < 0 ? b : a;
+    });
+    out.set(design, { index: best, kind });
+  }
+  return out;
+}
+
+/**
+ * Cost added on top of each design's baseline (designBaselines): cost(p) − cost(baseline of p's
+ * design), so the baseline itself is 0. Negative when a cell is cheaper than its design's
+ * 'deployed' baseline (measurement noise, or a countermeasure that lowers the per-message cost);
+ * never negative for a 'cheapest' baseline. NaN where the cost is not finite.
+ */
+export function addedCosts<T extends { design: string; cell: number; cellValues: readonly string[] }>(
+  points: readonly T[],
+  cost: (p: T) => number,
+): { added: number[]; baselines: Map<string, Baseline> } {
+  const baselines = designBaselines(points, cost);
+  const added = points.map((p) => {
+    const b = baselines.get(p.design);
+    const v = cost(p);
+    return b && Number.isFinite(v) ? v - cost(points[b.index]) : Number.NaN;
+  });
+  return { added, baselines };
+}
+
+/** An x axis for added costs: symlog (constant `constant`) with `ticks`, or linear. */
+export interface AddedAxis {
+  kind: 'symlog' | 'linear';
+  /** The symlog constant: values within about ±constant are drawn linearly around 0. */
+  constant: number;
+  domain: [number, number];
+  /** Tick values for the symlog axis (0 always included); empty for a linear axis (d3 picks them). */
+  ticks: number[];
+}
+
+const symT = (v: number, c: number) => Math.sign(v) * Math.log1p(Math.abs(v) / c);
+const symInv = (t: number, c: number) => Math.sign(t) * c * Math.expm1(Math.abs(t));
+
+/**
+ * The x axis of an added-cost panel. 0 (the baselines) is always inside the domain, with a margin
+ * so that points on it are not drawn on the y axis. When the non-zero |values| span more than a
+ * decade the axis is symlog, with constant = max(smallest non-zero |value|, largest |value| / 1000)
+ * (so it shows at most about three decades and differences far below the largest added cost sit
+ * at 0), and ticks at 0 and ±10^k (±1·10^k and ±3·10^k when that gives fewer than 3 ticks; when
+ * values are negative but no −10^k fits, the first of −{1, 2, 3, 5}·10^k that does) at least
+ * `minGapPx` apart over `widthPx`. Otherwise it is linear.
+ */
+export function addedAxis(values: readonly number[], widthPx = 300, minGapPx = 28): AddedAxis {
+  const v = values.filter((x) => Number.isFinite(x));
+  const lo = Math.min(0, ...v);
+  const hi = Math.max(0, ...v);
+  const nonZero = v.filter((x) => x !== 0).map(Math.abs);
+  if (!spansDecade(nonZero)) {
+    const span = hi - lo || 1;
+    return { kind: 'linear', constant: 1, domain: [lo - 0.05 * span, hi + 0.06 * span], ticks: [] };
+  }
+  const maxAbs = Math.max(...nonZero);
+  const c = Math.max(Math.min(...nonZero), maxAbs / 1000);
+  const tLo = symT(lo, c);
+  const tHi = symT(hi, c);
+  const pad = 0.05 * (tHi - tLo);
+  const domain: [number, number] = [symInv(tLo - pad, c), symInv(tHi + pad, c)];
+  const px = (x: number) => ((symT(x, c) - (tLo - pad)) / (tHi - tLo + 2 * pad)) * widthPx;
+  const side = (sign: 1 | -1, mults: number[]) => {
+    const kMin = Math.floor(Math.log10(c)) - 1;
+    const kMax = Math.ceil(Math.log10(maxAbs)) + 1;
+    const out: number[] = [];
+    let last = px(0);
+    for (let k = kMin; k <= kMax; k++)
+      for (const mult of mults) {
+        const t = sign * Number((mult * 10 ** k).toPrecision(12));
+        if (t < domain[0] || t > domain[1] || Math.abs(px(t) - last) < minGapPx) continue;
+        out.push(t);
+        last = px(t);
+      }
+    return out;
+  };
+  // Powers of ten; half decades (1, 3) when that leaves fewer than 3 ticks; on the negative side,
+  // which is often short (only noise below the baselines), 1, 2, 3, 5 when nothing else fits.
+  let pos = side(1, [1]);
+  let neg = side(-1, [1]);
+  if (pos.length + neg.length < 2) {
+    pos = side(1, [1, 3]);
+    neg = side(-1, [1, 3]);
+  }
+  if (neg.length === 0 && lo < 0) neg = side(-1, [1, 2, 3, 5]);
+  const ticks = [0, ...pos, ...neg].sort((a, b) => a - b);
+  return { kind: 'symlog', constant: c, domain, ticks };
 }
