@@ -117,6 +117,25 @@ export function runJob(spec: JobSpec): JobResult {
     counts: { events: sim.fired, messagesSent, hops: log.length, deliveries: truth.length },
   };
 
+  // The last adversary's observed log, targets and end-to-end model, reused by each of its
+  // attacks (they run one adversary at a time); one entry only, so one view is alive at once.
+  let lastView: { key: string; value: Pick<AttackInput, 'obs' | 'targets' | 'endToEnd'> } | null = null;
+  const observed = (
+    adv: Scenario['adversaries'][number],
+    warmup: number,
+    scored: Int32Array,
+  ): Pick<AttackInput, 'obs' | 'targets' | 'endToEnd'> => {
+    const key = JSON.stringify([{ ...adv, name: '' }, warmup]);
+    if (lastView?.key === key) return lastView.value;
+    lastView = null;
+    const view = makeView(adv, built, hosts.count, advStreams);
+    const { obs, rowOf, obsOf } = observe(log, view);
+    const targets = buildTargets(log, truth, scored, obs, obsOf);
+    const value = { obs, targets, endToEnd: endToEndModel(log, obs, rowOf, targets) };
+    lastView = { key, value };
+    return value;
+  };
+
   // Results per (adversary spec, attack) are cached: cells that differ only in attack choice
   // or in keys that do not change a view reuse the same evaluation.
   const cache = new Map<string, Evaluation>();
@@ -130,19 +149,16 @@ export function runJob(spec: JobSpec): JobResult {
     const key = JSON.stringify([adv, attackId, scenario.warmup, scenario.attackParams[attackId] ?? {}]);
     const hit = cache.get(key);
     if (hit) return { evaluation: hit, scored };
-    const view = makeView(adv, built, hosts.count, advStreams);
-    const { obs, rowOf, obsOf } = observe(log, view);
-    const targets = buildTargets(log, truth, scored, obs, obsOf);
+    const seen = observed(adv, scenario.warmup, scored);
     const input: AttackInput = {
       users: workload.users,
-      obs,
+      ...seen,
       ...ip,
-      targets,
-      endToEnd: endToEndModel(log, obs, rowOf, targets),
       dwell,
       duration: scenario.duration,
       params: scenario.attackParams[attackId] ?? {},
     };
+    const { targets } = seen;
     const attack = ATTACKS.get(attackId);
     if (!attack) throw new Error(`unknown attack ${attackId}`);
     const result = attack.run(input);
