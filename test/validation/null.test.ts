@@ -33,6 +33,8 @@ function pipeline(view: View, attack: AttackModule, shuffle: boolean) {
   const endToEnd = endToEndModel(s.log, obs, rowOf, targets);
   if (shuffle) {
     const rng = new Streams(99).stream('shuffle');
+    // A view's arrays may be the log's own columns (a pure link observer): shuffle a copy.
+    obs.from = Int32Array.from(obs.from);
     for (let j = 0; j < obs.length; j++) if (obs.from[j] < U) obs.from[j] = Math.floor(rng() * U);
   }
   const input: AttackInput = {
