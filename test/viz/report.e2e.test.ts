@@ -4,14 +4,15 @@
  * it from file://, and checks every chart, the controls, figure export, hostile strings and layout.
  * Skipped (with a message) only when no chromium binary exists; `.ci/run` installs it.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viewerTemplatePath, writeReport } from '../../src/export/report.js';
 import { serveResults } from '../../src/export/serve.js';
+import { ARTIFACTS, ensureViewer, haveChromium, launchBrowser, warnIfNoChromium } from './browser.js';
 import {
   ADVERSARIES,
   ARTICLE_DIFFERENCES,
@@ -32,14 +33,7 @@ interface XmlDoc {
 declare const DOMParser: new () => { parseFromString(text: string, type: string): XmlDoc };
 declare const document: { documentElement: { scrollWidth: number; clientWidth: number } };
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium)
-  console.warn(
-    `SKIPPING viewer browser tests: no chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`,
-  );
-
-const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
+warnIfNoChromium('viewer browser tests');
 
 interface Watch {
   errors: string[];
@@ -49,43 +43,25 @@ interface Watch {
 
 describe.skipIf(!haveChromium)('viewer report.html in headless chromium', () => {
   let tmp: string;
-  let profile: string;
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
   let fx: Fixture;
   let reportUrl: string;
   let ctx: BrowserContext;
 
   beforeAll(async () => {
-    if (!existsSync(viewerTemplatePath())) {
-      const { buildViewer } = await import('../../viz/build.mjs');
-      await buildViewer({ quiet: true });
-    }
+    await ensureViewer();
     tmp = mkdtempSync(join(tmpdir(), 'anonsim-viz-'));
     fx = makeFixture(join(tmp, 'results'));
     const path = await writeReport(fx.dir, fx.files, { timelines: fx.timelines, title: TITLE });
     expect(path).toBe(join(fx.dir, 'report.html'));
     reportUrl = pathToFileURL(path).href;
     mkdirSync(ARTIFACTS, { recursive: true });
-    profile = mkdtempSync(join(tmpdir(), 'anonsim-chromium-'));
-    ctx = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      acceptDownloads: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-      viewport: { width: 1280, height: 800 },
-    });
+    browser = await launchBrowser();
+    ctx = browser.ctx;
   });
 
   afterAll(async () => {
-    await ctx?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 

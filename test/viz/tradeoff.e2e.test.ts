@@ -4,15 +4,16 @@
  * report.html (rates inlined) and through `anonsim view` (rates from manifest.json), and the older
  * fixture without rates; per-design fronts and the absolute / added-cost switch of panels A and B. Skipped (with a message) only when no chromium binary exists.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { viewerTemplatePath, writeReport } from '../../src/export/report.js';
+import { writeReport } from '../../src/export/report.js';
 import { serveResults } from '../../src/export/serve.js';
 import { addedCosts, frontsByDesign, paretoFront, trilemmaMet } from '../../viz/src/tradeoff-data.js';
+import { ARTIFACTS, ensureViewer, haveChromium, launchBrowser, warnIfNoChromium } from './browser.js';
 import {
   CM_ATTACKS,
   CM_DESIGNS,
@@ -49,28 +50,18 @@ declare const document: {
 /** The first colours of viz/src/ui.ts OKABE_ITO (not importable here: it needs the DOM lib), by design order. */
 const DESIGN_COLORS = ['#0072B2', '#E69F00', '#009E73'];
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium)
-  console.warn(
-    `SKIPPING trade-off browser tests: no chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`,
-  );
-
-const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
+warnIfNoChromium('trade-off browser tests');
 
 describe.skipIf(!haveChromium)('trade-off chart with a countermeasure sweep', () => {
   let tmp: string;
-  let profile: string;
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
   let cm: CmFixture;
   let cmUrl: string;
   let plainUrl: string;
   let ctx: BrowserContext;
 
   beforeAll(async () => {
-    if (!existsSync(viewerTemplatePath())) {
-      const { buildViewer } = await import('../../viz/build.mjs');
-      await buildViewer({ quiet: true });
-    }
+    await ensureViewer();
     tmp = mkdtempSync(join(tmpdir(), 'anonsim-tradeoff-'));
     cm = makeCountermeasureFixture(join(tmp, 'cm'));
     cmUrl = pathToFileURL(
@@ -79,27 +70,12 @@ describe.skipIf(!haveChromium)('trade-off chart with a countermeasure sweep', ()
     const fx = makeFixture(join(tmp, 'plain'));
     plainUrl = pathToFileURL(await writeReport(fx.dir, fx.files, { timelines: fx.timelines, title: 'no rates' })).href;
     mkdirSync(ARTIFACTS, { recursive: true });
-    profile = mkdtempSync(join(tmpdir(), 'anonsim-chromium-'));
-    ctx = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      acceptDownloads: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-      viewport: { width: 1280, height: 800 },
-    });
+    browser = await launchBrowser();
+    ctx = browser.ctx;
   });
 
   afterAll(async () => {
-    await ctx?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
