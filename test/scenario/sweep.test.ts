@@ -12,6 +12,17 @@ const RAW = {
   sweep: { 'adversaries.0.fraction': [0.05, 0.1, 0.2], 'workload.users': [100, 200] },
 };
 
+/** The formatted problems of resolving scenario text (none when it resolves). */
+function problemsOf(text: string): string[] {
+  const src = parseScenarioText(text, 's.yaml');
+  try {
+    resolveScenario(src.raw, 's.yaml', src.positions);
+    return [];
+  } catch (e) {
+    return (e as ScenarioError).problems.map(formatProblem);
+  }
+}
+
 describe('sweepCells(scenario, raw)', () => {
   it('enumerates the grid row-major, first sweep key slowest', () => {
     const { scenario } = resolveScenario(RAW, 's.yaml');
@@ -55,13 +66,7 @@ describe('sweepCells(scenario, raw)', () => {
 
   it('validates combinations: warmup swept past a duration fails only in that cell, at that value', () => {
     const text = 'duration: 10min\ndesigns:\n  - design: signal\nsweep:\n  warmup: [0s, 5min, 10min]\n';
-    const src = parseScenarioText(text, 's.yaml');
-    let msgs: string[] = [];
-    try {
-      resolveScenario(src.raw, 's.yaml', src.positions);
-    } catch (e) {
-      msgs = (e as ScenarioError).problems.map(formatProblem);
-    }
+    const msgs = problemsOf(text);
     expect(msgs).toEqual([
       's.yaml:5:22 warmup: "10min" is not before the end of the run; expected a duration less than duration ("10min")',
     ]);
@@ -83,13 +88,7 @@ describe('sweepCells(scenario, raw)', () => {
 
   it('names the item that lacks a key swept with designs.*', () => {
     const text = 'designs:\n  - design: signal\n  - design: mixnet\nsweep:\n  designs.*.coverRate: [0/s, 1/min]\n';
-    const src = parseScenarioText(text, 's.yaml');
-    let msgs: string[] = [];
-    try {
-      resolveScenario(src.raw, 's.yaml', src.positions);
-    } catch (e) {
-      msgs = (e as ScenarioError).problems.map(formatProblem);
-    }
+    const msgs = problemsOf(text);
     expect(msgs).toHaveLength(1);
     expect(msgs[0]).toContain('designs.* covers item 1: designs.1 (mixnet) has no key "coverRate"');
   });
