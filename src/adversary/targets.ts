@@ -3,7 +3,7 @@
  * the delay models it is assumed to know. This is the only adversary-side module that reads
  * ground truth; it passes on observed row indices and population statistics only.
  */
-import type { DelayModel, Targets } from '../attacks/attack.js';
+import type { DelayModel, SizeModel, Targets } from '../attacks/attack.js';
 import type { ObservationLog } from '../net/log.js';
 import type { GroundTruth } from '../net/truth.js';
 import { histogramModel } from './delay-model.js';
@@ -84,4 +84,44 @@ export function dwellModel(log: ObservationLog, users: number): DelayModel {
     if (p >= 0 && log.from[i] >= users) samples.push(log.tTx[i] - log.tRx[p]);
   }
   return histogramModel(samples);
+}
+
+/**
+ * An empirical size-change law: the frequency of each observed change, and half a sample's worth
+ * for a change never seen (a rare framing the calibration missed must stay possible).
+ */
+export function sizeModel(samples: ArrayLike<number>): SizeModel {
+  const n = samples.length;
+  if (n === 0) return { p: () => 1, samples: 0 };
+  const count = new Map<number, number>();
+  for (let i = 0; i < n; i++) count.set(samples[i], (count.get(samples[i]) ?? 0) + 1);
+  const floor = 0.5 / n;
+  return { p: (d) => (count.get(d) ?? 0) / n || floor, samples: n };
+}
+
+/** Size change at infrastructure parties (bytes of a forwarded row − bytes of its cause), all rows. */
+export function hopSizeModel(log: ObservationLog, users: number): SizeModel {
+  const samples: number[] = [];
+  for (let i = 0; i < log.length; i++) {
+    const p = log.prev[i];
+    if (p >= 0 && log.from[i] >= users) samples.push(log.bytes[i] - log.bytes[p]);
+  }
+  return sizeModel(samples);
+}
+
+/** Size change from the sender's departure row to the anchor row, over the view's anchored targets (as endToEndModel). */
+export function endToEndSizeModel(
+  log: ObservationLog,
+  obs: ObservedLog,
+  rowOf: Int32Array,
+  targets: Targets,
+): SizeModel {
+  const samples: number[] = [];
+  for (let k = 0; k < targets.count; k++) {
+    const j = targets.anchor[k];
+    if (j < 0) continue;
+    const origin = originRow(log, rowOf[j]);
+    samples.push(obs.bytes[j] - log.bytes[origin]);
+  }
+  return sizeModel(samples);
 }

@@ -29,6 +29,18 @@ export interface DelayModel {
   samples: number;
 }
 
+/**
+ * The law of size changes along a payload's path (bytes of a row minus bytes of the row that
+ * caused it), as the adversary measures it with its own traffic: a party that re-frames a payload
+ * (a homeserver wrapping an event into a federation PDU) changes its size by a fixed amount.
+ */
+export interface SizeModel {
+  /** Probability of a change of d bytes; never 0 (an unseen change keeps a floor). */
+  p(d: number): number;
+  /** Number of samples it was estimated from (0 = no model). */
+  samples: number;
+}
+
 export interface AttackInput {
   users: number;
   obs: ObservedLog;
@@ -42,6 +54,10 @@ export interface AttackInput {
   endToEnd: DelayModel;
   /** Time a payload dwells at a party: tTx of the forwarded row minus tRx of the incoming row. */
   dwell: DelayModel;
+  /** Size change from a party's incoming row to the row it forwards (optional: size-reading attacks only). */
+  hopSizes?: SizeModel;
+  /** Size change from the sender's departure row to the anchor row (optional, as hopSizes). */
+  endToEndSizes?: SizeModel;
   duration: number;
   params: Record<string, number | string | boolean>;
 }

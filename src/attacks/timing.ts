@@ -34,7 +34,7 @@
  * Every row used is at or before the anchor sighting, itself no later than the delivery, so
  * the scores are causal and causalTop is their unique argmax.
  */
-import type { AttackInput, AttackModule, AttackResult, DelayModel } from './attack.js';
+import type { AttackInput, AttackModule, AttackResult, DelayModel, SizeModel } from './attack.js';
 import {
   type HostIndex,
   incomingIndex,
@@ -128,6 +128,9 @@ class Tracer {
   private cSlot = new Int32Array(256);
   // Densities of the rows in the current window (at most `scan`).
   private readonly dens: Float64Array;
+  // Size-change laws, when the adversary reads sizes (param `sizes`).
+  private readonly hopSizes: SizeModel | null;
+  private readonly e2eSizes: SizeModel | null;
 
   constructor(
     private readonly input: AttackInput,
@@ -136,6 +139,7 @@ class Tracer {
     beam: number,
     private readonly scan: number,
     private readonly budget: number,
+    sizes: boolean,
   ) {
     const { obs, users } = input;
     this.beam = beam;
@@ -148,13 +152,15 @@ class Tracer {
     this.departures = timeIndex(obs.tTx, obs.length, (j) => obs.from[j] < users);
     this.trace = trace;
     this.dens = new Float64Array(scan);
+    this.hopSizes = sizes && input.hopSizes?.samples ? input.hopSizes : null;
+    this.e2eSizes = sizes && input.endToEndSizes?.samples ? input.endToEndSizes : null;
   }
 
   /** Scores one anchored target into the builder (does not commit). */
   score(anchor: number): void {
     const x = this.input.obs.tRx[anchor];
     const lost = this.trace ? this.walk(anchor, x) : 1;
-    if (lost > 0) this.fallback(x, lost);
+    if (lost > 0) this.fallback(anchor, x, lost);
   }
 
   /** Beam search from the anchor; returns the mass that could not be traced to a device. */
@@ -212,10 +218,13 @@ class Tracer {
         if (hi - lo > budget) lo = hi - budget;
         budget -= hi - lo;
         const f = this.dens;
+        const hs = this.hopSizes;
         let sum = 0;
         let top = 0;
         for (let m = lo; m < hi; m++) {
-          const v = (f[m - lo] = density(dwell, t - inc.t[m], e));
+          let v = density(dwell, t - inc.t[m], e);
+          if (hs && v > 0) v *= hs.p(obs.bytes[row] - obs.bytes[inc.rows[m]]);
+          f[m - lo] = v;
           sum += v;
           if (v > top) top = v;
         }
@@ -322,8 +331,8 @@ class Tracer {
     return n;
   }
 
-  /** Spreads `mass` over departures from user devices by the end-to-end model from time x. */
-  private fallback(x: number, mass: number): void {
+  /** Spreads `mass` over departures from user devices by the end-to-end model from time x = tRx(anchor). */
+  private fallback(anchor: number, x: number, mass: number): void {
     const { obs, endToEnd } = this.input;
     if (endToEnd.samples === 0) return;
     const d = this.departures;
@@ -332,10 +341,13 @@ class Tracer {
     // Work budget: at most `scan` departures, the most recent (shortest delays) first.
     const lo = Math.max(lowerBound(d.t, 0, hi, x - endToEnd.hi - e.hi), hi - this.scan);
     const f = this.dens;
+    const es = this.e2eSizes;
     let sum = 0;
     let top = 0;
     for (let k = lo; k < hi; k++) {
-      const v = (f[k - lo] = density(endToEnd, x - d.t[k], e));
+      let v = density(endToEnd, x - d.t[k], e);
+      if (es && v > 0) v *= es.p(obs.bytes[anchor] - obs.bytes[d.rows[k]]);
+      f[k - lo] = v;
       sum += v;
       if (v > top) top = v;
     }
@@ -350,8 +362,9 @@ function run(input: AttackInput): AttackResult {
   const beam = Math.max(1, Math.floor(numberParam(input.params.beam, 32)));
   const scan = Math.max(1, Math.floor(numberParam(input.params.scan, 32)));
   const budget = Math.max(1, Math.floor(numberParam(input.params.budget, 8192)));
+  const sizes = boolParam(input.params.sizes, false);
   const b = new ScoreBuilder(input);
-  const tracer = new Tracer(input, b, trace, beam, scan, budget);
+  const tracer = new Tracer(input, b, trace, beam, scan, budget, sizes);
   const { targets } = input;
   for (let i = 0; i < targets.count; i++) {
     const a = targets.anchor[i];
@@ -372,6 +385,15 @@ export const timing: AttackModule = {
       default: true,
       description: 'trace hop by hop before falling back to the end-to-end model (false: end-to-end model only)',
       source: '[design choice] hop-by-hop likelihood tracing, after Danezis 2004 (continuous-time mixes)',
+    },
+    {
+      name: 'sizes',
+      type: 'bool',
+      default: false,
+      description:
+        'also weigh each candidate cause by how likely its size change is (empirical law of bytes out − bytes in at a party, and from departure to anchor): an adversary that reads packet sizes, against which padding is the countermeasure',
+      source:
+        '[design choice] off by default so results stay comparable with size-blind timing; size-based traffic analysis: DeepCorr (Nasr et al., CCS 2018) uses timings and sizes',
     },
     {
       name: 'beam',

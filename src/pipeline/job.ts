@@ -5,7 +5,14 @@
  * only plain rows, so merging jobs in a fixed order gives byte-identical output.
  */
 import { makeView } from '../adversary/adversaries.js';
-import { buildTargets, dwellModel, endToEndModel, scoredDeliveries } from '../adversary/targets.js';
+import {
+  buildTargets,
+  dwellModel,
+  endToEndModel,
+  endToEndSizeModel,
+  hopSizeModel,
+  scoredDeliveries,
+} from '../adversary/targets.js';
 import { observe } from '../adversary/view.js';
 import type { AttackInput } from '../attacks/attack.js';
 import { ATTACKS } from '../attacks/registry.js';
@@ -102,6 +109,7 @@ export function runJob(spec: JobSpec): JobResult {
   const bytesPerMessage = messagesSent > 0 ? (log.totalBytes() + net.periodic.totalBytes()) / messagesSent : 0;
   const ip = ipIndex(hosts);
   const dwell = dwellModel(log, workload.users);
+  const hopSizes = hopSizeModel(log, workload.users);
   const advStreams = streams.sub(`adversary/${item.name}`);
 
   const out: JobResult = {
@@ -119,19 +127,21 @@ export function runJob(spec: JobSpec): JobResult {
 
   // The last adversary's observed log, targets and end-to-end model, reused by each of its
   // attacks (they run one adversary at a time); one entry only, so one view is alive at once.
-  let lastView: { key: string; value: Pick<AttackInput, 'obs' | 'targets' | 'endToEnd'> } | null = null;
-  const observed = (
-    adv: Scenario['adversaries'][number],
-    warmup: number,
-    scored: Int32Array,
-  ): Pick<AttackInput, 'obs' | 'targets' | 'endToEnd'> => {
+  type Seen = Pick<AttackInput, 'obs' | 'targets' | 'endToEnd' | 'endToEndSizes'>;
+  let lastView: { key: string; value: Seen } | null = null;
+  const observed = (adv: Scenario['adversaries'][number], warmup: number, scored: Int32Array): Seen => {
     const key = JSON.stringify([{ ...adv, name: '' }, warmup]);
     if (lastView?.key === key) return lastView.value;
     lastView = null;
     const view = makeView(adv, built, hosts.count, advStreams);
     const { obs, rowOf, obsOf } = observe(log, view);
     const targets = buildTargets(log, truth, scored, obs, obsOf);
-    const value = { obs, targets, endToEnd: endToEndModel(log, obs, rowOf, targets) };
+    const value = {
+      obs,
+      targets,
+      endToEnd: endToEndModel(log, obs, rowOf, targets),
+      endToEndSizes: endToEndSizeModel(log, obs, rowOf, targets),
+    };
     lastView = { key, value };
     return value;
   };
@@ -155,6 +165,7 @@ export function runJob(spec: JobSpec): JobResult {
       ...seen,
       ...ip,
       dwell,
+      hopSizes,
       duration: scenario.duration,
       params: scenario.attackParams[attackId] ?? {},
     };
