@@ -163,6 +163,14 @@ const PARAMS: readonly ParamSpec[] = [
       'Pad the event plaintext to a multiple of this before Megolm encryption, so ciphertext sizes no longer track message length (countermeasure; 0 = no padding, as deployed: Megolm hides length only to 16 bytes)',
     source: `countermeasure, off in the deployed protocol; ${PM} §4.2 (Megolm AES-CBC, no length padding); Signal pads to 160 B (${PM} §1.5)`,
   },
+  {
+    name: 'padAll',
+    type: 'bool',
+    default: false,
+    description:
+      'Pad every transmission (uploads, federation, /sync, typing and receipt EDUs, to-device key shares, pushes, acks, idle syncs) to a multiple of paddingBlock instead of padding only the event plaintext, so every kind of traffic below the block has one size on the wire (countermeasure; needs paddingBlock > 0)',
+    source: 'countermeasure, off in the deployed protocol; constant-size transmissions as in SimpleX (16 KB blocks) and mixnets (Sphinx)',
+  },
   ...COUNTERMEASURE_PARAMS,
 ];
 
@@ -198,6 +206,12 @@ export const matrix: DesignModule = {
   },
   check(p) {
     const out: { param: string; message: string; expected: string }[] = [];
+    if (p.padAll === true && !((p.paddingBlock as number) > 0))
+      out.push({
+        param: 'padAll',
+        message: 'padAll pads to paddingBlock, which is 0; set paddingBlock (e.g. 4096) or padAll: false',
+        expected: 'paddingBlock > 0 with padAll: true',
+      });
     const intAtLeast = (name: string, min: number): void => {
       const v = p[name] as number;
       if (!Number.isInteger(v) || v < min)
@@ -251,6 +265,10 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
   const U = w.users;
   const NG = w.groupStart.length - 1;
   const H = p.homeservers as number;
+  // Every transmission goes through `hop`: with padAll it leaves padded to paddingBlock.
+  const wire = (bytes: number): number => (p.padAll ? padTo(bytes, p.paddingBlock as number) : bytes);
+  const hop: typeof net.hop = (from, to, bytes, kind, prev, msg, ids, onArrive) =>
+    net.hop(from, to, wire(bytes), kind, prev, msg, ids, onArrive);
   const readReceipts = p.readReceipts as boolean;
   const readDelay = p.readDelay as Dist;
   const typing = p.typingNotifications as boolean;
@@ -354,7 +372,9 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
   const padBlock = p.paddingBlock as number;
   const megolm = (m: number): number => {
     const plain = w.size[m] + PLAINTEXT_JSON;
-    const padded = padBlock > 0 ? padTo(plain, padBlock) : plain;
+    // With padAll the whole transmission is padded on the wire instead (a padded plaintext would
+    // grow past the block after encryption and base64, and so stand out).
+    const padded = padBlock > 0 && !p.padAll ? padTo(plain, padBlock) : plain;
     const ct = 16 * (Math.floor(padded / 16) + 1) + MEGOLM_FRAMING;
     return Math.ceil((ct * 4) / 3);
   };
@@ -406,7 +426,7 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
   /** One federation transaction origin → d carrying the payload of `row` (PDU or EDU). */
   const federate = (row: number, origin: number, d: number, bytes: number, only: number): void => {
     const ids2 = setIds(log.sAcct[row], only, log.obj[row]);
-    const r = net.hop(origin, d, bytes, log.kind[row] as KindId, row, log.msg[row], ids2, null);
+    const r = hop(origin, d, bytes, log.kind[row] as KindId, row, log.msg[row], ids2, null);
     sim.at(log.tRx[r] + proc.sample(procRng) + hold(), atRemote, r);
   };
 
@@ -450,14 +470,14 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     const kind = log.kind[row] as KindId;
     if (isOnline(w, u, sim.now)) {
       const cb = kind === Kind.message ? onDevice : null;
-      net.hop(hs, u, syncBytes(row), kind, row, log.msg[row], setIds(log.sAcct[row], u, log.obj[row]), cb);
+      hop(hs, u, syncBytes(row), kind, row, log.msg[row], setIds(log.sAcct[row], u, log.obj[row]), cb);
       return;
     }
     // Typing and receipt EDUs are not stored for offline members (their next sync carries only the current state).
     if (kind === Kind.ephemeral) return;
     (stored[u] ??= []).push(row);
     if (kind === Kind.message && push && isMobile(u)) {
-      const r = net.hop(hs, gateway, NOTIFY_BYTES, Kind.push, row, log.msg[row], setIds(-1, u, log.obj[row]), null);
+      const r = hop(hs, gateway, NOTIFY_BYTES, Kind.push, row, log.msg[row], setIds(-1, u, log.obj[row]), null);
       sim.at(log.tRx[r] + proc.sample(procRng), atGateway, r);
     }
     if (!reconnectAt[u]) {
@@ -487,13 +507,13 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     const room = roomOf(m);
     const hs = hsOf[u];
     const other = room < E ? (w.sender[m] === u ? w.recipient[m] : w.sender[m]) : -1;
-    const row = net.hop(u, hs, bytes, kind, -1, m, setIds(u, other, room), null);
+    const row = hop(u, hs, bytes, kind, -1, m, setIds(u, other, room), null);
     sim.at(log.tRx[row] + proc.sample(procRng), atOrigin, row);
   };
 
   const atOrigin = (row: number): void => {
     const hs = log.to[row];
-    if (log.kind[row] === Kind.message) net.hop(hs, log.from[row], ACK_BYTES, Kind.ack, row, -1, undefined, null);
+    if (log.kind[row] === Kind.message) hop(hs, log.from[row], ACK_BYTES, Kind.ack, row, -1, undefined, null);
     if (ctx.mix) sim.at(sim.now + hold(), fromOrigin, row);
     else fromOrigin(row);
   };
@@ -548,7 +568,7 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     const room = roomOf(m);
     const targets = room < E ? 1 : w.groupStart[w.group[m] + 1] - w.groupStart[w.group[m]] - 1;
     const r = room < E ? w.recipient[m] : -1;
-    const row = net.hop(s, hsOf[s], KEY_SHARE_BYTES * targets, Kind.keyShare, -1, m, setIds(s, r, -1), null);
+    const row = hop(s, hsOf[s], KEY_SHARE_BYTES * targets, Kind.keyShare, -1, m, setIds(s, r, -1), null);
     sim.at(log.tRx[row] + proc.sample(procRng), atOrigin, row);
   };
 
@@ -563,7 +583,7 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
         for (const t of targets) toMemberKey(row, origin, t);
         return;
       }
-      const r = net.hop(
+      const r = hop(
         origin,
         d,
         KEY_SHARE_BYTES * targets.length,
@@ -604,7 +624,7 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
   /** A to-device key for u reached its homeserver: the row to the device names the target. */
   const toMemberKey = (row: number, hs: number, u: number): void => {
     if (isOnline(w, u, sim.now)) {
-      net.hop(hs, u, KEY_SHARE_BYTES, Kind.keyShare, row, log.msg[row], setIds(log.sAcct[row], u, -1), null);
+      hop(hs, u, KEY_SHARE_BYTES, Kind.keyShare, row, log.msg[row], setIds(log.sAcct[row], u, -1), null);
       return;
     }
     (stored[u] ??= []).push(row);
@@ -623,13 +643,13 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
   const atGateway = (row: number): void => {
     const u = log.rAcct[row];
     const provider = w.platform[u] === Platform.ios ? apns : fcm;
-    const r = net.hop(gateway, provider, PUSH_BYTES, Kind.push, row, log.msg[row], setIds(-1, u, log.obj[row]), null);
+    const r = hop(gateway, provider, PUSH_BYTES, Kind.push, row, log.msg[row], setIds(-1, u, log.obj[row]), null);
     sim.at(log.tRx[r] + pushLatency.sample(pushRng), atProvider, r);
   };
 
   const atProvider = (row: number): void => {
     const u = log.rAcct[row];
-    const r = net.hop(log.to[row], u, WAKE_BYTES, Kind.push, row, log.msg[row], undefined, null);
+    const r = hop(log.to[row], u, WAKE_BYTES, Kind.push, row, log.msg[row], undefined, null);
     sim.at(log.tRx[r], onWake, r);
   };
 
@@ -647,7 +667,7 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
   /** The device's /sync request; the homeserver answers with everything stored for it. */
   const openSync = (u: number): void => {
     fetching[u] = 1;
-    const row = net.hop(u, hsOf[u], SYNC_REQUEST_BYTES, Kind.fetch, -1, -1, setIds(u, -1, -1), null);
+    const row = hop(u, hsOf[u], SYNC_REQUEST_BYTES, Kind.fetch, -1, -1, setIds(u, -1, -1), null);
     sim.at(log.tRx[row] + proc.sample(procRng), drain, u);
   };
 
@@ -658,7 +678,7 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     stored[u] = [];
     const hs = hsOf[u];
     for (const row of q) {
-      net.hop(
+      hop(
         hs,
         u,
         syncBytes(row),
@@ -701,7 +721,7 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
         phase: start,
         start,
         end: stop,
-        bytesPerLink: SYNC_IDLE_BYTES,
+        bytesPerLink: wire(SYNC_IDLE_BYTES),
         kind: Kind.poll,
       });
     }

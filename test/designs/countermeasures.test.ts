@@ -12,7 +12,7 @@ import { Role } from '../../src/net/hosts.js';
 import { Kind } from '../../src/net/log.js';
 import { generateWorkload, isOnline } from '../../src/workload/generate.js';
 import type { Workload } from '../../src/workload/types.js';
-import { handWorkload, type Run, rowsOf, runDesign, spec } from './harness.js';
+import { handWorkload, type Run, resolve, rowsOf, runDesign, spec } from './harness.js';
 
 const HOUR = 60 * MIN;
 const DESKTOP = { platforms: { android: 0, ios: 0 } };
@@ -288,5 +288,22 @@ describe('Matrix constant-size padding (paddingBlock)', () => {
     expect(uploadSizes(runDesign(matrix, w)).size).toBeGreaterThan(50);
     const padded = uploadSizes(runDesign(matrix, w, { paddingBlock: 4096 }));
     expect(padded.size).toBe(1);
+  });
+
+  it('with padAll gives every transmission below the block one size: events, EDUs, key shares, acks', () => {
+    const contentOnly = runDesign(matrix, w, { paddingBlock: 4096 });
+    const all = runDesign(matrix, w, { paddingBlock: 4096, padAll: true });
+    const sizes = (r: Run) => new Set(Array.from(r.log.bytes.subarray(0, r.log.length)));
+    expect(sizes(contentOnly).size).toBeGreaterThan(5);
+    // Group key shares to many members can exceed one block; everything else is 4096 B.
+    const big = Array.from(sizes(all)).filter((b) => b !== 4096);
+    expect(big.every((b) => b % 4096 === 0 && b > 4096)).toBe(true);
+    expect(all.log.length).toBe(contentOnly.log.length);
+    for (const f of all.ctx.net.periodic.flows) expect(f.bytesPerLink % 4096).toBe(0);
+  });
+
+  it('rejects padAll without a block to pad to', () => {
+    const errs = matrix.check?.(resolve(matrix, { padAll: true }), 40) ?? [];
+    expect(errs.map((e) => e.param)).toEqual(['padAll']);
   });
 });
