@@ -169,7 +169,8 @@ const PARAMS: readonly ParamSpec[] = [
     default: false,
     description:
       'Pad every transmission (uploads, federation, /sync, typing and receipt EDUs, to-device key shares, pushes, acks, idle syncs) to a multiple of paddingBlock instead of padding only the event plaintext, so every kind of traffic below the block has one size on the wire (countermeasure; needs paddingBlock > 0)',
-    source: 'countermeasure, off in the deployed protocol; constant-size transmissions as in SimpleX (16 KB blocks) and mixnets (Sphinx)',
+    source:
+      'countermeasure, off in the deployed protocol; constant-size transmissions as in SimpleX (16 KB blocks) and mixnets (Sphinx)',
   },
   ...COUNTERMEASURE_PARAMS,
 ];
