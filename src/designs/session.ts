@@ -87,6 +87,16 @@ const PARAMS: readonly ParamSpec[] = [
     source: `${PM} §2.2, §7 session.pathRotationMin (session-desktop onionPath.ts pathFailureThreshold = 3; libsession network_config.hpp onionreq_path_rotation_frequency = 10 min)`,
   },
   {
+    name: 'onionPadding',
+    type: 'int',
+    default: 0,
+    unit: 'bytes',
+    min: 0,
+    description:
+      'Constant-size onion traffic: every request, response and replication leg re-padded to the full onion size and to a multiple of this many bytes, so sizes neither shrink per hop nor differ between requests below the block (countermeasure; 0 = off: each layer strips onionLayerBytes, as deployed)',
+    source: 'countermeasure, off in the deployed protocol; fixed-size cells as in Tor (514 B) and Sphinx packets (Danezis & Goldberg, IEEE S&P 2009)',
+  },
+  {
     name: 'guardRotation',
     type: 'duration',
     default: '0s',
@@ -357,6 +367,10 @@ function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
   // Path nodes hold each onion packet they forward (both ways); a swarm node holds a stored
   // message before it can be retrieved; a destination's own responses are not held.
   const hold = holdOf(ctx.mix, ctx.streams.stream('snode/mixing'));
+  // Constant-size onion traffic (countermeasure): every leg re-padded to the full onion size and
+  // rounded up to a multiple of onionPadding, so sizes neither shrink per hop nor tell requests apart.
+  const onionPad = p.onionPadding as number;
+  const wire = (bytes: number): number => (onionPad > 0 ? padTo(bytes, onionPad) : bytes);
   const pushRng = ctx.streams.stream('push/latency');
 
   // --- hosts and swarms ----------------------------------------------------------------------
@@ -569,7 +583,7 @@ function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     const row = net.hop(
       cHosts[o + pos],
       cHosts[o + pos + 1],
-      cReq[c] + (L + 1 - pos) * O,
+      wire(onionPad > 0 ? cReq[c] + (L + 1) * O : cReq[c] + (L + 1 - pos) * O),
       cKind[c] as KindId,
       cRow[c],
       cMsg[c],
@@ -588,7 +602,7 @@ function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     const row = net.hop(
       cHosts[o + pos],
       cHosts[o + pos - 1],
-      cResp[c] + O,
+      wire(cResp[c] + O),
       cKind[c] as KindId,
       cRow[c],
       cMsg[c],
@@ -837,7 +851,7 @@ function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
       const row = net.hop(
         node,
         base + swarmNodes[s0 + b],
-        rb,
+        wire(rb),
         Kind.replicate,
         storeRow,
         m,
@@ -972,7 +986,10 @@ function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
 
   // Per poll exchange and link, both directions: the request with its mean number of onion
   // layers ((L + 2)/2 over the L + 1 legs) and an empty response with one layer.
-  const pollBytes = Math.round(RETRIEVE_REQUEST_BYTES + (O * (L + 2)) / 2 + RETRIEVE_EMPTY_BYTES + O);
+  const pollBytes =
+    onionPad > 0
+      ? wire(RETRIEVE_REQUEST_BYTES + (L + 1) * O) + wire(RETRIEVE_EMPTY_BYTES + O)
+      : Math.round(RETRIEVE_REQUEST_BYTES + (O * (L + 2)) / 2 + RETRIEVE_EMPTY_BYTES + O);
   /**
    * Flows of one poller over [a, b): query q of poll k uses path (k·R + q) mod G, so path j and
    * query q recur every G/gcd(R, G) polls; each such (j, q) is one flow. A flow's swarm member

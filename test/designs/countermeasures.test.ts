@@ -277,6 +277,23 @@ describe('Session guard rotation (guardRotation)', () => {
   });
 });
 
+describe('Session constant-size onion traffic (onionPadding)', () => {
+  const w = workload(40, 20 * MIN, 19, DESKTOP);
+  it('makes onion legs one size: no per-hop shrinking, no difference between requests below the block', () => {
+    const plain = runDesign(session, w);
+    const padded = runDesign(session, w, { onionPadding: 4096 });
+    const legSizes = (r: Run) => {
+      const out = new Set<number>();
+      for (let i = 0; i < r.log.length; i++) if (r.log.kind[i] !== Kind.push) out.add(r.log.bytes[i]);
+      return out;
+    };
+    expect(legSizes(plain).size).toBeGreaterThan(10);
+    expect([...legSizes(padded)]).toEqual([4096]);
+    expect(padded.log.length).toBe(plain.log.length);
+    for (const f of padded.ctx.net.periodic.flows) expect(f.bytesPerLink).toBe(2 * 4096);
+  });
+});
+
 describe('Matrix constant-size padding (paddingBlock)', () => {
   const w = workload(40, 20 * MIN, 17, { ...DESKTOP, messageSize: parseDist('uniform(1, 2000)', 'number') });
   const uploadSizes = (r: Run): Set<number> =>
