@@ -94,7 +94,8 @@ const PARAMS: readonly ParamSpec[] = [
     min: 0,
     description:
       'Constant-size onion traffic: every request, response and replication leg re-padded to the full onion size and to a multiple of this many bytes, so sizes neither shrink per hop nor differ between requests below the block (countermeasure; 0 = off: each layer strips onionLayerBytes, as deployed)',
-    source: 'countermeasure, off in the deployed protocol; fixed-size cells as in Tor (514 B) and Sphinx packets (Danezis & Goldberg, IEEE S&P 2009)',
+    source:
+      'countermeasure, off in the deployed protocol; fixed-size cells as in Tor (514 B) and Sphinx packets (Danezis & Goldberg, IEEE S&P 2009)',
   },
   {
     name: 'guardRotation',
