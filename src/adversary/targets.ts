@@ -78,12 +78,17 @@ export function endToEndModel(log: ObservationLog, obs: ObservedLog, rowOf: Int3
 
 /** Dwell time at infrastructure parties (tTx of a forwarded row − tRx of its cause), all rows. */
 export function dwellModel(log: ObservationLog, users: number): DelayModel {
-  const samples: number[] = [];
+  return histogramModel(forwarded(log, users, (row, cause) => log.tTx[row] - log.tRx[cause]));
+}
+
+/** `f(row, cause)` for every row an infrastructure party forwarded (its `prev` is the row that brought the payload). */
+function forwarded(log: ObservationLog, users: number, f: (row: number, cause: number) => number): number[] {
+  const out: number[] = [];
   for (let i = 0; i < log.length; i++) {
     const p = log.prev[i];
-    if (p >= 0 && log.from[i] >= users) samples.push(log.tTx[i] - log.tRx[p]);
+    if (p >= 0 && log.from[i] >= users) out.push(f(i, p));
   }
-  return histogramModel(samples);
+  return out;
 }
 
 /**
@@ -101,12 +106,7 @@ export function sizeModel(samples: ArrayLike<number>): SizeModel {
 
 /** Size change at infrastructure parties (bytes of a forwarded row − bytes of its cause), all rows. */
 export function hopSizeModel(log: ObservationLog, users: number): SizeModel {
-  const samples: number[] = [];
-  for (let i = 0; i < log.length; i++) {
-    const p = log.prev[i];
-    if (p >= 0 && log.from[i] >= users) samples.push(log.bytes[i] - log.bytes[p]);
-  }
-  return sizeModel(samples);
+  return sizeModel(forwarded(log, users, (row, cause) => log.bytes[row] - log.bytes[cause]));
 }
 
 /** Size change from the sender's departure row to the anchor row, over the view's anchored targets (as endToEndModel). */

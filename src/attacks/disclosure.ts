@@ -510,9 +510,7 @@ export function disclosureChunk(job: DisclosureJob, r0: number, r1: number): Pai
 class PerUserShare implements Sweep {
   constructor(readonly ip: IpSweep) {}
   private size(u: number): number {
-    const { userIp, ipStart } = this.ip.s;
-    const a = userIp[u];
-    return Math.max(1, ipStart[a + 1] - ipStart[a]);
+    return this.ipSize(this.ip.s.userIp[u]);
   }
   begin(recipient: number): void {
     this.ip.begin(recipient);

@@ -10,6 +10,7 @@
  * client knows to discard it, so no ground-truth delivery is recorded for it (Net.deliver).
  */
 import { type Rng, randExp, type Streams } from '../core/rng.js';
+import type { Sim } from '../core/sim.js';
 import { isOnline } from '../workload/generate.js';
 import type { Workload } from '../workload/types.js';
 import type { Delay, DesignContext, ParamSpec, ResolvedParams } from './design.js';
@@ -56,6 +57,18 @@ export function mixing(mean: number): Delay {
 export function holdOf(mix: Delay | null | undefined, rng: Rng): () => number {
   if (!mix) return () => 0;
   return () => Math.round(mix.sample(rng));
+}
+
+/** Runs `fn(row)` after a mixing hold drawn from `rng`, or at once (same event) when mixing is off. */
+export function afterHoldOf(
+  sim: Sim,
+  mix: Delay | null | undefined,
+  rng: Rng,
+): (fn: (row: number) => void, row: number) => void {
+  if (!mix) return (fn, row) => fn(row);
+  return (fn, row) => {
+    sim.at(sim.now + Math.round(mix.sample(rng)), fn, row);
+  };
 }
 
 /**

@@ -27,7 +27,7 @@ import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline, nextOnline } from '../workload/generate.js';
 import { Platform } from '../workload/types.js';
 import { feedWorkload, padTo } from './common.js';
-import { applyCountermeasures, COUNTERMEASURE_PARAMS, holdOf } from './countermeasures.js';
+import { afterHoldOf, applyCountermeasures, COUNTERMEASURE_PARAMS, holdOf } from './countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamSpec, ResolvedParams } from './design.js';
 
 const PM = 'protocol-models.md';
@@ -268,8 +268,10 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
   const H = p.homeservers as number;
   // Every transmission goes through `hop`: with padAll it leaves padded to paddingBlock.
   const wire = (bytes: number): number => (p.padAll ? padTo(bytes, p.paddingBlock as number) : bytes);
-  const hop: typeof net.hop = (from, to, bytes, kind, prev, msg, ids, onArrive) =>
-    net.hop(from, to, wire(bytes), kind, prev, msg, ids, onArrive);
+  const hop: typeof net.hop = p.padAll
+    ? (from, to, bytes, kind, prev, msg, ids, onArrive) =>
+        net.hop(from, to, wire(bytes), kind, prev, msg, ids, onArrive)
+    : net.hop.bind(net);
   const readReceipts = p.readReceipts as boolean;
   const readDelay = p.readDelay as Dist;
   const typing = p.typingNotifications as boolean;
@@ -284,7 +286,9 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
   const procRng = ctx.streams.stream('homeserver/processing');
   // A homeserver holds each event or to-device payload before forwarding it (to other servers
   // or to its members); its 200 to the uploading client is not held.
-  const hold = holdOf(ctx.mix, ctx.streams.stream('homeserver/mixing'));
+  const mixRng = ctx.streams.stream('homeserver/mixing');
+  const hold = holdOf(ctx.mix, mixRng);
+  const afterHold = afterHoldOf(sim, ctx.mix, mixRng);
   const pushRng = ctx.streams.stream('push/latency');
 
   // --- hosts and placement -------------------------------------------------------------------
@@ -515,8 +519,7 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
   const atOrigin = (row: number): void => {
     const hs = log.to[row];
     if (log.kind[row] === Kind.message) hop(hs, log.from[row], ACK_BYTES, Kind.ack, row, -1, undefined, null);
-    if (ctx.mix) sim.at(sim.now + hold(), fromOrigin, row);
-    else fromOrigin(row);
+    afterHold(fromOrigin, row);
   };
 
   const fromOrigin = (row: number): void => {

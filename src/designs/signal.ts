@@ -19,7 +19,7 @@ import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline, nextOnline } from '../workload/generate.js';
 import { Platform } from '../workload/types.js';
 import { feedWorkload, padTo } from './common.js';
-import { applyCountermeasures, COUNTERMEASURE_PARAMS, holdOf } from './countermeasures.js';
+import { afterHoldOf, applyCountermeasures, COUNTERMEASURE_PARAMS } from './countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamSpec, ResolvedParams } from './design.js';
 
 const PM = 'protocol-models.md';
@@ -295,12 +295,11 @@ function buildSignal(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     sim.at(log.tRx[row] + Math.round(proc.sample(procRng)), forward, row);
   };
 
-  const hold = holdOf(ctx.mix, ctx.streams.stream('service/mixing'));
+  const afterHold = afterHoldOf(sim, ctx.mix, ctx.streams.stream('service/mixing'));
   const forward = (row: number): void => {
     // 200 response to the PUT /v1/messages (or /multi_recipient) on the sending socket.
     net.hop(service, log.from[row], ACK_BYTES, Kind.ack, row, -1, undefined, null);
-    if (ctx.mix) sim.at(sim.now + hold(), dispatch, row);
-    else dispatch(row);
+    afterHold(dispatch, row);
   };
 
   /** Routes the payload that arrived via `row` to its recipients (after any mixing hold). */

@@ -27,7 +27,7 @@ import { isOnline, nextOnline } from '../workload/generate.js';
 import type { Workload } from '../workload/types.js';
 import { Platform } from '../workload/types.js';
 import { feedWorkload } from './common.js';
-import { applyCountermeasures, COUNTERMEASURE_PARAMS } from './countermeasures.js';
+import { afterHoldOf, applyCountermeasures, COUNTERMEASURE_PARAMS } from './countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamSpec, ResolvedParams } from './design.js';
 
 const PM = 'protocol-models.md';
@@ -503,12 +503,15 @@ function buildSimplex(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     then: (row: number) => void,
     side = NO_SIDE,
   ): void => {
-    const arrive = (row: number): void => {
-      if (side !== NO_SIDE) setAux(row, side);
-      sim.at(log.tRx[row] + Math.round(proc.sample(relayRng[d])), then, row);
-    };
-    if (tor && from < U) transit(circuit(from, d), false, kind, prev, msg, i?.obj ?? -1, arrive);
-    else arrive(net.hop(from, relay0 + d, block, kind, prev, msg, i, null));
+    if (tor && from < U)
+      transit(circuit(from, d), false, kind, prev, msg, i?.obj ?? -1, (row) => atRelay(row, d, then, side));
+    else atRelay(net.hop(from, relay0 + d, block, kind, prev, msg, i, null), d, then, side);
+  };
+
+  /** Relay `d` received `row`: record its side data, then act after processing. */
+  const atRelay = (row: number, d: number, then: (row: number) => void, side: number): void => {
+    if (side !== NO_SIDE) setAux(row, side);
+    sim.at(log.tRx[row] + Math.round(proc.sample(relayRng[d])), then, row);
   };
 
   /** Sends one block from relay host `from` to user `u` (back along u's circuit when `tor` is on). */
@@ -563,13 +566,10 @@ function buildSimplex(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
 
   // A proxy holds what it forwards both ways (PFWD → RFWD, RRES → PRES); a destination relay
   // answers OK/RRES at once and holds the message before it can be delivered.
-  const holdRng: Rng[] = [];
-  for (let i = 0; i < R; i++) holdRng.push(ctx.streams.stream(`relay/${i}/mixing`));
-  const hold = (d: number): number => (ctx.mix ? Math.round(ctx.mix.sample(holdRng[d])) : 0);
-  const afterHold = (d: number, fn: (row: number) => void, row: number): void => {
-    if (ctx.mix) sim.at(sim.now + hold(d), fn, row);
-    else fn(row);
-  };
+  const holdAt = Array.from({ length: R }, (_, i) =>
+    afterHoldOf(sim, ctx.mix, ctx.streams.stream(`relay/${i}/mixing`)),
+  );
+  const afterHold = (d: number, fn: (row: number) => void, row: number): void => holdAt[d](fn, row);
 
   const proxyForward = (row: number): void => afterHold(relayOfHost(log.to[row]), proxyRfwd, row);
   const proxyRfwd = (row: number): void => {
