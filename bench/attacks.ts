@@ -4,7 +4,6 @@
 // Peer in the same run: the identifier attack on the same view (a linear pass), for scale.
 // Usage: npm run bench:attacks [-- --users 10000]
 import { loadavg } from 'node:os';
-import { Piscina } from 'piscina';
 import { makeView } from '../src/adversary/adversaries.js';
 import { buildTargets, dwellModel, endToEndModel, scoredDeliveries } from '../src/adversary/targets.js';
 import { observe } from '../src/adversary/view.js';
@@ -18,7 +17,7 @@ import { Hosts } from '../src/net/hosts.js';
 import { Net } from '../src/net/net.js';
 import { ipIndex } from '../src/pipeline/job.js';
 import { resolveScenario } from '../src/scenario/index.js';
-import { workerPath } from '../src/worker-path.js';
+import { workerPool } from '../src/worker-pool.js';
 import { generateWorkload } from '../src/workload/generate.js';
 
 const argv = process.argv.slice(2);
@@ -94,7 +93,7 @@ async function flowWith(job: FlowJob, workers: number, chunks: number): Promise<
   let parts: PairChunk[];
   if (workers === 0) parts = ranges.map(([a, b]) => flowChunk(job, a, b));
   else {
-    const pool = new Piscina({ filename: workerPath('flow.worker'), minThreads: workers, maxThreads: workers });
+    const pool = workerPool<{ job: FlowJob; r0: number; r1: number }, PairChunk>('flow.worker', workers);
     parts = await Promise.all(ranges.map(([r0, r1]) => pool.run({ job, r0, r1 })));
     await pool.close();
   }

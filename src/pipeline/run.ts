@@ -6,10 +6,9 @@
  */
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
 import { replicateSeed } from '../core/rng.js';
 import type { Scenario } from '../scenario/types.js';
-import { workerPath } from '../worker-path.js';
+import { workerPool } from '../worker-pool.js';
 import { grade, VECTORS, type Vector } from './exposure.js';
 import { type JobCell, type JobResult, type JobSpec, runJob } from './job.js';
 import { toPlain } from './serialize.js';
@@ -160,11 +159,7 @@ export async function runJobs(cells: Cell[], opts: RunOptions): Promise<Map<numb
     }
     return results;
   }
-  const pool = new Piscina<WorkerTask, JobResult>({
-    filename: workerPath('sim.worker'),
-    minThreads: workers,
-    maxThreads: workers,
-  });
+  const pool = workerPool<WorkerTask, JobResult>('sim.worker', workers);
   // Every queued task listens on the one abort signal; that many listeners is intended.
   if (opts.signal) setMaxListeners(todo.length + 10, opts.signal);
   try {
