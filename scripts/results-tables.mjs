@@ -9,6 +9,7 @@
  *       per design: a KEY × KEY grid of the best attack's top1 (attack) · latency p50 · bytes/message
  *
  * KEY is a swept column of aggregate.csv (e.g. `designs.*.mixDelay`). "Best" = highest top1_mean.
+ * `--where KEY=VALUE` (repeatable) keeps only rows with that value, e.g. to fix a third swept key.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +27,22 @@ if (!dir || !['attacks', 'grid'].includes(mode)) {
   );
   process.exit(2);
 }
-const rows = csvParse(readFileSync(join(dir, 'aggregate.csv'), 'utf8'));
+const all = csvParse(readFileSync(join(dir, 'aggregate.csv'), 'utf8'));
+const rows = all.filter((r) =>
+  opt('where').every((w) => {
+    const eq = w.indexOf('=');
+    const key = w.slice(0, eq);
+    if (eq < 0 || !(key in r)) {
+      console.error(`--where ${w}: expected KEY=VALUE with KEY a column of aggregate.csv`);
+      process.exit(2);
+    }
+    return r[key] === w.slice(eq + 1);
+  }),
+);
+if (rows.length === 0) {
+  console.error('no rows match the --where filters');
+  process.exit(2);
+}
 const num = (r, k) => Number(r[`${k}_mean`]);
 const ms = (v) => (v < 1000 ? `${v.toFixed(0)} ms` : `${(v / 1000).toFixed(2)} s`);
 const kb = (v) => `${(v / 1000).toLocaleString('en-US', { maximumFractionDigits: v < 10_000 ? 1 : 0 })} KB`;

@@ -7,13 +7,15 @@
  * independent exponential delay (mean `mixDelay`): a continuous-time (stop-and-go) mix, so
  * with Poisson input the anonymity of one output is ≈ log2(e·λ/μ) (Danezis, PET 2004).
  * Users also send Poisson cover: loop packets (user → provider → mixes → own provider → user)
- * and drop packets (user → provider → mixes → a random provider, discarded).
+ * and drop packets (user → provider → mixes → a random provider, discarded). With
+ * `payloadRate` > 0 real packets wait in a per-user queue and leave only in the slots of a
+ * Poisson payload stream, a drop packet filling every slot the queue leaves empty (Loopix §3),
+ * so a user's sending times do not depend on when it writes; with 0 they leave at once.
  * Reference: docs/designs/mixnet.md.
  *
- * Simplifications (see the doc page): real messages leave at their workload time in addition
- * to the cover (Loopix substitutes them into the payload stream's slots); one packet per
- * message whatever its size (no fragmentation); no mix-generated loop cover; providers only
- * add processing delay (no mix delay); fetches that return nothing are periodic flows.
+ * Simplifications (see the doc page): one packet per message whatever its size (no
+ * fragmentation); no mix-generated loop cover; providers only add processing delay (no mix
+ * delay); fetches that return nothing are periodic flows.
  *
  * Identifiers: no account identifiers on any hop to, from or between mixes. The hop that
  * reaches the recipient's provider carries rAcct = recipient, readable by that provider (it
@@ -96,6 +98,15 @@ const PARAMS: readonly ParamSpec[] = [
     source: `[assumption] ${LOOPIX} §3 (λ_D)`,
   },
   {
+    name: 'payloadRate',
+    type: 'rate',
+    default: '0/s',
+    unit: 'per user',
+    description:
+      'Poisson rate of payload slots per online user (λ_P). Each slot sends the oldest queued real packet, or a drop packet when none waits; 0 = real packets leave at their workload time, on top of the cover',
+    source: `${LOOPIX} §3 (payload messages at rate λ_P, replaced by drop messages when nothing is queued); off by default so the cover-on-top results stay comparable [assumption]`,
+  },
+  {
     name: 'fetchInterval',
     type: 'duration',
     default: '1s',
@@ -154,6 +165,7 @@ function buildMixnet(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
   const F = p.fetchInterval as number;
   const loopRate = p.loopRate as number;
   const dropRate = p.dropRate as number;
+  const payloadRate = p.payloadRate as number;
   const proc = ctx.processing;
   const end = ctx.duration;
 
@@ -299,40 +311,73 @@ function buildMixnet(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
 
   // --- sending -------------------------------------------------------------------------------
 
+  /** Per user, flattened (recipient, message) pairs waiting for a payload slot, oldest at queueHead. */
+  const queue: number[][] = new Array(U);
+  const queueHead = new Int32Array(U);
+  const emit = (s: number, r: number, m: number): void => {
+    if (payloadRate > 0) (queue[s] ??= []).push(r, m);
+    else launch(s, r, Kind.message, m);
+  };
+
   const send = (m: number): void => {
     tSend[m] = sim.now;
     const s = w.sender[m];
     const g = w.group[m];
     if (g < 0) {
-      launch(s, w.recipient[m], Kind.message, m);
+      emit(s, w.recipient[m], m);
       return;
     }
     // No server-side fan-out in a mixnet: one packet per other member, each on its own route.
     for (let k = w.groupStart[g]; k < w.groupStart[g + 1]; k++) {
       const r = w.groupMembers[k];
-      if (r !== s) launch(s, r, Kind.message, m);
+      if (r !== s) emit(s, r, m);
     }
+  };
+
+  /** A payload slot of u: the oldest queued packet, or a drop packet. */
+  const payloadSlot = (u: number): void => {
+    const q = queue[u];
+    const h = queueHead[u];
+    if (!q || h === q.length) {
+      launch(u, -1, Kind.cover, -1);
+      return;
+    }
+    launch(u, q[h], Kind.message, q[h + 1]);
+    if (h + 2 === q.length) {
+      q.length = 0;
+      queueHead[u] = 0;
+    } else queueHead[u] = h + 2;
   };
 
   feedWorkload(ctx, send);
 
-  // --- cover: independent Poisson streams per user, thinned to the online intervals -----------
-  // Handler argument: u for a loop, U + u for a drop.
-  const coverRng: (() => number)[] = new Array(2 * U);
-  const coverMean = (k: number) => 1 / (k < U ? loopRate : dropRate);
+  // --- cover and payload slots: independent Poisson streams per user, thinned to online time --
+  // Handler argument k = stream·U + u, streams LOOP, DROP, PAYLOAD.
+  const LOOP = 0;
+  const DROP = 1;
+  const PAYLOAD = 2;
+  const STREAM_NAME = ['loop', 'drop', 'payload'];
+  const meanGap = [1 / loopRate, 1 / dropRate, 1 / payloadRate];
+  const coverRng: (() => number)[] = new Array(3 * U);
   const nextCover = (k: number, t: number): void => {
-    const rng = (coverRng[k] ??= ctx.streams.stream(k < U ? `user/${k}/loop` : `user/${k - U}/drop`));
-    const tn = t + Math.round(randExp(rng, coverMean(k)));
+    const stream = Math.floor(k / U);
+    const rng = (coverRng[k] ??= ctx.streams.stream(`user/${k - stream * U}/${STREAM_NAME[stream]}`));
+    const tn = t + Math.round(randExp(rng, meanGap[stream]));
     if (tn < end) sim.at(tn, onCover, k);
   };
   const onCover = (k: number): void => {
-    const u = k < U ? k : k - U;
-    if (isOnline(w, u, sim.now)) launch(u, k < U ? u : -1, Kind.cover, -1);
+    const stream = Math.floor(k / U);
+    const u = k - stream * U;
+    if (isOnline(w, u, sim.now)) {
+      if (stream === PAYLOAD) payloadSlot(u);
+      else launch(u, stream === LOOP ? u : -1, Kind.cover, -1);
+    }
     nextCover(k, sim.now);
   };
   for (let u = 0; u < U; u++) {
-    if (loopRate > 0) nextCover(u, 0);
-    if (dropRate > 0) nextCover(U + u, 0);
+    if (loopRate > 0) nextCover(LOOP * U + u, 0);
+    if (dropRate > 0) nextCover(DROP * U + u, 0);
+    if (payloadRate > 0) nextCover(PAYLOAD * U + u, 0);
   }
 
   // Every fetch exchange (request and reply, one packet each way) as one flow per online interval.

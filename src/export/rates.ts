@@ -11,7 +11,9 @@
  *   mean(on) / (mean(on) + mean(off)) for `sessions`, since traffic is thinned to online periods).
  * - `coverPerUserPerS`: the design item's cover messages per user, `(coverRate + loopRate + dropRate) · f`
  *   over whichever of those rate parameters it has (`coverRate` for the messenger countermeasure,
- *   `loopRate`/`dropRate` for the Loopix-style mixnet); 0 when it has none.
+ *   `loopRate`/`dropRate` for the Loopix-style mixnet); 0 when it has none. With the mixnet's
+ *   `payloadRate` λ_P every payload slot sends a packet, real or drop, so the drop packets add
+ *   `max(0, λ_P · f − real)`.
  */
 import type { Scenario } from '../scenario/types.js';
 import { cell } from './format.js';
@@ -82,7 +84,10 @@ export function coverPerUserPerS(s: Scenario, designIndex: number): number {
     const v = params[k];
     if (typeof v === 'number' && v > 0) perNs += v;
   }
-  return perNs * onlineFraction(s) * NS_PER_S;
+  const cover = perNs * onlineFraction(s) * NS_PER_S;
+  const slots = params.payloadRate;
+  if (!(typeof slots === 'number' && slots > 0)) return cover;
+  return cover + Math.max(0, slots * onlineFraction(s) * NS_PER_S - realPerUserPerS(s));
 }
 
 /**

@@ -10,7 +10,18 @@ import { Role } from '../../src/net/hosts.js';
 import { Kind } from '../../src/net/log.js';
 import { generateWorkload, isOnline } from '../../src/workload/generate.js';
 import type { Workload } from '../../src/workload/types.js';
-import { chain, handWorkload, logHash, type Params, resolve, rowsOf, runDesign, spec, viewOf } from './harness.js';
+import {
+  chain,
+  handWorkload,
+  logHash,
+  type Params,
+  type Run,
+  resolve,
+  rowsOf,
+  runDesign,
+  spec,
+  viewOf,
+} from './harness.js';
 
 /** The harness with the mixnet's own processing time. */
 const run = (w: Workload, over: Params = {}, seed = 1) =>
@@ -167,6 +178,63 @@ describe('mixnet: cover traffic', () => {
     const starts = rowsOf(log, (i) => log.kind[i] === Kind.cover && log.prev[i] === -1);
     expect(starts.length).toBeGreaterThan(100);
     for (const i of starts) expect(isOnline(w, log.from[i], log.tTx[i])).toBe(true);
+  });
+});
+
+describe('mixnet: payload slots (Loopix substitution)', () => {
+  const SLOTS = { ...NO_COVER, payloadRate: '6/min' };
+  /** Per user, the departure times of the packets it sends into the mixnet (fetches are periodic flows). */
+  const departures = (r: Run, users: number): number[][] => {
+    const out: number[][] = Array.from({ length: users }, () => []);
+    for (let i = 0; i < r.log.length; i++)
+      if (r.log.prev[i] === -1 && r.log.from[i] < users && r.log.kind[i] !== Kind.fetch)
+        out[r.log.from[i]].push(r.log.tTx[i]);
+    return out;
+  };
+
+  it("a user's sending times are the same whatever it writes; empty slots carry drop packets", () => {
+    const U = 30;
+    const duration = 10 * MIN;
+    const rng = new Streams(5).stream('times');
+    const msgs = Array.from({ length: 90 }, (_, k) => ({ t: Math.round(rng() * 9 * MIN), s: k % U, r: (k + 1) % U }));
+    msgs.sort((a, b) => a.t - b.t);
+    const writing = run(handWorkload(U, msgs, { duration }), SLOTS);
+    const silent = run(handWorkload(U, [], { duration }), SLOTS);
+    expect(departures(writing, U)).toEqual(departures(silent, U));
+    const firstHops = (r: Run, kind: number) => rowsOf(r.log, (i) => r.log.prev[i] === -1 && r.log.kind[i] === kind);
+    expect(firstHops(silent, Kind.message)).toEqual([]);
+    expect(firstHops(writing, Kind.message).length).toBe(90);
+    const slots = firstHops(silent, Kind.cover).length;
+    expect(Math.abs(slots - U * 10 * 6) / Math.sqrt(U * 10 * 6)).toBeLessThan(4);
+    expect(firstHops(writing, Kind.cover).length).toBe(slots - 90);
+    expect(writing.truth.length).toBe(90);
+  });
+
+  it('a message written into an empty queue waits Exp(1/λ_P) for its slot (mean and tail, 4σ)', () => {
+    const U = 400;
+    const msgs = Array.from({ length: U }, (_, u) => ({ t: MIN + u * SEC, s: u, r: (u + 1) % U }));
+    const { log, truth } = run(handWorkload(U, msgs, { duration: 10 * MIN }), SLOTS);
+    expect(truth.length).toBe(U);
+    const waits: number[] = [];
+    for (let i = 0; i < truth.length; i++) waits.push(log.tTx[chain(log, truth.finalRow[i])[0]] - truth.tSend[i]);
+    const mean = 10 * SEC;
+    const avg = waits.reduce((a, b) => a + b, 0) / U;
+    expect(Math.abs(avg - mean) / (mean / Math.sqrt(U))).toBeLessThan(4);
+    const tail = waits.filter((x) => x > mean).length / U;
+    expect(Math.abs(tail - Math.exp(-1)) / Math.sqrt((Math.exp(-1) * (1 - Math.exp(-1))) / U)).toBeLessThan(4);
+  });
+
+  it('a burst leaves one packet per slot, oldest first, and every packet arrives', () => {
+    const msgs = Array.from({ length: 20 }, () => ({ t: SEC, s: 0, r: 1 }));
+    const { log, truth } = run(handWorkload(2, msgs, { duration: 10 * MIN }), SLOTS);
+    const sent = rowsOf(log, (i) => log.prev[i] === -1 && log.from[i] === 0 && log.kind[i] === Kind.message);
+    expect(sent.map((i) => log.msg[i])).toEqual(msgs.map((_, m) => m));
+    for (let k = 1; k < sent.length; k++) expect(log.tTx[sent[k]]).toBeGreaterThan(log.tTx[sent[k - 1]]);
+    // No drop packet while the queue is non-empty.
+    const drops = rowsOf(log, (i) => log.prev[i] === -1 && log.from[i] === 0 && log.kind[i] === Kind.cover);
+    for (const d of drops) expect(log.tTx[d]).toBeGreaterThan(log.tTx[sent[19]]);
+    expect(truth.length).toBe(20);
+    for (let i = 0; i < truth.length; i++) expect(truth.tSend[i]).toBe(SEC);
   });
 });
 
