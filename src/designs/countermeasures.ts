@@ -27,6 +27,16 @@ export const COUNTERMEASURE_PARAMS: readonly ParamSpec[] = [
       'countermeasure, off in the deployed protocol; β of the anonymity trilemma (Das et al., IEEE S&P 2018); drop cover as in Loopix (Piotrowska et al., USENIX Security 2017)',
   },
   {
+    name: 'coverMode',
+    type: 'enum',
+    values: ['added', 'slots'],
+    default: 'added',
+    description:
+      "How cover relates to real messages. 'added': real messages leave when written, cover on top. 'slots': the coverRate stream gives the only send times; a written message waits for its sender's next slot and takes it, and only slots with nothing waiting send cover (latency counts the wait; needs coverRate > 0)",
+    source:
+      'countermeasure; constant-rate sending as in the Loopix payload stream (Piotrowska et al., USENIX Security 2017, §3): send times independent of when a user writes',
+  },
+  {
     name: 'mixDelay',
     type: 'duration',
     default: '0s',
@@ -38,6 +48,20 @@ export const COUNTERMEASURE_PARAMS: readonly ParamSpec[] = [
   },
 ];
 
+/** Cross-parameter problems of the countermeasures, for each design's `check`. */
+export function countermeasureProblems(p: ResolvedParams): { param: string; message: string; expected: string }[] {
+  if (p.coverMode === 'slots' && !((p.coverRate as number) > 0))
+    return [
+      {
+        param: 'coverMode',
+        message:
+          'coverMode slots sends real messages only in cover slots, but coverRate is 0; set coverRate, e.g. 4/min',
+        expected: "'added', or 'slots' with coverRate > 0",
+      },
+    ];
+  return [];
+}
+
 /** The design context with the countermeasures of `p` applied (the same object when both are off). */
 export function applyCountermeasures(ctx: DesignContext, p: ResolvedParams): DesignContext {
   const rate = p.coverRate as number;
@@ -45,7 +69,7 @@ export function applyCountermeasures(ctx: DesignContext, p: ResolvedParams): Des
   if (!(rate > 0) && !(mean > 0)) return ctx;
   const workload = rate > 0 ? withCover(ctx.workload, rate, ctx.duration, ctx.shared) : ctx.workload;
   ctx.net.coverFrom = workload.realCount;
-  return { ...ctx, workload, mix: mean > 0 ? mixing(mean) : null };
+  return { ...ctx, workload, mix: mean > 0 ? mixing(mean) : null, coverSlots: rate > 0 && p.coverMode === 'slots' };
 }
 
 /** An exponential hold of mean `mean` ns, drawn independently per forwarded packet. */

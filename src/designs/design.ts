@@ -53,6 +53,12 @@ export interface DesignContext {
    * moves on would announce the forward to anyone watching the sender's link.
    */
   mix?: Delay | null;
+  /**
+   * Cover slots (countermeasure `coverMode: slots`): the cover messages (ids ≥ workload.realCount)
+   * are the only send times; a written real message waits for its sender's next slot and takes
+   * it in place of the cover message. Applied by `feedWorkload`, so designs need do nothing.
+   */
+  coverSlots?: boolean;
   duration: number;
 }
 

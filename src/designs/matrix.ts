@@ -27,7 +27,13 @@ import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline, nextOnline } from '../workload/generate.js';
 import { Platform } from '../workload/types.js';
 import { feedWorkload, padTo } from './common.js';
-import { afterHoldOf, applyCountermeasures, COUNTERMEASURE_PARAMS, holdOf } from './countermeasures.js';
+import {
+  afterHoldOf,
+  applyCountermeasures,
+  COUNTERMEASURE_PARAMS,
+  countermeasureProblems,
+  holdOf,
+} from './countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamSpec, ResolvedParams } from './design.js';
 
 const PM = 'protocol-models.md';
@@ -206,7 +212,7 @@ export const matrix: DesignModule = {
     source: `${PM} §5 "20–200 ms (Matrix homeserver per event)", §7 matrix.homeserverProcessingMs [assumption]`,
   },
   check(p) {
-    const out: { param: string; message: string; expected: string }[] = [];
+    const out: { param: string; message: string; expected: string }[] = countermeasureProblems(p);
     if (p.padAll === true && !((p.paddingBlock as number) > 0))
       out.push({
         param: 'padAll',

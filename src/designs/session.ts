@@ -31,7 +31,7 @@ import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline, onlineInterval } from '../workload/generate.js';
 import { Platform } from '../workload/types.js';
 import { feedWorkload, padTo } from './common.js';
-import { applyCountermeasures, COUNTERMEASURE_PARAMS, holdOf } from './countermeasures.js';
+import { applyCountermeasures, COUNTERMEASURE_PARAMS, countermeasureProblems, holdOf } from './countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamSpec, ResolvedParams } from './design.js';
 import { buildPaths, freshPath, SwarmRing, selectGuards } from './session-paths.js';
 
@@ -267,7 +267,7 @@ export const session: DesignModule = {
     source: `${PM} §5 "5–50 ms (Session snode with onion decryption)" [assumption]`,
   },
   check(p) {
-    const out: { param: string; message: string; expected: string }[] = [];
+    const out: { param: string; message: string; expected: string }[] = countermeasureProblems(p);
     const n = p.nodes as number;
     const swarm = p.swarmSize as number;
     const guards = p.guards as number;

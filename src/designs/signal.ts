@@ -19,7 +19,7 @@ import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline, nextOnline } from '../workload/generate.js';
 import { Platform } from '../workload/types.js';
 import { feedWorkload, padTo } from './common.js';
-import { afterHoldOf, applyCountermeasures, COUNTERMEASURE_PARAMS } from './countermeasures.js';
+import { afterHoldOf, applyCountermeasures, COUNTERMEASURE_PARAMS, countermeasureProblems } from './countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamSpec, ResolvedParams } from './design.js';
 
 const PM = 'protocol-models.md';
@@ -149,7 +149,7 @@ export const signal: DesignModule = {
     source: `${PM} §5 "server or relay processing 1–10 ms (SimpleX/Signal relays)", §7 net.relayProcessingMs [assumption]`,
   },
   check(p, users) {
-    const out: { param: string; message: string; expected: string }[] = [];
+    const out: { param: string; message: string; expected: string }[] = countermeasureProblems(p);
     const intAtLeast = (name: string, min: number) => {
       const v = p[name] as number;
       if (!Number.isInteger(v) || v < min)

@@ -16,6 +16,11 @@ export class Net {
   readonly periodic = new PeriodicFlows();
   /** Messages with ids ≥ coverFrom are cover: carried like any other, never recorded as deliveries. */
   coverFrom = Number.POSITIVE_INFINITY;
+  /**
+   * When messages wait before a design sends them (cover slots), the time each real message was
+   * written: deliveries record it as their send time, so latency includes the wait.
+   */
+  writtenAt: Float64Array | null = null;
 
   constructor(
     readonly sim: Sim,
@@ -49,7 +54,8 @@ export class Net {
   /** Records that application message `msg` (copy for `recipient`) reached the recipient's device via `finalRow`. */
   deliver(msg: number, sender: number, recipient: number, group: number, tSend: number, finalRow: number): void {
     if (msg >= this.coverFrom) return;
-    this.truth.record(msg, sender, recipient, group, tSend, this.log.tRx[finalRow], finalRow);
+    const written = this.writtenAt ? this.writtenAt[msg] : tSend;
+    this.truth.record(msg, sender, recipient, group, written, this.log.tRx[finalRow], finalRow);
     if (group >= 0) return;
     const waiting = this.waiters.get(msg);
     if (waiting) {

@@ -148,6 +148,60 @@ describe.each<[string, DesignModule]>([
   it('costs bandwidth: more bytes on the wire than without cover', () => {
     expect(covered.log.totalBytes()).toBeGreaterThan(plain.log.totalBytes() * 1.2);
   });
+
+  describe('coverMode slots', () => {
+    const slotted = runDesign(design, w, { coverRate: '2/min', coverMode: 'slots' });
+    const { log, truth } = slotted;
+    const written = slotted.ctx.net.writtenAt as Float64Array;
+    /** When each message left its sender: its first row (Matrix's typing EDUs go when the user writes, not in a slot). */
+    const leftAt = new Map<number, number>();
+    for (let i = 0; i < log.length; i++)
+      if (log.msg[i] >= 0 && log.kind[i] !== Kind.ephemeral && !leftAt.has(log.msg[i]))
+        leftAt.set(log.msg[i], log.tTx[i]);
+    const perUser = (times: Iterable<[number, number]>) => {
+      const out: number[][] = Array.from({ length: w.users }, () => []);
+      for (const [u, t] of times) out[u].push(t);
+      return out.map((ts) => ts.sort((a, b) => a - b));
+    };
+
+    it("sends exactly at the user's cover times, whatever it writes", () => {
+      const slots = perUser(
+        Array.from({ length: cw.count - coverFrom }, (_, k): [number, number] => [
+          cw.sender[coverFrom + k],
+          cw.tSend[coverFrom + k],
+        ]),
+      );
+      const sent = perUser([...leftAt].map(([m, t]): [number, number] => [cw.sender[m], t]));
+      expect(sent).toEqual(slots);
+      const realSent = [...leftAt.keys()].filter((m) => m < coverFrom).length;
+      expect(realSent).toBeGreaterThan(0.9 * w.count);
+      expect(leftAt.size).toBe(cw.count - coverFrom);
+    });
+
+    it('sends real messages oldest first, never before they are written, and counts the wait as latency', () => {
+      const real = [...leftAt.keys()].filter((m) => m < coverFrom);
+      for (const m of real) expect(leftAt.get(m)).toBeGreaterThanOrEqual(written[m]);
+      const byUser = perUser(real.map((m): [number, number] => [w.sender[m], written[m]]));
+      const leftByUser = perUser(real.map((m): [number, number] => [w.sender[m], leftAt.get(m) as number]));
+      // FIFO: sorting by writing time and by leaving time gives the same order of messages.
+      for (let u = 0; u < w.users; u++) {
+        const order = (key: (m: number) => number) =>
+          real.filter((m) => w.sender[m] === u).sort((a, b) => key(a) - key(b) || a - b);
+        expect(order((m) => leftAt.get(m) as number)).toEqual(order((m) => written[m]));
+        expect(byUser[u].length).toBe(leftByUser[u].length);
+      }
+      for (let i = 0; i < truth.length; i++) expect(truth.tSend[i]).toBe(written[truth.msg[i]]);
+      let wait = 0;
+      for (const m of real) wait += (leftAt.get(m) as number) - written[m];
+      // A message written into an empty queue waits Exp(30 s) for the next slot; queues only add.
+      expect(wait / real.length).toBeGreaterThan(20 * SEC);
+    });
+
+    it('is refused without a cover rate', () => {
+      const errs = design.check?.(resolve(design, { coverMode: 'slots' }), 60) ?? [];
+      expect(errs.map((e) => e.param)).toEqual(['coverMode']);
+    });
+  });
 });
 
 describe('mixing delay (mixDelay)', () => {
