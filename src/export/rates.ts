@@ -11,9 +11,9 @@
  *   mean(on) / (mean(on) + mean(off)) for `sessions`, since traffic is thinned to online periods).
  * - `coverPerUserPerS`: the design item's cover messages per user, `(coverRate + loopRate + dropRate) · f`
  *   over whichever of those rate parameters it has (`coverRate` for the messenger countermeasure,
- *   `loopRate`/`dropRate` for the Loopix-style mixnet); 0 when it has none. With the mixnet's
- *   `payloadRate` λ_P every payload slot sends a packet, real or drop, so the drop packets add
- *   `max(0, λ_P · f − real)`.
+ *   `loopRate`/`dropRate` for the Loopix-style mixnet); 0 when it has none. With slots (the
+ *   messengers' `coverMode: slots` over `coverRate`, the mixnet's `payloadRate`) every slot sends
+ *   a message, real or dummy, so the slot rate λ adds `max(0, λ · f − real)` dummies instead.
  */
 import type { Scenario } from '../scenario/types.js';
 import { cell } from './format.js';
@@ -79,13 +79,14 @@ export function realPerUserPerS(s: Scenario): number {
 /** Cover messages per user per second of one design item of a resolved scenario. */
 export function coverPerUserPerS(s: Scenario, designIndex: number): number {
   const params = s.designs[designIndex]?.params ?? {};
+  const slotParam = params.coverMode === 'slots' ? 'coverRate' : 'payloadRate';
   let perNs = 0;
   for (const k of COVER_PARAMS) {
     const v = params[k];
-    if (typeof v === 'number' && v > 0) perNs += v;
+    if (k !== slotParam && typeof v === 'number' && v > 0) perNs += v;
   }
   const cover = perNs * onlineFraction(s) * NS_PER_S;
-  const slots = params.payloadRate;
+  const slots = params[slotParam];
   if (!(typeof slots === 'number' && slots > 0)) return cover;
   return cover + Math.max(0, slots * onlineFraction(s) * NS_PER_S - realPerUserPerS(s));
 }
