@@ -396,6 +396,16 @@ export const timing: AttackModule = {
         '[design choice] off by default so results stay comparable with size-blind timing; size-based traffic analysis: DeepCorr (Nasr et al., CCS 2018) uses timings and sizes',
     },
     {
+      name: 'calibration',
+      type: 'enum',
+      values: ['same-run', 'independent-run'],
+      default: 'same-run',
+      description:
+        "where the adversary learns its delay and size laws: from the run it attacks ('same-run', in-sample) or from an independent simulation of the same scenario, design and adversary with other random draws ('independent-run', out-of-sample; costs a second simulation and its memory)",
+      source:
+        '[design choice] the adversary knows the protocol, not this run; in-sample calibration is the default so results stay comparable, and the independent run measures how much it helps (docs/attacks.md)',
+    },
+    {
       name: 'beam',
       type: 'int',
       default: 32,

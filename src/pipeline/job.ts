@@ -14,17 +14,18 @@ import {
   scoredDeliveries,
 } from '../adversary/targets.js';
 import { observe } from '../adversary/view.js';
-import type { AttackInput } from '../attacks/attack.js';
+import type { AttackInput, DelayModel, SizeModel } from '../attacks/attack.js';
 import { ATTACKS } from '../attacks/registry.js';
 import { replicateSeed, Streams } from '../core/rng.js';
 import { Sim } from '../core/sim.js';
-import type { BuiltDesign } from '../designs/design.js';
+import type { BuiltDesign, DesignModule } from '../designs/design.js';
 import { DESIGNS } from '../designs/registry.js';
 import { latencyMetrics } from '../metrics/index.js';
 import { Hosts } from '../net/hosts.js';
 import { Net } from '../net/net.js';
-import type { Scenario } from '../scenario/types.js';
+import type { DesignItem, Scenario } from '../scenario/types.js';
 import { generateWorkload } from '../workload/generate.js';
+import type { Workload } from '../workload/types.js';
 import { type Evaluation, evaluateAttack } from './evaluate.js';
 import { type DesignExposure, measureExposure } from './exposure.js';
 import { buildTimelines } from './timeline.js';
@@ -77,18 +78,21 @@ export function ipIndex(hosts: Hosts): { hostIp: Int32Array; ipStart: Int32Array
   return { hostIp, ipStart, ipUsers };
 }
 
-export function runJob(spec: JobSpec): JobResult {
-  const base = spec.cells[0].scenario;
-  const item = base.designs[spec.designIndex];
-  const module = DESIGNS.get(item.design);
-  if (!module) throw new Error(`unknown design ${item.design}`);
-  const seed = replicateSeed(base.seed, spec.replicate);
-  const streams = new Streams(seed);
+/** One simulated run of a design item: its workload, hosts, what the network logged, and the design's facts. */
+interface World {
+  workload: Workload;
+  sim: Sim;
+  hosts: Hosts;
+  net: Net;
+  built: BuiltDesign;
+}
+
+function simulate(base: Scenario, item: DesignItem, module: DesignModule, streams: Streams): World {
   const workload = generateWorkload({ ...base.workload, duration: base.duration }, streams);
   const sim = new Sim();
   const hosts = new Hosts(workload.users);
   const net = new Net(sim, hosts, base.network.latency, streams.stream(`design/${item.name}/net`));
-  const built: BuiltDesign = module.build(
+  const built = module.build(
     {
       sim,
       net,
@@ -102,6 +106,34 @@ export function runJob(spec: JobSpec): JobResult {
     item.params,
   );
   sim.run({ until: base.duration + DRAIN_NS });
+  return { workload, sim, hosts, net, built };
+}
+
+/** What an adversary's view of a world gives an attack: rows, targets, and the laws learnt from them. */
+type Seen = Pick<AttackInput, 'obs' | 'targets' | 'endToEnd' | 'endToEndSizes'>;
+
+function see(world: World, adv: Scenario['adversaries'][number], warmup: number, advStreams: Streams): Seen {
+  const { net, built, hosts } = world;
+  const view = makeView(adv, built, hosts.count, advStreams);
+  const { obs, rowOf, obsOf } = observe(net.log, view);
+  const targets = buildTargets(net.log, net.truth, scoredDeliveries(net.truth, warmup), obs, obsOf);
+  return {
+    obs,
+    targets,
+    endToEnd: endToEndModel(net.log, obs, rowOf, targets),
+    endToEndSizes: endToEndSizeModel(net.log, obs, rowOf, targets),
+  };
+}
+
+export function runJob(spec: JobSpec): JobResult {
+  const base = spec.cells[0].scenario;
+  const item = base.designs[spec.designIndex];
+  const module = DESIGNS.get(item.design);
+  if (!module) throw new Error(`unknown design ${item.design}`);
+  const seed = replicateSeed(base.seed, spec.replicate);
+  const streams = new Streams(seed);
+  const world = simulate(base, item, module, streams);
+  const { workload, sim, hosts, net, built } = world;
 
   const { log, truth } = net;
   let messagesSent = 0;
@@ -127,23 +159,35 @@ export function runJob(spec: JobSpec): JobResult {
 
   // The last adversary's observed log, targets and end-to-end model, reused by each of its
   // attacks (they run one adversary at a time); one entry only, so one view is alive at once.
-  type Seen = Pick<AttackInput, 'obs' | 'targets' | 'endToEnd' | 'endToEndSizes'>;
   let lastView: { key: string; value: Seen } | null = null;
-  const observed = (adv: Scenario['adversaries'][number], warmup: number, scored: Int32Array): Seen => {
+  const observed = (adv: Scenario['adversaries'][number], warmup: number): Seen => {
     const key = JSON.stringify([{ ...adv, name: '' }, warmup]);
     if (lastView?.key === key) return lastView.value;
     lastView = null;
-    const view = makeView(adv, built, hosts.count, advStreams);
-    const { obs, rowOf, obsOf } = observe(log, view);
-    const targets = buildTargets(log, truth, scored, obs, obsOf);
-    const value = {
-      obs,
-      targets,
-      endToEnd: endToEndModel(log, obs, rowOf, targets),
-      endToEndSizes: endToEndSizeModel(log, obs, rowOf, targets),
-    };
+    const value = see(world, adv, warmup, advStreams);
     lastView = { key, value };
     return value;
+  };
+
+  // Out-of-sample calibration (timing `calibration: independent-run`): the same scenario, design
+  // and adversary simulated with the replicate's `calibration` streams, simulated once when first
+  // needed. The adversary's held parties are drawn from the same stream, so it holds the same ids.
+  let calibration: { world: World; dwell: DelayModel; hopSizes: SizeModel } | null = null;
+  let lastCalibrationView: { key: string; value: Seen } | null = null;
+  const calibrated = (adv: Scenario['adversaries'][number], warmup: number) => {
+    if (!calibration) {
+      const other = simulate(base, item, module, streams.sub('calibration'));
+      calibration = {
+        world: other,
+        dwell: dwellModel(other.net.log, other.workload.users),
+        hopSizes: hopSizeModel(other.net.log, other.workload.users),
+      };
+    }
+    const key = JSON.stringify([{ ...adv, name: '' }, warmup]);
+    if (lastCalibrationView?.key !== key)
+      lastCalibrationView = { key, value: see(calibration.world, adv, warmup, advStreams) };
+    const { endToEnd, endToEndSizes } = lastCalibrationView.value;
+    return { dwell: calibration.dwell, hopSizes: calibration.hopSizes, endToEnd, endToEndSizes };
   };
 
   // Results per (adversary spec, attack) are cached: cells that differ only in attack choice
@@ -159,7 +203,8 @@ export function runJob(spec: JobSpec): JobResult {
     const key = JSON.stringify([adv, attackId, scenario.warmup, scenario.attackParams[attackId] ?? {}]);
     const hit = cache.get(key);
     if (hit) return { evaluation: hit, scored };
-    const seen = observed(adv, scenario.warmup, scored);
+    const seen = observed(adv, scenario.warmup);
+    const params = scenario.attackParams[attackId] ?? {};
     const input: AttackInput = {
       users: workload.users,
       ...seen,
@@ -167,7 +212,8 @@ export function runJob(spec: JobSpec): JobResult {
       dwell,
       hopSizes,
       duration: scenario.duration,
-      params: scenario.attackParams[attackId] ?? {},
+      params,
+      ...(params.calibration === 'independent-run' ? calibrated(adv, scenario.warmup) : {}),
     };
     const { targets } = seen;
     const attack = ATTACKS.get(attackId);
