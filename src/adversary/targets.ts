@@ -3,7 +3,7 @@
  * the delay models it is assumed to know. This is the only adversary-side module that reads
  * ground truth; it passes on observed row indices and population statistics only.
  */
-import type { DelayModel, SizeModel, Targets } from '../attacks/attack.js';
+import { type DelayModel, dwellKind, type SizeModel, type Targets } from '../attacks/attack.js';
 import type { ObservationLog } from '../net/log.js';
 import type { GroundTruth } from '../net/truth.js';
 import { histogramModel } from './delay-model.js';
@@ -59,8 +59,9 @@ export function anchorTime(obs: ObservedLog, j: number): number {
  * Delay from the sender's departure, as this view sees that departure row (a receiving-only
  * party sees it at its arrival), to the anchor sighting, over the view's anchored targets whose
  * departure it observed; the model is only ever applied to departures the view sees.
- * NOTE: calibrated in-sample (each delivery's own delay is in its histogram), a small bias in
- * the adversary's favour at low sample counts; validation tests calibrate on an independent run.
+ * NOTE: on the attacked run this is in-sample (each delivery's own delay is in its histogram), a
+ * bias in the adversary's favour at low sample counts; timing `calibration: independent-run`
+ * builds it on a second simulation instead (docs/attacks.md), as the validation tests do.
  */
 export function endToEndModel(log: ObservationLog, obs: ObservedLog, rowOf: Int32Array, targets: Targets): DelayModel {
   const obsOf = new Int32Array(log.length).fill(-1);
@@ -74,6 +75,22 @@ export function endToEndModel(log: ObservationLog, obs: ObservedLog, rowOf: Int3
     samples.push(anchorTime(obs, j) - obs.tTx[jo]);
   }
   return histogramModel(samples);
+}
+
+/**
+ * Dwell time per kind of forward (dwellKind): relaying to the next party, answering a device's
+ * poll from storage and pushing to an online device are different laws, which one pooled model
+ * mixes into a window as wide as the slowest.
+ */
+export function dwellKindModels(log: ObservationLog, users: number, role: ArrayLike<number>): DelayModel[] {
+  const samples: number[][] = [];
+  for (let i = 0; i < log.length; i++) {
+    const p = log.prev[i];
+    if (p < 0 || log.from[i] < users) continue;
+    const k = dwellKind(role[log.from[i]], log.to[i] < users);
+    (samples[k] ??= []).push(log.tTx[i] - log.tRx[p]);
+  }
+  return Array.from(samples, (s) => histogramModel(s ?? []));
 }
 
 /** Dwell time at infrastructure parties (tTx of a forwarded row − tRx of its cause), all rows. */

@@ -41,6 +41,11 @@ export interface SizeModel {
   samples: number;
 }
 
+/** Index of a kind of forward in `AttackInput.dwellByKind.models`: the forwarding party's role, and whether the row goes to a device. */
+export function dwellKind(role: number, toDevice: boolean): number {
+  return 2 * role + (toDevice ? 1 : 0);
+}
+
 export interface AttackInput {
   users: number;
   obs: ObservedLog;
@@ -54,6 +59,12 @@ export interface AttackInput {
   endToEnd: DelayModel;
   /** Time a payload dwells at a party: tTx of the forwarded row minus tRx of the incoming row. */
   dwell: DelayModel;
+  /**
+   * Dwell per kind of forward (optional: timing `dwell: per-kind` only): `models[dwellKind(role[h],
+   * to is a user device)]` for a row forwarded by host h. Both features are public: a party's role
+   * and whether the row goes to a device or to another party.
+   */
+  dwellByKind?: { role: Uint8Array; models: readonly DelayModel[] };
   /** Size change from a party's incoming row to the row it forwards (optional: size-reading attacks only). */
   hopSizes?: SizeModel;
   /** Size change from the sender's departure row to the anchor row (optional, as hopSizes). */

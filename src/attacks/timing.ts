@@ -34,7 +34,15 @@
  * Every row used is at or before the anchor sighting, itself no later than the delivery, so
  * the scores are causal and causalTop is their unique argmax.
  */
-import type { AttackInput, AttackModule, AttackResult, DelayModel, SizeModel } from './attack.js';
+import {
+  type AttackInput,
+  type AttackModule,
+  type AttackResult,
+  type DelayModel,
+  dwellKind,
+  type SizeModel,
+} from './attack.js';
+import { enumParam } from './flow.js';
 import {
   type HostIndex,
   incomingIndex,
@@ -47,6 +55,8 @@ import {
 import { boolParam, numberParam, ScoreBuilder } from './util-scores.js';
 
 const MAX_DEPTH = 64;
+/** Calibration samples a kind of forward needs for a dwell law of its own (param `dwell: per-kind`). */
+const MIN_KIND_SAMPLES = 30;
 
 /**
  * Edge margins of a delay model. The models are histograms over the range of the adversary's
@@ -114,6 +124,8 @@ class Tracer {
   private readonly trace: boolean;
   private readonly beam: number;
   private readonly dwellEdges: Margins;
+  /** Per-kind dwell laws and their margins (param `dwell: per-kind`), indexed by dwellKind; null = pooled. */
+  private readonly kinds: { role: Uint8Array; models: DelayModel[]; edges: Margins[] } | null;
   private readonly e2eEdges: Margins;
   // Frontier and children buffers (row, mass); children grow on demand.
   private fRow: Int32Array;
@@ -140,10 +152,17 @@ class Tracer {
     private readonly scan: number,
     private readonly budget: number,
     sizes: boolean,
+    perKind: boolean,
   ) {
     const { obs, users } = input;
     this.beam = beam;
     this.dwellEdges = margins(input.dwell);
+    const byKind = perKind ? input.dwellByKind : undefined;
+    if (byKind) {
+      // A kind seen too rarely to have a law of its own is weighed by the pooled one.
+      const models = byKind.models.map((m) => (m && m.samples >= MIN_KIND_SAMPLES ? m : input.dwell));
+      this.kinds = { role: byKind.role, models, edges: models.map(margins) };
+    } else this.kinds = null;
     this.e2eEdges = margins(input.endToEnd);
     this.fRow = new Int32Array(beam);
     this.fW = new Float64Array(beam);
@@ -198,16 +217,25 @@ class Tracer {
           nc = this.push(nc, p, w);
           continue;
         }
-        if (obs.heldFrom[row] === 1 || !this.links || dwell.samples === 0) {
+        let model = dwell;
+        let e = this.dwellEdges;
+        const kinds = this.kinds;
+        if (kinds) {
+          const k = dwellKind(kinds.role[h], obs.to[row] < users);
+          if (k < kinds.models.length) {
+            model = kinds.models[k];
+            e = kinds.edges[k];
+          }
+        }
+        if (obs.heldFrom[row] === 1 || !this.links || model.samples === 0) {
           lost += w;
           continue;
         }
         // Unheld party on watched links: candidate causes among its incoming rows.
         const inc = this.incoming as HostIndex;
         const t = obs.tTx[row];
-        const e = this.dwellEdges;
-        const hi = upperBound(inc.t, inc.start[h], inc.start[h + 1], Math.min(t, t - dwell.lo + e.lo));
-        let lo = lowerBound(inc.t, inc.start[h], hi, t - dwell.hi - e.hi);
+        const hi = upperBound(inc.t, inc.start[h], inc.start[h + 1], Math.min(t, t - model.lo + e.lo));
+        let lo = lowerBound(inc.t, inc.start[h], hi, t - model.hi - e.hi);
         // Work budget: at most `scan` rows per party, the most recent (shortest dwells); and
         // `budget` per delivery, past which the remaining hypotheses fall back.
         if (budget <= 0) {
@@ -222,7 +250,7 @@ class Tracer {
         let sum = 0;
         let top = 0;
         for (let m = lo; m < hi; m++) {
-          let v = density(dwell, t - inc.t[m], e);
+          let v = density(model, t - inc.t[m], e);
           if (hs && v > 0) v *= hs.p(obs.bytes[row] - obs.bytes[inc.rows[m]]);
           f[m - lo] = v;
           sum += v;
@@ -364,7 +392,8 @@ function run(input: AttackInput): AttackResult {
   const budget = Math.max(1, Math.floor(numberParam(input.params.budget, 8192)));
   const sizes = boolParam(input.params.sizes, false);
   const b = new ScoreBuilder(input);
-  const tracer = new Tracer(input, b, trace, beam, scan, budget, sizes);
+  const perKind = enumParam(input.params, 'dwell', ['pooled', 'per-kind'] as const, 'pooled') === 'per-kind';
+  const tracer = new Tracer(input, b, trace, beam, scan, budget, sizes, perKind);
   const { targets } = input;
   for (let i = 0; i < targets.count; i++) {
     const a = targets.anchor[i];
@@ -394,6 +423,16 @@ export const timing: AttackModule = {
         'also weigh each candidate cause by how likely its size change is (empirical law of bytes out − bytes in at a party, and from departure to anchor): an adversary that reads packet sizes, against which padding is the countermeasure',
       source:
         '[design choice] off by default so results stay comparable with size-blind timing; size-based traffic analysis: DeepCorr (Nasr et al., CCS 2018) uses timings and sizes',
+    },
+    {
+      name: 'dwell',
+      type: 'enum',
+      values: ['pooled', 'per-kind'],
+      default: 'pooled',
+      description:
+        "the dwell law weighed at a party on watched links: one law over every forward ('pooled'), or one per kind of forward — the party's role and whether the row goes to a device or to another party ('per-kind'; kinds with fewer than 30 calibration samples use the pooled law)",
+      source:
+        '[design choice] pooled by default so results stay comparable; per-kind is the sharper adversary that knows relaying, storing and pushing are different laws (docs/attacks.md)',
     },
     {
       name: 'calibration',

@@ -7,6 +7,7 @@
 import { makeView } from '../adversary/adversaries.js';
 import {
   buildTargets,
+  dwellKindModels,
   dwellModel,
   endToEndModel,
   endToEndSizeModel,
@@ -174,7 +175,18 @@ export function runJob(spec: JobSpec): JobResult {
   // needed. The adversary's held parties are drawn from the same stream, so it holds the same ids.
   let calibration: { world: World; dwell: DelayModel; hopSizes: SizeModel } | null = null;
   let lastCalibrationView: { key: string; value: Seen } | null = null;
-  const calibrated = (adv: Scenario['adversaries'][number], warmup: number) => {
+  // Per-kind dwell laws (timing `dwell: per-kind`) of a world, built when first needed.
+  const kindDwell = new Map<World, NonNullable<AttackInput['dwellByKind']>>();
+  const dwellByKindOf = (w: World): NonNullable<AttackInput['dwellByKind']> => {
+    let k = kindDwell.get(w);
+    if (!k) {
+      k = { role: Uint8Array.from(w.hosts.role), models: dwellKindModels(w.net.log, w.workload.users, w.hosts.role) };
+      kindDwell.set(w, k);
+    }
+    return k;
+  };
+
+  const calibrated = (adv: Scenario['adversaries'][number], warmup: number, perKind: boolean) => {
     if (!calibration) {
       const other = simulate(base, item, module, streams.sub('calibration'));
       calibration = {
@@ -187,7 +199,8 @@ export function runJob(spec: JobSpec): JobResult {
     if (lastCalibrationView?.key !== key)
       lastCalibrationView = { key, value: see(calibration.world, adv, warmup, advStreams) };
     const { endToEnd, endToEndSizes } = lastCalibrationView.value;
-    return { dwell: calibration.dwell, hopSizes: calibration.hopSizes, endToEnd, endToEndSizes };
+    const laws = { dwell: calibration.dwell, hopSizes: calibration.hopSizes, endToEnd, endToEndSizes };
+    return perKind ? { ...laws, dwellByKind: dwellByKindOf(calibration.world) } : laws;
   };
 
   // Results per (adversary spec, attack) are cached: cells that differ only in attack choice
@@ -205,15 +218,17 @@ export function runJob(spec: JobSpec): JobResult {
     if (hit) return { evaluation: hit, scored };
     const seen = observed(adv, scenario.warmup);
     const params = scenario.attackParams[attackId] ?? {};
+    const perKind = params.dwell === 'per-kind';
     const input: AttackInput = {
       users: workload.users,
       ...seen,
       ...ip,
       dwell,
       hopSizes,
+      ...(perKind ? { dwellByKind: dwellByKindOf(world) } : {}),
       duration: scenario.duration,
       params,
-      ...(params.calibration === 'independent-run' ? calibrated(adv, scenario.warmup) : {}),
+      ...(params.calibration === 'independent-run' ? calibrated(adv, scenario.warmup, perKind) : {}),
     };
     const { targets } = seen;
     const attack = ATTACKS.get(attackId);

@@ -1,0 +1,82 @@
+/**
+ * Per-kind dwell laws (timing `dwell: per-kind`): a party relaying to the next party, and one
+ * answering a device from storage, hold packets by different laws. Split by the forwarding
+ * party's role and whether the row goes to a device (both public), the mixnet's laws come apart —
+ * processing only at a provider forwarding into the mixes, exponential mixing at a mix, inbox
+ * waits towards devices — and a global observer that knows this links more deliveries.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dwellKindModels, dwellModel } from '../../src/adversary/targets.js';
+import { dwellKind } from '../../src/attacks/attack.js';
+import { Streams } from '../../src/core/rng.js';
+import { MIN, MS } from '../../src/core/time.js';
+import { mixnet } from '../../src/designs/mixnet.js';
+import { Role } from '../../src/net/hosts.js';
+import { runScenario } from '../../src/pipeline/run.js';
+import type { SummaryRow } from '../../src/pipeline/types.js';
+import { loadScenario, sweepCells } from '../../src/scenario/index.js';
+import { generateWorkload } from '../../src/workload/generate.js';
+import { runDesign, spec } from '../designs/harness.js';
+
+describe('dwellKindModels', () => {
+  const w = generateWorkload(spec(100, 10 * MIN), new Streams(5));
+  const { log, hosts } = runDesign(mixnet, w, { dropRate: '2/min' }, 5, undefined, {
+    processing: mixnet.processing.default,
+  });
+  const models = dwellKindModels(log, w.users, hosts.role);
+  const pooled = dwellModel(log, w.users);
+  const at = (role: number, toDevice: boolean) => models[dwellKind(role, toDevice)];
+
+  it('splits the forwards of every party into kinds that add up to the pooled law', () => {
+    const total = models.reduce((n, m) => n + (m?.samples ?? 0), 0);
+    expect(total).toBe(pooled.samples);
+    expect(at(Role.mix, false).samples).toBeGreaterThan(1000);
+    expect(at(Role.provider, false).samples).toBeGreaterThan(1000);
+    expect(at(Role.provider, true).samples).toBeGreaterThan(100);
+  });
+
+  it('keeps each law to its own range: processing, mixing, inbox waits', () => {
+    // A provider forwarding into the mixes only processes: uniform(1 ms, 5 ms).
+    expect(at(Role.provider, false).lo).toBeGreaterThanOrEqual(1 * MS);
+    expect(at(Role.provider, false).hi).toBeLessThanOrEqual(5 * MS);
+    // A mix adds Exp(200 ms): over thousands of packets the longest hold is far beyond 5 ms.
+    expect(at(Role.mix, false).hi).toBeGreaterThan(1000 * MS);
+    // Towards devices the provider holds packets until the next fetch (every 1 s).
+    expect(at(Role.provider, true).hi).toBeGreaterThan(100 * MS);
+    expect(pooled.hi).toBeGreaterThanOrEqual(at(Role.mix, false).hi);
+  });
+});
+
+describe('timing with per-kind dwell laws', () => {
+  it('links more mixnet deliveries than with one pooled law, beyond 4σ', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anonsim-dwell-kinds-'));
+    const file = join(dir, 'scenario.yaml');
+    writeFileSync(
+      file,
+      `name: dwell-kinds
+seed: 3
+duration: 20min
+warmup: 1min
+workload: { users: 500, contacts: 6, rate: 1/3min }
+designs:
+  - { design: mixnet, loopRate: 0/s, dropRate: 1/min }
+adversaries: [{ kind: global-passive }]
+attacks: [timing]
+sweep:
+  attackParams.timing.dwell: [pooled, per-kind]
+`,
+    );
+    const { scenario, raw } = loadScenario(file);
+    const cells = sweepCells(scenario, raw, file).map((c) => ({ sweep: c.values, scenario: c.scenario }));
+    const rows = (await runScenario(scenario, cells, { workers: 1, messages: false })).summary;
+    const row = (v: string) => rows.find((r) => r.sweep[0] === v) as SummaryRow;
+    const pooled = row('pooled');
+    const perKind = row('per-kind');
+    const se = (r: SummaryRow) => Math.sqrt((r.top1 * (1 - r.top1)) / r.messages);
+    expect(pooled.messages).toBeGreaterThan(5000);
+    expect(perKind.top1 - pooled.top1).toBeGreaterThan(4 * Math.hypot(se(pooled), se(perKind)));
+  }, 60_000);
+});
