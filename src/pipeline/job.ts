@@ -219,16 +219,19 @@ export function runJob(spec: JobSpec): JobResult {
     const seen = observed(adv, scenario.warmup);
     const params = scenario.attackParams[attackId] ?? {};
     const perKind = params.dwell === 'per-kind';
+    // Delay and size laws: learnt on this run, or on the calibration run (which replaces the
+    // view's end-to-end laws as well).
+    const laws =
+      params.calibration === 'independent-run'
+        ? calibrated(adv, scenario.warmup, perKind)
+        : { dwell, hopSizes, ...(perKind ? { dwellByKind: dwellByKindOf(world) } : {}) };
     const input: AttackInput = {
       users: workload.users,
       ...seen,
       ...ip,
-      dwell,
-      hopSizes,
-      ...(perKind ? { dwellByKind: dwellByKindOf(world) } : {}),
+      ...laws,
       duration: scenario.duration,
       params,
-      ...(params.calibration === 'independent-run' ? calibrated(adv, scenario.warmup, perKind) : {}),
     };
     const { targets } = seen;
     const attack = ATTACKS.get(attackId);
