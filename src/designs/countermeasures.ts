@@ -22,7 +22,7 @@ export const COUNTERMEASURE_PARAMS: readonly ParamSpec[] = [
     default: '0/s',
     unit: 'per user',
     description:
-      'Poisson rate of cover (dummy) messages per online user, each to a uniformly chosen contact and sent, padded, stored, fetched and receipted exactly like a real 1:1 message; the recipient discards it (0 = off)',
+      'Poisson rate of cover (dummy) messages per online user, each to a uniformly chosen conversation (a contact, or a group the user is in) and sent, padded, stored, fetched and receipted exactly like a real message there; recipients discard it (0 = off)',
     source:
       'countermeasure, off in the deployed protocol; β of the anonymity trilemma (Das et al., IEEE S&P 2018); drop cover as in Loopix (Piotrowska et al., USENIX Security 2017)',
   },
@@ -95,29 +95,47 @@ export function afterHoldOf(
   };
 }
 
+/** Groups of each user, CSR: groupsOf.list[groupsOf.start[u] .. groupsOf.start[u+1]), in group order. */
+function groupsOfUsers(w: Workload): { start: Int32Array; list: Int32Array } {
+  const start = new Int32Array(w.users + 1);
+  for (let k = 0; k < w.groupMembers.length; k++) start[w.groupMembers[k] + 1]++;
+  for (let u = 0; u < w.users; u++) start[u + 1] += start[u];
+  const fill = start.slice(0, w.users);
+  const list = new Int32Array(w.groupMembers.length);
+  for (let g = 0; g + 1 < w.groupStart.length; g++)
+    for (let k = w.groupStart[g]; k < w.groupStart[g + 1]; k++) list[fill[w.groupMembers[k]]++] = g;
+  return { start, list };
+}
+
 /**
  * `w` with Poisson cover messages appended: per user, arrivals at `rate` (per ns) thinned to its
- * online intervals, each to a uniformly chosen contact, size from the workload's message-size law.
- * Streams are `cover/user/<u>` of the replicate's shared streams, so every design in a replicate carries
- * the same cover (common random numbers) and adding a user leaves the others' cover unchanged.
+ * online intervals, each to a uniformly chosen conversation — one of its contacts (1:1) or one of
+ * its groups — size from the workload's message-size law. A user in groups covers its group sends
+ * too, which a 1:1-only cover would leave standing out. Streams are `cover/user/<u>` of the
+ * replicate's shared streams, so every design in a replicate carries the same cover (common
+ * random numbers) and adding a user leaves the others' cover unchanged.
  */
 export function withCover(w: Workload, rate: number, duration: number, streams: Streams): Workload {
   const tSend: number[] = [];
   const sender: number[] = [];
   const recipient: number[] = [];
+  const group: number[] = [];
   const size: number[] = [];
   const mean = 1 / rate;
+  const groupsOf = groupsOfUsers(w);
   for (let u = 0; u < w.users; u++) {
     const deg = w.adjStart[u + 1] - w.adjStart[u];
-    if (deg === 0) continue;
+    const conversations = deg + groupsOf.start[u + 1] - groupsOf.start[u];
+    if (conversations === 0) continue;
     const rng = streams.stream(`cover/user/${u}`);
     for (let t = randExp(rng, mean); t < duration; t += randExp(rng, mean)) {
-      const pick = Math.floor(rng() * deg);
+      const pick = Math.floor(rng() * conversations);
       const bytes = Math.max(1, Math.round(w.spec.messageSize.sample(rng)));
       if (!isOnline(w, u, t)) continue;
       tSend.push(t);
       sender.push(u);
-      recipient.push(w.adj[w.adjStart[u] + pick]);
+      recipient.push(pick < deg ? w.adj[w.adjStart[u] + pick] : -1);
+      group.push(pick < deg ? -1 : groupsOf.list[groupsOf.start[u] + pick - deg]);
       size.push(bytes);
     }
   }
@@ -136,7 +154,7 @@ export function withCover(w: Workload, rate: number, duration: number, streams: 
     tSend: cat(w.tSend, tSend, f64),
     sender: cat(w.sender, sender, i32),
     recipient: cat(w.recipient, recipient, i32),
-    group: cat(w.group, new Int32Array(n).fill(-1), i32),
+    group: cat(w.group, group, i32),
     size: cat(w.size, size, i32),
     replyTo: cat(w.replyTo, new Int32Array(n).fill(-1), i32),
   };

@@ -74,6 +74,38 @@ describe('cover messages (withCover)', () => {
   });
 });
 
+describe('cover messages to groups (withCover)', () => {
+  const duration = 30 * MIN;
+  const w = workload(200, duration, 6, { groups: { count: 30, size: 5, rate: parseRate('1/10min') } });
+  const c = withCover(w, parseRate('1/min'), duration, new Streams(9).sub('shared'));
+  const groupsOf = (u: number) => {
+    const out: number[] = [];
+    for (let g = 0; g + 1 < w.groupStart.length; g++)
+      if (Array.from(w.groupMembers.subarray(w.groupStart[g], w.groupStart[g + 1])).includes(u)) out.push(g);
+    return out;
+  };
+
+  it('picks a conversation uniformly: a contact or one of the sender’s groups (4σ)', () => {
+    let expected = 0;
+    let variance = 0;
+    let toGroups = 0;
+    for (let m = w.count; m < c.count; m++) {
+      const s = c.sender[m];
+      const mine = groupsOf(s);
+      const p = mine.length / (mine.length + w.adjStart[s + 1] - w.adjStart[s]);
+      expected += p;
+      variance += p * (1 - p);
+      if (c.group[m] >= 0) {
+        toGroups++;
+        expect(mine).toContain(c.group[m]);
+        expect(c.recipient[m]).toBe(-1);
+      } else expect(Array.from(w.adj.subarray(w.adjStart[s], w.adjStart[s + 1]))).toContain(c.recipient[m]);
+    }
+    expect(expected).toBeGreaterThan(300);
+    expect(Math.abs(toGroups - expected)).toBeLessThan(4 * Math.sqrt(variance));
+  });
+});
+
 /** Rows and bytes each message caused on the wire (receipts, sync copies and pushes included). */
 function footprint(r: Run, first: number, count: number): { rows: Float64Array; bytes: Float64Array } {
   const rows = new Float64Array(count);
@@ -147,6 +179,34 @@ describe.each<[string, DesignModule]>([
 
   it('costs bandwidth: more bytes on the wire than without cover', () => {
     expect(covered.log.totalBytes()).toBeGreaterThan(plain.log.totalBytes() * 1.2);
+  });
+
+  describe('with groups', () => {
+    const gw = workload(60, 20 * MIN, 8, { ...DESKTOP, groups: { count: 8, size: 5, rate: parseRate('1/2min') } });
+    const run = runDesign(design, gw, { coverRate: '2/min' });
+    const cgw = withCover(gw, parseRate('2/min'), 20 * MIN, new Streams(1).sub('shared'));
+
+    it('carries cover group messages with the footprint of real group messages (4σ)', () => {
+      const from = run.ctx.net.coverFrom;
+      const pick = (lo: number, hi: number) => {
+        const ids: number[] = [];
+        for (let m = lo; m < hi; m++) if (cgw.group[m] >= 0) ids.push(m);
+        return ids;
+      };
+      const real = pick(0, from);
+      const cover = pick(from, cgw.count);
+      expect(real.length).toBeGreaterThan(50);
+      expect(cover.length).toBeGreaterThan(50);
+      const all = footprint(run, 0, cgw.count);
+      sameMean(
+        cover.map((m) => all.rows[m]),
+        real.map((m) => all.rows[m]),
+      );
+      sameMean(
+        cover.map((m) => all.bytes[m]),
+        real.map((m) => all.bytes[m]),
+      );
+    });
   });
 
   describe('coverMode slots', () => {
