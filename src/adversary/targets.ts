@@ -16,6 +16,13 @@ export function scoredDeliveries(truth: GroundTruth, warmup: number): Int32Array
   return Int32Array.from(out);
 }
 
+/** Log row → observed row (−1 where the view does not see it), from observed row → log row. */
+function inverse(rowOf: Int32Array, logLength: number): Int32Array {
+  const obsOf = new Int32Array(logLength).fill(-1);
+  for (let j = 0; j < rowOf.length; j++) obsOf[rowOf[j]] = j;
+  return obsOf;
+}
+
 /** The origin row of a payload: follow `prev` to the hop that left the sender's device. */
 export function originRow(log: ObservationLog, row: number): number {
   let r = row;
@@ -63,9 +70,13 @@ export function anchorTime(obs: ObservedLog, j: number): number {
  * bias in the adversary's favour at low sample counts; timing `calibration: independent-run`
  * builds it on a second simulation instead (docs/attacks.md), as the validation tests do.
  */
-export function endToEndModel(log: ObservationLog, obs: ObservedLog, rowOf: Int32Array, targets: Targets): DelayModel {
-  const obsOf = new Int32Array(log.length).fill(-1);
-  for (let j = 0; j < rowOf.length; j++) obsOf[rowOf[j]] = j;
+export function endToEndModel(
+  log: ObservationLog,
+  obs: ObservedLog,
+  rowOf: Int32Array,
+  targets: Targets,
+  obsOf = inverse(rowOf, log.length),
+): DelayModel {
   const samples: number[] = [];
   for (let k = 0; k < targets.count; k++) {
     const j = targets.anchor[k];
@@ -91,6 +102,34 @@ export function dwellKindModels(log: ObservationLog, users: number, role: ArrayL
     (samples[k] ??= []).push(log.tTx[i] - log.tRx[p]);
   }
   return Array.from(samples, (s) => histogramModel(s ?? []));
+}
+
+/**
+ * Delay from the sender's departure to the break row, as the view sees both: going back from
+ * the anchor along causes the view knows exactly (`obs.prev`), the first row whose cause it does
+ * not know. Over the view's anchored targets whose departure it observed and whose chain breaks
+ * (a chain known back to the device needs no fallback).
+ */
+export function breakModel(
+  log: ObservationLog,
+  obs: ObservedLog,
+  rowOf: Int32Array,
+  obsOf: Int32Array,
+  targets: Targets,
+  users: number,
+): DelayModel {
+  const samples: number[] = [];
+  for (let k = 0; k < targets.count; k++) {
+    const j = targets.anchor[k];
+    if (j < 0) continue;
+    let b = j;
+    for (let p = obs.prev[b]; p >= 0 && p < b; p = obs.prev[b]) b = p;
+    if (obs.from[b] < users) continue;
+    const jo = obsOf[originRow(log, rowOf[j])];
+    if (jo < 0) continue;
+    samples.push(obs.tTx[b] - obs.tTx[jo]);
+  }
+  return histogramModel(samples);
 }
 
 /** Dwell time at infrastructure parties (tTx of a forwarded row − tRx of its cause), all rows. */

@@ -57,6 +57,12 @@ export interface AttackInput {
   targets: Targets;
   /** Delay from a payload leaving its sender's device to the adversary's anchor sighting. */
   endToEnd: DelayModel;
+  /**
+   * Delay from a payload leaving its sender's device to the row where the view's exact chain
+   * back from the anchor breaks (the first row, going back, whose cause the view cannot name),
+   * both as the view sees them; optional (timing `fallback: break` only).
+   */
+  fromBreak?: DelayModel;
   /** Time a payload dwells at a party: tTx of the forwarded row minus tRx of the incoming row. */
   dwell: DelayModel;
   /**

@@ -127,6 +127,12 @@ class Tracer {
   /** Per-kind dwell laws and their margins (param `dwell: per-kind`), indexed by dwellKind; null = pooled. */
   private readonly kinds: { role: Uint8Array; models: DelayModel[]; edges: Margins[] } | null;
   private readonly e2eEdges: Margins;
+  /** Departure-to-break law and margins (param `fallback: break`); null = spread lost mass from the anchor. */
+  private readonly fromBreak: { model: DelayModel; edges: Margins } | null;
+  // Hypotheses lost where the exact chain breaks (row, mass), spread from there when fromBreak is set.
+  private bRow = new Int32Array(64);
+  private bW = new Float64Array(64);
+  private nb = 0;
   // Frontier and children buffers (row, mass); children grow on demand.
   private fRow: Int32Array;
   private fW: Float64Array;
@@ -153,6 +159,7 @@ class Tracer {
     private readonly budget: number,
     sizes: boolean,
     perKind: boolean,
+    fromBreak: boolean,
   ) {
     const { obs, users } = input;
     this.beam = beam;
@@ -164,6 +171,8 @@ class Tracer {
       this.kinds = { role: byKind.role, models, edges: models.map(margins) };
     } else this.kinds = null;
     this.e2eEdges = margins(input.endToEnd);
+    const fb = fromBreak ? input.fromBreak : undefined;
+    this.fromBreak = fb && fb.samples > 0 ? { model: fb, edges: margins(fb) } : null;
     this.fRow = new Int32Array(beam);
     this.fW = new Float64Array(beam);
     this.links = trace && watchesLinks(input);
@@ -177,9 +186,27 @@ class Tracer {
 
   /** Scores one anchored target into the builder (does not commit). */
   score(anchor: number): void {
-    const x = this.input.obs.tRx[anchor];
+    const { obs, endToEnd } = this.input;
+    const x = obs.tRx[anchor];
+    this.nb = 0;
     const lost = this.trace ? this.walk(anchor, x) : 1;
-    if (lost > 0) this.fallback(anchor, x, lost);
+    if (lost > 0) this.spread(endToEnd, this.e2eEdges, x, lost, anchor);
+    const fb = this.fromBreak;
+    if (fb) for (let k = 0; k < this.nb; k++) this.spread(fb.model, fb.edges, obs.tTx[this.bRow[k]], this.bW[k], -1);
+  }
+
+  /** A hypothesis lost where the exact chain breaks: kept to be spread from the break row (fallback: break). */
+  private lostAtBreak(row: number, w: number): void {
+    if (this.nb === this.bRow.length) {
+      const r = new Int32Array(this.nb * 2);
+      r.set(this.bRow);
+      const x = new Float64Array(this.nb * 2);
+      x.set(this.bW);
+      this.bRow = r;
+      this.bW = x;
+    }
+    this.bRow[this.nb] = row;
+    this.bW[this.nb++] = w;
   }
 
   /** Beam search from the anchor; returns the mass that could not be traced to a device. */
@@ -228,7 +255,8 @@ class Tracer {
           }
         }
         if (obs.heldFrom[row] === 1 || !this.links || model.samples === 0) {
-          lost += w;
+          if (this.fromBreak) this.lostAtBreak(row, w);
+          else lost += w;
           continue;
         }
         // Unheld party on watched links: candidate causes among its incoming rows.
@@ -359,22 +387,25 @@ class Tracer {
     return n;
   }
 
-  /** Spreads `mass` over departures from user devices by the end-to-end model from time x = tRx(anchor). */
-  private fallback(anchor: number, x: number, mass: number): void {
-    const { obs, endToEnd } = this.input;
-    if (endToEnd.samples === 0) return;
+  /**
+   * Spreads `mass` over departures from user devices by `model`, the law of (x − departure):
+   * the end-to-end model from x = tRx(anchor), or the departure-to-break model from the break
+   * row's time. `sizeRow` ≥ 0 also weighs size changes up to that row (anchor only).
+   */
+  private spread(model: DelayModel, e: Margins, x: number, mass: number, sizeRow: number): void {
+    const { obs } = this.input;
+    if (model.samples === 0) return;
     const d = this.departures;
-    const e = this.e2eEdges;
-    const hi = upperBound(d.t, 0, d.t.length, Math.min(x, x - endToEnd.lo + e.lo));
+    const hi = upperBound(d.t, 0, d.t.length, Math.min(x, x - model.lo + e.lo));
     // Work budget: at most `scan` departures, the most recent (shortest delays) first.
-    const lo = Math.max(lowerBound(d.t, 0, hi, x - endToEnd.hi - e.hi), hi - this.scan);
+    const lo = Math.max(lowerBound(d.t, 0, hi, x - model.hi - e.hi), hi - this.scan);
     const f = this.dens;
-    const es = this.e2eSizes;
+    const es = sizeRow >= 0 ? this.e2eSizes : null;
     let sum = 0;
     let top = 0;
     for (let k = lo; k < hi; k++) {
-      let v = density(endToEnd, x - d.t[k], e);
-      if (es && v > 0) v *= es.p(obs.bytes[anchor] - obs.bytes[d.rows[k]]);
+      let v = density(model, x - d.t[k], e);
+      if (es && v > 0) v *= es.p(obs.bytes[sizeRow] - obs.bytes[d.rows[k]]);
       f[k - lo] = v;
       sum += v;
       if (v > top) top = v;
@@ -393,7 +424,8 @@ function run(input: AttackInput): AttackResult {
   const sizes = boolParam(input.params.sizes, false);
   const b = new ScoreBuilder(input);
   const perKind = enumParam(input.params, 'dwell', ['pooled', 'per-kind'] as const, 'pooled') === 'per-kind';
-  const tracer = new Tracer(input, b, trace, beam, scan, budget, sizes, perKind);
+  const fromBreak = enumParam(input.params, 'fallback', ['anchor', 'break'] as const, 'anchor') === 'break';
+  const tracer = new Tracer(input, b, trace, beam, scan, budget, sizes, perKind, fromBreak);
   const { targets } = input;
   for (let i = 0; i < targets.count; i++) {
     const a = targets.anchor[i];
@@ -433,6 +465,16 @@ export const timing: AttackModule = {
         "the dwell law weighed at a party on watched links: one law over every forward ('pooled'), or one per kind of forward — the party's role and whether the row goes to a device or to another party ('per-kind'; kinds with fewer than 30 calibration samples use the pooled law)",
       source:
         '[design choice] pooled by default so results stay comparable; per-kind is the sharper adversary that knows relaying, storing and pushing are different laws (docs/attacks.md)',
+    },
+    {
+      name: 'fallback',
+      type: 'enum',
+      values: ['anchor', 'break'],
+      default: 'anchor',
+      description:
+        "where mass the trace loses at a broken chain is spread from: the anchor, by the end-to-end law ('anchor'), or the row where the view's exact chain breaks, by the law of departure → break row ('break': what the trace learnt before the break is kept)",
+      source:
+        '[design choice] anchor by default so results stay comparable; break conditions the fallback on the trace (docs/attacks.md)',
     },
     {
       name: 'calibration',

@@ -6,6 +6,7 @@
  */
 import { makeView } from '../adversary/adversaries.js';
 import {
+  breakModel,
   buildTargets,
   dwellKindModels,
   dwellModel,
@@ -111,7 +112,7 @@ function simulate(base: Scenario, item: DesignItem, module: DesignModule, stream
 }
 
 /** What an adversary's view of a world gives an attack: rows, targets, and the laws learnt from them. */
-type Seen = Pick<AttackInput, 'obs' | 'targets' | 'endToEnd' | 'endToEndSizes'>;
+type Seen = Pick<AttackInput, 'obs' | 'targets' | 'endToEnd' | 'endToEndSizes' | 'fromBreak'>;
 
 function see(world: World, adv: Scenario['adversaries'][number], warmup: number, advStreams: Streams): Seen {
   const { net, built, hosts } = world;
@@ -121,8 +122,9 @@ function see(world: World, adv: Scenario['adversaries'][number], warmup: number,
   return {
     obs,
     targets,
-    endToEnd: endToEndModel(net.log, obs, rowOf, targets),
+    endToEnd: endToEndModel(net.log, obs, rowOf, targets, obsOf),
     endToEndSizes: endToEndSizeModel(net.log, obs, rowOf, targets),
+    fromBreak: breakModel(net.log, obs, rowOf, obsOf, targets, world.workload.users),
   };
 }
 
@@ -198,8 +200,8 @@ export function runJob(spec: JobSpec): JobResult {
     const key = JSON.stringify([{ ...adv, name: '' }, warmup]);
     if (lastCalibrationView?.key !== key)
       lastCalibrationView = { key, value: see(calibration.world, adv, warmup, advStreams) };
-    const { endToEnd, endToEndSizes } = lastCalibrationView.value;
-    const laws = { dwell: calibration.dwell, hopSizes: calibration.hopSizes, endToEnd, endToEndSizes };
+    const { endToEnd, endToEndSizes, fromBreak } = lastCalibrationView.value;
+    const laws = { dwell: calibration.dwell, hopSizes: calibration.hopSizes, endToEnd, endToEndSizes, fromBreak };
     return perKind ? { ...laws, dwellByKind: dwellByKindOf(calibration.world) } : laws;
   };
 

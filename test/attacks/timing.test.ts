@@ -46,7 +46,7 @@ function world() {
 function run(
   w: ReturnType<typeof world>,
   v: View,
-  models: { endToEnd?: DelayModel; dwell?: DelayModel } = {},
+  models: { endToEnd?: DelayModel; dwell?: DelayModel; fromBreak?: DelayModel } = {},
   params: AttackInput['params'] = {},
   usersPerIp = 1,
 ) {
@@ -60,6 +60,7 @@ function run(
     targets,
     endToEnd: models.endToEnd ?? flat(0, 1000),
     dwell: models.dwell ?? flat(0, 5),
+    fromBreak: models.fromBreak,
     duration: 10_000 * MS,
     params,
   };
@@ -150,6 +151,24 @@ describe('timing', () => {
     expect(listed(result, 0)).toEqual({ 3: 0.5, 4: 0.5 });
     expect(ev.metrics.top1).toBe(0.5);
     expect(ev.metrics.top5).toBe(1);
+  });
+
+  it('fallback: break spreads lost mass from where the exact chain breaks, by the departure-to-break law', () => {
+    const w = world();
+    // Held A and B, unheld C: 3 → A → C → B, which stores it for 3 s before handing it to 7.
+    const r0 = w.hop(0, 3, A);
+    const r1 = w.hop(12, A, C, r0);
+    const r2 = w.hop(24, C, B, r1);
+    w.hop(2000, 4, A);
+    w.hop(2500, 5, A);
+    w.deliver(w.hop(3024, B, 7, r2), 3, 7);
+    const models = { endToEnd: flat(0, 5000), fromBreak: flat(0, 100) };
+    // From the anchor, every departure in the last 5 s fits the end-to-end law equally.
+    const fromAnchor = listed(run(w, held(A, B), models).result, 0);
+    expect(Object.keys(fromAnchor)).toEqual(['3', '4', '5']);
+    for (const v of Object.values(fromAnchor)) expect(v).toBeCloseTo(1 / 3, 12);
+    // The chain is exact back to C → B (seen at its arrival, 34 ms): only 3 left within 100 ms of it.
+    expect(listed(run(w, held(A, B), models, { fallback: 'break' }).result, 0)).toEqual({ 3: 1 });
   });
 
   it('trace: false uses only the end-to-end model', () => {
