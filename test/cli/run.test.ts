@@ -34,12 +34,20 @@ describe('anonsim run', () => {
     expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 
-  it('gives byte-identical CSVs for 1 and 2 workers', async (ctx) => {
+  // Also with every option that adds simulation or randomness: a calibration run, cover slots.
+  const STRONG = [
+    ...['attackParams.timing.dwell=per-kind', 'attackParams.timing.fallback=break'],
+    ...['attackParams.timing.calibration=independent-run', 'designs.*.coverRate=2/min', 'designs.*.coverMode=slots'],
+  ].flatMap((s) => ['--set', s]);
+  it.for<[string, string[]]>([
+    ['defaults', []],
+    ['the strongest timing attack and cover slots', STRONG],
+  ])('gives byte-identical CSVs for 1 and 2 workers (%s)', async ([, more], ctx) => {
     const dir = tempDir();
     const file = writeScenario(dir, TINY);
-    const a = await runOrSkip(ctx, ['run', file, '-o', join(dir, 'a'), '--workers', '1', '--quiet']);
+    const a = await runOrSkip(ctx, ['run', file, '-o', join(dir, 'a'), '--workers', '1', '--quiet', ...more]);
     expect(a.code, a.err).toBe(0);
-    const b = await runOrSkip(ctx, ['run', file, '-o', join(dir, 'b'), '--workers', '2', '--quiet']);
+    const b = await runOrSkip(ctx, ['run', file, '-o', join(dir, 'b'), '--workers', '2', '--quiet', ...more]);
     expect(b.code, b.err).toBe(0);
     for (const f of CSVS) expect(readFileSync(join(dir, 'b', f)), f).toEqual(readFileSync(join(dir, 'a', f)));
     expect(a.out).toBe('');
