@@ -12,7 +12,8 @@
  * - the view watches the party's links without holding it (a link observer, e.g. global
  *   passive) ⇒ every incoming row c there with tRx(c) in [tTx(row) − dwell.hi, tTx(row) − dwell.lo]
  *   (and tRx(c) ≤ tTx(row)) is a possible cause, with probability ∝ dwell.pdf(tTx(row) − tRx(c))
- *   (uniform prior over the incoming rows, normalised at each branching);
+ *   (uniform prior over the incoming rows, normalised at each branching); with `dwell: per-kind`
+ *   the law is the one for the party's role and whether `row` goes to a device or a party;
  * - otherwise the chain is lost there (unheld party whose other links are not watched, a held
  *   party that reports no cause, no incoming row fits the dwell model, or the row left before
  *   x − endToEnd.hi, when no sender's departure can be behind it).
@@ -25,8 +26,9 @@
  * device with tTx in [x − endToEnd.hi, x − endToEnd.lo] (and ≤ x), x = tRx(anchor), gets
  * probability ∝ endToEnd.pdf(x − tTx) (the `scan` most recent such rows). This is the marginal
  * law of (anchor sighting − sender's departure) over all anchored deliveries, so it is right
- * as a marginal but ignores what the trace learnt before it broke (a model conditioned on the
- * break point would be sharper). With `trace: false` only the fallback runs.
+ * as a marginal but ignores what the trace learnt before it broke. With `fallback: break`, mass
+ * lost where the exact chain breaks is spread the same way from the break row's time by the law
+ * of (break row − departure) instead. With `trace: false` only the fallback runs.
  *
  * Densities are read robustly (`density`): the histogram's edges are extended by a few
  * expected sampling gaps and a floor of one calibration sample's worth replaces empty bins.
