@@ -107,10 +107,18 @@ export class ObservationLog {
    */
   private grow(min = 0): void {
     const cap = this.tTx.length;
-    const n = Math.max(min, cap < 1 << 24 ? cap * 2 : Math.ceil(cap * 1.25));
+    this.resize(Math.max(min, cap < 1 << 24 ? cap * 2 : Math.ceil(cap * 1.25)));
+  }
+
+  /** Shrinks every column to the rows logged, dropping the growth slack (up to 25 %) once a run is over. */
+  trim(): void {
+    if (this.tTx.length > this.length) this.resize(this.length);
+  }
+
+  private resize(n: number): void {
     const g = <T extends Float64Array | Int32Array | Uint8Array>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(n);
-      b.set(a);
+      b.set(a.subarray(0, Math.min(n, a.length)));
       return b;
     };
     this.tTx = g(this.tTx);

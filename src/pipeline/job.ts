@@ -83,7 +83,8 @@ export function ipIndex(hosts: Hosts): { hostIp: Int32Array; ipStart: Int32Array
 /** One simulated run of a design item: its workload, hosts, what the network logged, and the design's facts. */
 interface World {
   workload: Workload;
-  sim: Sim;
+  /** Events the simulation fired (the Sim itself is let go once the run is over). */
+  events: number;
   hosts: Hosts;
   net: Net;
   built: BuiltDesign;
@@ -108,7 +109,8 @@ function simulate(base: Scenario, item: DesignItem, module: DesignModule, stream
     item.params,
   );
   sim.run({ until: base.duration + DRAIN_NS });
-  return { workload, sim, hosts, net, built };
+  net.log.trim();
+  return { workload, events: sim.fired, hosts, net, built };
 }
 
 /** What an adversary's view of a world gives an attack: rows, targets, and the laws learnt from them. */
@@ -136,15 +138,17 @@ export function runJob(spec: JobSpec): JobResult {
   const seed = replicateSeed(base.seed, spec.replicate);
   const streams = new Streams(seed);
   const world = simulate(base, item, module, streams);
-  const { workload, sim, hosts, net, built } = world;
+  const { workload, hosts, net, built } = world;
 
   const { log, truth } = net;
   let messagesSent = 0;
   for (let m = 0; m < workload.count; m++) if (workload.tSend[m] < base.duration) messagesSent++;
   const bytesPerMessage = messagesSent > 0 ? (log.totalBytes() + net.periodic.totalBytes()) / messagesSent : 0;
   const ip = ipIndex(hosts);
-  const dwell = dwellModel(log, workload.users);
-  const hopSizes = hopSizeModel(log, workload.users);
+  // The run's own dwell and size-change laws, built when an attack first reads them (timing):
+  // at 10^5 users they cost a pass over 10^7–10^8 forwarded rows and their samples.
+  let dwellLaw: DelayModel | null = null;
+  let hopSizeLaw: SizeModel | null = null;
   const advStreams = streams.sub(`adversary/${item.name}`);
 
   const out: JobResult = {
@@ -157,7 +161,7 @@ export function runJob(spec: JobSpec): JobResult {
     messages: [],
     timelines: [],
     exposure: null,
-    counts: { events: sim.fired, messagesSent, hops: log.length, deliveries: truth.length },
+    counts: { events: world.events, messagesSent, hops: log.length, deliveries: truth.length },
   };
 
   // The last adversary's observed log, targets and end-to-end model, reused by each of its
@@ -223,18 +227,24 @@ export function runJob(spec: JobSpec): JobResult {
     const perKind = params.dwell === 'per-kind';
     // Delay and size laws: learnt on this run, or on the calibration run (which replaces the
     // view's end-to-end laws as well).
-    const laws =
+    const base = { users: workload.users, ...seen, ...ip, duration: scenario.duration, params };
+    const input: AttackInput =
       params.calibration === 'independent-run'
-        ? calibrated(adv, scenario.warmup, perKind)
-        : { dwell, hopSizes, ...(perKind ? { dwellByKind: dwellByKindOf(world) } : {}) };
-    const input: AttackInput = {
-      users: workload.users,
-      ...seen,
-      ...ip,
-      ...laws,
-      duration: scenario.duration,
-      params,
-    };
+        ? // Learnt on the calibration run (this replaces the view's end-to-end laws as well).
+          { ...base, ...calibrated(adv, scenario.warmup, perKind) }
+        : {
+            ...base,
+            ...(perKind ? { dwellByKind: dwellByKindOf(world) } : {}),
+            // Getters, so attacks that never read the run's dwell or size laws never build them.
+            get dwell() {
+              dwellLaw ??= dwellModel(log, workload.users);
+              return dwellLaw;
+            },
+            get hopSizes() {
+              hopSizeLaw ??= hopSizeModel(log, workload.users);
+              return hopSizeLaw;
+            },
+          };
     const { targets } = seen;
     const attack = ATTACKS.get(attackId);
     if (!attack) throw new Error(`unknown attack ${attackId}`);

@@ -34,6 +34,27 @@ describe('ObservationLog storage', () => {
     }
   });
 
+  it('trim() drops the growth slack from every column and keeps every row; appends still grow', () => {
+    const log = new ObservationLog();
+    for (let i = 0; i < 1500; i++) log.append(i, i + 1, i % 5, 7, i, Kind.sync, i - 1, i, { obj: i });
+    expect(log.tTx.length).toBe(2048);
+    log.trim();
+    for (const col of [log.tTx, log.tRx, log.from, log.to, log.bytes, log.kind, log.prev, log.sAcct, log.rAcct])
+      expect(col.length).toBe(1500);
+    for (const col of [log.obj, log.idVis, log.msg]) expect(col.length).toBe(1500);
+    expect([log.tTx[1499], log.tRx[1499], log.from[1499], log.obj[1499], log.kind[1499], log.msg[1499]]).toEqual([
+      1499,
+      1500,
+      1499 % 5,
+      1499,
+      Kind.sync,
+      1499,
+    ]);
+    log.append(9, 9, 9, 9, 9, Kind.ack, -1, -1);
+    expect(log.length).toBe(1501);
+    expect([log.tTx[1500], log.kind[1500], log.tTx[0]]).toEqual([9, Kind.ack, 0]);
+  });
+
   it('reserve(n) makes room for n rows at once and keeps the rows already there', () => {
     const log = new ObservationLog();
     log.append(1, 2, 3, 4, 5, Kind.ack, -1, -1);
