@@ -55,6 +55,7 @@ import {
   type Sweep,
   type TargetIndex,
   TIE_REL,
+  TieTop,
   type WindowSeries,
 } from './flow.js';
 
@@ -549,27 +550,16 @@ function combinedBest(
   rc: ReceiptSweep | null,
 ): (okS: boolean, okR: boolean, recipient: number) => number {
   const seen = new CandidateSet(users);
+  const pick = new TieTop();
   return (okS, okR, recipient) => {
-    let best = 0;
-    let top = -1;
-    let tie = false;
-    const consider = (u: number, v: number): void => {
-      if (v > best * (1 + TIE_REL)) {
-        best = v;
-        top = u;
-        tie = false;
-      } else if (v > 0 && v >= best * (1 - TIE_REL)) {
-        tie = true;
-        if (v > best) best = v;
-      }
-    };
+    pick.reset();
     seen.clear();
     const sda = share?.ip ?? null;
     if (okR && rc) {
       rc.addCandidates(seen);
       for (let c = 0; c < seen.n; c++) {
         const u = seen.list[c];
-        consider(u, rc.score(u) + (okS && share ? share.score(u) : 0));
+        pick.consider(u, rc.score(u) + (okS && share ? share.score(u) : 0));
       }
     }
     if (okS && sda) {
@@ -577,7 +567,7 @@ function combinedBest(
       // Visit an ip only if its bound could beat the best (or, before a tie is known, equal it).
       // The scan bounds the ip-level score, which is ≥ each user's share of it: still safe.
       const threshold = (): number =>
-        tie ? best * (1 + TIE_REL) * (1 + 1e-15) : Math.max(best * (1 - TIE_REL), Number.MIN_VALUE);
+        pick.tie ? pick.best * (1 + TIE_REL) * (1 + 1e-15) : Math.max(pick.best * (1 - TIE_REL), Number.MIN_VALUE);
       sda.scanSda(threshold(), (q) => {
         const a = sda.slotIpOf(q);
         let v = Number.NaN;
@@ -585,12 +575,12 @@ function combinedBest(
           const u = ipUsers[i];
           if (u === recipient || u >= users || seen.has(u)) continue; // scored with its receipt evidence
           if (Number.isNaN(v)) v = sda.slotScore(q) / (share as PerUserShare).ipSize(a);
-          consider(u, v + (okR && rc ? rc.score(u) : 0));
+          pick.consider(u, v + (okR && rc ? rc.score(u) : 0));
         }
         return threshold();
       });
     }
-    return tie ? -1 : top;
+    return pick.result;
   };
 }
 

@@ -445,6 +445,34 @@ const BOUND_SLACK = 1 + 1e-12;
 /** Scores within this relative distance of the best count as tied for the causal top. */
 export const TIE_REL = 1e-9;
 
+/** Running argmax under the TIE_REL rule: `result` is -1 on a tie or when nothing scored above 0. */
+export class TieTop {
+  best = 0;
+  tie = false;
+  private top = -1;
+
+  reset(): void {
+    this.best = 0;
+    this.tie = false;
+    this.top = -1;
+  }
+
+  consider(u: number, v: number): void {
+    if (v > this.best * (1 + TIE_REL)) {
+      this.best = v;
+      this.top = u;
+      this.tie = false;
+    } else if (v > 0 && v >= this.best * (1 - TIE_REL)) {
+      this.tie = true;
+      if (v > this.best) this.best = v;
+    }
+  }
+
+  get result(): number {
+    return this.tie ? -1 : this.top;
+  }
+}
+
 export const PEARSON = 0;
 export const SDA = 1;
 
@@ -939,6 +967,7 @@ export function pairChunk(
     return any;
   };
 
+  const pick = new TieTop();
   for (let r = r0; r < r1; r++) {
     for (const s of sweeps) s.begin(r);
     for (let q = idx.start[r]; causal && q < idx.start[r + 1]; q++) {
@@ -963,29 +992,17 @@ export function pairChunk(
             arg = c;
           }
         }
-        let best = 0;
-        let tie = false;
-        const consider = (u: number): void => {
-          const v = total(u);
-          if (v > best * (1 + TIE_REL)) {
-            best = v;
-            top = u;
-            tie = false;
-          } else if (v > 0 && v >= best * (1 - TIE_REL)) {
-            tie = true;
-            if (v > best) best = v;
-          }
-        };
+        pick.reset();
         if (arg >= 0) {
-          consider(cs.list[arg]);
+          pick.consider(cs.list[arg], total(cs.list[arg]));
           for (let c = 0; c < cs.n; c++) {
             const ub = ubBuf[c];
-            if (c === arg || !(ub > 0) || ub < best * (1 - TIE_REL)) continue;
-            if (tie && ub <= best * (1 + TIE_REL)) continue;
-            consider(cs.list[c]);
+            if (c === arg || !(ub > 0) || ub < pick.best * (1 - TIE_REL)) continue;
+            if (pick.tie && ub <= pick.best * (1 + TIE_REL)) continue;
+            pick.consider(cs.list[c], total(cs.list[c]));
           }
         }
-        if (tie) top = -1;
+        top = pick.result;
       }
       causalTarget.push(i);
       causalTop.push(top);
