@@ -6,13 +6,9 @@
  * deliveries) the in-sample histogram has a bin at each scored delivery's own delay, which
  * helps the attack; out of sample it never does better beyond noise.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runScenario } from '../../src/pipeline/run.js';
 import type { SummaryRow } from '../../src/pipeline/types.js';
-import { loadScenario, sweepCells } from '../../src/scenario/index.js';
+import { runScenarioText, top1Se } from '../run-scenario.js';
 
 const SCENARIO = `
 name: calibration
@@ -37,12 +33,7 @@ sweep:
 
 let rows: SummaryRow[] = [];
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'anonsim-calibration-'));
-  const file = join(dir, 'scenario.yaml');
-  writeFileSync(file, SCENARIO);
-  const { scenario, raw } = loadScenario(file);
-  const cells = sweepCells(scenario, raw, file).map((c) => ({ sweep: c.values, scenario: c.scenario }));
-  rows = (await runScenario(scenario, cells, { workers: 1, messages: false })).summary;
+  rows = await runScenarioText(SCENARIO);
 }, 120_000);
 
 const pairsOf = () =>
@@ -57,8 +48,7 @@ const pairsOf = () =>
     });
 
 describe('timing calibration on an independent run', () => {
-  const se = (r: SummaryRow) => Math.sqrt(Math.max(r.top1 * (1 - r.top1), 0.01) / r.messages);
-  const tolerance = (a: SummaryRow, b: SummaryRow) => 4 * Math.hypot(se(a), se(b));
+  const tolerance = (a: SummaryRow, b: SummaryRow) => 4 * Math.hypot(top1Se(a), top1Se(b));
 
   it('moves top1 by no more than sampling noise (4σ) for the global observer', () => {
     const pairs = pairsOf().filter(([same]) => same.adversary === 'global-passive');

@@ -5,9 +5,6 @@
  * processing only at a provider forwarding into the mixes, exponential mixing at a mix, inbox
  * waits towards devices — and a global observer that knows this links more deliveries.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dwellKindModels, dwellModel } from '../../src/adversary/targets.js';
 import { dwellKind } from '../../src/attacks/attack.js';
@@ -15,11 +12,10 @@ import { Streams } from '../../src/core/rng.js';
 import { MIN, MS } from '../../src/core/time.js';
 import { mixnet } from '../../src/designs/mixnet.js';
 import { Role } from '../../src/net/hosts.js';
-import { runScenario } from '../../src/pipeline/run.js';
 import type { SummaryRow } from '../../src/pipeline/types.js';
-import { loadScenario, sweepCells } from '../../src/scenario/index.js';
 import { generateWorkload } from '../../src/workload/generate.js';
 import { runDesign, spec } from '../designs/harness.js';
+import { runScenarioText, top1Se } from '../run-scenario.js';
 
 describe('dwellKindModels', () => {
   const w = generateWorkload(spec(100, 10 * MIN), new Streams(5));
@@ -52,11 +48,7 @@ describe('dwellKindModels', () => {
 
 describe('timing with per-kind dwell laws', () => {
   it('links more mixnet deliveries than with one pooled law, beyond 4σ', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'anonsim-dwell-kinds-'));
-    const file = join(dir, 'scenario.yaml');
-    writeFileSync(
-      file,
-      `name: dwell-kinds
+    const rows = await runScenarioText(`name: dwell-kinds
 seed: 3
 duration: 20min
 warmup: 1min
@@ -67,16 +59,11 @@ adversaries: [{ kind: global-passive }]
 attacks: [timing]
 sweep:
   attackParams.timing.dwell: [pooled, per-kind]
-`,
-    );
-    const { scenario, raw } = loadScenario(file);
-    const cells = sweepCells(scenario, raw, file).map((c) => ({ sweep: c.values, scenario: c.scenario }));
-    const rows = (await runScenario(scenario, cells, { workers: 1, messages: false })).summary;
+`);
     const row = (v: string) => rows.find((r) => r.sweep[0] === v) as SummaryRow;
     const pooled = row('pooled');
     const perKind = row('per-kind');
-    const se = (r: SummaryRow) => Math.sqrt((r.top1 * (1 - r.top1)) / r.messages);
     expect(pooled.messages).toBeGreaterThan(5000);
-    expect(perKind.top1 - pooled.top1).toBeGreaterThan(4 * Math.hypot(se(pooled), se(perKind)));
+    expect(perKind.top1 - pooled.top1).toBeGreaterThan(4 * Math.hypot(top1Se(pooled), top1Se(perKind)));
   }, 60_000);
 });

@@ -4,13 +4,9 @@
  * A global observer's trace never breaks that way, so its scores are unchanged to the last bit;
  * colluding nodes' chains do break, their scores change, and never for the worse beyond 4σ.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runScenario } from '../../src/pipeline/run.js';
 import type { SummaryRow } from '../../src/pipeline/types.js';
-import { loadScenario, sweepCells } from '../../src/scenario/index.js';
+import { runScenarioText, top1Se } from '../run-scenario.js';
 
 const SCENARIO = `
 name: fallback
@@ -32,12 +28,7 @@ sweep:
 
 let rows: SummaryRow[] = [];
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'anonsim-fallback-'));
-  const file = join(dir, 'scenario.yaml');
-  writeFileSync(file, SCENARIO);
-  const { scenario, raw } = loadScenario(file);
-  const cells = sweepCells(scenario, raw, file).map((c) => ({ sweep: c.values, scenario: c.scenario }));
-  rows = (await runScenario(scenario, cells, { workers: 1, messages: false })).summary;
+  rows = await runScenarioText(SCENARIO);
 }, 120_000);
 
 const pair = (design: string, adversary: string) => {
@@ -48,7 +39,6 @@ const pair = (design: string, adversary: string) => {
   };
   return [get('anchor'), get('break')] as const;
 };
-const se = (r: SummaryRow) => Math.sqrt(Math.max(r.top1 * (1 - r.top1), 0.01) / r.messages);
 
 describe('timing fallback from the break', () => {
   it.each(['session', 'mixnet'])('%s: leaves the global observer exactly as it was', (design) => {
@@ -60,6 +50,6 @@ describe('timing fallback from the break', () => {
   it('session: changes colluding scores, never for the worse beyond 4σ', () => {
     const [anchor, brk] = pair('session', 'colluding-10%');
     expect(brk.entropy_bits).not.toBe(anchor.entropy_bits);
-    expect(brk.top1).toBeGreaterThanOrEqual(anchor.top1 - 4 * Math.hypot(se(anchor), se(brk)));
+    expect(brk.top1).toBeGreaterThanOrEqual(anchor.top1 - 4 * Math.hypot(top1Se(anchor), top1Se(brk)));
   });
 });

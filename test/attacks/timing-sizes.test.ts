@@ -3,14 +3,10 @@
  * to end — it sharpens tracing where sizes vary (Matrix events) and changes nothing where every
  * packet has one size (SimpleX's 16 KB blocks).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sizeModel } from '../../src/adversary/targets.js';
-import { runScenario } from '../../src/pipeline/run.js';
 import type { SummaryRow } from '../../src/pipeline/types.js';
-import { loadScenario, sweepCells } from '../../src/scenario/index.js';
+import { runScenarioText, top1Se } from '../run-scenario.js';
 
 describe('sizeModel', () => {
   it('gives each observed change its frequency and an unseen one half a sample', () => {
@@ -41,11 +37,7 @@ sweep:
 
 let rows: SummaryRow[] = [];
 beforeAll(async () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'anonsim-sizes-')), 's.yaml');
-  writeFileSync(file, SCENARIO);
-  const { scenario, raw } = loadScenario(file);
-  const cells = sweepCells(scenario, raw, file).map((c) => ({ sweep: c.values, scenario: c.scenario }));
-  rows = (await runScenario(scenario, cells, { workers: 1, messages: false })).summary;
+  rows = await runScenarioText(SCENARIO);
 }, 120_000);
 
 const top1 = (design: string, sizes: boolean) => {
@@ -53,13 +45,12 @@ const top1 = (design: string, sizes: boolean) => {
   if (!r) throw new Error(`no row ${design} ${sizes}`);
   return r;
 };
-const se = (r: SummaryRow) => Math.sqrt(Math.max(r.top1 * (1 - r.top1), 0.01) / r.messages);
 
 describe('timing attack reading sizes (global passive, 2 s mixing)', () => {
   it('traces Matrix events far better: their sizes change by fixed amounts per hop', () => {
     const blind = top1('matrix', false);
     const aware = top1('matrix', true);
-    expect(aware.top1 - blind.top1).toBeGreaterThan(4 * Math.hypot(se(blind), se(aware)));
+    expect(aware.top1 - blind.top1).toBeGreaterThan(4 * Math.hypot(top1Se(blind), top1Se(aware)));
   });
 
   it('learns nothing from SimpleX, where every transmission is one 16 KB block', () => {

@@ -4,13 +4,9 @@
  * adversary, and adding delay or cover never makes the adversary better beyond sampling noise.
  * One run, four cells (mixDelay × coverRate) over the same workload (common random numbers).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runScenario } from '../../src/pipeline/run.js';
 import type { SummaryRow } from '../../src/pipeline/types.js';
-import { loadScenario, sweepCells } from '../../src/scenario/index.js';
+import { runScenarioText, top1Se } from '../run-scenario.js';
 
 const USERS = 300;
 const SCENARIO = `
@@ -52,21 +48,12 @@ sweep:
   designs.0.payloadRate: [0/s, 4/min]
 `;
 
-async function run(text: string): Promise<SummaryRow[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'anonsim-trilemma-'));
-  const file = join(dir, 'scenario.yaml');
-  writeFileSync(file, text);
-  const { scenario, raw } = loadScenario(file);
-  const cells = sweepCells(scenario, raw, file).map((c) => ({ sweep: c.values, scenario: c.scenario }));
-  return (await runScenario(scenario, cells, { workers: 1, messages: false })).summary;
-}
-
 let rows: SummaryRow[] = [];
 let mixRows: SummaryRow[] = [];
 
 beforeAll(async () => {
-  rows = await run(SCENARIO);
-  mixRows = await run(MIXNET);
+  rows = await runScenarioText(SCENARIO);
+  mixRows = await runScenarioText(MIXNET);
 }, 180_000);
 
 const DESIGNS = ['signal', 'session', 'simplex', 'matrix'];
@@ -81,7 +68,7 @@ function row(design: string, attack: string, mixDelay: string, coverRate: string
 }
 
 /** Standard error of a top1 mean over about `messages` scored deliveries (each a value in [0, 1]). */
-const se = (r: SummaryRow) => Math.sqrt(Math.max(r.top1 * (1 - r.top1), 0.01) / (r.messages * SCORED_FRACTION));
+const se = (r: SummaryRow) => top1Se(r, r.messages * SCORED_FRACTION);
 
 describe('anonymity trilemma: the price of unlinkability against a global passive adversary', () => {
   it('runs the four cells for every design and attack', () => {

@@ -1,0 +1,24 @@
+/** Runs scenario text through the real pipeline (resolve, sweep cells, simulate, attack) in-process. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runScenario } from '../src/pipeline/run.js';
+import type { SummaryRow } from '../src/pipeline/types.js';
+import { loadScenario, sweepCells } from '../src/scenario/index.js';
+
+/** summary.csv rows of the scenario `text` (YAML), one worker. */
+export async function runScenarioText(text: string): Promise<SummaryRow[]> {
+  const file = join(mkdtempSync(join(tmpdir(), 'anonsim-test-')), 'scenario.yaml');
+  writeFileSync(file, text);
+  const { scenario, raw } = loadScenario(file);
+  const cells = sweepCells(scenario, raw, file).map((c) => ({ sweep: c.values, scenario: c.scenario }));
+  return (await runScenario(scenario, cells, { workers: 1, messages: false })).summary;
+}
+
+/**
+ * Standard error of a top1 over `scored` deliveries (a mean of values in [0, 1]); the variance is
+ * floored at 0.01 so a top1 near 0 or 1 still gets a tolerance.
+ */
+export function top1Se(r: SummaryRow, scored = r.messages): number {
+  return Math.sqrt(Math.max(r.top1 * (1 - r.top1), 0.01) / scored);
+}
