@@ -4,21 +4,15 @@
 // Peer in the same run: the identifier attack on the same view (a linear pass), for scale.
 // Usage: npm run bench:attacks [-- --users 10000]
 import { loadavg } from 'node:os';
-import { makeView } from '../src/adversary/adversaries.js';
-import { buildTargets, dwellModel, endToEndModel, scoredDeliveries } from '../src/adversary/targets.js';
-import { observe } from '../src/adversary/view.js';
+import { dwellModel } from '../src/adversary/targets.js';
 import type { AttackInput } from '../src/attacks/attack.js';
 import { assembleResult, type FlowJob, flowChunk, type PairChunk, prepareFlow } from '../src/attacks/flow.js';
 import { ATTACKS } from '../src/attacks/registry.js';
 import { Streams } from '../src/core/rng.js';
-import { Sim } from '../src/core/sim.js';
 import { DESIGNS } from '../src/designs/registry.js';
-import { Hosts } from '../src/net/hosts.js';
-import { Net } from '../src/net/net.js';
-import { ipIndex } from '../src/pipeline/job.js';
+import { ipIndex, see, simulate } from '../src/pipeline/job.js';
 import { resolveScenario } from '../src/scenario/index.js';
 import { workerPool } from '../src/worker-pool.js';
-import { generateWorkload } from '../src/workload/generate.js';
 
 const argv = process.argv.slice(2);
 const users = Number(argv[argv.indexOf('--users') + 1] || 10_000);
@@ -35,37 +29,13 @@ export function globalInput(design: string, n: number): AttackInput {
     'bench',
   );
   const s = r.scenario!;
-  const item = s.designs[0];
   const streams = new Streams(s.seed);
-  const workload = generateWorkload({ ...s.workload, duration: s.duration }, streams);
-  const sim = new Sim();
-  const hosts = new Hosts(n);
-  const net = new Net(sim, hosts, s.network.latency, streams.stream(`design/${item.name}/net`));
-  const built = DESIGNS.get(design)!.build(
-    {
-      sim,
-      net,
-      hosts,
-      workload,
-      streams: streams.sub(`design/${item.name}`),
-      shared: streams.sub('shared'),
-      processing: item.processing,
-      duration: s.duration,
-    },
-    item.params,
-  );
-  sim.run({ until: s.duration + 60e9 });
-  const view = makeView(s.adversaries[0], built, hosts.count, streams);
-  const { obs, rowOf, obsOf } = observe(net.log, view);
-  const scored = scoredDeliveries(net.truth, s.warmup);
-  const targets = buildTargets(net.log, net.truth, scored, obs, obsOf);
+  const world = simulate(s, s.designs[0], DESIGNS.get(design)!, streams);
   return {
     users: n,
-    obs,
-    ...ipIndex(hosts),
-    targets,
-    endToEnd: endToEndModel(net.log, obs, rowOf, targets),
-    dwell: dwellModel(net.log, n),
+    ...see(world, s.adversaries[0], s.warmup, streams),
+    ...ipIndex(world.hosts),
+    dwell: dwellModel(world.net.log, n),
     duration: s.duration,
     params: {},
   };

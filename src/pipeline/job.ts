@@ -81,7 +81,7 @@ export function ipIndex(hosts: Hosts): { hostIp: Int32Array; ipStart: Int32Array
 }
 
 /** One simulated run of a design item: its workload, hosts, what the network logged, and the design's facts. */
-interface World {
+export interface World {
   workload: Workload;
   /** Events the simulation fired (the Sim itself is let go once the run is over). */
   events: number;
@@ -90,7 +90,7 @@ interface World {
   built: BuiltDesign;
 }
 
-function simulate(base: Scenario, item: DesignItem, module: DesignModule, streams: Streams): World {
+export function simulate(base: Scenario, item: DesignItem, module: DesignModule, streams: Streams): World {
   const workload = generateWorkload({ ...base.workload, duration: base.duration }, streams);
   const sim = new Sim();
   const hosts = new Hosts(workload.users);
@@ -114,9 +114,9 @@ function simulate(base: Scenario, item: DesignItem, module: DesignModule, stream
 }
 
 /** What an adversary's view of a world gives an attack: rows, targets, and the laws learnt from them. */
-type Seen = Pick<AttackInput, 'obs' | 'targets' | 'endToEnd' | 'endToEndSizes' | 'fromBreak'>;
+export type Seen = Pick<AttackInput, 'obs' | 'targets' | 'endToEnd' | 'endToEndSizes' | 'fromBreak'>;
 
-function see(world: World, adv: Scenario['adversaries'][number], warmup: number, advStreams: Streams): Seen {
+export function see(world: World, adv: Scenario['adversaries'][number], warmup: number, advStreams: Streams): Seen {
   const { net, built, hosts } = world;
   const view = makeView(adv, built, hosts.count, advStreams);
   const { obs, rowOf, obsOf } = observe(net.log, view);
@@ -128,6 +128,51 @@ function see(world: World, adv: Scenario['adversaries'][number], warmup: number,
     endToEndSizes: endToEndSizeModel(net.log, obs, rowOf, targets),
     fromBreak: breakModel(net.log, obs, rowOf, obsOf, targets, world.workload.users),
   };
+}
+
+type Adversary = Scenario['adversaries'][number];
+
+/**
+ * What an adversary learns from one world, each piece built when first asked for: at 10^5 users
+ * the dwell and size laws cost a pass over 10^7–10^8 forwarded rows, and attacks that never read
+ * them never pay. One view is kept (the last adversary's): attacks run one adversary at a time.
+ */
+class Knowledge {
+  private lastView: { key: string; value: Seen } | null = null;
+  private dwellLaw: DelayModel | null = null;
+  private hopSizeLaw: SizeModel | null = null;
+  private kinds: NonNullable<AttackInput['dwellByKind']> | null = null;
+
+  constructor(
+    readonly world: World,
+    private readonly advStreams: Streams,
+  ) {}
+
+  seen(adv: Adversary, warmup: number): Seen {
+    const key = JSON.stringify([{ ...adv, name: '' }, warmup]);
+    if (this.lastView?.key === key) return this.lastView.value;
+    this.lastView = null;
+    const value = see(this.world, adv, warmup, this.advStreams);
+    this.lastView = { key, value };
+    return value;
+  }
+
+  get dwell(): DelayModel {
+    this.dwellLaw ??= dwellModel(this.world.net.log, this.world.workload.users);
+    return this.dwellLaw;
+  }
+
+  get hopSizes(): SizeModel {
+    this.hopSizeLaw ??= hopSizeModel(this.world.net.log, this.world.workload.users);
+    return this.hopSizeLaw;
+  }
+
+  /** Per-kind dwell laws (timing `dwell: per-kind`). */
+  get dwellByKind(): NonNullable<AttackInput['dwellByKind']> {
+    const { hosts, net, workload } = this.world;
+    this.kinds ??= { role: Uint8Array.from(hosts.role), models: dwellKindModels(net.log, workload.users, hosts.role) };
+    return this.kinds;
+  }
 }
 
 export function runJob(spec: JobSpec): JobResult {
@@ -145,11 +190,12 @@ export function runJob(spec: JobSpec): JobResult {
   for (let m = 0; m < workload.count; m++) if (workload.tSend[m] < base.duration) messagesSent++;
   const bytesPerMessage = messagesSent > 0 ? (log.totalBytes() + net.periodic.totalBytes()) / messagesSent : 0;
   const ip = ipIndex(hosts);
-  // The run's own dwell and size-change laws, built when an attack first reads them (timing):
-  // at 10^5 users they cost a pass over 10^7–10^8 forwarded rows and their samples.
-  let dwellLaw: DelayModel | null = null;
-  let hopSizeLaw: SizeModel | null = null;
   const advStreams = streams.sub(`adversary/${item.name}`);
+  const own = new Knowledge(world, advStreams);
+  // Out-of-sample calibration (timing `calibration: independent-run`): the same scenario, design
+  // and adversary simulated with the replicate's `calibration` streams, once, when first needed.
+  // The adversary's held parties are drawn from the same stream, so it holds the same ids.
+  let calibration: Knowledge | null = null;
 
   const out: JobResult = {
     replicate: spec.replicate,
@@ -162,51 +208,6 @@ export function runJob(spec: JobSpec): JobResult {
     timelines: [],
     exposure: null,
     counts: { events: world.events, messagesSent, hops: log.length, deliveries: truth.length },
-  };
-
-  // The last adversary's observed log, targets and end-to-end model, reused by each of its
-  // attacks (they run one adversary at a time); one entry only, so one view is alive at once.
-  let lastView: { key: string; value: Seen } | null = null;
-  const observed = (adv: Scenario['adversaries'][number], warmup: number): Seen => {
-    const key = JSON.stringify([{ ...adv, name: '' }, warmup]);
-    if (lastView?.key === key) return lastView.value;
-    lastView = null;
-    const value = see(world, adv, warmup, advStreams);
-    lastView = { key, value };
-    return value;
-  };
-
-  // Out-of-sample calibration (timing `calibration: independent-run`): the same scenario, design
-  // and adversary simulated with the replicate's `calibration` streams, simulated once when first
-  // needed. The adversary's held parties are drawn from the same stream, so it holds the same ids.
-  let calibration: { world: World; dwell: DelayModel; hopSizes: SizeModel } | null = null;
-  let lastCalibrationView: { key: string; value: Seen } | null = null;
-  // Per-kind dwell laws (timing `dwell: per-kind`) of a world, built when first needed.
-  const kindDwell = new Map<World, NonNullable<AttackInput['dwellByKind']>>();
-  const dwellByKindOf = (w: World): NonNullable<AttackInput['dwellByKind']> => {
-    let k = kindDwell.get(w);
-    if (!k) {
-      k = { role: Uint8Array.from(w.hosts.role), models: dwellKindModels(w.net.log, w.workload.users, w.hosts.role) };
-      kindDwell.set(w, k);
-    }
-    return k;
-  };
-
-  const calibrated = (adv: Scenario['adversaries'][number], warmup: number, perKind: boolean) => {
-    if (!calibration) {
-      const other = simulate(base, item, module, streams.sub('calibration'));
-      calibration = {
-        world: other,
-        dwell: dwellModel(other.net.log, other.workload.users),
-        hopSizes: hopSizeModel(other.net.log, other.workload.users),
-      };
-    }
-    const key = JSON.stringify([{ ...adv, name: '' }, warmup]);
-    if (lastCalibrationView?.key !== key)
-      lastCalibrationView = { key, value: see(calibration.world, adv, warmup, advStreams) };
-    const { endToEnd, endToEndSizes, fromBreak } = lastCalibrationView.value;
-    const laws = { dwell: calibration.dwell, hopSizes: calibration.hopSizes, endToEnd, endToEndSizes, fromBreak };
-    return perKind ? { ...laws, dwellByKind: dwellByKindOf(calibration.world) } : laws;
   };
 
   // Results per (adversary spec, attack) are cached: cells that differ only in attack choice
@@ -222,29 +223,33 @@ export function runJob(spec: JobSpec): JobResult {
     const key = JSON.stringify([adv, attackId, scenario.warmup, scenario.attackParams[attackId] ?? {}]);
     const hit = cache.get(key);
     if (hit) return { evaluation: hit, scored };
-    const seen = observed(adv, scenario.warmup);
+    const seen = own.seen(adv, scenario.warmup);
     const params = scenario.attackParams[attackId] ?? {};
-    const perKind = params.dwell === 'per-kind';
-    // Delay and size laws: learnt on this run, or on the calibration run (which replaces the
-    // view's end-to-end laws as well).
-    const base = { users: workload.users, ...seen, ...ip, duration: scenario.duration, params };
-    const input: AttackInput =
+    // Delay and size laws: learnt on this run, or on the calibration run, whose view of the
+    // same adversary then gives the end-to-end laws as well.
+    const laws =
       params.calibration === 'independent-run'
-        ? // Learnt on the calibration run (this replaces the view's end-to-end laws as well).
-          { ...base, ...calibrated(adv, scenario.warmup, perKind) }
-        : {
-            ...base,
-            ...(perKind ? { dwellByKind: dwellByKindOf(world) } : {}),
-            // Getters, so attacks that never read the run's dwell or size laws never build them.
-            get dwell() {
-              dwellLaw ??= dwellModel(log, workload.users);
-              return dwellLaw;
-            },
-            get hopSizes() {
-              hopSizeLaw ??= hopSizeModel(log, workload.users);
-              return hopSizeLaw;
-            },
-          };
+        ? (calibration ??= new Knowledge(simulate(base, item, module, streams.sub('calibration')), advStreams))
+        : own;
+    const { endToEnd, endToEndSizes, fromBreak } = laws === own ? seen : laws.seen(adv, scenario.warmup);
+    const input: AttackInput = {
+      users: workload.users,
+      ...seen,
+      ...ip,
+      endToEnd,
+      endToEndSizes,
+      fromBreak,
+      ...(params.dwell === 'per-kind' ? { dwellByKind: laws.dwellByKind } : {}),
+      // Getters, so attacks that never read the dwell or size laws never build them.
+      get dwell() {
+        return laws.dwell;
+      },
+      get hopSizes() {
+        return laws.hopSizes;
+      },
+      duration: scenario.duration,
+      params,
+    };
     const { targets } = seen;
     const attack = ATTACKS.get(attackId);
     if (!attack) throw new Error(`unknown attack ${attackId}`);
