@@ -1,5 +1,13 @@
 /** Helpers every design uses: feeding the workload into the simulation, padding. */
-import type { DesignContext } from './design.js';
+import type { DesignContext, ParamProblem, ResolvedParams } from './design.js';
+
+/** Records a problem in `out` unless parameter `name` is an integer ≥ min; returns whether it is. */
+export function intAtLeast(p: ResolvedParams, out: ParamProblem[], name: string, min: number): boolean {
+  const v = p[name] as number;
+  if (Number.isInteger(v) && v >= min) return true;
+  out.push({ param: name, message: `${name} is ${v}; set it to an integer ≥ ${min}`, expected: `integer ≥ ${min}` });
+  return false;
+}
 
 /**
  * Calls `send(m)` for every workload message at its send time. A reply is held until the

@@ -13,7 +13,7 @@ import { type Rng, randExp, type Streams } from '../core/rng.js';
 import type { Sim } from '../core/sim.js';
 import { isOnline } from '../workload/generate.js';
 import type { Workload } from '../workload/types.js';
-import type { Delay, DesignContext, ParamSpec, ResolvedParams } from './design.js';
+import type { Delay, DesignContext, ParamProblem, ParamSpec, ResolvedParams } from './design.js';
 
 export const COUNTERMEASURE_PARAMS: readonly ParamSpec[] = [
   {
@@ -49,7 +49,7 @@ export const COUNTERMEASURE_PARAMS: readonly ParamSpec[] = [
 ];
 
 /** Cross-parameter problems of the countermeasures, for each design's `check`. */
-export function countermeasureProblems(p: ResolvedParams): { param: string; message: string; expected: string }[] {
+export function countermeasureProblems(p: ResolvedParams): ParamProblem[] {
   if (p.coverMode === 'slots' && !((p.coverRate as number) > 0))
     return [
       {

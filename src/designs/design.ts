@@ -26,6 +26,13 @@ export interface ParamSpec {
   source: string;
 }
 
+/** A problem `check` finds with a design item's parameters (reported at the parameter's path). */
+export interface ParamProblem {
+  param: string;
+  message: string;
+  expected: string;
+}
+
 /** Parameters after parsing: durations in ns, distributions as `Dist`, rates per ns. */
 export type ResolvedParams = Record<string, number | boolean | string | Dist>;
 
@@ -81,7 +88,7 @@ export interface DesignModule {
   /** Default of the design item's `processing` key (delay at each infrastructure party) and its source. */
   processing: { default: string; source: string };
   /** Semantic checks across parameters, e.g. swarmSize ≤ nodes; messages name the parameter. */
-  check?(p: ResolvedParams, users: number): { param: string; message: string; expected: string }[];
+  check?(p: ResolvedParams, users: number): ParamProblem[];
   /** Creates hosts and schedules all traffic on ctx.sim; the caller then runs the simulation. */
   build(ctx: DesignContext, p: ResolvedParams): BuiltDesign;
 }

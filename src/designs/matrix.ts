@@ -26,7 +26,7 @@ import { Role } from '../net/hosts.js';
 import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline, nextOnline } from '../workload/generate.js';
 import { Platform } from '../workload/types.js';
-import { feedWorkload, padTo } from './common.js';
+import { feedWorkload, intAtLeast, padTo } from './common.js';
 import {
   afterHoldOf,
   applyCountermeasures,
@@ -34,7 +34,7 @@ import {
   countermeasureProblems,
   holdOf,
 } from './countermeasures.js';
-import type { BuiltDesign, DesignContext, DesignModule, ParamSpec, ResolvedParams } from './design.js';
+import type { BuiltDesign, DesignContext, DesignModule, ParamProblem, ParamSpec, ResolvedParams } from './design.js';
 
 const PM = 'protocol-models.md';
 
@@ -212,22 +212,13 @@ export const matrix: DesignModule = {
     source: `${PM} §5 "20–200 ms (Matrix homeserver per event)", §7 matrix.homeserverProcessingMs [assumption]`,
   },
   check(p) {
-    const out: { param: string; message: string; expected: string }[] = countermeasureProblems(p);
+    const out: ParamProblem[] = countermeasureProblems(p);
     if (p.padAll === true && !((p.paddingBlock as number) > 0))
       out.push({
         param: 'padAll',
         message: 'padAll pads to paddingBlock, which is 0; set paddingBlock (e.g. 4096) or padAll: false',
         expected: 'paddingBlock > 0 with padAll: true',
       });
-    const intAtLeast = (name: string, min: number): void => {
-      const v = p[name] as number;
-      if (!Number.isInteger(v) || v < min)
-        out.push({
-          param: name,
-          message: `${name} is ${v}; set it to an integer ≥ ${min}`,
-          expected: `integer ≥ ${min}`,
-        });
-    };
     const hs = p.homeservers as number;
     if (!Number.isInteger(hs) || hs < 1)
       out.push({
@@ -235,9 +226,9 @@ export const matrix: DesignModule = {
         message: `homeservers is ${hs}; there must be at least 1 homeserver`,
         expected: 'integer ≥ 1',
       });
-    intAtLeast('megolmRotation', 0);
-    intAtLeast('eventOverhead', 0);
-    intAtLeast('pduOverhead', 0);
+    intAtLeast(p, out, 'megolmRotation', 0);
+    intAtLeast(p, out, 'eventOverhead', 0);
+    intAtLeast(p, out, 'pduOverhead', 0);
     if (p.placement !== 'uniform' && p.placement !== 'zipf')
       out.push({ param: 'placement', message: `unknown placement "${p.placement}"`, expected: 'uniform | zipf' });
     const s = p.zipfExponent as number;

@@ -28,8 +28,8 @@ import { randExp, randInt } from '../core/rng.js';
 import { Role } from '../net/hosts.js';
 import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline } from '../workload/generate.js';
-import { feedWorkload } from './common.js';
-import type { BuiltDesign, DesignContext, DesignModule, ParamSpec, ResolvedParams } from './design.js';
+import { feedWorkload, intAtLeast } from './common.js';
+import type { BuiltDesign, DesignContext, DesignModule, ParamProblem, ParamSpec, ResolvedParams } from './design.js';
 
 const LOOPIX = 'Piotrowska et al., "The Loopix Anonymity System", USENIX Security 2017';
 
@@ -126,20 +126,11 @@ export const mixnet: DesignModule = {
     source: '[assumption] Sphinx unwrapping and forwarding at a mix or provider',
   },
   check(p) {
-    const out: { param: string; message: string; expected: string }[] = [];
-    const intAtLeast = (name: string, min: number) => {
-      const v = p[name] as number;
-      if (!Number.isInteger(v) || v < min)
-        out.push({
-          param: name,
-          message: `${name} is ${v}; set it to an integer ≥ ${min}`,
-          expected: `integer ≥ ${min}`,
-        });
-    };
-    intAtLeast('layers', 1);
-    intAtLeast('mixesPerLayer', 1);
-    intAtLeast('providers', 1);
-    intAtLeast('packetBytes', 1);
+    const out: ParamProblem[] = [];
+    intAtLeast(p, out, 'layers', 1);
+    intAtLeast(p, out, 'mixesPerLayer', 1);
+    intAtLeast(p, out, 'providers', 1);
+    intAtLeast(p, out, 'packetBytes', 1);
     if (!((p.mixDelay as number) >= 0))
       out.push({ param: 'mixDelay', message: 'mixDelay must not be negative', expected: 'a duration ≥ 0' });
     if (!((p.fetchInterval as number) > 0))

@@ -30,9 +30,9 @@ import { Role } from '../net/hosts.js';
 import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline, onlineInterval } from '../workload/generate.js';
 import { Platform } from '../workload/types.js';
-import { feedWorkload, padTo } from './common.js';
+import { feedWorkload, intAtLeast, padTo } from './common.js';
 import { applyCountermeasures, COUNTERMEASURE_PARAMS, countermeasureProblems, holdOf } from './countermeasures.js';
-import type { BuiltDesign, DesignContext, DesignModule, ParamSpec, ResolvedParams } from './design.js';
+import type { BuiltDesign, DesignContext, DesignModule, ParamProblem, ParamSpec, ResolvedParams } from './design.js';
 import { buildPaths, freshPath, SwarmRing, selectGuards } from './session-paths.js';
 
 const PM = 'protocol-models.md';
@@ -267,31 +267,21 @@ export const session: DesignModule = {
     source: `${PM} §5 "5–50 ms (Session snode with onion decryption)" [assumption]`,
   },
   check(p) {
-    const out: { param: string; message: string; expected: string }[] = countermeasureProblems(p);
+    const out: ParamProblem[] = countermeasureProblems(p);
     const n = p.nodes as number;
     const swarm = p.swarmSize as number;
     const guards = p.guards as number;
     const len = p.pathLength as number;
-    const intAtLeast = (name: string, min: number): boolean => {
-      const v = p[name] as number;
-      if (Number.isInteger(v) && v >= min) return true;
-      out.push({
-        param: name,
-        message: `${name} is ${v}; set it to an integer ≥ ${min}`,
-        expected: `integer ≥ ${min}`,
-      });
-      return false;
-    };
     const ok =
-      intAtLeast('nodes', 1) &&
-      intAtLeast('swarmSize', 1) &&
-      intAtLeast('guards', 0) &&
-      intAtLeast('pathLength', 1) &&
-      intAtLeast('retrieveNodes', 1);
-    intAtLeast('paddingBlock', 1);
-    intAtLeast('groupPaddingBlock', 1);
-    intAtLeast('envelopeBytes', 0);
-    intAtLeast('onionLayerBytes', 0);
+      intAtLeast(p, out, 'nodes', 1) &&
+      intAtLeast(p, out, 'swarmSize', 1) &&
+      intAtLeast(p, out, 'guards', 0) &&
+      intAtLeast(p, out, 'pathLength', 1) &&
+      intAtLeast(p, out, 'retrieveNodes', 1);
+    intAtLeast(p, out, 'paddingBlock', 1);
+    intAtLeast(p, out, 'groupPaddingBlock', 1);
+    intAtLeast(p, out, 'envelopeBytes', 0);
+    intAtLeast(p, out, 'onionLayerBytes', 0);
     for (const name of ['pollInterval', 'groupPollInterval']) {
       if (!((p[name] as number) > 0))
         out.push({ param: name, message: `${name} must be positive; use e.g. 5s`, expected: 'a positive duration' });

@@ -18,9 +18,9 @@ import { Role } from '../net/hosts.js';
 import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline, nextOnline } from '../workload/generate.js';
 import { Platform } from '../workload/types.js';
-import { feedWorkload, padTo } from './common.js';
+import { feedWorkload, intAtLeast, padTo } from './common.js';
 import { afterHoldOf, applyCountermeasures, COUNTERMEASURE_PARAMS, countermeasureProblems } from './countermeasures.js';
-import type { BuiltDesign, DesignContext, DesignModule, ParamSpec, ResolvedParams } from './design.js';
+import type { BuiltDesign, DesignContext, DesignModule, ParamProblem, ParamSpec, ResolvedParams } from './design.js';
 
 const PM = 'protocol-models.md';
 
@@ -149,21 +149,12 @@ export const signal: DesignModule = {
     source: `${PM} §5 "server or relay processing 1–10 ms (SimpleX/Signal relays)", §7 net.relayProcessingMs [assumption]`,
   },
   check(p, users) {
-    const out: { param: string; message: string; expected: string }[] = countermeasureProblems(p);
-    const intAtLeast = (name: string, min: number) => {
-      const v = p[name] as number;
-      if (!Number.isInteger(v) || v < min)
-        out.push({
-          param: name,
-          message: `${name} is ${v}; set it to an integer ≥ ${min}`,
-          expected: `integer ≥ ${min}`,
-        });
-    };
-    intAtLeast('paddingBlock', 1);
-    intAtLeast('envelopeOverhead', 0);
-    intAtLeast('groupKeyBytes', 0);
-    intAtLeast('keepaliveBytes', 0);
-    intAtLeast('usersPerIp', 1);
+    const out: ParamProblem[] = countermeasureProblems(p);
+    intAtLeast(p, out, 'paddingBlock', 1);
+    intAtLeast(p, out, 'envelopeOverhead', 0);
+    intAtLeast(p, out, 'groupKeyBytes', 0);
+    intAtLeast(p, out, 'keepaliveBytes', 0);
+    intAtLeast(p, out, 'usersPerIp', 1);
     if ((p.usersPerIp as number) > users)
       out.push({
         param: 'usersPerIp',

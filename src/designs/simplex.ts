@@ -28,7 +28,7 @@ import type { Workload } from '../workload/types.js';
 import { Platform } from '../workload/types.js';
 import { feedWorkload } from './common.js';
 import { afterHoldOf, applyCountermeasures, COUNTERMEASURE_PARAMS, countermeasureProblems } from './countermeasures.js';
-import type { BuiltDesign, DesignContext, DesignModule, ParamSpec, ResolvedParams } from './design.js';
+import type { BuiltDesign, DesignContext, DesignModule, ParamProblem, ParamSpec, ResolvedParams } from './design.js';
 
 const PM = 'protocol-models.md';
 export const PRIVATE_ROUTING = ['always', 'unknown', 'never'] as const;
@@ -264,7 +264,7 @@ export const simplex: DesignModule = {
     source: `${PM} §5 "server or relay processing 1–10 ms (SimpleX/Signal relays)", §7 net.relayProcessingMs [assumption]`,
   },
   check(p) {
-    const out: { param: string; message: string; expected: string }[] = countermeasureProblems(p);
+    const out: ParamProblem[] = countermeasureProblems(p);
     const relays = p.relays as number;
     const proxyOnly = p.proxyOnlyRelays as number;
     if (!Number.isInteger(relays) || relays < 1)
