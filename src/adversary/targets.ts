@@ -78,14 +78,24 @@ export function endToEndModel(
   obsOf = inverse(rowOf, log.length),
 ): DelayModel {
   const samples: number[] = [];
+  forSeenDepartures(log, rowOf, obsOf, targets, (j, jo) => samples.push(anchorTime(obs, j) - obs.tTx[jo]));
+  return histogramModel(samples);
+}
+
+/** `f(j, jo)` for each anchored target whose departure row the view sees: anchor j, departure jo (observed rows). */
+function forSeenDepartures(
+  log: ObservationLog,
+  rowOf: Int32Array,
+  obsOf: Int32Array,
+  targets: Targets,
+  f: (j: number, jo: number) => void,
+): void {
   for (let k = 0; k < targets.count; k++) {
     const j = targets.anchor[k];
     if (j < 0) continue;
     const jo = obsOf[originRow(log, rowOf[j])];
-    if (jo < 0) continue;
-    samples.push(anchorTime(obs, j) - obs.tTx[jo]);
+    if (jo >= 0) f(j, jo);
   }
-  return histogramModel(samples);
 }
 
 /**
@@ -119,16 +129,11 @@ export function breakModel(
   users: number,
 ): DelayModel {
   const samples: number[] = [];
-  for (let k = 0; k < targets.count; k++) {
-    const j = targets.anchor[k];
-    if (j < 0) continue;
+  forSeenDepartures(log, rowOf, obsOf, targets, (j, jo) => {
     let b = j;
     for (let p = obs.prev[b]; p >= 0 && p < b; p = obs.prev[b]) b = p;
-    if (obs.from[b] < users) continue;
-    const jo = obsOf[originRow(log, rowOf[j])];
-    if (jo < 0) continue;
-    samples.push(obs.tTx[b] - obs.tTx[jo]);
-  }
+    if (obs.from[b] >= users) samples.push(obs.tTx[b] - obs.tTx[jo]);
+  });
   return histogramModel(samples);
 }
 
