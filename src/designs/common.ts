@@ -1,4 +1,4 @@
-/** Helpers every design uses: feeding the workload into the simulation, padding. */
+/** Helpers every design uses: parameter checks, feeding the workload into the simulation, padding. */
 import type { DesignContext, ParamProblem, ResolvedParams } from './design.js';
 
 /** Records a problem in `out` unless parameter `name` is an integer ≥ min; returns whether it is. */
@@ -7,6 +7,16 @@ export function intAtLeast(p: ResolvedParams, out: ParamProblem[], name: string,
   if (Number.isInteger(v) && v >= min) return true;
   out.push({ param: name, message: `${name} is ${v}; set it to an integer ≥ ${min}`, expected: `integer ≥ ${min}` });
   return false;
+}
+
+/** Records a problem in `out` unless duration parameter `name` is positive; `example` is a sane value. */
+export function positiveDuration(p: ResolvedParams, out: ParamProblem[], name: string, example: string): void {
+  if (!((p[name] as number) > 0))
+    out.push({
+      param: name,
+      message: `${name} must be positive; use e.g. ${example}`,
+      expected: 'a positive duration',
+    });
 }
 
 /**

@@ -26,7 +26,7 @@ import { Role } from '../net/hosts.js';
 import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline, nextOnline } from '../workload/generate.js';
 import { Platform } from '../workload/types.js';
-import { feedWorkload, intAtLeast, padTo } from './common.js';
+import { feedWorkload, intAtLeast, padTo, positiveDuration } from './common.js';
 import {
   afterHoldOf,
   applyCountermeasures,
@@ -245,12 +245,7 @@ export const matrix: DesignModule = {
         message: `threepidFraction is ${f}; it is a fraction`,
         expected: 'number in [0, 1]',
       });
-    if (!((p.syncTimeout as number) > 0))
-      out.push({
-        param: 'syncTimeout',
-        message: 'syncTimeout must be positive; use e.g. 30s',
-        expected: 'a positive duration',
-      });
+    positiveDuration(p, out, 'syncTimeout', '30s');
     return out;
   },
   build: buildMatrix,

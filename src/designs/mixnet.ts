@@ -28,7 +28,7 @@ import { randExp, randInt } from '../core/rng.js';
 import { Role } from '../net/hosts.js';
 import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline } from '../workload/generate.js';
-import { feedWorkload, intAtLeast } from './common.js';
+import { feedWorkload, intAtLeast, positiveDuration } from './common.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamProblem, ParamSpec, ResolvedParams } from './design.js';
 
 const LOOPIX = 'Piotrowska et al., "The Loopix Anonymity System", USENIX Security 2017';
@@ -133,12 +133,7 @@ export const mixnet: DesignModule = {
     intAtLeast(p, out, 'packetBytes', 1);
     if (!((p.mixDelay as number) >= 0))
       out.push({ param: 'mixDelay', message: 'mixDelay must not be negative', expected: 'a duration ≥ 0' });
-    if (!((p.fetchInterval as number) > 0))
-      out.push({
-        param: 'fetchInterval',
-        message: 'fetchInterval must be positive; use e.g. 1s',
-        expected: 'a positive duration',
-      });
+    positiveDuration(p, out, 'fetchInterval', '1s');
     return out;
   },
   build: buildMixnet,

@@ -30,7 +30,7 @@ import { Role } from '../net/hosts.js';
 import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline, onlineInterval } from '../workload/generate.js';
 import { Platform } from '../workload/types.js';
-import { feedWorkload, intAtLeast, padTo } from './common.js';
+import { feedWorkload, intAtLeast, padTo, positiveDuration } from './common.js';
 import { applyCountermeasures, COUNTERMEASURE_PARAMS, countermeasureProblems, holdOf } from './countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamProblem, ParamSpec, ResolvedParams } from './design.js';
 import { buildPaths, freshPath, SwarmRing, selectGuards } from './session-paths.js';
@@ -282,10 +282,7 @@ export const session: DesignModule = {
     intAtLeast(p, out, 'groupPaddingBlock', 1);
     intAtLeast(p, out, 'envelopeBytes', 0);
     intAtLeast(p, out, 'onionLayerBytes', 0);
-    for (const name of ['pollInterval', 'groupPollInterval']) {
-      if (!((p[name] as number) > 0))
-        out.push({ param: name, message: `${name} must be positive; use e.g. 5s`, expected: 'a positive duration' });
-    }
+    for (const name of ['pollInterval', 'groupPollInterval']) positiveDuration(p, out, name, '5s');
     for (const name of ['pathRotation', 'guardRotation', 'backgroundPoll']) {
       if (!((p[name] as number) >= 0))
         out.push({ param: name, message: `${name} must be 0 (off) or positive`, expected: 'a duration ≥ 0' });

@@ -18,7 +18,7 @@ import { Role } from '../net/hosts.js';
 import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline, nextOnline } from '../workload/generate.js';
 import { Platform } from '../workload/types.js';
-import { feedWorkload, intAtLeast, padTo } from './common.js';
+import { feedWorkload, intAtLeast, padTo, positiveDuration } from './common.js';
 import { afterHoldOf, applyCountermeasures, COUNTERMEASURE_PARAMS, countermeasureProblems } from './countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamProblem, ParamSpec, ResolvedParams } from './design.js';
 
@@ -161,12 +161,7 @@ export const signal: DesignModule = {
         message: `usersPerIp ${p.usersPerIp} exceeds the ${users} users; lower it to at most workload.users`,
         expected: `integer in 1..${users}`,
       });
-    if (!((p.keepaliveInterval as number) > 0))
-      out.push({
-        param: 'keepaliveInterval',
-        message: 'keepaliveInterval must be positive; use e.g. 55s',
-        expected: 'a positive duration',
-      });
+    positiveDuration(p, out, 'keepaliveInterval', '55s');
     return out;
   },
   build: buildSignal,

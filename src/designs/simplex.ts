@@ -26,7 +26,7 @@ import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline, nextOnline } from '../workload/generate.js';
 import type { Workload } from '../workload/types.js';
 import { Platform } from '../workload/types.js';
-import { feedWorkload } from './common.js';
+import { feedWorkload, positiveDuration } from './common.js';
 import { afterHoldOf, applyCountermeasures, COUNTERMEASURE_PARAMS, countermeasureProblems } from './countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamProblem, ParamSpec, ResolvedParams } from './design.js';
 
@@ -291,12 +291,7 @@ export const simplex: DesignModule = {
     const block = p.blockBytes as number;
     if (!Number.isInteger(block) || block < 1)
       out.push({ param: 'blockBytes', message: `blockBytes is ${block}; use 16384`, expected: 'integer ≥ 1' });
-    if (!((p.pingInterval as number) > 0))
-      out.push({
-        param: 'pingInterval',
-        message: 'pingInterval must be positive; use e.g. 1200s',
-        expected: 'a positive duration',
-      });
+    positiveDuration(p, out, 'pingInterval', '1200s');
     if (!((p.ntfDeliveryInterval as number) >= 0))
       out.push({
         param: 'ntfDeliveryInterval',
