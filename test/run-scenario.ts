@@ -19,6 +19,6 @@ export async function runScenarioText(text: string): Promise<SummaryRow[]> {
  * Standard error of a top1 over `scored` deliveries (a mean of values in [0, 1]); the variance is
  * floored at 0.01 so a top1 near 0 or 1 still gets a tolerance.
  */
-export function top1Se(r: SummaryRow, scored = r.messages): number {
+export function top1Se(r: SummaryRow, scored = r.deliveries): number {
   return Math.sqrt(Math.max(r.top1 * (1 - r.top1), 0.01) / scored);
 }

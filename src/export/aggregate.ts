@@ -4,24 +4,9 @@
  * standard deviation. With one replicate lo = hi = mean (no spread to estimate). A metric
  * that is NaN in any replicate (undefined there, e.g. no scored delivery) is NaN (empty cell).
  */
-import type { SummaryRow, SweepValues } from '../pipeline/types.js';
+import { AGG_METRICS, type AggMetric, type SummaryRow, type SweepValues } from './schema.js';
 
-/** Summary columns aggregated, in output order (users and messages first, then CONTRACT §4 metrics). */
-export const AGG_METRICS = [
-  'users',
-  'messages',
-  'top1',
-  'top5',
-  'entropy_bits',
-  'anonymity_set',
-  'pair_auc',
-  'pair_precision',
-  'latency_p50_ms',
-  'latency_p95_ms',
-  'bytes_per_message',
-] as const;
-
-export type AggMetric = (typeof AGG_METRICS)[number];
+export { AGG_METRICS, type AggMetric };
 
 export interface Interval {
   mean: number;

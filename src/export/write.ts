@@ -25,25 +25,9 @@ import { type CsvResult, throwIfAborted, writeCsv } from './csv.js';
 import { cell } from './format.js';
 import { anonsimVersion, gitCommit } from './manifest.js';
 import type { SweepRates } from './rates.js';
+import { LABEL_COLUMNS, SUMMARY_COLUMNS, type SummaryColumn, type SummaryRow } from './schema.js';
 
-export const SUMMARY_COLUMNS = [
-  'design',
-  'adversary',
-  'attack',
-  'replicate',
-  'seed',
-  'users',
-  'messages',
-  'top1',
-  'top5',
-  'entropy_bits',
-  'anonymity_set',
-  'pair_auc',
-  'pair_precision',
-  'latency_p50_ms',
-  'latency_p95_ms',
-  'bytes_per_message',
-] as const;
+export { SUMMARY_COLUMNS };
 
 export const AGGREGATE_COLUMNS = [
   'design',
@@ -157,6 +141,13 @@ export async function ensureOutputDir(dir: string, flag = '-o'): Promise<string>
   return abs;
 }
 
+const LABELS = new Set<SummaryColumn>(LABEL_COLUMNS);
+
+/** The fixed columns of one summary row as CSV cells, in SUMMARY_COLUMNS order. */
+export function summaryCells(r: SummaryRow): string[] {
+  return SUMMARY_COLUMNS.map((c) => (LABELS.has(c) ? String(r[c]) : cell(r[c] as number)));
+}
+
 function sweepCells(values: readonly (string | number | boolean)[]): string[] {
   return values.map((v) => cell(v));
 }
@@ -178,26 +169,7 @@ export async function writeResults(dir: string, result: RunResult, opts: WriteOp
       'summary.csv',
       [...SUMMARY_COLUMNS, ...keys],
       (function* () {
-        for (const r of result.summary)
-          yield [
-            r.design,
-            r.adversary,
-            r.attack,
-            cell(r.replicate),
-            cell(r.seed),
-            cell(r.users),
-            cell(r.messages),
-            cell(r.top1),
-            cell(r.top5),
-            cell(r.entropy_bits),
-            cell(r.anonymity_set),
-            cell(r.pair_auc),
-            cell(r.pair_precision),
-            cell(r.latency_p50_ms),
-            cell(r.latency_p95_ms),
-            cell(r.bytes_per_message),
-            ...sweepCells(r.sweep),
-          ];
+        for (const r of result.summary) yield [...summaryCells(r), ...sweepCells(r.sweep)];
       })(),
     );
 

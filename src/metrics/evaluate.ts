@@ -20,7 +20,7 @@ import { type TtfdPair, timeToFirstDeanonymisation } from './ttfd.js';
 /** The attack-dependent metric fields of a summary row. */
 export type AttackMetrics = Pick<
   SummaryRow,
-  'messages' | 'top1' | 'top5' | 'entropy_bits' | 'anonymity_set' | 'pair_auc' | 'pair_precision'
+  'deliveries' | 'top1' | 'top5' | 'entropy_bits' | 'anonymity_set' | 'pair_auc' | 'pair_precision' | 'excluded'
 >;
 
 export interface PerTargetMetrics {
@@ -33,7 +33,7 @@ export interface PerTargetMetrics {
 }
 
 export interface Evaluation {
-  /** `messages` = scored deliveries (targets); means are NaN when there are none. */
+  /** `deliveries` = scored deliveries (targets); means are NaN when there are none. */
   metrics: AttackMetrics;
   perTarget: PerTargetMetrics;
   ttfd: TtfdPair[];
@@ -62,8 +62,11 @@ export function evaluate(result: AttackResult, targets: Targets, sender: Int32Ar
   const top5 = new Mean();
   const entropyMean = new Mean();
   const setMean = new Mean();
+  const excluded = new Mean();
   for (let i = 0; i < n; i++) {
-    const { above, equal } = rankCounts(sc, i, sender[i], users);
+    const { above, equal, score } = rankCounts(sc, i, sender[i], users);
+    // Scores are ≥ 0: a true sender at 0 with anyone above it has zero posterior while others keep weight.
+    excluded.add(score === 0 && above > 0 ? 1 : 0);
     top1.add(topkProbability(above, equal, 1));
     top5.add(topkProbability(above, equal, 5));
     trueRank[i] = expectedRank(above, equal);
@@ -78,13 +81,14 @@ export function evaluate(result: AttackResult, targets: Targets, sender: Int32Ar
   const pm = pairMetrics(result.pairs, positives, users);
   return {
     metrics: {
-      messages: n,
+      deliveries: n,
       top1: top1.value,
       top5: top5.value,
       entropy_bits: entropyMean.value,
       anonymity_set: setMean.value,
       pair_auc: pm.pair_auc,
       pair_precision: pm.pair_precision,
+      excluded: excluded.value,
     },
     perTarget: { trueRank, candidates, entropyBits: entropy },
     ttfd: timeToFirstDeanonymisation(result.causalTop, sender, targets.recipient, targets.tDeliver, users),

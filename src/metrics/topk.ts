@@ -12,6 +12,8 @@ import type { Scores } from '../attacks/attack.js';
 export interface RankCounts {
   above: number;
   equal: number;
+  /** The true sender's own score. */
+  score: number;
 }
 
 /** Score of user u for target i (the listed score, or base when u is not listed). */
@@ -36,7 +38,7 @@ export function rankCounts(scores: Scores, i: number, s: number, users: number):
   const unlisted = users - (hi - lo);
   if (base > ts) above += unlisted;
   else if (base === ts) equal += unlisted;
-  return { above, equal };
+  return { above, equal, score: ts };
 }
 
 /** P(rank ≤ k) under uniform tie-breaking: clamp((k − g)/e, 0, 1). */

@@ -114,14 +114,20 @@ export function simulate(base: Scenario, item: DesignItem, module: DesignModule,
 }
 
 /** What an adversary's view of a world gives an attack: rows, targets, and the laws learnt from them. */
-export type Seen = Pick<AttackInput, 'obs' | 'targets' | 'endToEnd' | 'endToEndSizes' | 'fromBreak'>;
+export type Seen = Pick<AttackInput, 'obs' | 'targets' | 'endToEnd' | 'endToEndSizes' | 'fromBreak'> & {
+  /** Hosts the adversary holds (summary.csv `held`; 0 for a pure link observer). */
+  held: number;
+};
 
 export function see(world: World, adv: Scenario['adversaries'][number], warmup: number, advStreams: Streams): Seen {
   const { net, built, hosts } = world;
   const view = makeView(adv, built, hosts.count, advStreams);
   const { obs, rowOf, obsOf } = observe(net.log, view);
   const targets = buildTargets(net.log, net.truth, scoredDeliveries(net.truth, warmup), obs, obsOf);
+  let held = 0;
+  for (let h = 0; h < view.held.length; h++) held += view.held[h];
   return {
+    held,
     obs,
     targets,
     endToEnd: endToEndModel(net.log, obs, rowOf, targets, obsOf),
@@ -212,18 +218,17 @@ export function runJob(spec: JobSpec): JobResult {
 
   // Results per (adversary spec, attack) are cached: cells that differ only in attack choice
   // or in keys that do not change a view reuse the same evaluation.
-  const cache = new Map<string, Evaluation>();
+  const cache = new Map<string, { evaluation: Evaluation; held: number }>();
   const evaluateView = (
     scenario: Scenario,
     advIndex: number,
     attackId: string,
-  ): { evaluation: Evaluation; scored: Int32Array } => {
+  ): { evaluation: Evaluation; held: number } => {
     const adv = scenario.adversaries[advIndex];
-    const scored = scoredDeliveries(truth, scenario.warmup);
     const key = JSON.stringify([adv, attackId, scenario.warmup, scenario.attackParams[attackId] ?? {}]);
     const hit = cache.get(key);
-    if (hit) return { evaluation: hit, scored };
-    const seen = own.seen(adv, scenario.warmup);
+    if (hit) return hit;
+    const { held, ...seen } = own.seen(adv, scenario.warmup);
     const params = scenario.attackParams[attackId] ?? {};
     // Delay and size laws: learnt on this run, or on the calibration run, whose view of the
     // same adversary then gives the end-to-end laws as well.
@@ -254,9 +259,10 @@ export function runJob(spec: JobSpec): JobResult {
     const attack = ATTACKS.get(attackId);
     if (!attack) throw new Error(`unknown attack ${attackId}`);
     const result = attack.run(input);
-    const evaluation = evaluateAttack(result, targets, truth, scored, workload.users);
-    cache.set(key, evaluation);
-    return { evaluation, scored };
+    const scored = scoredDeliveries(truth, scenario.warmup);
+    const value = { evaluation: evaluateAttack(result, targets, truth, scored, workload.users), held };
+    cache.set(key, value);
+    return value;
   };
 
   for (const { cell, sweep, scenario } of spec.cells) {
@@ -265,7 +271,7 @@ export function runJob(spec: JobSpec): JobResult {
     for (let a = 0; a < scenario.adversaries.length; a++) {
       const adv = scenario.adversaries[a];
       for (const attackId of scenario.attacks) {
-        const { evaluation } = evaluateView(scenario, a, attackId);
+        const { evaluation, held } = evaluateView(scenario, a, attackId);
         out.summary.push({
           cell,
           sweep,
@@ -279,6 +285,7 @@ export function runJob(spec: JobSpec): JobResult {
           ...evaluation.metrics,
           ...lat,
           bytes_per_message: bytesPerMessage,
+          held,
         });
         const tags = { design: item.name, adversary: adv.name, attack: attackId };
         // ttfd, messages and pairs describe the base scenario (sweep cell 0) only.

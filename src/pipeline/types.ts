@@ -1,28 +1,9 @@
 /** Rows a run produces, one interface per output file of CONTRACT §3 (export writes them). */
 
-/** Values of the swept key paths for one sweep cell, in sweep order. */
-export type SweepValues = (string | number | boolean)[];
+import type { SummaryRow, SweepValues } from '../export/schema.js';
 
-export interface SummaryRow {
-  cell: number;
-  sweep: SweepValues;
-  design: string;
-  adversary: string;
-  attack: string;
-  replicate: number;
-  seed: number;
-  users: number;
-  messages: number;
-  top1: number;
-  top5: number;
-  entropy_bits: number;
-  anonymity_set: number;
-  pair_auc: number;
-  pair_precision: number;
-  latency_p50_ms: number;
-  latency_p95_ms: number;
-  bytes_per_message: number;
-}
+/** summary.csv's row and the sweep values type live with the output schema (src/export/schema.ts). */
+export type { SummaryRow, SweepValues };
 
 export interface PairRow {
   design: string;

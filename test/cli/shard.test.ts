@@ -95,7 +95,7 @@ describe('sharded runs and merge', () => {
     const single = await node(['run', file, '-o', join(dir, 'single'), '--quiet', '--workers', '2']);
     expect(single.code, single.err).toBe(0);
     expect(readFileSync(join(dir, 'single', 'summary.csv'), 'utf8').split('\n')[0]).toMatch(
-      /,bytes_per_message,warmup,workload\.users$/,
+      /,bytes_per_message,excluded,held,warmup,workload\.users$/,
     );
     for (const i of [0, 1]) {
       const r = await node(['run', file, '-o', join(dir, 'shared'), '--shard', `${i}/2`, '--quiet', '--workers', '2']);

@@ -50,6 +50,7 @@ describe('aggregateRows(summary)', () => {
       seed: replicate,
       users: 10,
       messages: 5,
+      deliveries: 4,
       top1,
       top5: 1,
       entropy_bits: 1,
@@ -59,6 +60,8 @@ describe('aggregateRows(summary)', () => {
       latency_p50_ms: 1,
       latency_p95_ms: 2,
       bytes_per_message: 100,
+      excluded: 0,
+      held: 2,
     });
     const agg = aggregateRows([row(0, 0, 'x', 0.1), row(0, 0, 'y', 0.5), row(0, 1, 'x', 0.3), row(1, 0, 'x', 1)]);
     expect(agg.map((a) => [a.cell, a.design, a.replicates])).toEqual([

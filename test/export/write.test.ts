@@ -32,6 +32,7 @@ function summaryRow(cell: number, replicate: number, top1: number): SummaryRow {
     seed: 1 + replicate,
     users: 100,
     messages: 1234,
+    deliveries: 1200,
     top1,
     top5: 1 / 3,
     entropy_bits: 3.3219280948873626,
@@ -41,6 +42,8 @@ function summaryRow(cell: number, replicate: number, top1: number): SummaryRow {
     latency_p50_ms: 40.000001,
     latency_p95_ms: 58.2,
     bytes_per_message: 1.5e-7,
+    excluded: 0.125,
+    held: 3,
   };
 }
 
@@ -125,10 +128,10 @@ describe('writeResults(dir, result)', () => {
     const summary = readFileSync(join(dir, 'summary.csv'), 'utf8').split('\n');
     expect(summary[0]).toBe(`${SUMMARY_COLUMNS.join(',')},adversaries.0.fraction`);
     expect(summary[0]).toBe(
-      'design,adversary,attack,replicate,seed,users,messages,top1,top5,entropy_bits,anonymity_set,pair_auc,pair_precision,latency_p50_ms,latency_p95_ms,bytes_per_message,adversaries.0.fraction',
+      'design,adversary,attack,replicate,seed,users,messages,deliveries,top1,top5,entropy_bits,anonymity_set,pair_auc,pair_precision,latency_p50_ms,latency_p95_ms,bytes_per_message,excluded,held,adversaries.0.fraction',
     );
     expect(summary[1]).toBe(
-      'signal,colluding,timing,0,1,100,1234,0.1,0.333333,3.32193,10,0.75,0.5,40,58.2,0.00000015,0.1',
+      'signal,colluding,timing,0,1,100,1234,1200,0.1,0.333333,3.32193,10,0.75,0.5,40,58.2,0.00000015,0.125,3,0.1',
     );
     expect(summary).toHaveLength(6);
     expect(summary[5]).toBe('');
@@ -138,7 +141,9 @@ describe('writeResults(dir, result)', () => {
     );
     expect(agg[0]).toContain(',top1_mean,top1_lo,top1_hi,top5_mean,');
     expect(
-      agg[0].endsWith(',bytes_per_message_mean,bytes_per_message_lo,bytes_per_message_hi,adversaries.0.fraction'),
+      agg[0].endsWith(
+        ',bytes_per_message_mean,bytes_per_message_lo,bytes_per_message_hi,excluded_mean,excluded_lo,excluded_hi,held_mean,held_lo,held_hi,adversaries.0.fraction',
+      ),
     ).toBe(true);
     const head = agg[0].split(',');
     const r1 = agg[1].split(',');

@@ -44,7 +44,7 @@ describe('evaluate', () => {
 
   it('summary metrics', () => {
     const m = ev.metrics;
-    expect(m.messages).toBe(4);
+    expect(m.deliveries).toBe(4);
     expect(m.top1).toBeCloseTo((1 + 0.25 + 0.5 + 1) / 4, 15);
     expect(m.top5).toBeCloseTo(1, 15);
     const h3 = -(0.8 * Math.log2(0.8) + 0.2 * Math.log2(0.2));
@@ -54,6 +54,21 @@ describe('evaluate', () => {
     expect(m.pair_auc).toBe(1);
     expect(m.pair_precision).toBe(1);
     expect(ev.positivePairs).toBe(2);
+  });
+
+  it('excluded: the true sender at zero posterior while another candidate keeps weight', () => {
+    expect(ev.metrics.excluded).toBe(0);
+    // 3 targets of 4 users: sender 1 unlisted at base 0 while 2 scores 1 (excluded); sender 1
+    // listed at 0 while base 0.5 (excluded); every score 0, no information (not excluded).
+    const zero = sparse([[[2, 1]], [[1, 0]], []], [0, 0.5, 0]);
+    const e = evaluate(
+      result(zero, [-1, -1, -1], []),
+      targets([0, 0, 0], [SEC, 2 * SEC, 3 * SEC]),
+      Int32Array.from([1, 1, 1]),
+      4,
+    );
+    expect(e.metrics.excluded).toBeCloseTo(2 / 3, 15);
+    expect(e.metrics.top1).toBeCloseTo(1 / 4 / 3, 15); // only the no-information target ranks it
   });
 
   it('per-target columns', () => {

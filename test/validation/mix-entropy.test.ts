@@ -168,7 +168,7 @@ describe('mixnet timing attack: a longer mix delay hides more', () => {
       const result = timing.run(input);
       const sender = Int32Array.from(scored, (d) => s.truth.sender[d]);
       const m = evaluate(result, targets, sender, s.w.users).metrics;
-      return { p: m.top1, n: m.messages };
+      return { p: m.top1, n: m.deliveries };
     };
     const fast = top1('50ms');
     const slow = top1('500ms');

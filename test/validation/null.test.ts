@@ -72,7 +72,7 @@ describe('V21 null controls', () => {
     it(`${attack.id}: an adversary that observes nothing`, () => {
       const ev = pipeline(none, attack, false);
       const m = ev.metrics;
-      expect(m.messages).toBeGreaterThan(10_000);
+      expect(m.deliveries).toBeGreaterThan(10_000);
       expect(m.top1).toBe(1 / U);
       expect(m.top5).toBe(5 / U);
       expect(m.pair_auc).toBe(0.5);
@@ -91,7 +91,7 @@ describe('V21 null controls', () => {
     it(`${attack.id} / ${view.name}: observations shuffled independently of the truth`, () => {
       const ev = pipeline(view, attack, true);
       const m = ev.metrics;
-      const M = m.messages;
+      const M = m.deliveries;
       for (const [k, v] of [
         [1, m.top1],
         [5, m.top5],

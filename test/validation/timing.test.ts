@@ -117,12 +117,12 @@ describe('V10 uniform jitter U(0, w): top1 = (1 − e^{−Λw})/(Λw) (+ (1 − 
         // 0.92113) and 200 ms 0.289298 (table 0.28933).
         expect(Math.abs(acc - table)).toBeLessThan(5e-5);
         const m = evaluation.metrics;
-        expect(within4sigma(m.top1, senderLevel(acc), m.messages)).toBeLessThan(4);
+        expect(within4sigma(m.top1, senderLevel(acc), m.deliveries)).toBeLessThan(4);
         // Candidates in the window: 1 + K, K ~ Poisson(Λw). Mean count 1 + Λw (4σ), mean
         // entropy E[log2(1 + K)] (the likelihoods are a histogram's, not exactly equal, which
         // lowers the entropy slightly: ε = 0.02 bits).
-        const count = evaluation.perTarget.candidates.reduce((a, c) => a + c, 0) / m.messages;
-        expect(Math.abs(count - (1 + lw)) / Math.sqrt(lw / m.messages)).toBeLessThan(4);
+        const count = evaluation.perTarget.candidates.reduce((a, c) => a + c, 0) / m.deliveries;
+        expect(Math.abs(count - (1 + lw)) / Math.sqrt(lw / m.deliveries)).toBeLessThan(4);
         expect(Math.abs(m.entropy_bits - poissonMean(lw, (k) => Math.log2(1 + k)))).toBeLessThan(0.02);
       });
     }
@@ -155,7 +155,7 @@ describe('V11 exponential jitter: top1 = μ/(μ + Λ)', () => {
         for (let k = 0; k < 400; k++) b += binWidth(model, shift + dist.sample(rng)) / 400;
         const eps = (acc * LAMBDA * (b / SEC)) / 4;
         const p = senderLevel(acc);
-        const sd = Math.sqrt((p * (1 - p)) / m.messages);
+        const sd = Math.sqrt((p * (1 - p)) / m.deliveries);
         expect(m.top1).toBeGreaterThan(p - 4 * sd - eps);
         expect(m.top1).toBeLessThan(p + 4 * sd);
       });

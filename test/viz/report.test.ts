@@ -119,8 +119,8 @@ describe('writeReport and readResults', () => {
 });
 
 describe('viewer data functions', () => {
-  it('finds sweep columns after bytes_per_message', () => {
-    expect(sweepKeysOf(['design', 'bytes_per_message', 'a.b', 'c'], [])).toEqual(['a.b', 'c']);
+  it('finds sweep columns: every summary column that is not a fixed one', () => {
+    expect(sweepKeysOf(['design', 'bytes_per_message', 'a.b', 'excluded', 'held', 'c'], [])).toEqual(['a.b', 'c']);
     expect(sweepKeysOf([], ['design', 'adversary', 'attack', 'replicates', 'top1_mean', 'top1_lo', 'x.y'])).toEqual([
       'x.y',
     ]);

@@ -4,6 +4,7 @@
  * Pure functions only (no DOM), so tests can run them in Node.
  */
 import { csvParseRows } from 'd3';
+import { SUMMARY_COLUMNS } from '../../src/export/schema.js';
 import { parseRates, type RatesIndex } from './tradeoff-data.js';
 
 /** The JSON block the page reads from `<script type="application/json" id="anonsim-data">`. */
@@ -45,12 +46,18 @@ export const METRIC_LABELS: Record<string, string> = {
   latency_p50_ms: 'latency p50 (ms)',
   latency_p95_ms: 'latency p95 (ms)',
   bytes_per_message: 'bytes per message (B)',
+  excluded: 'true sender ruled out (fraction)',
   users: 'users',
   messages: 'messages',
+  deliveries: 'scored deliveries',
+  held: 'hosts held',
 };
 
-/** The fixed first columns of summary.csv; every later column is a swept key path. */
-export const SUMMARY_FIXED = ['design', 'adversary', 'attack', 'replicate', 'seed', 'users', 'messages', ...METRICS];
+/** Aggregate columns that count the run rather than measure an attack: never offered as chart metrics. */
+const COUNTS: readonly string[] = ['users', 'messages', 'deliveries', 'held'];
+
+/** The fixed first columns of summary.csv (src/export/schema.ts); every later column is a swept key path. */
+export const SUMMARY_FIXED: readonly string[] = SUMMARY_COLUMNS;
 
 /** The six rows of the article's metadata exposure matrix, in its order. */
 export const VECTORS = [
@@ -241,10 +248,9 @@ function uniq(values: Iterable<string>): string[] {
   return [...new Set(values)];
 }
 
-/** Columns of summary.csv after `bytes_per_message` (the contract's swept key paths). */
+/** Columns of summary.csv that are not fixed columns (the contract's swept key paths). */
 export function sweepKeysOf(summaryColumns: string[], aggregateColumns: string[]): string[] {
-  const i = summaryColumns.indexOf('bytes_per_message');
-  if (i >= 0) return summaryColumns.slice(i + 1);
+  if (summaryColumns.length > 0) return summaryColumns.filter((c) => !SUMMARY_FIXED.includes(c));
   // No summary: in aggregate.csv, whatever is neither fixed nor a metric statistic.
   const fixed = new Set(['design', 'adversary', 'attack', 'replicates']);
   return aggregateColumns.filter((c) => !fixed.has(c) && !/_(mean|lo|hi)$/.test(c));
@@ -306,7 +312,7 @@ export function buildModel(raw: RawData): Model {
   // Contract metrics first, in contract order, then anything else the exporter added.
   const ordered = [
     ...METRICS.filter((m) => metricList.includes(m)),
-    ...metricList.filter((m) => !(METRICS as readonly string[]).includes(m) && m !== 'users' && m !== 'messages'),
+    ...metricList.filter((m) => !(METRICS as readonly string[]).includes(m) && !COUNTS.includes(m)),
   ];
 
   const summary: SumRow[] = sumRows.map((r) => {

@@ -1,0 +1,53 @@
+/**
+ * The output schema (CONTRACT §3 and its §7 extensions), declared once: the fixed columns of
+ * summary.csv and the metrics aggregate.csv averages. The writer, the aggregator, the printed
+ * table, the viewer and the tests all read these lists, so a new column is one line here plus
+ * the code that computes it.
+ *
+ * Invariant: summary.csv is these columns in this order, then one column per swept key path;
+ * a column is never removed or renamed (users' scripts read them by name).
+ */
+
+/** Values of the swept key paths for one sweep cell, in sweep order. */
+export type SweepValues = (string | number | boolean)[];
+
+/** Text columns of summary.csv (every other fixed column is a number). */
+export const LABEL_COLUMNS = ['design', 'adversary', 'attack'] as const;
+
+/**
+ * Numeric columns averaged over replicates in aggregate.csv, in output order:
+ * - `users`, `messages` (messages sent), `deliveries` (scored deliveries: the unit of every
+ *   per-delivery metric and of its standard error);
+ * - the metrics of CONTRACT §4;
+ * - `excluded`: fraction of scored deliveries whose true sender got zero posterior while some
+ *   other candidate kept weight (the attack ruled the sender out: certainty is not correctness);
+ * - `held`: infrastructure hosts the adversary holds (0 for a pure link observer).
+ */
+export const AGG_METRICS = [
+  'users',
+  'messages',
+  'deliveries',
+  'top1',
+  'top5',
+  'entropy_bits',
+  'anonymity_set',
+  'pair_auc',
+  'pair_precision',
+  'latency_p50_ms',
+  'latency_p95_ms',
+  'bytes_per_message',
+  'excluded',
+  'held',
+] as const;
+
+export type AggMetric = (typeof AGG_METRICS)[number];
+
+/** The fixed first columns of summary.csv, in order; swept key paths follow. */
+export const SUMMARY_COLUMNS = [...LABEL_COLUMNS, 'replicate', 'seed', ...AGG_METRICS] as const;
+
+export type SummaryColumn = (typeof SUMMARY_COLUMNS)[number];
+
+/** One row of summary.csv: a (sweep cell, replicate, design, adversary, attack). */
+export type SummaryRow = { cell: number; sweep: SweepValues } & {
+  [K in SummaryColumn]: K extends (typeof LABEL_COLUMNS)[number] ? string : number;
+};
