@@ -76,7 +76,7 @@ describe('top-k under uniform tie-breaking', () => {
       const above = full.filter((v) => v > full[t]).length;
       const equal = full.filter((v) => v === full[t]).length;
       const rc = rankCounts(s, 0, t, users);
-      expect(rc).toEqual({ above, equal });
+      expect(rc).toEqual({ above, equal, score: full[t] });
       for (const k of [1, 2, 5]) {
         let hits = 0;
         for (let pos = above + 1; pos <= above + equal; pos++) if (pos <= k) hits++;
