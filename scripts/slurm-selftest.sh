@@ -305,33 +305,42 @@ compare() {
   done
 }
 
+# Submits a documented array line, then the documented merge line; waits for both and checks that
+# every task and the merge completed. Sets jid, mid, array_s (submission → last task) and both_s
+# (submission → merged), and moves the job logs into $T/joblogs.
+submit_round() {
+  local t0 merge_out
+  t0=$(date +%s.%N)
+  doc "$1"
+  JOBIDS+=("$jid")
+  LOGGLOB+=("anonsim-${jid}_*.out")
+  merge_out=$(doc "$DOC_MERGE")
+  [[ $merge_out =~ ^Submitted\ batch\ job\ ([0-9]+)$ ]] || fail "unexpected sbatch answer: $merge_out"
+  mid=${BASH_REMATCH[1]}
+  JOBIDS+=("$mid")
+  LOGGLOB+=("anonsim-merge-${mid}.out")
+  say "submitted array job $jid and merge job $mid (afterok:$jid)"
+  wait_jobs "$jid"
+  array_s=$(since "$t0")
+  collect_job_logs
+  check_jobs "$jid" # a failed task leaves the merge pending forever (DependencyNeverSatisfied)
+  wait_jobs "$mid"
+  both_s=$(since "$t0")
+  collect_job_logs
+  check_jobs "$mid"
+}
+
 # --- 1. The documented array job and dependent merge job ------------------------------------------
 N=3    # shards: coprime to the 4 designs, so every shard gets several designs
 CPUS=1 # one core per task: a 2-core node runs two tasks at once and queues the third
 MEM=1G
-t=$(date +%s.%N)
-doc "$DOC_ARRAY"
-JOBIDS+=("$jid")
-LOGGLOB+=("anonsim-${jid}_*.out")
-merge_out=$(doc "$DOC_MERGE")
-[[ $merge_out =~ ^Submitted\ batch\ job\ ([0-9]+)$ ]] || fail "unexpected sbatch answer: $merge_out"
-mid=${BASH_REMATCH[1]}
-JOBIDS+=("$mid")
-LOGGLOB+=("anonsim-merge-${mid}.out")
-say "submitted array job $jid (--array=0-$((N - 1))) and merge job $mid (afterok:$jid)"
-wait_jobs "$jid"
-array_s=$(since "$t")
-collect_job_logs
-check_jobs "$jid" # a failed task leaves the merge pending forever (DependencyNeverSatisfied)
-wait_jobs "$mid"
-both_s=$(since "$t")
-collect_job_logs
-check_jobs "$mid"
+submit_round "$DOC_ARRAY"
 for ((i = 0; i < N; i++)); do
   grep -qx "anonsim: running shard $i/$N (from SLURM_ARRAY_TASK_ID)" "$T/joblogs/anonsim-${jid}_$i.out" ||
     fail "task $i's log does not say it ran shard $i/$N from SLURM_ARRAY_TASK_ID"
 done
 pass "array job: $N tasks completed, each ran its shard from SLURM_ARRAY_TASK_ID (submit → last task: $array_s s)"
+first_array_s=$array_s first_both_s=$both_s
 compare
 [[ $(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).merged.shards.length)' "$RESULTS/manifest.json") == "$N" ]] ||
   fail "manifest.json of the merge does not list $N shards"
@@ -345,25 +354,10 @@ mapfile -t kept < <(cd "$shard_dir/.jobs" && printf '%s\n' *.json | sort -n)
 lost=${kept[-1]}
 unset 'kept[-1]'
 rm -- "$shard_dir/.jobs/$lost"
+say "removed job file $lost of shard $I (a task that died after finishing ${#kept[@]} jobs)"
 before=$(cd "$shard_dir/.jobs" && stat -c '%n %i %y' "${kept[@]}")
 for f in "${COMPARED[@]}"; do rm -f -- "$RESULTS/$f"; done
-t=$(date +%s.%N)
-doc "$DOC_RERUN"
-JOBIDS+=("$jid")
-LOGGLOB+=("anonsim-${jid}_*.out")
-merge_out=$(doc "$DOC_MERGE")
-[[ $merge_out =~ ^Submitted\ batch\ job\ ([0-9]+)$ ]] || fail "unexpected sbatch answer: $merge_out"
-mid=${BASH_REMATCH[1]}
-JOBIDS+=("$mid")
-LOGGLOB+=("anonsim-merge-${mid}.out")
-say "removed job file $lost of shard $I; re-submitted task $I as job $jid (SHARDS=$N) and merge job $mid"
-wait_jobs "$jid"
-collect_job_logs
-check_jobs "$jid"
-wait_jobs "$mid"
-rerun_s=$(since "$t")
-collect_job_logs
-check_jobs "$mid"
+submit_round "$DOC_RERUN"
 log=$T/joblogs/anonsim-${jid}_$I.out
 grep -qx "anonsim: running shard $I/$N (from SLURM_ARRAY_TASK_ID)" "$log" ||
   fail "the re-run task's log does not say it ran shard $I/$N"
@@ -374,6 +368,6 @@ grep -qx "anonsim: resuming: ${#kept[@]} of $((${#kept[@]} + 1)) jobs already fi
   fail "the re-run rewrote job files it should have kept"
 pass "re-run of task $I alone: resumed ${#kept[@]} finished jobs untouched, ran the missing one"
 compare
-pass "merge after the re-run: byte-identical again (re-submit → merged: $rerun_s s)"
+pass "merge after the re-run: byte-identical again (re-submit → merged: $both_s s)"
 
-say "timings: setup+single run+2 Slurm rounds $(since "$start_t") s; single run $single_s s; array $array_s s, array+merge $both_s s; re-run+merge $rerun_s s"
+say "timings: setup+single run+2 Slurm rounds $(since "$start_t") s; single run $single_s s; array $first_array_s s, array+merge $first_both_s s; re-run+merge $both_s s"
