@@ -3,16 +3,21 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runScenario } from '../src/pipeline/run.js';
-import type { SummaryRow } from '../src/pipeline/types.js';
+import type { RunResult, SummaryRow } from '../src/pipeline/types.js';
 import { loadScenario, sweepCells } from '../src/scenario/index.js';
 
 /** summary.csv rows of the scenario `text` (YAML), one worker. */
 export async function runScenarioText(text: string): Promise<SummaryRow[]> {
+  return (await runScenarioRows(text)).summary;
+}
+
+/** Every output of the scenario `text` (YAML), one worker; messages.csv rows with `messages`. */
+export async function runScenarioRows(text: string, messages = false): Promise<RunResult> {
   const file = join(mkdtempSync(join(tmpdir(), 'anonsim-test-')), 'scenario.yaml');
   writeFileSync(file, text);
   const { scenario, raw } = loadScenario(file);
   const cells = sweepCells(scenario, raw, file).map((c) => ({ sweep: c.values, scenario: c.scenario }));
-  return (await runScenario(scenario, cells, { workers: 1, messages: false })).summary;
+  return runScenario(scenario, cells, { workers: 1, messages });
 }
 
 /**

@@ -4,7 +4,7 @@
  * ground truth; it passes on observed row indices and population statistics only.
  */
 import { type DelayModel, dwellKind, type SizeModel, type Targets } from '../attacks/attack.js';
-import type { ObservationLog } from '../net/log.js';
+import { Kind, type ObservationLog } from '../net/log.js';
 import type { GroundTruth } from '../net/truth.js';
 import { histogramModel } from './delay-model.js';
 import type { ObservedLog } from './view.js';
@@ -30,31 +30,161 @@ export function originRow(log: ObservationLog, row: number): number {
   return r;
 }
 
+/** What buildTargets needs to know about the view and the design beyond the logs. */
+export interface AnchorOptions {
+  /** Observed row → log row (derived from `obsOf` when absent). */
+  rowOf?: Int32Array;
+  /**
+   * A party that reads a group payload's object id (a Matrix room, a Signal multi-recipient set)
+   * also reads every member it goes to (room state, the upload's recipient list): it can tell
+   * that its copy concerns each member. False where the object id names no members (Session's
+   * group account, SimpleX queues). From `BuiltDesign.groupMembersReadable`.
+   */
+  groupMembersReadable?: boolean;
+}
+
+/**
+ * Log kinds whose rows carry the message's payload itself (its ciphertext, hence its identity:
+ * a Matrix event id, the hash a Session swarm stores it under). A receipt, typing notice, sync
+ * copy or push about the message is another payload and cannot be joined to it by identity.
+ */
+const PAYLOAD = new Uint8Array(256);
+PAYLOAD[Kind.message] = 1;
+PAYLOAD[Kind.replicate] = 1;
+PAYLOAD[Kind.fetch] = 1;
+
+/**
+ * The questions put to the adversary, one per scored delivery d (message m to recipient R), and
+ * the rows where it saw that payload and can tell it concerns R (its anchors):
+ * - on the delivered copy's own chain (ground truth `prev` from `finalRow`): rows into R's device
+ *   (any observer of that link) and rows on which it reads R's account;
+ * - any other copy of m it reads identifiers on, joined by the payload's identity (Matrix event
+ *   id, Session message hash): a copy on which it reads R's account (Session replicas naming R,
+ *   a federation transaction to R's homeserver), and — where the design says object ids name
+ *   their members (`groupMembersReadable`) — a copy of a group payload whose object id (room) it
+ *   reads (fan-out to a third member's homeserver).
+ * A copy may be sighted after the delivery (a federation transaction reaching a third
+ * homeserver after R's own /sync): it counts for the scores, not for the causal top, which
+ * attacks take from `causalAnchor` and the anchors seen by the delivery time. The primary
+ * anchor (`anchor`) is the sighting that tells most: one whose exact chain (the view's own
+ * `prev`) reaches the sender's device — the latest such, which answers as exactly as any and
+ * keeps the end-to-end law about the delivery (flow and disclosure read it as the delivery
+ * delay) — else the earliest sighting (the closest to the send, so the narrowest end-to-end
+ * law); ties by row. All anchors are listed in `anchors` (primary first, then by sighting time);
+ * `causalAnchor` is the same choice among the sightings made by the delivery time (−1: none).
+ */
 export function buildTargets(
   log: ObservationLog,
   truth: GroundTruth,
   scored: Int32Array,
   obs: ObservedLog,
   obsOf: Int32Array,
+  opts: AnchorOptions = {},
 ): Targets {
   const n = scored.length;
   const anchor = new Int32Array(n).fill(-1);
+  const causalAnchor = new Int32Array(n).fill(-1);
+  const anchorStart = new Int32Array(n + 1);
   const recipient = new Int32Array(n);
   const tDeliver = new Float64Array(n);
+  const copies = payloadCopies(log, obs, opts.rowOf ?? rowsOf(obsOf, obs.length));
+  // Host ids below `users` are devices; every scored sender is a device, which is all exactness needs.
+  let users = 0;
+  for (let k = 0; k < n; k++) users = Math.max(users, truth.sender[scored[k]] + 1, truth.recipient[scored[k]] + 1);
+  const list: number[] = [];
+  const all: number[] = [];
   for (let k = 0; k < n; k++) {
     const d = scored[k];
     const r = truth.recipient[d];
+    const t = truth.tDeliver[d];
     recipient[k] = r;
-    tDeliver[k] = truth.tDeliver[d];
+    tDeliver[k] = t;
+    list.length = 0;
     for (let row = truth.finalRow[d]; row >= 0; row = log.prev[row]) {
       const j = obsOf[row];
-      if (j >= 0 && (obs.to[j] === r || obs.rAcct[j] === r)) {
-        anchor[k] = j;
-        break;
+      if (j >= 0 && (obs.to[j] === r || obs.rAcct[j] === r)) list.push(j);
+    }
+    const m = truth.msg[d];
+    if (copies && m >= 0 && m + 1 < copies.start.length) {
+      const group = truth.group[d] >= 0 && opts.groupMembersReadable === true;
+      for (let c = copies.start[m]; c < copies.start[m + 1]; c++) {
+        const j = copies.rows[c];
+        if ((obs.rAcct[j] === r || (group && obs.obj[j] >= 0)) && !list.includes(j)) list.push(j);
       }
     }
+    list.sort((a, b) => obs.tRx[a] - obs.tRx[b] || a - b);
+    const primary = primaryOf(obs, list, list.length, users);
+    anchor[k] = primary;
+    let seenBy = 0;
+    while (seenBy < list.length && obs.tRx[list[seenBy]] <= t) seenBy++;
+    causalAnchor[k] = seenBy === list.length ? primary : primaryOf(obs, list, seenBy, users);
+    if (primary >= 0) all.push(primary);
+    for (const j of list) if (j !== primary) all.push(j);
+    anchorStart[k + 1] = all.length;
   }
-  return { count: n, anchor, recipient, tDeliver };
+  return { count: n, anchor, recipient, tDeliver, anchorStart, anchors: Int32Array.from(all), causalAnchor };
+}
+
+/**
+ * The sighting among list[0 .. n) (sorted by sighting time) that tells most: the latest whose
+ * exact chain reaches a device, else the earliest; -1 when n = 0.
+ */
+function primaryOf(obs: ObservedLog, list: number[], n: number, users: number): number {
+  for (let x = n - 1; x >= 0; x--) if (exactToDevice(obs, list[x], users)) return list[x];
+  return n > 0 ? list[0] : -1;
+}
+
+/** True when the view's exact chain back from observed row j (its own `prev`) reaches a row leaving a device. */
+function exactToDevice(obs: ObservedLog, j: number, users: number): boolean {
+  let b = j;
+  for (let p = obs.prev[b]; p >= 0 && p < b; p = obs.prev[b]) b = p;
+  return obs.from[b] < users;
+}
+
+/** Observed row → log row, from log row → observed row. */
+function rowsOf(obsOf: Int32Array, length: number): Int32Array {
+  const rowOf = new Int32Array(length);
+  for (let i = 0; i < obsOf.length; i++) if (obsOf[i] >= 0) rowOf[obsOf[i]] = i;
+  return rowOf;
+}
+
+/**
+ * Observed payload rows on which the view reads an identifier (account or object id), grouped
+ * by message (CSR over message ids); null when there are none (a pure link observer reads no
+ * identifier). These are the copies the view can join to a delivery by the payload's identity.
+ */
+function payloadCopies(
+  log: ObservationLog,
+  obs: ObservedLog,
+  rowOf: Int32Array,
+): { start: Int32Array; rows: Int32Array } | null {
+  let count = 0;
+  let maxMsg = -1;
+  const readable = (j: number): number => {
+    if (obs.rAcct[j] < 0 && obs.obj[j] < 0) return -1;
+    const i = rowOf[j];
+    return PAYLOAD[log.kind[i]] === 1 ? log.msg[i] : -1;
+  };
+  for (let j = 0; j < obs.length; j++) {
+    const m = readable(j);
+    if (m < 0) continue;
+    count++;
+    if (m > maxMsg) maxMsg = m;
+  }
+  if (count === 0) return null;
+  const start = new Int32Array(maxMsg + 2);
+  for (let j = 0; j < obs.length; j++) {
+    const m = readable(j);
+    if (m >= 0) start[m + 1]++;
+  }
+  for (let m = 0; m <= maxMsg; m++) start[m + 1] += start[m];
+  const fill = start.slice(0, maxMsg + 1);
+  const rows = new Int32Array(count);
+  for (let j = 0; j < obs.length; j++) {
+    const m = readable(j);
+    if (m >= 0) rows[fill[m]++] = j;
+  }
+  return { start, rows };
 }
 
 /** Time at which the adversary saw the anchor row: arrival if it sees that end, else departure. */

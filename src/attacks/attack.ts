@@ -8,15 +8,36 @@ import type { ParamSpec } from '../designs/design.js';
 
 /**
  * The deliveries the adversary is asked about: "who sent what `recipient` received at
- * `tDeliver`?". `anchor` is the observed row where the adversary last saw this payload on its
- * way to the recipient and can tell it concerns the recipient (the hop into the recipient's
- * device, or a row carrying the recipient's account); -1 when it saw none of it.
+ * `tDeliver`?". Its anchors are the observed rows where the adversary
+ * saw this payload and can tell it concerns the recipient: the hop into the recipient's device,
+ * a row on which it reads the recipient's account, or a copy of the same payload it can join to
+ * the delivery by the payload's identity (`buildTargets`, src/adversary/targets.ts); a copy may be
+ * sighted after the delivery. `anchor` is the primary one (the latest sighting whose exact chain
+ * reaches a device, else the earliest); -1 when the adversary saw none of it.
  */
 export interface Targets {
   count: number;
   anchor: Int32Array;
   recipient: Int32Array;
   tDeliver: Float64Array;
+  /**
+   * Every anchor of target i: anchors[anchorStart[i] .. anchorStart[i+1]), the primary first.
+   * Absent (hand-built targets) ⇒ the primary is the only anchor.
+   */
+  anchorStart?: Int32Array;
+  anchors?: Int32Array;
+  /**
+   * The primary anchor among those sighted by `tDeliver` (what `causalTop` may use; −1: none).
+   * Absent ⇒ `anchor`, which is then sighted by the delivery time.
+   */
+  causalAnchor?: Int32Array;
+}
+
+/** The anchors of target i (the primary first; none when it has no anchor), sighted at any time. */
+export function anchorsOf(targets: Targets, i: number): ArrayLike<number> {
+  const { anchorStart, anchors } = targets;
+  if (anchorStart && anchors) return anchors.subarray(anchorStart[i], anchorStart[i + 1]);
+  return targets.anchor[i] >= 0 ? [targets.anchor[i]] : [];
 }
 
 /** An empirical density the adversary knows (measured with its own test traffic). */

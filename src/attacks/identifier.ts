@@ -2,26 +2,28 @@
  * Identifier attack: links sender to recipient from what the view reads outright, with no
  * timing inference. Evidence, strongest first (the first kind found decides):
  *
- * 1. A readable sender account (`sAcct`) on the target's observed forwarding chain names the
- *    sender.
+ * 1. A readable sender account (`sAcct`) on an observed forwarding chain of the target names
+ *    the sender.
  * 2. The chain reaches a row leaving a user device: the view sees that device's address, so
  *    the sender is one of the users behind it (one user, or the users sharing a NAT address).
  *    The chain is the walk back from the anchor along `prev`, which exists only where the
  *    adversary holds the forwarding party (it processed the payload itself).
  * 3. Self-addressed store ("sync copy"): a client that stores a copy of each sent message for
  *    its own other devices makes an entry, readable as addressed to the sender, at storage it
- *    can reach, right after the message itself. When the chain's earliest sighting reads the
- *    recipient account R at a held party at time t0, every row arriving at a held party in
+ *    can reach, right after the message itself. When the earliest sighting on the chains reads
+ *    the recipient account R at a held party at time t0, every row arriving at a held party in
  *    (t0, t0 + syncWindow] that reads a recipient account u ≠ R is one vote for u.
  *
+ * The chains are walked from every anchor of the target (each a sighting of this payload: the
+ * delivered copy, a replica, a federation copy; see buildTargets), and their evidence pooled.
  * Scores: candidates score their evidence (1 each for kinds 1–2, the vote count for kind 3),
  * everyone else 0; no evidence ⇒ nobody listed, uniform. Candidates on one NAT address tie;
  * the recipient itself is never a candidate (ScoreBuilder). Method: docs/attacks.md#identifier.
- * causalTop uses only rows that arrived by the delivery time (kinds 1–2 always do; sync votes
- * arriving after the delivery are left out). Pair scores: see util-scores.ts.
+ * causalTop is the same answer from the anchors sighted and the votes arrived by the delivery
+ * time. Pair scores: see util-scores.ts.
  */
 import { SEC } from '../core/time.js';
-import type { AttackInput, AttackModule, AttackResult } from './attack.js';
+import { type AttackInput, type AttackModule, type AttackResult, anchorsOf } from './attack.js';
 import { timeIndex, upperBound } from './util-index.js';
 import { durationParam, ScoreBuilder } from './util-scores.js';
 
@@ -34,48 +36,57 @@ function run(input: AttackInput): AttackResult {
   // Rows a held party receives with a readable recipient account, by arrival time.
   const stores = timeIndex(obs.tRx, obs.length, (j) => obs.heldTo[j] === 1 && obs.rAcct[j] >= 0);
   const named: number[] = [];
+  const devices: number[] = [];
 
-  for (let i = 0; i < targets.count; i++) {
-    const a = targets.anchor[i];
-    if (a < 0) {
-      b.commit(i, -1);
-      continue;
-    }
+  /**
+   * Adds target i's evidence from its anchors sighted by `by` (sync votes arriving by `by`) to
+   * the builder: the strongest kind found decides. Returns false when there is none.
+   */
+  const evidence = (i: number, list: ArrayLike<number>, by: number): boolean => {
     const r = targets.recipient[i];
     named.length = 0;
-    let t0 = Number.NaN;
-    let row = a;
-    for (;;) {
-      const s = obs.sAcct[row];
-      if (s >= 0 && s < users && !named.includes(s)) named.push(s);
-      if (obs.rAcct[row] === r && obs.heldTo[row] === 1) t0 = obs.tRx[row];
-      const p = obs.prev[row];
-      // prev always points to an earlier row; the check guards against a malformed log.
-      if (p < 0 || p >= row) break;
-      row = p;
+    devices.length = 0;
+    let t0 = Number.POSITIVE_INFINITY;
+    for (let k = 0; k < list.length; k++) {
+      let row = list[k];
+      if (obs.tRx[row] > by) continue;
+      for (;;) {
+        const s = obs.sAcct[row];
+        if (s >= 0 && s < users && !named.includes(s)) named.push(s);
+        if (obs.rAcct[row] === r && obs.heldTo[row] === 1 && obs.tRx[row] < t0) t0 = obs.tRx[row];
+        const p = obs.prev[row];
+        // prev always points to an earlier row; the check guards against a malformed log.
+        if (p < 0 || p >= row) break;
+        row = p;
+      }
+      const h = obs.from[row];
+      if (h < users && !devices.includes(h)) devices.push(h);
     }
     if (named.length > 0) {
       for (const s of named) b.add(s, 1);
-      b.commit(i, b.uniqueArgmax());
-      continue;
+      return true;
     }
-    if (obs.from[row] < users) {
-      b.addIpEach(obs.from[row], 1);
-      b.commit(i, b.uniqueArgmax());
-      continue;
+    if (devices.length > 0) {
+      for (const h of devices) b.addIpEach(h, 1);
+      return true;
     }
-    if (window > 0 && !Number.isNaN(t0)) {
+    if (window > 0 && t0 < Number.POSITIVE_INFINITY) {
       const lo = upperBound(stores.t, 0, stores.t.length, t0);
-      const hi = upperBound(stores.t, lo, stores.t.length, t0 + window);
-      const causalHi = upperBound(stores.t, lo, hi, targets.tDeliver[i]);
-      // Votes seen by the delivery time first (for causalTop), then the rest of the window.
-      for (let k = lo; k < causalHi; k++) vote(b, obs.rAcct[stores.rows[k]], r, users);
-      const top = b.uniqueArgmax();
-      for (let k = causalHi; k < hi; k++) vote(b, obs.rAcct[stores.rows[k]], r, users);
-      b.commit(i, top);
-      continue;
+      const hi = upperBound(stores.t, lo, stores.t.length, Math.min(t0 + window, by));
+      for (let k = lo; k < hi; k++) vote(b, obs.rAcct[stores.rows[k]], r, users);
+      return true;
     }
-    b.commit(i, -1);
+    return false;
+  };
+
+  for (let i = 0; i < targets.count; i++) {
+    const list = anchorsOf(targets, i);
+    // Causal top from what was sighted by the delivery time; scores from every sighting.
+    evidence(i, list, targets.tDeliver[i]);
+    const top = b.uniqueArgmax();
+    b.clear();
+    evidence(i, list, Number.POSITIVE_INFINITY);
+    b.commit(i, top);
   }
   return b.result();
 }

@@ -33,8 +33,9 @@
  * Densities are read robustly (`density`): the histogram's edges are extended by a few
  * expected sampling gaps and a floor of one calibration sample's worth replaces empty bins.
  *
- * Every row used is at or before the anchor sighting, itself no later than the delivery, so
- * the scores are causal and causalTop is their unique argmax.
+ * Every row used is at or before the anchor sighting. The primary anchor is almost always
+ * sighted by the delivery time, and causalTop is then the scores' unique argmax; when it is a
+ * copy sighted later, causalTop is the argmax of a trace from the best anchor sighted by then.
  */
 import {
   type AttackInput,
@@ -431,8 +432,17 @@ function run(input: AttackInput): AttackResult {
   const { targets } = input;
   for (let i = 0; i < targets.count; i++) {
     const a = targets.anchor[i];
+    // A primary anchor sighted after the delivery (a late copy) answers for the scores; the
+    // causal top comes from the best anchor sighted by then (the same one almost always).
+    const c = targets.causalAnchor ? targets.causalAnchor[i] : a;
+    let top = -1;
+    if (c !== a) {
+      if (c >= 0) tracer.score(c);
+      top = b.uniqueArgmax();
+      b.clear();
+    }
     if (a >= 0) tracer.score(a);
-    b.commit(i, b.uniqueArgmax());
+    b.commit(i, c === a ? b.uniqueArgmax() : top);
   }
   return b.result();
 }

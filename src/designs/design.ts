@@ -79,6 +79,12 @@ export interface BuiltDesign {
   realWorldIdentifier: number;
   /** Platform push providers' host ids (they see wake-ups), possibly empty. */
   pushHosts: number[];
+  /**
+   * True when a party that reads a group payload's object id (`obj`: a room, a multi-recipient
+   * set) also reads every member it goes to (room state, the upload's recipient list), so it can
+   * tell its copy concerns each member. Absent or false: an object id names no members.
+   */
+  groupMembersReadable?: boolean;
 }
 
 export interface DesignModule {

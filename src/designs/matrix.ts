@@ -734,5 +734,7 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     central: base + big,
     realWorldIdentifier: p.threepidFraction as number,
     pushHosts: push ? [fcm, apns] : [],
+    // Every participating homeserver holds the room state: the member list of each room id.
+    groupMembersReadable: true,
   };
 }

@@ -408,5 +408,12 @@ function buildSignal(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     }
   }
 
-  return { infra: [service], central: service, realWorldIdentifier: 1, pushHosts: [fcm, apns] };
+  // The multi-recipient upload names every recipient's account (its object id is the group).
+  return {
+    infra: [service],
+    central: service,
+    realWorldIdentifier: 1,
+    pushHosts: [fcm, apns],
+    groupMembersReadable: true,
+  };
 }

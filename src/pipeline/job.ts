@@ -123,7 +123,10 @@ export function see(world: World, adv: Scenario['adversaries'][number], warmup: 
   const { net, built, hosts } = world;
   const view = makeView(adv, built, hosts.count, advStreams);
   const { obs, rowOf, obsOf } = observe(net.log, view);
-  const targets = buildTargets(net.log, net.truth, scoredDeliveries(net.truth, warmup), obs, obsOf);
+  const targets = buildTargets(net.log, net.truth, scoredDeliveries(net.truth, warmup), obs, obsOf, {
+    rowOf,
+    groupMembersReadable: built.groupMembersReadable === true,
+  });
   let held = 0;
   for (let h = 0; h < view.held.length; h++) held += view.held[h];
   return {

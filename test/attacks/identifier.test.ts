@@ -33,10 +33,16 @@ function world() {
   return { log, truth, hop, deliver };
 }
 
-function run(w: ReturnType<typeof world>, v: View, usersPerIp = 1, params: AttackInput['params'] = {}) {
-  const { obs, obsOf } = observe(w.log, v);
+function run(
+  w: ReturnType<typeof world>,
+  v: View,
+  usersPerIp = 1,
+  params: AttackInput['params'] = {},
+  groupMembersReadable = false,
+) {
+  const { obs, obsOf, rowOf } = observe(w.log, v);
   const scored = scoredDeliveries(w.truth, 0);
-  const targets = buildTargets(w.log, w.truth, scored, obs, obsOf);
+  const targets = buildTargets(w.log, w.truth, scored, obs, obsOf, { rowOf, groupMembersReadable });
   const input: AttackInput = {
     users: U,
     obs,
@@ -146,6 +152,46 @@ describe('identifier', () => {
     expect(listed(r2.result, 0)).toEqual([[3, 1]]);
     expect(r2.result.causalTop[0]).toBe(-1);
     expect(run(w2, view([B]), 1, { syncWindow: 0 }).result.perTarget.base[0]).toBe(1);
+  });
+
+  it('a held replica off the delivered chain, naming the recipient, opens the sync-copy window', () => {
+    // 3 stores for 7 at unheld A, which replicates to held B; 3's sync copy lands at B 300 ms
+    // later; 7 reads the message from A. Before anchors on every held copy B had nothing to say.
+    const w = world();
+    const store = w.hop(0, 3, A, -1, { rAcct: 7, vis: VIS_RX });
+    w.log.append(40 * MS, 50 * MS, A, B, 256, Kind.replicate, store, 0, { rAcct: 7 });
+    w.hop(320, A, B, -1, { rAcct: 3, vis: VIS_RX });
+    w.deliver(w.hop(2000, A, 7, store), 3, 7);
+    const { result, ev } = run(w, view([B]));
+    expect(listed(result, 0)).toEqual([[3, 1]]);
+    expect(result.causalTop[0]).toBe(3);
+    expect(ev.metrics.top1).toBe(1);
+  });
+
+  it("a group copy at a third member's server names the sender where room state names the members", () => {
+    // 3 posts to room 4 at unheld A; A federates the event to held B (another member's server,
+    // which reads the sender) and hands it to 7 on A.
+    const w = world();
+    const up = w.hop(0, 3, A, -1, { sAcct: 3, obj: 4 });
+    const fed = w.hop(20, A, B, up, { sAcct: 3, rAcct: 8, obj: 4 });
+    w.truth.record(0, 3, 7, 4, 0, w.log.tRx[fed] + 50 * MS, w.hop(50, A, 7, up));
+    const readable = run(w, view([B]), 1, {}, true);
+    expect(listed(readable.result, 0)).toEqual([[3, 1]]);
+    expect(readable.result.causalTop[0]).toBe(3);
+    expect(listed(run(w, view([B]), 1, {}, false).result, 0)).toEqual([]);
+  });
+
+  it('a copy sighted after the delivery counts for the scores, not for causalTop', () => {
+    const w = world();
+    const up = w.hop(0, 3, A, -1, { sAcct: 3, obj: 4 });
+    const down = w.hop(10, A, 7, up);
+    w.hop(30, A, B, up, { sAcct: 3, rAcct: 8, obj: 4 });
+    w.truth.record(0, 3, 7, 4, 0, w.log.tRx[down], down);
+    const { result, ev } = run(w, view([B]), 1, {}, true);
+    expect(listed(result, 0)).toEqual([[3, 1]]);
+    expect(result.causalTop[0]).toBe(-1);
+    expect(ev.metrics.top1).toBe(1);
+    expect(ev.ttfd[0].messages_until_identified).toBeNull();
   });
 
   it('a view that sees nothing scores uniformly', () => {
