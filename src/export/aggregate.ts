@@ -1,8 +1,19 @@
 /**
  * aggregate.csv: per (sweep cell, design, adversary, attack), the mean of each summary metric
- * over replicates with a 95 % Student-t interval: mean ± t(0.975, n−1)·s/√n, s the sample
- * standard deviation. With one replicate lo = hi = mean (no spread to estimate). A metric
- * that is NaN in any replicate (undefined there, e.g. no scored delivery) is NaN (empty cell).
+ * over replicates with a 95 % interval over replicates that respects what the metric can be
+ * (docs/metrics.md, "Intervals over replicates"):
+ * - proportions (top1, top5, pair_auc, pair_precision, excluded): the Wilson score interval with
+ *   the effective sample size n* = R·p̂(1 − p̂)/s² that the between-replicate spread implies
+ *   (Kish's design effect) and Student's t(0.975, R − 1) in place of z (Korn & Graubard 1998).
+ *   Its variance term p̂(1 − p̂)/n* is s²/R, the t-interval's, so far from 0 and 1 it is the
+ *   t-interval; near them it bends and never leaves [0, 1].
+ * - metrics bounded by the run (entropy_bits in [0, log2 users], anonymity_set in [1, users]):
+ *   the same, on the metric mapped linearly onto [0, 1] (for entropy that is the degree of
+ *   anonymity, Díaz et al. 2002), mapped back.
+ * - everything else (counts, latency, bytes; all ≥ 0): mean ± t(0.975, R − 1)·s/√R, cut at 0.
+ * With one replicate there is no between-replicate spread: lo and hi are NaN (empty cells). With
+ * R ≥ 2 identical values the interval is the point. A metric that is NaN in any replicate
+ * (undefined there, e.g. no scored delivery) is NaN (empty cell).
  */
 import { AGG_METRICS, type AggMetric, type SummaryRow, type SweepValues } from './schema.js';
 
@@ -108,18 +119,71 @@ export function t975(df: number): number {
   return v;
 }
 
-/** Mean and 95 % t-interval of `xs`; lo = hi = mean for one value; NaN if any value is NaN. */
-export function meanInterval(xs: readonly number[]): Interval {
-  const n = xs.length;
-  if (n === 0 || xs.some((x) => Number.isNaN(x))) return { mean: Number.NaN, lo: Number.NaN, hi: Number.NaN };
+/** How a metric's interval is bounded (module comment). */
+export type IntervalKind = 'proportion' | 'bounded' | 'nonnegative';
+
+const PROPORTIONS = new Set(['top1', 'top5', 'pair_auc', 'pair_precision', 'excluded']);
+
+export function intervalKind(metric: string): IntervalKind {
+  if (PROPORTIONS.has(metric)) return 'proportion';
+  if (metric === 'entropy_bits' || metric === 'anonymity_set') return 'bounded';
+  return 'nonnegative';
+}
+
+/** The range [a, b] a bounded metric takes with `users` candidates; null when it is degenerate. */
+export function metricRange(metric: string, users: number): [number, number] | null {
+  if (!(users > 1)) return null;
+  if (metric === 'entropy_bits') return [0, Math.log2(users)];
+  if (metric === 'anonymity_set') return [1, users];
+  return [0, 1];
+}
+
+function meanAndVariance(xs: readonly number[]): { mean: number; variance: number } {
   let sum = 0;
   for (const x of xs) sum += x;
-  const mean = sum / n;
-  if (n === 1 || !Number.isFinite(mean)) return { mean, lo: mean, hi: mean };
+  const mean = sum / xs.length;
   let ss = 0;
   for (const x of xs) ss += (x - mean) * (x - mean);
-  const half = (t975(n - 1) * Math.sqrt(ss / (n - 1))) / Math.sqrt(n);
-  return { mean, lo: mean - half, hi: mean + half };
+  return { mean, variance: xs.length > 1 ? ss / (xs.length - 1) : 0 };
+}
+
+/**
+ * Wilson score interval for a mean p̂ of R replicate values in [0, 1] with sample variance s²,
+ * at effective size n* = R·p̂(1 − p̂)/s² and t = t(0.975, R − 1). Contains p̂; within [0, 1].
+ */
+export function wilsonInterval(p: number, variance: number, replicates: number): [number, number] {
+  const q = p * (1 - p);
+  if (!(variance > 0) || !(q > 0)) return [p, p];
+  const n = (replicates * q) / variance;
+  const t = t975(replicates - 1);
+  const t2n = (t * t) / n;
+  const denom = 1 + t2n;
+  const center = (p + t2n / 2) / denom;
+  const half = (t / denom) * Math.sqrt(q / n + t2n / (4 * n));
+  return [Math.max(0, center - half), Math.min(1, center + half)];
+}
+
+/** Mean and 95 % interval of `xs` for a metric of `kind` (module comment); `range` for bounded metrics. */
+export function meanInterval(
+  xs: readonly number[],
+  kind: IntervalKind = 'nonnegative',
+  range: [number, number] | null = null,
+): Interval {
+  const n = xs.length;
+  if (n === 0 || xs.some((x) => Number.isNaN(x))) return { mean: Number.NaN, lo: Number.NaN, hi: Number.NaN };
+  const { mean, variance } = meanAndVariance(xs);
+  if (n === 1 || !Number.isFinite(mean)) return { mean, lo: Number.NaN, hi: Number.NaN };
+  const [a, b] = kind === 'proportion' ? [0, 1] : kind === 'bounded' && range ? range : [Number.NaN, Number.NaN];
+  if (b > a) {
+    // Values may overshoot their bound by rounding (entropy a few ulps above log2 users).
+    const unit = xs.map((x) => Math.min(1, Math.max(0, (x - a) / (b - a))));
+    const u = meanAndVariance(unit);
+    const [lo, hi] = wilsonInterval(u.mean, u.variance, n);
+    // The mean stays the plain mean; the interval is mapped back and kept around it.
+    return { mean, lo: Math.min(mean, a + lo * (b - a)), hi: Math.max(mean, a + hi * (b - a)) };
+  }
+  const half = (t975(n - 1) * Math.sqrt(variance)) / Math.sqrt(n);
+  return { mean, lo: Math.max(0, mean - half), hi: mean + half };
 }
 
 /** Groups summary rows by (cell, design, adversary, attack) in first-appearance order. */
@@ -135,7 +199,14 @@ export function aggregateRows(summary: readonly SummaryRow[]): AggregateRow[] {
   for (const rows of groups.values()) {
     const first = rows[0];
     const stats = {} as Record<AggMetric, Interval>;
-    for (const m of AGG_METRICS) stats[m] = meanInterval(rows.map((r) => r[m]));
+    for (const m of AGG_METRICS) {
+      const kind = intervalKind(m);
+      stats[m] = meanInterval(
+        rows.map((r) => r[m]),
+        kind,
+        metricRange(m, first.users),
+      );
+    }
     out.push({
       cell: first.cell,
       sweep: first.sweep,
