@@ -3,6 +3,22 @@
  * sender·users + recipient) to float values. A JS Map of a few million numeric keys costs
  * seconds; this costs ~50 ns per operation and two typed arrays.
  */
+/** murmur3's 32-bit finaliser: a fixed bijective mix of a 32-bit integer (unsigned result). */
+export function fmix32(x: number): number {
+  let h = x >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** A fixed order of (sender, recipient) pairs that does not depend on any stream: sort by this. */
+export function pairOrder(s: number, r: number): number {
+  return fmix32(fmix32(s) ^ r);
+}
+
 export class KeyTable {
   private keys: Float64Array;
   private vals: Float64Array;
@@ -20,14 +36,8 @@ export class KeyTable {
   private slot(key: number): number {
     const lo = key >>> 0;
     const hi = Math.floor(key / 4294967296);
-    // murmur3 fmix32 over both halves: every key bit reaches the low (index) bits.
-    let h = lo ^ Math.imul(hi, 0x9e3779b1);
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    let i = h & this.mask;
+    // fmix32 over both halves: every key bit reaches the low (index) bits.
+    let i = fmix32(lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
     const keys = this.keys;
     while (keys[i] !== -1 && keys[i] !== key) i = (i + 1) & this.mask;
     return i;

@@ -1,7 +1,7 @@
 /**
- * Writes a run's results folder (CONTRACT §3): summary.csv, aggregate.csv, exposure.csv,
- * pairs.csv, ttfd.csv, messages.csv (only with --messages), timelines.json, manifest.json and
- * report.html.
+ * Writes a run's results folder (CONTRACT §3): summary.csv, aggregate.csv, exposure.csv, the
+ * detail files of detail.ts (pairs.csv, ttfd.csv, roc.csv, distributions.csv, correlation.csv,
+ * candidates.csv; messages.csv only with --messages), timelines.json, manifest.json and report.html.
  *
  * Atomicity: every file is first written into a fresh staging folder inside the output folder
  * (same filesystem, so rename is atomic) and moved into place only when ALL of them are
@@ -22,6 +22,7 @@ import { scenarioToPlain } from '../scenario/to-yaml.js';
 import type { Scenario } from '../scenario/types.js';
 import { AGG_METRICS, aggregateRows } from './aggregate.js';
 import { type CsvResult, throwIfAborted, writeCsv } from './csv.js';
+import { DETAIL_FILES, MESSAGES } from './detail.js';
 import { cell } from './format.js';
 import { anonsimVersion, gitCommit } from './manifest.js';
 import type { SweepRates } from './rates.js';
@@ -37,33 +38,6 @@ export const AGGREGATE_COLUMNS = [
   ...AGG_METRICS.flatMap((m) => [`${m}_mean`, `${m}_lo`, `${m}_hi`]),
 ];
 export const EXPOSURE_COLUMNS = ['design', 'vector', 'value', 'grade'] as const;
-export const PAIRS_COLUMNS = ['design', 'adversary', 'attack', 'sender', 'recipient', 'score', 'is_true'] as const;
-export const TTFD_COLUMNS = [
-  'replicate',
-  'design',
-  'adversary',
-  'attack',
-  'sender',
-  'recipient',
-  'messages_sent',
-  'messages_until_identified',
-  'time_until_identified_s',
-] as const;
-export const MESSAGES_COLUMNS = [
-  'replicate',
-  'design',
-  'adversary',
-  'attack',
-  'message',
-  'sender',
-  'recipient',
-  'sent_ms',
-  'delivered_ms',
-  'true_rank',
-  'candidates',
-  'entropy_bits',
-] as const;
-
 /** messages.csv text is inlined into report.html only below this size (the page must stay loadable). */
 const REPORT_MESSAGES_MAX = 20 * 1024 * 1024;
 
@@ -193,58 +167,9 @@ export async function writeResults(dir: string, result: RunResult, opts: WriteOp
       })(),
     );
 
-    await csv(
-      'pairs.csv',
-      PAIRS_COLUMNS,
-      (function* () {
-        for (const r of result.pairs)
-          yield [r.design, r.adversary, r.attack, cell(r.sender), cell(r.recipient), cell(r.score), cell(r.is_true)];
-      })(),
-    );
-
-    await csv(
-      'ttfd.csv',
-      TTFD_COLUMNS,
-      (function* () {
-        for (const r of result.ttfd)
-          yield [
-            cell(r.replicate),
-            r.design,
-            r.adversary,
-            r.attack,
-            cell(r.sender),
-            cell(r.recipient),
-            cell(r.messages_sent),
-            cell(r.messages_until_identified),
-            cell(r.time_until_identified_s),
-          ];
-      })(),
-    );
-
-    if (opts.messages) {
-      await csv(
-        'messages.csv',
-        MESSAGES_COLUMNS,
-        (function* () {
-          for (const r of result.messages)
-            yield [
-              cell(r.replicate),
-              r.design,
-              r.adversary,
-              r.attack,
-              cell(r.message),
-              cell(r.sender),
-              cell(r.recipient),
-              cell(r.sent_ms),
-              cell(r.delivered_ms),
-              cell(r.true_rank),
-              cell(r.candidates),
-              cell(r.entropy_bits),
-            ];
-        })(),
-        result.messages.length < 200_000,
-      );
-    }
+    for (const f of DETAIL_FILES) await csv(f.name, f.columns(keys), f.rows(result));
+    if (opts.messages)
+      await csv(MESSAGES.name, MESSAGES.columns(keys), MESSAGES.rows(result), result.messages.length < 200_000);
 
     throwIfAborted(opts.signal);
     await writeFile(join(stage, 'timelines.json'), `${JSON.stringify(result.timelines)}\n`);

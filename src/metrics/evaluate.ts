@@ -12,7 +12,8 @@ import type { AttackResult, Targets } from '../attacks/attack.js';
 import type { PairRow, SummaryRow } from '../pipeline/types.js';
 import { checkPairs, checkScores } from './check.js';
 import { candidateCount, entropyBits } from './entropy.js';
-import { pairKey, pairMetrics, positivePairs } from './pairs.js';
+import { labelledMetrics, labelPairs, pairKey, positivePairs } from './pairs.js';
+import { type RocCurve, rocVertices, thinRoc } from './roc.js';
 import { Mean } from './sum.js';
 import { expectedRank, rankCounts, topkProbability } from './topk.js';
 import { type TtfdPair, timeToFirstDeanonymisation } from './ttfd.js';
@@ -39,6 +40,8 @@ export interface Evaluation {
   ttfd: TtfdPair[];
   /** Number of positive pairs (distinct (sender, recipient) among the targets). */
   positivePairs: number;
+  /** The ROC behind pair_auc, thinned (roc.ts); null when a class of pairs is empty. */
+  roc: RocCurve | null;
 }
 
 /**
@@ -78,7 +81,9 @@ export function evaluate(result: AttackResult, targets: Targets, sender: Int32Ar
   }
 
   const positives = positivePairs(sender, targets.recipient, users);
-  const pm = pairMetrics(result.pairs, positives, users);
+  const labelled = labelPairs(result.pairs, positives, users);
+  const pm = labelledMetrics(labelled);
+  const roc = rocVertices(labelled);
   return {
     metrics: {
       deliveries: n,
@@ -93,10 +98,11 @@ export function evaluate(result: AttackResult, targets: Targets, sender: Int32Ar
     perTarget: { trueRank, candidates, entropyBits: entropy },
     ttfd: timeToFirstDeanonymisation(result.causalTop, sender, targets.recipient, targets.tDeliver, users),
     positivePairs: positives.size,
+    roc: roc && thinRoc(roc),
   };
 }
 
-export type PairScore = Omit<PairRow, 'design' | 'adversary' | 'attack'>;
+export type PairScore = Omit<PairRow, 'design' | 'adversary' | 'attack' | 'cell' | 'sweep'>;
 
 /**
  * The `limit` highest-scored pairs (score descending, then sender, recipient ascending) with

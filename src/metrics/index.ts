@@ -1,5 +1,6 @@
 /** Metrics of CONTRACT §4 (definitions and tie rules: docs/metrics.md). */
 export { checkPairs, checkScores } from './check.js';
+export { DISTRIBUTION_METRICS, type DistributionMetric, QUANTILE_LEVELS, quantiles } from './distribution.js';
 export { candidateCount, entropyBits } from './entropy.js';
 export {
   type AttackMetrics,
@@ -13,6 +14,7 @@ export { bytesPerMessage, type LatencyMetrics, latencyMetrics, nearestRank } fro
 export {
   aucFromScores,
   type LabelledScores,
+  labelledMetrics,
   labelPairs,
   type PairMetrics,
   pairKey,
@@ -20,5 +22,6 @@ export {
   positivePairs,
   precisionAtK,
 } from './pairs.js';
+export { ROC_KEPT, type RocCurve, rocVertices, thinRoc, trapezoidArea } from './roc.js';
 export { expectedRank, type RankCounts, rankCounts, scoreOf, topkProbability } from './topk.js';
-export { type TtfdPair, timeToFirstDeanonymisation } from './ttfd.js';
+export { boundPairs, TTFD_KEPT, type TtfdPair, timeToFirstDeanonymisation } from './ttfd.js';

@@ -139,7 +139,11 @@ export interface PairMetrics {
 
 /** pair_auc and pair_precision of an attack's pair scores against the positive pairs. */
 export function pairMetrics(pairs: AttackResult['pairs'], positives: KeyTable, users: number): PairMetrics {
-  const l = labelPairs(pairs, positives, users);
+  return labelledMetrics(labelPairs(pairs, positives, users));
+}
+
+/** pair_auc and pair_precision of scores already split by label (labelPairs). */
+export function labelledMetrics(l: LabelledScores): PairMetrics {
   return {
     pair_auc: aucFromScores(l.pos, l.neg, l.zeroNeg),
     pair_precision: precisionAtK(l.pos, l.neg, l.zeroNeg, l.pos.length),

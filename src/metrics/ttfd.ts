@@ -8,9 +8,10 @@
  * - both null when never identified; messages_sent = the pair's scored deliveries.
  * Rows come sorted by (sender, recipient).
  */
+import { pairOrder } from '../attacks/util-hash.js';
 import type { TtfdRow } from '../pipeline/types.js';
 
-export type TtfdPair = Omit<TtfdRow, 'replicate' | 'design' | 'adversary' | 'attack'>;
+export type TtfdPair = Omit<TtfdRow, 'replicate' | 'design' | 'adversary' | 'attack' | 'cell' | 'sweep'>;
 
 export function timeToFirstDeanonymisation(
   causalTop: Int32Array,
@@ -58,4 +59,21 @@ export function timeToFirstDeanonymisation(
     k = end;
   }
   return out;
+}
+
+/** Communicating pairs kept per (cell, replicate, design, adversary, attack) in ttfd.csv. */
+export const TTFD_KEPT = 2000;
+
+/**
+ * At most `max` of `rows`, in their order: all of them when they are few, else those whose
+ * (sender, recipient) come first in a fixed hash order — a uniform sample of the pairs that is
+ * the same pairs in every attack and adversary of one simulated run (paired comparisons).
+ */
+export function boundPairs<T extends { sender: number; recipient: number }>(rows: T[], max = TTFD_KEPT): T[] {
+  if (rows.length <= max) return rows;
+  const order = rows.map((r, k) => ({ h: pairOrder(r.sender, r.recipient), k }));
+  order.sort((a, b) => a.h - b.h || a.k - b.k);
+  const keep = new Uint8Array(rows.length);
+  for (let q = 0; q < max; q++) keep[order[q].k] = 1;
+  return rows.filter((_, k) => keep[k] === 1);
 }

@@ -1,18 +1,37 @@
 /**
  * Bridges attacks and metrics for the pipeline: one AttackResult becomes the metric columns of
- * summary.csv, the ttfd and messages rows, and the top pairs for pairs.csv.
+ * summary.csv, the ttfd and messages rows, the top pairs for pairs.csv, the ROC for roc.csv, the
+ * per-delivery quantiles for distributions.csv and, when asked, the sampled series of the
+ * correlation figures (samples.ts).
  */
-import type { AttackResult, Targets } from '../attacks/attack.js';
-import { type AttackMetrics, evaluate, topPairs } from '../metrics/index.js';
+import type { AttackInput, AttackResult, Targets } from '../attacks/attack.js';
+import {
+  type AttackMetrics,
+  DISTRIBUTION_METRICS,
+  evaluate,
+  quantiles,
+  type RocCurve,
+  topPairs,
+} from '../metrics/index.js';
 import type { GroundTruth } from '../net/truth.js';
-import type { MessageRow, PairRow, TtfdRow } from './types.js';
+import { computeSamples, type Samples } from './samples.js';
+import type { DistributionRow, MessageRow, PairRow, TtfdRow, ViewTag } from './types.js';
+
+type Untagged<T> = Omit<T, keyof ViewTag>;
 
 export interface Evaluation {
   metrics: AttackMetrics;
-  ttfd: Omit<TtfdRow, 'replicate' | 'design' | 'adversary' | 'attack'>[];
-  messages: Omit<MessageRow, 'replicate' | 'design' | 'adversary' | 'attack'>[];
-  topPairs(k: number): Omit<PairRow, 'design' | 'adversary' | 'attack'>[];
+  ttfd: Untagged<TtfdRow>[];
+  messages: Untagged<MessageRow>[];
+  topPairs(k: number): Omit<PairRow, 'design' | 'adversary' | 'attack' | 'cell' | 'sweep'>[];
+  roc: RocCurve | null;
+  distributions: Untagged<DistributionRow>[];
+  /** Sampled series for the correlation figures; null when not asked for. */
+  samples: Samples | null;
 }
+
+/** What the figures' samples need of the attacked view (every field is the attack's own input). */
+export type SampleView = Pick<AttackInput, 'users' | 'obs' | 'hostIp' | 'duration' | 'params' | 'endToEnd' | 'targets'>;
 
 export function evaluateAttack(
   result: AttackResult,
@@ -20,10 +39,20 @@ export function evaluateAttack(
   truth: GroundTruth,
   scored: Int32Array,
   users: number,
+  sampleView: SampleView | null = null,
 ): Evaluation {
   const sender = new Int32Array(scored.length);
   for (let i = 0; i < scored.length; i++) sender[i] = truth.sender[scored[i]];
   const e = evaluate(result, targets, sender, users);
+  const { trueRank, candidates, entropyBits } = e.perTarget;
+  const perDelivery: Record<(typeof DISTRIBUTION_METRICS)[number], ArrayLike<number>> = {
+    entropy_bits: entropyBits,
+    anonymity_set: entropyBits.map((h) => 2 ** h),
+    candidates,
+    true_rank: trueRank,
+  };
+  const message = new Int32Array(scored.length);
+  for (let i = 0; i < scored.length; i++) message[i] = truth.msg[scored[i]];
   return {
     metrics: e.metrics,
     ttfd: e.ttfd,
@@ -33,10 +62,17 @@ export function evaluateAttack(
       recipient: truth.recipient[d],
       sent_ms: truth.tSend[d] / 1e6,
       delivered_ms: truth.tDeliver[d] / 1e6,
-      true_rank: e.perTarget.trueRank[i],
-      candidates: e.perTarget.candidates[i],
-      entropy_bits: e.perTarget.entropyBits[i],
+      true_rank: trueRank[i],
+      candidates: candidates[i],
+      entropy_bits: entropyBits[i],
     })),
     topPairs: (k) => topPairs(result, targets, sender, users, k),
+    roc: e.roc,
+    distributions: DISTRIBUTION_METRICS.map((metric) => ({
+      metric,
+      deliveries: scored.length,
+      q: quantiles(perDelivery[metric]),
+    })),
+    samples: sampleView ? computeSamples(sampleView, result, sender, message) : null,
   };
 }

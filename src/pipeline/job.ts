@@ -22,7 +22,7 @@ import { replicateSeed, Streams } from '../core/rng.js';
 import { Sim } from '../core/sim.js';
 import type { BuiltDesign, DesignModule } from '../designs/design.js';
 import { DESIGNS } from '../designs/registry.js';
-import { latencyMetrics } from '../metrics/index.js';
+import { boundPairs, latencyMetrics } from '../metrics/index.js';
 import { Hosts } from '../net/hosts.js';
 import { Net } from '../net/net.js';
 import type { DesignItem, Scenario } from '../scenario/types.js';
@@ -31,11 +31,22 @@ import type { Workload } from '../workload/types.js';
 import { type Evaluation, evaluateAttack } from './evaluate.js';
 import { type DesignExposure, measureExposure } from './exposure.js';
 import { buildTimelines } from './timeline.js';
-import type { MessageRow, PairRow, SummaryRow, SweepValues, Timeline, TtfdRow } from './types.js';
+import type {
+  CandidateRow,
+  CorrelationRow,
+  DistributionRow,
+  MessageRow,
+  PairRow,
+  RocRow,
+  SummaryRow,
+  SweepValues,
+  Timeline,
+  TtfdRow,
+} from './types.js';
 
 /** In-flight messages sent before `duration` may complete during this extra simulated time. */
 export const DRAIN_NS = 60e9;
-/** Top-scored pairs kept per (design, adversary, attack) for pairs.csv. */
+/** Top-scored pairs kept per (cell, design, adversary, attack) of replicate 0 for pairs.csv. */
 export const PAIRS_KEPT = 500;
 
 export interface JobCell {
@@ -50,7 +61,7 @@ export interface JobSpec {
   /** Cells sharing this simulation (identical workload, network, duration and design item). */
   cells: JobCell[];
   messages: boolean;
-  /** Whether this job contributes pairs.csv rows, timelines and the exposure matrix (cell 0, replicate 0). */
+  /** Whether this job contributes timelines and the exposure matrix (cell 0, replicate 0). */
   primary: boolean;
 }
 
@@ -62,6 +73,10 @@ export interface JobResult {
   pairs: PairRow[];
   ttfd: TtfdRow[];
   messages: MessageRow[];
+  roc: RocRow[];
+  distributions: DistributionRow[];
+  correlation: CorrelationRow[];
+  candidates: CandidateRow[];
   timelines: Timeline[];
   exposure: DesignExposure | null;
   counts: { events: number; messagesSent: number; hops: number; deliveries: number };
@@ -214,6 +229,10 @@ export function runJob(spec: JobSpec): JobResult {
     pairs: [],
     ttfd: [],
     messages: [],
+    roc: [],
+    distributions: [],
+    correlation: [],
+    candidates: [],
     timelines: [],
     exposure: null,
     counts: { events: world.events, messagesSent, hops: log.length, deliveries: truth.length },
@@ -263,7 +282,9 @@ export function runJob(spec: JobSpec): JobResult {
     if (!attack) throw new Error(`unknown attack ${attackId}`);
     const result = attack.run(input);
     const scored = scoredDeliveries(truth, scenario.warmup);
-    const value = { evaluation: evaluateAttack(result, targets, truth, scored, workload.users), held };
+    // Pairs and the figures' samples are written for replicate 0 only (bounded output).
+    const sampleView = spec.replicate === 0 ? input : null;
+    const value = { evaluation: evaluateAttack(result, targets, truth, scored, workload.users, sampleView), held };
     cache.set(key, value);
     return value;
   };
@@ -290,16 +311,26 @@ export function runJob(spec: JobSpec): JobResult {
           bytes_per_message: bytesPerMessage,
           held,
         });
-        const tags = { design: item.name, adversary: adv.name, attack: attackId };
-        // ttfd, messages and pairs describe the base scenario (sweep cell 0) only.
-        if (cell === 0) {
-          for (const t of evaluation.ttfd) out.ttfd.push({ replicate: spec.replicate, ...tags, ...t });
-          if (spec.messages) {
-            for (const m of evaluation.messages) out.messages.push({ replicate: spec.replicate, ...tags, ...m });
-          }
-          if (spec.primary) {
-            for (const p of evaluation.topPairs(PAIRS_KEPT)) out.pairs.push({ ...tags, ...p });
-          }
+        const tags = {
+          cell,
+          sweep,
+          replicate: spec.replicate,
+          design: item.name,
+          adversary: adv.name,
+          attack: attackId,
+        };
+        for (const t of boundPairs(evaluation.ttfd)) out.ttfd.push({ ...tags, ...t });
+        if (spec.messages) for (const m of evaluation.messages) out.messages.push({ ...tags, ...m });
+        const { roc, samples } = evaluation;
+        if (roc) out.roc.push({ ...tags, fpr: [...roc.fpr], tpr: [...roc.tpr], threshold: [...roc.threshold] });
+        for (const d of evaluation.distributions) out.distributions.push({ ...tags, ...d });
+        if (spec.replicate === 0) {
+          const { replicate: _, ...pairTags } = tags;
+          for (const p of evaluation.topPairs(PAIRS_KEPT)) out.pairs.push({ ...pairTags, ...p });
+        }
+        if (samples) {
+          for (const c of samples.correlation) out.correlation.push({ ...tags, ...c });
+          for (const c of samples.candidates) out.candidates.push({ ...tags, ...c });
         }
       }
     }

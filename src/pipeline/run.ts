@@ -12,7 +12,7 @@ import { workerPool } from '../worker-pool.js';
 import { grade, VECTORS, type Vector } from './exposure.js';
 import { type JobCell, type JobResult, type JobSpec, runJob } from './job.js';
 import { toPlain } from './serialize.js';
-import type { ExposureRow, RunResult, SummaryRow, SweepValues } from './types.js';
+import type { ExposureRow, RunResult, SweepValues } from './types.js';
 
 export interface Cell {
   cell: number;
@@ -99,11 +99,16 @@ export function mergeResults(results: JobResult[], cells: Cell[], sweepKeys?: st
   const base = cells[0].scenario;
   const byOrder = (a: JobResult, b: JobResult) => a.replicate - b.replicate || a.designIndex - b.designIndex;
   const sorted = [...results].sort(byOrder);
-  const tagged: { row: SummaryRow; d: number; k: number }[] = [];
-  for (const r of sorted) {
-    for (let k = 0; k < r.summary.length; k++) tagged.push({ row: r.summary[k], d: r.designIndex, k });
-  }
-  tagged.sort((a, b) => a.row.cell - b.row.cell || a.row.replicate - b.row.replicate || a.d - b.d || a.k - b.k);
+  // Rows of every file in (sweep cell, replicate, design, job order): a job holds several cells.
+  const merged = <R extends { cell: number }>(pick: (r: JobResult) => R[]): R[] => {
+    const tagged: { row: R; rep: number; d: number; k: number }[] = [];
+    for (const r of sorted) {
+      const rows = pick(r);
+      for (let k = 0; k < rows.length; k++) tagged.push({ row: rows[k], rep: r.replicate, d: r.designIndex, k });
+    }
+    tagged.sort((a, b) => a.row.cell - b.row.cell || a.rep - b.rep || a.d - b.d || a.k - b.k);
+    return tagged.map((t) => t.row);
+  };
   const counts = { events: 0, messagesSent: 0, hops: 0, deliveries: 0 };
   for (const r of sorted) {
     counts.events += r.counts.events;
@@ -115,10 +120,14 @@ export function mergeResults(results: JobResult[], cells: Cell[], sweepKeys?: st
   return {
     scenarioName: base.name,
     sweepKeys: sweepKeys ?? base.sweep.map((s) => s.path),
-    summary: tagged.map((t) => t.row),
-    pairs: primaries.flatMap((r) => r.pairs),
-    ttfd: sorted.flatMap((r) => r.ttfd),
-    messages: sorted.flatMap((r) => r.messages),
+    summary: merged((r) => r.summary),
+    pairs: merged((r) => r.pairs),
+    ttfd: merged((r) => r.ttfd),
+    messages: merged((r) => r.messages),
+    roc: merged((r) => r.roc),
+    distributions: merged((r) => r.distributions),
+    correlation: merged((r) => r.correlation),
+    candidates: merged((r) => r.candidates),
     exposure: exposureRows(primaries, cells),
     timelines: primaries.flatMap((r) => r.timelines),
     seeds: Array.from({ length: base.replicates }, (_, r) => replicateSeed(base.seed, r)),

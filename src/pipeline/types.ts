@@ -1,11 +1,26 @@
 /** Rows a run produces, one interface per output file of CONTRACT §3 (export writes them). */
 
 import type { SummaryRow, SweepValues } from '../export/schema.js';
+import type { CandidateSample, CorrelationSample } from './samples.js';
 
 /** summary.csv's row and the sweep values type live with the output schema (src/export/schema.ts). */
 export type { SummaryRow, SweepValues };
 
-export interface PairRow {
+/** The sweep cell a row describes: its index and swept values (the CSVs' sweep columns). */
+export interface CellTag {
+  cell: number;
+  sweep: SweepValues;
+}
+
+/** Labels of a row of one attacked view: sweep cell, replicate, design, adversary, attack. */
+export interface ViewTag extends CellTag {
+  replicate: number;
+  design: string;
+  adversary: string;
+  attack: string;
+}
+
+export interface PairRow extends CellTag {
   design: string;
   adversary: string;
   attack: string;
@@ -15,7 +30,7 @@ export interface PairRow {
   is_true: boolean;
 }
 
-export interface TtfdRow {
+export interface TtfdRow extends CellTag {
   replicate: number;
   design: string;
   adversary: string;
@@ -28,7 +43,7 @@ export interface TtfdRow {
   time_until_identified_s: number | null;
 }
 
-export interface MessageRow {
+export interface MessageRow extends CellTag {
   replicate: number;
   design: string;
   adversary: string;
@@ -42,6 +57,28 @@ export interface MessageRow {
   candidates: number;
   entropy_bits: number;
 }
+
+/** roc.csv: one thinned ROC curve over all ordered pairs (src/metrics/roc.ts). */
+export interface RocRow extends ViewTag {
+  fpr: number[];
+  tpr: number[];
+  /** +Infinity at the origin, NaN at area-restoring points. */
+  threshold: number[];
+}
+
+/** distributions.csv: quantiles of one per-delivery value (src/metrics/distribution.ts). */
+export interface DistributionRow extends ViewTag {
+  metric: string;
+  deliveries: number;
+  /** At QUANTILE_LEVELS. */
+  q: number[];
+}
+
+/** correlation.csv: the windowed series of one sampled true pair (src/pipeline/samples.ts). */
+export type CorrelationRow = ViewTag & CorrelationSample;
+
+/** candidates.csv: one sampled delivery's top candidates and their sends (src/pipeline/samples.ts). */
+export type CandidateRow = ViewTag & CandidateSample;
 
 export interface ExposureRow {
   design: string;
@@ -85,6 +122,10 @@ export interface RunResult {
   pairs: PairRow[];
   ttfd: TtfdRow[];
   messages: MessageRow[];
+  roc: RocRow[];
+  distributions: DistributionRow[];
+  correlation: CorrelationRow[];
+  candidates: CandidateRow[];
   exposure: ExposureRow[];
   timelines: Timeline[];
   seeds: number[];

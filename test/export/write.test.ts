@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/export/report.js';
 import { SUMMARY_COLUMNS, writeResults } from '../../src/export/write.js';
+import { QUANTILE_LEVELS } from '../../src/metrics/distribution.js';
 import type { RunResult, SummaryRow } from '../../src/pipeline/types.js';
 import { resolveScenario } from '../../src/scenario/resolve.js';
 import { tempDir } from '../cli/helpers.js';
@@ -47,6 +48,8 @@ function summaryRow(cell: number, replicate: number, top1: number): SummaryRow {
   };
 }
 
+const tag = { cell: 0, sweep: [0.1], replicate: 0, design: 'signal', adversary: 'colluding', attack: 'timing' };
+
 function result(): RunResult {
   return {
     scenarioName: 'w',
@@ -54,6 +57,8 @@ function result(): RunResult {
     summary: [summaryRow(0, 0, 0.1), summaryRow(0, 1, 0.3), summaryRow(1, 0, 0.5), summaryRow(1, 1, 0.7)],
     pairs: [
       {
+        cell: 1,
+        sweep: [0.2],
         design: 'signal',
         adversary: 'colluding',
         attack: 'timing',
@@ -65,6 +70,8 @@ function result(): RunResult {
     ],
     ttfd: [
       {
+        cell: 0,
+        sweep: [0.1],
         replicate: 0,
         design: 'signal',
         adversary: 'colluding',
@@ -76,6 +83,8 @@ function result(): RunResult {
         time_until_identified_s: null,
       },
       {
+        cell: 1,
+        sweep: [0.2],
         replicate: 0,
         design: 'signal',
         adversary: 'colluding',
@@ -89,6 +98,8 @@ function result(): RunResult {
     ],
     messages: [
       {
+        cell: 0,
+        sweep: [0.1],
         replicate: 0,
         design: 'signal',
         adversary: 'colluding',
@@ -101,6 +112,51 @@ function result(): RunResult {
         true_rank: 1,
         candidates: 100,
         entropy_bits: 0.5,
+      },
+    ],
+    roc: [
+      {
+        ...tag,
+        fpr: [0, 0.25, 0.5, 1],
+        tpr: [0, 0.5, 0.6, 1],
+        threshold: [Number.POSITIVE_INFINITY, 0.9, Number.NaN, 0],
+      },
+    ],
+    distributions: [{ ...tag, metric: 'anonymity_set', deliveries: 3, q: QUANTILE_LEVELS.map((q) => 1 + q / 10) }],
+    correlation: [
+      {
+        ...tag,
+        sample: 1,
+        sender: 1,
+        recipient: 2,
+        wrong: -1,
+        windowNs: 5e9,
+        shiftNs: 41.25e6,
+        windows: 720,
+        rSender: 0.5,
+        rWrong: Number.NaN,
+        window: [3, 9],
+        recipientCount: [1, 0],
+        senderCount: [1, 2],
+        wrongCount: [0, 0],
+      },
+    ],
+    candidates: [
+      {
+        ...tag,
+        sample: 1,
+        message: 7,
+        sender: 1,
+        recipient: 2,
+        target: 0,
+        anchorNs: 1040.5e6,
+        spanNs: 2e9,
+        candidates: [
+          { user: 1, posterior: 0.75, isTrue: true, before: [40e6, 900e6], density: [2e-8, 1e-10] },
+          { user: 5, posterior: 0.25, isTrue: false, before: [], density: [] },
+        ],
+        otherMass: 0,
+        otherUsers: 98,
       },
     ],
     exposure: [{ design: 'signal', vector: 'ip_visible', value: 1, grade: 'X' }],
@@ -118,9 +174,13 @@ describe('writeResults(dir, result)', () => {
     const w = await writeResults(dir, result(), opts);
     expect(readdirSync(dir).sort()).toEqual([
       'aggregate.csv',
+      'candidates.csv',
+      'correlation.csv',
+      'distributions.csv',
       'exposure.csv',
       'manifest.json',
       'pairs.csv',
+      'roc.csv',
       'summary.csv',
       'timelines.json',
       'ttfd.csv',
@@ -149,16 +209,43 @@ describe('writeResults(dir, result)', () => {
     const r1 = agg[1].split(',');
     expect(r1[head.indexOf('replicates')]).toBe('2');
     expect(r1[head.indexOf('top1_mean')]).toBe('0.2');
-    expect(r1[head.indexOf('top1_lo')]).toBe('-1.07062');
-    expect(r1[head.indexOf('top1_hi')]).toBe('1.47062');
+    // Two replicates 0.1 and 0.3: the t-interval would be [−1.07062, 1.47062]; Wilson stays in [0, 1].
+    expect(Number(r1[head.indexOf('top1_lo')])).toBeGreaterThanOrEqual(0);
+    expect(Number(r1[head.indexOf('top1_hi')])).toBeLessThanOrEqual(1);
+    expect(Number(r1[head.indexOf('top1_hi')])).toBeGreaterThan(0.3);
     expect(r1[head.indexOf('adversaries.0.fraction')]).toBe('0.1');
     expect(readFileSync(join(dir, 'exposure.csv'), 'utf8')).toBe('design,vector,value,grade\nsignal,ip_visible,1,X\n');
+    // CONTRACT §3 detail files keep their columns and gain the sweep columns at the end.
     expect(readFileSync(join(dir, 'pairs.csv'), 'utf8')).toBe(
-      'design,adversary,attack,sender,recipient,score,is_true\nsignal,colluding,timing,1,2,0.9,true\n',
+      'design,adversary,attack,sender,recipient,score,is_true,adversaries.0.fraction\nsignal,colluding,timing,1,2,0.9,true,0.2\n',
     );
     expect(readFileSync(join(dir, 'ttfd.csv'), 'utf8')).toBe(
-      'replicate,design,adversary,attack,sender,recipient,messages_sent,messages_until_identified,time_until_identified_s\n' +
-        '0,signal,colluding,timing,1,2,4,,\n0,signal,colluding,timing,3,4,4,2,61.5\n',
+      'replicate,design,adversary,attack,sender,recipient,messages_sent,messages_until_identified,time_until_identified_s,adversaries.0.fraction\n' +
+        '0,signal,colluding,timing,1,2,4,,,0.1\n0,signal,colluding,timing,3,4,4,2,61.5,0.2\n',
+    );
+    // CONTRACT §7 files: labels, replicate, sweep columns, then their own.
+    expect(readFileSync(join(dir, 'roc.csv'), 'utf8')).toBe(
+      'design,adversary,attack,replicate,adversaries.0.fraction,fpr,tpr,threshold\n' +
+        'signal,colluding,timing,0,0.1,0,0,inf\nsignal,colluding,timing,0,0.1,0.25,0.5,0.9\n' +
+        'signal,colluding,timing,0,0.1,0.5,0.6,\nsignal,colluding,timing,0,0.1,1,1,0\n',
+    );
+    const dist = readFileSync(join(dir, 'distributions.csv'), 'utf8').split('\n');
+    expect(dist[0]).toBe(
+      `design,adversary,attack,replicate,adversaries.0.fraction,metric,deliveries,${QUANTILE_LEVELS.map((q) => `p${q}`).join(',')}`,
+    );
+    expect(dist[1]).toBe(
+      'signal,colluding,timing,0,0.1,anonymity_set,3,1,1.5,2,2.5,3,3.5,4,4.5,5,5.5,6,6.5,7,7.5,8,8.5,9,9.5,10,10.5,11',
+    );
+    expect(readFileSync(join(dir, 'correlation.csv'), 'utf8')).toBe(
+      'design,adversary,attack,replicate,adversaries.0.fraction,sample,recipient,sender,wrong,window_s,shift_s,windows,r_sender,r_wrong,window,t_s,recipient_count,sender_count,wrong_count\n' +
+        'signal,colluding,timing,0,0.1,1,2,1,,5,0.04125,720,0.5,,3,15,1,1,\n' +
+        'signal,colluding,timing,0,0.1,1,2,1,,5,0.04125,720,0.5,,9,45,0,2,\n',
+    );
+    expect(readFileSync(join(dir, 'candidates.csv'), 'utf8')).toBe(
+      'design,adversary,attack,replicate,adversaries.0.fraction,sample,message,recipient,sender,anchor_ms,span_s,other_mass,other_users,candidate,posterior,is_true,before_ms,density_per_s\n' +
+        'signal,colluding,timing,0,0.1,1,7,2,1,1040.5,2,0,98,1,0.75,true,40,20\n' +
+        'signal,colluding,timing,0,0.1,1,7,2,1,1040.5,2,0,98,1,0.75,true,900,0.1\n' +
+        'signal,colluding,timing,0,0.1,1,7,2,1,1040.5,2,0,98,5,0.25,false,,\n',
     );
     expect(w.report).toBeNull();
   });
@@ -178,8 +265,12 @@ describe('writeResults(dir, result)', () => {
     expect(m.scenario.sweep).toEqual({ 'adversaries.0.fraction': [0.1, 0.2] });
     expect(Object.keys(m.files).sort()).toEqual([
       'aggregate.csv',
+      'candidates.csv',
+      'correlation.csv',
+      'distributions.csv',
       'exposure.csv',
       'pairs.csv',
+      'roc.csv',
       'summary.csv',
       'ttfd.csv',
     ]);
@@ -203,8 +294,8 @@ describe('writeResults(dir, result)', () => {
     const dir = join(tempDir(), 'out');
     await writeResults(dir, result(), { ...opts, messages: true });
     expect(readFileSync(join(dir, 'messages.csv'), 'utf8')).toBe(
-      'replicate,design,adversary,attack,message,sender,recipient,sent_ms,delivered_ms,true_rank,candidates,entropy_bits\n' +
-        '0,signal,colluding,timing,7,1,2,1000,1040.5,1,100,0.5\n',
+      'replicate,design,adversary,attack,message,sender,recipient,sent_ms,delivered_ms,true_rank,candidates,entropy_bits,adversaries.0.fraction\n' +
+        '0,signal,colluding,timing,7,1,2,1000,1040.5,1,100,0.5,0.1\n',
     );
     await writeResults(dir, result(), opts);
     expect(existsSync(join(dir, 'messages.csv'))).toBe(false);
