@@ -37,7 +37,7 @@ export const AGGREGATE_COLUMNS = [
   'replicates',
   ...AGG_METRICS.flatMap((m) => [`${m}_mean`, `${m}_lo`, `${m}_hi`]),
 ];
-export const EXPOSURE_COLUMNS = ['design', 'vector', 'value', 'grade'] as const;
+export const EXPOSURE_COLUMNS = ['design', 'vector', 'value', 'grade', 'adversary', 'attack'] as const;
 /** messages.csv text is inlined into report.html only below this size (the page must stay loadable). */
 const REPORT_MESSAGES_MAX = 20 * 1024 * 1024;
 
@@ -163,7 +163,7 @@ export async function writeResults(dir: string, result: RunResult, opts: WriteOp
       'exposure.csv',
       EXPOSURE_COLUMNS,
       (function* () {
-        for (const r of result.exposure) yield [r.design, r.vector, cell(r.value), r.grade];
+        for (const r of result.exposure) yield [r.design, r.vector, cell(r.value), r.grade, r.adversary, r.attack];
       })(),
     );
 

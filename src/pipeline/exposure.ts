@@ -55,13 +55,22 @@ export const THRESHOLDS: Record<Vector, { x: number; p: number; meaning: string 
   },
 };
 
+/** Which of the scenario's adversaries, and which of its attacks, an attack-based value came from. */
+export interface ExposureBasis {
+  adversary: string;
+  attack: string;
+}
+
 export interface DesignExposure {
   values: Record<Vector, number>;
   users: number;
+  /** For the attack-based vectors that were measured: the adversary and the best attack. */
+  basis: Partial<Record<Vector, ExposureBasis>>;
 }
 
-export function grade(vector: Vector, value: number, users: number): Grade {
-  if (!Number.isFinite(value)) return 'A';
+/** The grade of a measured value; '' when the vector was not measured (value NaN: no data, not "protected"). */
+export function grade(vector: Vector, value: number, users: number): Grade | '' {
+  if (!Number.isFinite(value)) return '';
   const t = THRESHOLDS[vector];
   const p = vector === 'global_passive' ? t.p / users : t.p;
   return value >= t.x ? 'X' : value >= p ? 'P' : 'A';
@@ -75,6 +84,8 @@ interface ExposureInput {
   built: BuiltDesign;
   scored: Int32Array;
   attacks: string[];
+  /** The scenario's adversaries: attack-based vectors use these, never adversaries of their own. */
+  adversaries: readonly AdversarySpec[];
   run(adv: AdversarySpec, attackId: string): Evaluation;
 }
 
@@ -191,26 +202,49 @@ function pushFraction(
   return hit / scored.length;
 }
 
+/**
+ * The best value of `metric` over the run's attacks for the scenario's adversary `adv`, with the
+ * attack that gave it (the first in the attack list on a tie); NaN without such an adversary or attack.
+ */
+function best(
+  input: ExposureInput,
+  adv: AdversarySpec | undefined,
+  metric: (e: Evaluation) => number,
+): { value: number; basis?: ExposureBasis } {
+  let value = Number.NaN;
+  let basis: ExposureBasis | undefined;
+  if (!adv) return { value };
+  for (const attackId of input.attacks) {
+    const v = metric(input.run(adv, attackId));
+    if (Number.isFinite(v) && !(v <= value)) {
+      value = v;
+      basis = { adversary: adv.name, attack: attackId };
+    }
+  }
+  return { value, basis };
+}
+
 export function measureExposure(input: ExposureInput): DesignExposure {
   const { log, truth, built, scored, workload } = input;
   const users = workload.users;
   const pushHosts = new Set(built.pushHosts);
-  let social = 0;
-  let gpa = 0;
-  for (const attackId of input.attacks) {
-    const central = input.run({ kind: 'single', name: 'exposure:central', target: 'server' }, attackId);
-    social = Math.max(social, central.metrics.pair_precision);
-    const global = input.run({ kind: 'global-passive', name: 'exposure:global' }, attackId);
-    gpa = Math.max(gpa, global.metrics.top1);
-  }
+  // The single most central party, and the global passive observer — as the scenario defines them.
+  const central = input.adversaries.find((a) => a.kind === 'single' && a.target === 'server');
+  const global = input.adversaries.find((a) => a.kind === 'global-passive');
+  const social = best(input, central, (e) => e.metrics.pair_precision);
+  const gpa = best(input, global, (e) => e.metrics.top1);
+  const basis: DesignExposure['basis'] = {};
+  if (social.basis) basis.social_graph = social.basis;
+  if (gpa.basis) basis.global_passive = gpa.basis;
   return {
     users,
+    basis,
     values: {
       real_world_identifier: built.realWorldIdentifier,
-      social_graph: social,
+      social_graph: social.value,
       ip_visible: ipVisible(log, truth, scored),
       group_membership: groupMembership(log, truth, users, pushHosts),
-      global_passive: gpa,
+      global_passive: gpa.value,
       push_infrastructure: pushFraction(log, truth, scored, pushHosts, users),
     },
   };

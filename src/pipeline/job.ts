@@ -351,6 +351,7 @@ export function runJob(spec: JobSpec): JobResult {
       built,
       scored: scoredDeliveries(truth, scenario.warmup),
       attacks: scenario.attacks,
+      adversaries: scenario.adversaries,
       run: (adv, attackId) => {
         const s = { ...scenario, adversaries: [adv] };
         return evaluateView(s, 0, attackId).evaluation;

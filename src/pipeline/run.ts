@@ -85,7 +85,15 @@ function exposureRows(results: JobResult[], cells: Cell[]): ExposureRow[] {
     if (!r.exposure) continue;
     for (const v of VECTORS) {
       const value = r.exposure.values[v as Vector];
-      rows.push({ design: designs[r.designIndex].name, vector: v, value, grade: grade(v, value, r.exposure.users) });
+      const basis = r.exposure.basis[v as Vector];
+      rows.push({
+        design: designs[r.designIndex].name,
+        vector: v,
+        value,
+        grade: grade(v, value, r.exposure.users),
+        adversary: basis?.adversary ?? '',
+        attack: basis?.attack ?? '',
+      });
     }
   }
   return rows;

@@ -83,8 +83,13 @@ export type CandidateRow = ViewTag & CandidateSample;
 export interface ExposureRow {
   design: string;
   vector: string;
+  /** NaN when not measured. */
   value: number;
-  grade: 'A' | 'P' | 'X';
+  /** '' when not measured (no data). */
+  grade: 'A' | 'P' | 'X' | '';
+  /** For attack-based vectors: the scenario's adversary and the best of its attacks ('' otherwise). */
+  adversary: string;
+  attack: string;
 }
 
 /** One message's hops for the viewer's timeline chart. */

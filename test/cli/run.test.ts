@@ -14,7 +14,17 @@ import { type CliResult, cli, tempDir, writeScenario } from './helpers.js';
 const TINY =
   'name: tiny\nduration: 5min\nwarmup: 30s\nworkload:\n  users: 60\n  contacts: 4\n  rate: 1/5min\ndesigns:\n  - design: signal\n  - design: simplex\nadversaries:\n  - kind: single\n  - kind: global-passive\n';
 
-const CSVS = ['summary.csv', 'aggregate.csv', 'exposure.csv', 'pairs.csv', 'ttfd.csv'];
+const CSVS = [
+  'summary.csv',
+  'aggregate.csv',
+  'exposure.csv',
+  'pairs.csv',
+  'ttfd.csv',
+  'roc.csv',
+  'distributions.csv',
+  'correlation.csv',
+  'candidates.csv',
+];
 
 async function runOrSkip(ctx: TestContext, args: string[]): Promise<CliResult> {
   const r = await cli(args);

@@ -20,7 +20,18 @@ const TINY =
   'designs:\n  - design: signal\n  - design: simplex\nadversaries:\n  - kind: single\n  - kind: global-passive\n' +
   'attacks: [identifier, timing]\n';
 
-const FILES = ['summary.csv', 'aggregate.csv', 'exposure.csv', 'pairs.csv', 'ttfd.csv', 'timelines.json'];
+const FILES = [
+  'summary.csv',
+  'aggregate.csv',
+  'exposure.csv',
+  'pairs.csv',
+  'ttfd.csv',
+  'roc.csv',
+  'distributions.csv',
+  'correlation.csv',
+  'candidates.csv',
+  'timelines.json',
+];
 
 /** The test process may itself run inside a Slurm or Kubernetes job: never leak its shard. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
