@@ -18,6 +18,8 @@ import { kthLargest } from './util-index.js';
 
 /** Most candidates listed per target (see ScoreBuilder.commit). */
 export const MAX_LISTED = 256;
+/** Widest causal tie recorded per target (AttackResult.causalTie). */
+export const MAX_CAUSAL_TIE = 16;
 /** Most candidates per target that add pair mass (see ScoreBuilder.commit). */
 export const MAX_PAIRED = 32;
 
@@ -60,6 +62,12 @@ export class ScoreBuilder {
   private readonly pairMass = new KeyTable();
   private next = 0;
   private scratch = new Float64Array(1024);
+  /** The tied top set found by uniqueArgmax for target `tieFor` (−1: none pending). */
+  private readonly tie = new Int32Array(MAX_CAUSAL_TIE);
+  private tieN = 0;
+  private tieFor = -1;
+  private readonly tieOffsets: Int32Array;
+  private readonly tieCand: number[] = [];
 
   constructor(
     private readonly input: AttackInput,
@@ -70,6 +78,7 @@ export class ScoreBuilder {
     this.offsets = new Int32Array(count + 1);
     this.base = new Float64Array(count);
     this.causalTop = new Int32Array(count).fill(-1);
+    this.tieOffsets = new Int32Array(count + 1);
   }
 
   /** Adds evidence w > 0 for user u (non-positive w, and the target's recipient, are ignored). */
@@ -114,21 +123,34 @@ export class ScoreBuilder {
     return s;
   }
 
-  /** The unique user with the largest evidence, or -1 when none or tied. */
+  /**
+   * The unique user with the largest evidence, or -1 when none or tied. On a tie of at most
+   * MAX_CAUSAL_TIE users it also remembers them for the current target: commit(i, -1) then
+   * records them as its causal tie (AttackResult.causalTie).
+   */
   uniqueArgmax(): number {
     let best = -1;
     let bestV = 0;
-    let tied = false;
+    let tied = 0;
     for (let k = 0; k < this.nTouched; k++) {
       const u = this.touched[k];
       const v = this.acc[u];
       if (v > bestV) {
         best = u;
         bestV = v;
-        tied = false;
-      } else if (v === bestV) tied = true;
+        tied = 1;
+      } else if (v === bestV && v > 0) tied++;
     }
-    return tied ? -1 : best;
+    this.tieFor = -1;
+    if (tied <= 1) return best;
+    if (tied <= MAX_CAUSAL_TIE) {
+      let n = 0;
+      for (let k = 0; k < this.nTouched; k++) if (this.acc[this.touched[k]] === bestV) this.tie[n++] = this.touched[k];
+      this.tie.subarray(0, n).sort();
+      this.tieN = n;
+      this.tieFor = this.next;
+    }
+    return -1;
   }
 
   /** Forgets the current evidence without committing it. */
@@ -151,6 +173,9 @@ export class ScoreBuilder {
   commit(i: number, causalTop: number): void {
     if (i !== this.next) throw new Error(`ScoreBuilder: target ${i} committed out of order (expected ${this.next})`);
     this.causalTop[i] = causalTop;
+    if (causalTop === -1 && this.tieFor === i) for (let k = 0; k < this.tieN; k++) this.tieCand.push(this.tie[k]);
+    this.tieFor = -1;
+    this.tieOffsets[i + 1] = this.tieCand.length;
     const n = this.nTouched;
     if (n === 0) {
       this.next++;
@@ -219,6 +244,7 @@ export class ScoreBuilder {
         base: this.base,
       },
       causalTop: this.causalTop,
+      causalTie: { offsets: this.tieOffsets, cand: Int32Array.from(this.tieCand) },
       pairs: { sender, recipient, score },
     };
   }

@@ -45,6 +45,8 @@ export const TTFD_COLUMNS = [
   'messages_sent',
   'messages_until_identified',
   'time_until_identified_s',
+  'messages_until_tied_top',
+  'tied_top',
 ] as const;
 export const MESSAGES_COLUMNS = [
   'replicate',
@@ -127,6 +129,8 @@ export const TTFD: DetailFile = {
         cell(r.messages_sent),
         cell(r.messages_until_identified),
         cell(r.time_until_identified_s),
+        cell(r.messages_until_tied_top),
+        cell(r.tied_top),
         ...sweepCells(r.sweep),
       ];
   },

@@ -10,7 +10,7 @@
  */
 import type { AttackResult, Targets } from '../attacks/attack.js';
 import type { PairRow, SummaryRow } from '../pipeline/types.js';
-import { checkPairs, checkScores } from './check.js';
+import { checkCausalTie, checkPairs, checkScores } from './check.js';
 import { candidateCount, entropyBits } from './entropy.js';
 import { labelledMetrics, labelPairs, pairKey, positivePairs } from './pairs.js';
 import { type RocCurve, rocVertices, thinRoc } from './roc.js';
@@ -57,6 +57,7 @@ export function evaluate(result: AttackResult, targets: Targets, sender: Int32Ar
   const sc = result.perTarget;
   checkScores(sc, n, users);
   checkPairs(result.pairs, users);
+  checkCausalTie(result.causalTie, n, users);
 
   const trueRank = new Float64Array(n);
   const candidates = new Int32Array(n);
@@ -96,7 +97,14 @@ export function evaluate(result: AttackResult, targets: Targets, sender: Int32Ar
       excluded: excluded.value,
     },
     perTarget: { trueRank, candidates, entropyBits: entropy },
-    ttfd: timeToFirstDeanonymisation(result.causalTop, sender, targets.recipient, targets.tDeliver, users),
+    ttfd: timeToFirstDeanonymisation(
+      result.causalTop,
+      sender,
+      targets.recipient,
+      targets.tDeliver,
+      users,
+      result.causalTie,
+    ),
     positivePairs: positives.size,
     roc: roc && thinRoc(roc),
   };

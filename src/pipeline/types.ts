@@ -41,6 +41,9 @@ export interface TtfdRow extends CellTag {
   /** null when the pair was never identified. */
   messages_until_identified: number | null;
   time_until_identified_s: number | null;
+  /** Tie-aware variant (metrics/ttfd.ts): first delivery with the sender among the causal top, and the tie size there. */
+  messages_until_tied_top: number | null;
+  tied_top: number | null;
 }
 
 export interface MessageRow extends CellTag {

@@ -81,6 +81,8 @@ function result(): RunResult {
         messages_sent: 4,
         messages_until_identified: null,
         time_until_identified_s: null,
+        messages_until_tied_top: 3,
+        tied_top: 4,
       },
       {
         cell: 1,
@@ -94,6 +96,8 @@ function result(): RunResult {
         messages_sent: 4,
         messages_until_identified: 2,
         time_until_identified_s: 61.5,
+        messages_until_tied_top: 2,
+        tied_top: 1,
       },
     ],
     messages: [
@@ -226,8 +230,8 @@ describe('writeResults(dir, result)', () => {
       'design,adversary,attack,sender,recipient,score,is_true,adversaries.0.fraction\nsignal,colluding,timing,1,2,0.9,true,0.2\n',
     );
     expect(readFileSync(join(dir, 'ttfd.csv'), 'utf8')).toBe(
-      'replicate,design,adversary,attack,sender,recipient,messages_sent,messages_until_identified,time_until_identified_s,adversaries.0.fraction\n' +
-        '0,signal,colluding,timing,1,2,4,,,0.1\n0,signal,colluding,timing,3,4,4,2,61.5,0.2\n',
+      'replicate,design,adversary,attack,sender,recipient,messages_sent,messages_until_identified,time_until_identified_s,messages_until_tied_top,tied_top,adversaries.0.fraction\n' +
+        '0,signal,colluding,timing,1,2,4,,,3,4,0.1\n0,signal,colluding,timing,3,4,4,2,61.5,2,1,0.2\n',
     );
     // CONTRACT §7 files: labels, replicate, sweep columns, then their own.
     expect(readFileSync(join(dir, 'roc.csv'), 'utf8')).toBe(

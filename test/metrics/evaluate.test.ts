@@ -78,9 +78,48 @@ describe('evaluate', () => {
   });
 
   it('ttfd rows per pair', () => {
-    expect(ev.ttfd).toEqual([
-      { sender: 1, recipient: 0, messages_sent: 2, messages_until_identified: 1, time_until_identified_s: 0 },
-      { sender: 2, recipient: 0, messages_sent: 2, messages_until_identified: 2, time_until_identified_s: 3 },
+    const row = (s: number, until: number, time: number) => ({
+      sender: s,
+      recipient: 0,
+      messages_sent: 2,
+      messages_until_identified: until,
+      time_until_identified_s: time,
+      messages_until_tied_top: until,
+      tied_top: 1,
+    });
+    expect(ev.ttfd).toEqual([row(1, 1, 0), row(2, 2, 3)]);
+  });
+
+  it('ttfd tie-aware variant: the first delivery where the sender shares the causal top, and with how many', () => {
+    // Pair (2, 0): at its first delivery (target 1) the causal top is a tie of {2, 3}; unique at the second.
+    // Pair (1, 0): target 0 tie {0, 3} without 1, target 2 tie {1, 3, 0}; never unique.
+    const tie = { offsets: Int32Array.from([0, 2, 4, 7, 7]), cand: Int32Array.from([0, 3, 2, 3, 0, 1, 3]) };
+    const e = evaluate({ ...result(sc, [-1, -1, -1, 2], []), causalTie: tie }, tg, sender, users);
+    expect(e.ttfd).toEqual([
+      {
+        sender: 1,
+        recipient: 0,
+        messages_sent: 2,
+        messages_until_identified: null,
+        time_until_identified_s: null,
+        messages_until_tied_top: 2,
+        tied_top: 3,
+      },
+      {
+        sender: 2,
+        recipient: 0,
+        messages_sent: 2,
+        messages_until_identified: 2,
+        time_until_identified_s: 3,
+        messages_until_tied_top: 1,
+        tied_top: 2,
+      },
+    ]);
+    // Without causalTie a tie never counts: the variant equals the strict column.
+    const plain = evaluate(result(sc, [-1, -1, -1, 2], []), tg, sender, users);
+    expect(plain.ttfd.map((r) => [r.messages_until_tied_top, r.tied_top])).toEqual([
+      [null, null],
+      [2, 1],
     ]);
   });
 

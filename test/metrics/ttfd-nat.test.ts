@@ -1,0 +1,38 @@
+// Time to first deanonymisation behind a NAT (issue 17): with g users per address the attack can
+// at best name the address, top1 = 1/g, so the strict column never identifies a pair; the
+// tie-aware columns say when the sender entered the tied top and among how many.
+import { describe, expect, it } from 'vitest';
+import { runScenarioRows } from '../run-scenario.js';
+
+const G = 4;
+const SCENARIO = `
+name: nat
+seed: 3
+duration: 10min
+warmup: 30s
+workload: { users: 120, contacts: 4, rate: 1/min }
+designs:
+  - design: signal
+    usersPerIp: ${G}
+adversaries:
+  - kind: single
+    target: server
+attacks: [identifier]
+`;
+
+describe('ttfd behind a NAT of 4 users per address', () => {
+  it('never identifies strictly, and puts the sender in a tie of the NAT at its first message', async () => {
+    const r = await runScenarioRows(SCENARIO);
+    const top1 = r.summary[0].top1;
+    // The server reads the sender's account only through its address: a tie of the NAT's users
+    // (G, or G − 1 when the recipient shares it).
+    expect(top1).toBeGreaterThan(1 / G - 0.02);
+    expect(top1).toBeLessThan(1 / (G - 1) + 0.02);
+    expect(r.ttfd.length).toBeGreaterThan(50);
+    for (const t of r.ttfd) {
+      expect(t.messages_until_identified).toBeNull();
+      expect(t.messages_until_tied_top).toBe(1);
+      expect([G - 1, G]).toContain(t.tied_top);
+    }
+  });
+});
