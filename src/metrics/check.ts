@@ -60,6 +60,7 @@ export function checkCausalTie(tie: AttackResult['causalTie'], count: number, us
   const { offsets, cand } = tie;
   if (offsets.length !== count + 1 || offsets[0] !== 0 || offsets[count] !== cand.length)
     throw new Error('causalTie: offsets do not cover cand');
-  for (let i = 0; i < count; i++) if (offsets[i + 1] < offsets[i]) throw new Error(`causalTie: offsets decrease at ${i}`);
+  for (let i = 0; i < count; i++)
+    if (offsets[i + 1] < offsets[i]) throw new Error(`causalTie: offsets decrease at ${i}`);
   for (const u of cand) if (!(u >= 0 && u < users)) throw new Error(`causalTie: candidate ${u} (users = ${users})`);
 }

@@ -207,7 +207,15 @@ describe('timing', () => {
     const { result, ev } = run(w, held(A));
     expect([...result.pairs.score]).toEqual([3]);
     expect(ev.ttfd).toEqual([
-      { sender: 3, recipient: 7, messages_sent: 3, messages_until_identified: 1, time_until_identified_s: 0 },
+      {
+        sender: 3,
+        recipient: 7,
+        messages_sent: 3,
+        messages_until_identified: 1,
+        time_until_identified_s: 0,
+        messages_until_tied_top: 1,
+        tied_top: 1,
+      },
     ]);
   });
 });
