@@ -2,7 +2,7 @@
 // the value is the best of the run's attacks for that adversary, as summary.csv has it, named in
 // the adversary/attack columns; without such an adversary the vector is not measured (no grade).
 import { describe, expect, it } from 'vitest';
-import { runScenarioResult } from '../run-scenario.js';
+import { runScenarioRows } from '../run-scenario.js';
 
 const BASE = `
 name: exposure
@@ -18,7 +18,7 @@ attacks: [identifier, timing]
 
 describe('exposure.csv attack-based vectors', () => {
   it("are the best of the run's attacks for the scenario's own adversary, and say which", async () => {
-    const r = await runScenarioResult(
+    const r = await runScenarioRows(
       `${BASE}adversaries:\n  - kind: single\n    target: server\n  - kind: global-passive\n`,
     );
     for (const design of ['signal', 'simplex']) {
@@ -40,7 +40,7 @@ describe('exposure.csv attack-based vectors', () => {
   });
 
   it('are not measured (empty value and grade) when the scenario has no such adversary', async () => {
-    const r = await runScenarioResult(`${BASE}adversaries:\n  - kind: colluding\n    fraction: 0.5\n`);
+    const r = await runScenarioRows(`${BASE}adversaries:\n  - kind: colluding\n    fraction: 0.5\n`);
     for (const e of r.exposure.filter((x) => x.vector === 'global_passive' || x.vector === 'social_graph')) {
       expect(e.value).toBeNaN();
       expect(e.grade).toBe('');
