@@ -17,7 +17,8 @@
  * (b) Delivery-receipt disclosure (Martiny, Kaptchuk, Aviv, Roche, Mitchell, NDSS 2021, against
  * sealed sender): a client answers each delivery at once with an automatic receipt addressed to
  * the sender, and the party relaying it reads the destination account. Triggers for recipient
- * R = observed rows into a device at R's ip, and rows whose readable rAcct is R (arrival times).
+ * R = observed rows into a device at R's ip, and rows whose readable rAcct is R (arrival times);
+ * a row whose readable sAcct equals its rAcct (a user's message to its own devices) is neither.
  * Target epochs = the union U_R of [τ, τ + w] over triggers τ, merged into C_R disjoint
  * intervals. Evidence = observed rows whose readable rAcct is a user u ≠ R (arrival time),
  * restricted by `receiptSource` to rows sent from R's ip ('recipient-ip') or taken from anyone
@@ -208,7 +209,10 @@ export function buildReceiptData(
   const { obs, users, hostIp, ipStart, ipUsers } = input;
   const userIp = Int32Array.from(hostIp.subarray(0, users));
   const nIp = ipStart.length - 1;
-  const isEv = (j: number): boolean => obs.rAcct[j] >= 0 && obs.rAcct[j] < users;
+  // A row whose readable sender account is its recipient account is a user's message to its own
+  // devices (Signal's sync transcripts): neither a send to someone else nor a delivery to R.
+  const selfAddressed = (j: number): boolean => obs.sAcct[j] >= 0 && obs.sAcct[j] === obs.rAcct[j];
+  const isEv = (j: number): boolean => obs.rAcct[j] >= 0 && obs.rAcct[j] < users && !selfAddressed(j);
   const empty: Grouped = { start: new Int32Array(1), t: new Float64Array(0), tag: new Int32Array(0) };
 
   let evT: Float64Array = new Float64Array(0);
@@ -250,6 +254,7 @@ export function buildReceiptData(
     for (let j = 0; j < obs.length; j++) {
       const to = obs.to[j];
       const ra = obs.rAcct[j];
+      if (selfAddressed(j)) continue;
       if (ra >= 0 && ra < users) fn(ra, j);
       else if (to < users) {
         const ip = hostIp[to];

@@ -7,7 +7,11 @@
  * 2. The chain reaches a row leaving a user device: the view sees that device's address, so
  *    the sender is one of the users behind it (one user, or the users sharing a NAT address).
  *    The chain is the walk back from the anchor along `prev`, which exists only where the
- *    adversary holds the forwarding party (it processed the payload itself).
+ *    adversary holds the forwarding party (it processed the payload itself). When several
+ *    users share the address and the adversary received that row at t, every identified
+ *    self-addressed row (readable sender account = recipient account: Signal's sync transcript
+ *    to a user's own linked devices) from the same address arriving at a held party in
+ *    (t, t + syncWindow] is one more vote for that account, breaking the NAT tie.
  * 3. Self-addressed store ("sync copy"): a client that stores a copy of each sent message for
  *    its own other devices makes an entry, readable as addressed to the sender, at storage it
  *    can reach, right after the message itself. When the earliest sighting on the chains reads
@@ -37,6 +41,8 @@ function run(input: AttackInput): AttackResult {
   const stores = timeIndex(obs.tRx, obs.length, (j) => obs.heldTo[j] === 1 && obs.rAcct[j] >= 0);
   const named: number[] = [];
   const devices: number[] = [];
+  /** When a held party received each device's departure row (+Infinity: not received by one). */
+  const departed: number[] = [];
 
   /**
    * Adds target i's evidence from its anchors sighted by `by` (sync votes arriving by `by`) to
@@ -46,6 +52,7 @@ function run(input: AttackInput): AttackResult {
     const r = targets.recipient[i];
     named.length = 0;
     devices.length = 0;
+    departed.length = 0;
     let t0 = Number.POSITIVE_INFINITY;
     for (let k = 0; k < list.length; k++) {
       let row = list[k];
@@ -60,14 +67,34 @@ function run(input: AttackInput): AttackResult {
         row = p;
       }
       const h = obs.from[row];
-      if (h < users && !devices.includes(h)) devices.push(h);
+      if (h < users) {
+        // When a held party received the departure, from then on it can join self-sends to it.
+        const t = obs.heldTo[row] === 1 ? obs.tRx[row] : Number.POSITIVE_INFINITY;
+        const at = devices.indexOf(h);
+        if (at < 0) {
+          devices.push(h);
+          departed.push(t);
+        } else if (t < departed[at]) departed[at] = t;
+      }
     }
     if (named.length > 0) {
       for (const s of named) b.add(s, 1);
       return true;
     }
     if (devices.length > 0) {
-      for (const h of devices) b.addIpEach(h, 1);
+      for (let k = 0; k < devices.length; k++) {
+        const h = devices[k];
+        b.addIpEach(h, 1);
+        // Several users behind the address: identified self-addressed sends from it right after
+        // the departure (a linked-device user's sync transcript) name which of them.
+        const ip = input.hostIp[h];
+        const t = departed[k];
+        if (window > 0 && t < Number.POSITIVE_INFINITY && input.ipStart[ip + 1] - input.ipStart[ip] > 1) {
+          const lo = upperBound(stores.t, 0, stores.t.length, t);
+          const hi = upperBound(stores.t, lo, stores.t.length, Math.min(t + window, by));
+          for (let q = lo; q < hi; q++) selfVote(b, input, stores.rows[q], ip);
+        }
+      }
       return true;
     }
     if (window > 0 && t0 < Number.POSITIVE_INFINITY) {
@@ -95,6 +122,13 @@ function vote(b: ScoreBuilder, u: number, r: number, users: number): void {
   if (u !== r && u < users) b.add(u, 1);
 }
 
+/** Row j names its sender as its own recipient and left a device at address `ip`: a vote for that account. */
+function selfVote(b: ScoreBuilder, input: AttackInput, j: number, ip: number): void {
+  const { obs, users } = input;
+  const s = obs.sAcct[j];
+  if (s >= 0 && s < users && s === obs.rAcct[j] && obs.from[j] < users && input.hostIp[obs.from[j]] === ip) b.add(s, 1);
+}
+
 export const identifier: AttackModule = {
   id: 'identifier',
   summary:
@@ -107,7 +141,7 @@ export const identifier: AttackModule = {
       unit: 'duration',
       min: 0,
       description:
-        'how long after a message is stored a self-addressed copy counts as a vote for its account (0 disables)',
+        'how long after a message is stored (or, behind a shared address, uploaded) a self-addressed copy counts as a vote for its account (0 disables)',
       source:
         '[assumption] the copy is stored after the store response returns: ≈ one onion round trip plus one more onion path, ≈ 8–10 one-way hops of 20–60 ms ≈ 0.2–0.6 s; 2 s leaves room for processing while keeping unrelated stores few (session-desktop MessageSentHandler → sendSyncMessage)',
     },

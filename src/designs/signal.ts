@@ -14,6 +14,7 @@
  * device), fetch (a woken or returning device opening its authenticated socket to drain).
  */
 import type { Dist } from '../core/dist.js';
+import { MS } from '../core/time.js';
 import { Role } from '../net/hosts.js';
 import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline, nextOnline } from '../workload/generate.js';
@@ -123,6 +124,16 @@ const PARAMS: readonly ParamSpec[] = [
     source: '[assumption]',
   },
   {
+    name: 'linkedDevices',
+    type: 'fraction',
+    default: 0.3,
+    unit: 'fraction of users',
+    description:
+      'Fraction of users with a linked device (Signal Desktop or iPad) besides the phone. Their every send is followed by an identified sync transcript to their own account (the service reads the sender account), their read receipts by an identified read sync; messages and receipts to them go to both devices, and the linked device acks, sends its own (batched) delivery receipts, keeps its own socket and drains what it missed when it reconnects',
+    source:
+      '[assumption] Signal publishes no figure; 0.3 takes linked desktops and tablets to be a minority, and scenarios/sealed-sender-receipts.yaml measures 0 and 1 too. Behaviour: Signal-Android libsignal-service SignalServiceMessageSender.java (sendContent: after a send whose response says needsSync, a SentTranscript to the own account with SealedSenderAccess.NONE); app jobs/MultiDeviceReadUpdateJob.java (read syncs)',
+  },
+  {
     name: 'pushLatency',
     type: 'dist',
     default: 'uniform(0.5s, 3s)',
@@ -139,6 +150,14 @@ const PUSH_BYTES = 256;
 const FETCH_BYTES = 600;
 /** Plaintext of a receipt Content (type + timestamps) before padding. [assumption] */
 const RECEIPT_PLAINTEXT = 20;
+/**
+ * A SentTranscript repeats the message and adds, per recipient, its service id and sealed-sender
+ * status (≈ 60 B); a read sync names the sender and timestamp of what was read (≈ 60 B). [assumption]
+ */
+const SYNC_PER_RECIPIENT = 60;
+const READ_SYNC_PLAINTEXT = 60;
+/** Signal Desktop batches its delivery receipts for up to 500 ms (ts/background.ts deliveryReceiptBatcher, wait: 500). */
+const LINKED_RECEIPT_WAIT = 500 * MS;
 
 export const signal: DesignModule = {
   id: 'signal',
@@ -189,20 +208,39 @@ function buildSignal(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
   const fcm = hosts.add(Role.push, 'fcm');
   const apns = hosts.add(Role.push, 'apns');
 
+  // Linked devices: one Bernoulli draw per account in id order (so u's draw does not depend on
+  // U); each linked device is a user-role host after the infrastructure, with its own address.
+  const linkedOf = new Int32Array(U).fill(-1);
+  const firstLinked = hosts.count;
+  const ownerOfLinked: number[] = [];
+  const linkRng = ctx.streams.stream('linked-devices');
+  const linkedFraction = p.linkedDevices as number;
+  for (let u = 0; u < U; u++) {
+    if (linkRng() < linkedFraction) {
+      linkedOf[u] = hosts.add(Role.user, `linked-${u}`);
+      ownerOfLinked.push(u);
+    }
+  }
+  /** The account a device host belongs to (primary devices: host id = user id). */
+  const ownerOf = (h: number): number => (h < U ? h : ownerOfLinked[h - firstLinked]);
+  /** Devices of account u: every message, receipt or sync to u carries one sealed body per device. */
+  const devicesOf = (u: number): number => (linkedOf[u] >= 0 ? 2 : 1);
+
   const procRng = ctx.streams.stream('service/processing');
   const pushRng = ctx.streams.stream('push/latency');
   const readRng: (() => number)[] = new Array(U);
-  const receiptRng: (() => number)[] = new Array(U);
+  const receiptRng: (() => number)[] = new Array(hosts.count);
   const proc = ctx.processing;
 
   /** Actual send time of each message (replies may leave later than the workload's nominal time). */
   const tSend = new Float64Array(w.count);
-  /** Per user: rows that stored a payload at the service while the device was not connected. */
-  const stored: number[][] = new Array(U);
+  /** Per device host: rows that stored a payload at the service while the device was not connected. */
+  const stored: number[][] = new Array(hosts.count);
   /** 1 while a woken or returning device's socket-open request is on its way (one drain covers all). */
-  const fetching = new Uint8Array(U);
-  const reconnectAt = new Uint8Array(U);
+  const fetching = new Uint8Array(hosts.count);
+  const reconnectAt = new Uint8Array(hosts.count);
   const receiptBytes = padTo(RECEIPT_PLAINTEXT, block) + overhead;
+  const readSyncBytes = padTo(READ_SYNC_PLAINTEXT, block) + overhead;
 
   // One scratch ids object: log.append copies the fields at once, so no per-hop allocation.
   const ids: HopIds = { sAcct: -1, rAcct: -1, obj: -1, vis: VIS_RX | VIS_TX };
@@ -216,26 +254,45 @@ function buildSignal(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
   const contentBytes = (m: number): number => padTo(w.size[m], block) + overhead;
   /** Bytes of the copy of a stored payload that goes down to one device. */
   const copyBytes = (storeRow: number): number => {
-    if (log.kind[storeRow] === Kind.receipt) return receiptBytes;
+    const kind = log.kind[storeRow];
+    if (kind === Kind.receipt) return receiptBytes;
+    if (kind === Kind.sync) return log.bytes[storeRow]; // one body: the sender's only other device
     const m = log.msg[storeRow];
     return contentBytes(m) + (w.group[m] >= 0 ? groupKey : 0);
   };
-  const isMobile = (u: number): boolean => w.platform[u] !== Platform.desktop;
+  /** Only a primary phone gets platform pushes; a linked Desktop or iPad waits for its own socket. */
+  const isMobile = (h: number): boolean => h < U && w.platform[h] !== Platform.desktop;
 
   // --- device side ---------------------------------------------------------------------------
 
   const onDevice = (row: number): void => {
-    const u = log.to[row];
+    const h = log.to[row];
     const m = log.msg[row];
     // The client answers the service's PUT /api/v1/message with a 200 on its authenticated socket.
-    net.hop(u, service, ACK_BYTES, Kind.ack, -1, -1, undefined, null);
+    net.hop(h, service, ACK_BYTES, Kind.ack, -1, -1, undefined, null);
     if (log.kind[row] !== Kind.message) return;
+    if (h >= U) {
+      // A linked device: no delivery of record (the phone's copy is), but its own delivery
+      // receipt, batched; the user reads (and read-receipts) on the phone.
+      if (!receipts) return;
+      const hold =
+        LINKED_RECEIPT_WAIT +
+        (receiptDelay.mean > 0
+          ? Math.round(
+              receiptDelay.sample((receiptRng[h] ??= ctx.streams.stream(`linked/${ownerOf(h)}/receipt-delay`))),
+            )
+          : 0);
+      const t = nextOnline(w, ownerOf(h), sim.now + hold);
+      if (t < end) sim.at(t, onDelayedReceipt, row);
+      return;
+    }
+    const u = h;
     net.deliver(m, w.sender[m], u, w.group[m], tSend[m], row);
     if (receipts) {
       if (receiptDelay.mean > 0) {
         const rng = (receiptRng[u] ??= ctx.streams.stream(`user/${u}/receipt-delay`));
         const t = nextOnline(w, u, sim.now + Math.round(receiptDelay.sample(rng)));
-        if (t < end) sim.at(t, onRead, row);
+        if (t < end) sim.at(t, onDelayedReceipt, row);
       } else sendReceipt(u, m);
     }
     if (readReceipts) {
@@ -245,13 +302,31 @@ function buildSignal(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     }
   };
 
-  /** A delayed delivery receipt or a read receipt for the payload that `deliveryRow` handed over. */
-  const onRead = (deliveryRow: number): void => sendReceipt(log.to[deliveryRow], log.msg[deliveryRow]);
+  /** A delayed (or batched) delivery receipt for the payload that `deliveryRow` handed over. */
+  const onDelayedReceipt = (deliveryRow: number): void => sendReceipt(log.to[deliveryRow], log.msg[deliveryRow]);
 
-  /** A receipt is a sealed 1:1 message from the recipient's device to the original sender. */
+  /** The user reads on the phone: a read receipt to the sender, and a read sync to its own linked device. */
+  const onRead = (deliveryRow: number): void => {
+    const u = log.to[deliveryRow];
+    sendReceipt(u, log.msg[deliveryRow]);
+    if (linkedOf[u] >= 0)
+      atService(net.hop(u, service, readSyncBytes, Kind.sync, -1, log.msg[deliveryRow], setIds(u, u, -1), null));
+  };
+
+  /** A receipt is a sealed 1:1 message from a device of the recipient to the original sender's devices. */
   const sendReceipt = (from: number, m: number): void => {
+    const s = w.sender[m];
     atService(
-      net.hop(from, service, receiptBytes, Kind.receipt, -1, m, setIds(sealed ? -1 : from, w.sender[m], -1), null),
+      net.hop(
+        from,
+        service,
+        receiptBytes * devicesOf(s),
+        Kind.receipt,
+        -1,
+        m,
+        setIds(sealed ? -1 : ownerOf(from), s, -1),
+        null,
+      ),
     );
   };
 
@@ -261,17 +336,31 @@ function buildSignal(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     openSocket(u);
   };
 
-  /** The device opens its authenticated socket; the service then drains everything stored for it. */
-  const openSocket = (u: number): void => {
-    fetching[u] = 1;
-    // The socket is authenticated, but the drained rows name u anyway; the open itself carries no ids.
-    const row = net.hop(u, service, FETCH_BYTES, Kind.fetch, -1, -1, undefined, null);
-    sim.at(log.tRx[row] + Math.round(proc.sample(procRng)), drain, u);
+  /** Device h opens its authenticated socket; the service then drains everything stored for it. */
+  const openSocket = (h: number): void => {
+    fetching[h] = 1;
+    // The socket is authenticated, but the drained rows name the account anyway; the open itself carries no ids.
+    const row = net.hop(h, service, FETCH_BYTES, Kind.fetch, -1, -1, undefined, null);
+    sim.at(log.tRx[row] + Math.round(proc.sample(procRng)), drain, h);
   };
 
-  const onReconnect = (u: number): void => {
-    reconnectAt[u] = 0;
-    if (!fetching[u] && stored[u]?.length) openSocket(u);
+  const onReconnect = (h: number): void => {
+    reconnectAt[h] = 0;
+    if (!fetching[h] && stored[h]?.length) openSocket(h);
+  };
+
+  /**
+   * The service's 200 reached a sender with a linked device: it sends the SentTranscript, an
+   * identified message to its own account (sender and recipient account readable by the service).
+   */
+  const onSendAck = (ackRow: number): void => {
+    const up = log.prev[ackRow];
+    const s = log.to[ackRow];
+    const m = log.msg[up];
+    const g = w.group[m];
+    const listed = g < 0 ? 1 : w.groupStart[g + 1] - w.groupStart[g] - 1;
+    const bytes = padTo(w.size[m] + SYNC_PER_RECIPIENT * listed, block) + overhead;
+    atService(net.hop(s, service, bytes, Kind.sync, -1, m, setIds(s, s, -1), null));
   };
 
   // --- service side --------------------------------------------------------------------------
@@ -283,38 +372,55 @@ function buildSignal(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
 
   const afterHold = afterHoldOf(sim, ctx.mix, ctx.streams.stream('service/mixing'));
   const forward = (row: number): void => {
-    // 200 response to the PUT /v1/messages (or /multi_recipient) on the sending socket.
-    net.hop(service, log.from[row], ACK_BYTES, Kind.ack, row, -1, undefined, null);
+    // 200 response to the PUT /v1/messages (or /multi_recipient) on the sending socket; a sender
+    // with a linked device sends its sync transcript when the 200 of a message upload arrives.
+    const from = log.from[row];
+    const syncs = from < U && linkedOf[from] >= 0 && log.kind[row] === Kind.message;
+    net.hop(service, from, ACK_BYTES, Kind.ack, row, -1, undefined, syncs ? onSendAck : null);
     afterHold(dispatch, row);
   };
 
-  /** Routes the payload that arrived via `row` to its recipients (after any mixing hold). */
+  /** Routes the payload that arrived via `row` to its recipients' devices (after any mixing hold). */
   const dispatch = (row: number): void => {
     const from = log.from[row];
     const m = log.msg[row];
-    if (log.kind[row] === Kind.receipt) {
-      route(w.sender[m], row);
+    const kind = log.kind[row];
+    if (kind === Kind.sync) {
+      // Addressed to the sender's own account: every device but the one that sent it.
+      routeAccount(ownerOf(from), row, from);
+      return;
+    }
+    if (kind === Kind.receipt) {
+      routeAccount(w.sender[m], row, -1);
       return;
     }
     const g = w.group[m];
     if (g < 0) {
-      route(w.recipient[m], row);
+      routeAccount(w.recipient[m], row, -1);
       return;
     }
     for (let k = w.groupStart[g]; k < w.groupStart[g + 1]; k++) {
       const member = w.groupMembers[k];
-      if (member !== from) route(member, row);
+      if (member !== from) routeAccount(member, row, -1);
     }
   };
 
-  /** Sends a stored payload to `u` now if its socket is open, else stores it and wakes or waits for the device. */
-  const route = (u: number, storeRow: number): void => {
+  /** Routes a stored payload to every device of account u except `except`: the phone first, then its linked device. */
+  const routeAccount = (u: number, storeRow: number, except: number): void => {
+    if (u !== except) route(u, storeRow);
+    const l = linkedOf[u];
+    if (l >= 0 && l !== except) route(l, storeRow);
+  };
+
+  /** Sends a stored payload to device h now if its socket is open, else stores it and wakes or waits for the device. */
+  const route = (h: number, storeRow: number): void => {
+    const u = ownerOf(h);
     if (isOnline(w, u, sim.now)) {
-      toDevice(u, storeRow);
+      toDevice(h, storeRow);
       return;
     }
-    (stored[u] ??= []).push(storeRow);
-    if (isMobile(u)) {
+    (stored[h] ??= []).push(storeRow);
+    if (isMobile(h)) {
       // MessageSender: no active connection → sendNewMessageNotification (no payload in the push).
       const provider = w.platform[u] === Platform.ios ? apns : fcm;
       const row = net.hop(
@@ -329,35 +435,34 @@ function buildSignal(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
       );
       sim.at(log.tRx[row] + Math.round(pushLatency.sample(pushRng)), providerForward, row);
     }
-    if (!reconnectAt[u]) {
+    if (!reconnectAt[h]) {
       const t = nextOnline(w, u, sim.now);
       if (t < end) {
-        reconnectAt[u] = 1;
-        sim.at(t, onReconnect, u);
+        reconnectAt[h] = 1;
+        sim.at(t, onReconnect, h);
       }
     }
   };
 
-  const toDevice = (u: number, storeRow: number): void => {
-    const s = sealed ? -1 : log.from[storeRow];
+  const toDevice = (h: number, storeRow: number): void => {
     net.hop(
       service,
-      u,
+      h,
       copyBytes(storeRow),
       log.kind[storeRow] as KindId,
       storeRow,
       log.msg[storeRow],
-      setIds(s, u, -1),
+      setIds(log.sAcct[storeRow], ownerOf(h), -1),
       onDevice,
     );
   };
 
-  const drain = (u: number): void => {
-    fetching[u] = 0;
-    const q = stored[u];
+  const drain = (h: number): void => {
+    fetching[h] = 0;
+    const q = stored[h];
     if (!q) return;
-    stored[u] = [];
-    for (let i = 0; i < q.length; i++) toDevice(u, q[i]);
+    stored[h] = [];
+    for (let i = 0; i < q.length; i++) toDevice(h, q[i]);
   };
 
   // --- push provider -------------------------------------------------------------------------
@@ -374,30 +479,36 @@ function buildSignal(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     const s = w.sender[m];
     const g = w.group[m];
     if (g < 0) {
-      atService(
-        net.hop(s, service, contentBytes(m), Kind.message, -1, m, setIds(sealed ? -1 : s, w.recipient[m], -1), null),
-      );
+      const r = w.recipient[m];
+      const bytes = contentBytes(m) * devicesOf(r);
+      atService(net.hop(s, service, bytes, Kind.message, -1, m, setIds(sealed ? -1 : s, r, -1), null));
       return;
     }
-    // One multi-recipient upload: shared ciphertext + key material for each other member.
-    const others = w.groupStart[g + 1] - w.groupStart[g] - 1;
+    // One multi-recipient upload: shared ciphertext + key material for each other member's devices.
+    let others = 0;
+    for (let k = w.groupStart[g]; k < w.groupStart[g + 1]; k++) {
+      const member = w.groupMembers[k];
+      if (member !== s) others += devicesOf(member);
+    }
     const bytes = contentBytes(m) + groupKey * others;
     atService(net.hop(s, service, bytes, Kind.message, -1, m, setIds(sealed ? -1 : s, -1, g), null));
   };
 
   feedWorkload(ctx, send);
 
-  // Keepalives on the open socket, one flow per online interval (mobile apps in the background
-  // hold no Signal socket; they rely on the platform push channel).
+  // Keepalives on the open socket, one flow per online interval of each device (mobile apps in
+  // the background hold no Signal socket; they rely on the platform push channel). A linked
+  // device keeps its own socket in its owner's online intervals.
   const period = p.keepaliveInterval as number;
   const kaBytes = p.keepaliveBytes as number;
-  for (let u = 0; u < U; u++) {
+  const keepalives = (h: number): void => {
+    const u = ownerOf(h);
     for (let k = w.onIdx[u]; k < w.onIdx[u + 1]; k++) {
       const start = w.onStart[k];
       const stop = Math.min(w.onEnd[k], end);
       if (stop <= start) continue;
       net.periodic.add({
-        path: Int32Array.of(u, service),
+        path: Int32Array.of(h, service),
         period,
         phase: start,
         start,
@@ -406,7 +517,9 @@ function buildSignal(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
         kind: Kind.keepalive,
       });
     }
-  }
+  };
+  for (let u = 0; u < U; u++) keepalives(u);
+  for (let u = 0; u < U; u++) if (linkedOf[u] >= 0) keepalives(linkedOf[u]);
 
   // The multi-recipient upload names every recipient's account (its object id is the group).
   return {

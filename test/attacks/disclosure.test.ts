@@ -29,6 +29,7 @@ interface Row {
   from: number;
   to: number;
   rAcct?: number;
+  sAcct?: number;
 }
 
 function obsOf(rows: Row[]): ObservedLog {
@@ -41,7 +42,7 @@ function obsOf(rows: Row[]): ObservedLog {
     to: Int32Array.from(rows, (r) => r.to),
     bytes: new Int32Array(n),
     prev: new Int32Array(n).fill(-1),
-    sAcct: new Int32Array(n).fill(-1),
+    sAcct: Int32Array.from(rows, (r) => r.sAcct ?? -1),
     rAcct: Int32Array.from(rows, (r) => r.rAcct ?? -1),
     obj: new Int32Array(n).fill(-1),
     heldFrom: new Uint8Array(n).fill(1),
@@ -130,6 +131,21 @@ describe('receipt estimator on a hand-built log', () => {
     expect(Array.from(res.pairs.recipient)).toEqual([1]);
     // Causal: at 10.3 s no evidence yet; at 20 s and 60 s user 2 leads.
     expect(Array.from(res.causalTop)).toEqual([-1, 2, 2, 2]);
+  });
+
+  it("a user's message to its own devices (readable sAcct = rAcct) is neither trigger nor evidence", () => {
+    const params = { method: 'receipt', receiptWindow: '2s' };
+    const base = disclosure.run(mkInput(obsOf(rows), 4, 5, 100 * S, params, targets));
+    // R's sync transcript just before its send to 3 at 70 s (it would open an epoch holding that
+    // send), and user 2's own transcript from R's ip inside R's first epoch.
+    const selfRows: Row[] = [
+      ...rows,
+      { tTx: 69.8 * S, tRx: 69.9 * S, from: 1, to: 4, rAcct: 1, sAcct: 1 },
+      { tTx: 10.6 * S, tRx: 10.7 * S, from: 1, to: 4, rAcct: 2, sAcct: 2 },
+    ];
+    const res = disclosure.run(mkInput(obsOf(selfRows), 4, 5, 100 * S, params, targets));
+    for (let i = 0; i < targets.count; i++) expect(listOf(res, i)).toEqual(listOf(base, i));
+    expect(Array.from(res.causalTop)).toEqual(Array.from(base.causalTop));
   });
 
   it('any source: rows addressed to 2 from anyone count', () => {

@@ -93,6 +93,36 @@ describe('identifier', () => {
     expect(ev.perTarget.candidates[0]).toBe(2);
   });
 
+  it("behind a NAT an identified self-addressed send from the sender's address breaks the tie", () => {
+    const w = world();
+    const r0 = w.hop(0, 3, A, -1, { rAcct: 7 });
+    // 3's sync transcript to its own account, 100 ms after the sealed upload, from the same address.
+    w.hop(100, 3, A, -1, { sAcct: 3, rAcct: 3 });
+    w.deliver(w.hop(20, A, 7, r0), 3, 7);
+    const { result, ev } = run(w, view([A]), 2);
+    expect(listed(result, 0)).toEqual([
+      [2, 1 / 3],
+      [3, 2 / 3],
+    ]);
+    expect(ev.metrics.top1).toBe(1);
+    // It arrived after the delivery: the causal ranking still has the tie.
+    expect(result.causalTop[0]).toBe(-1);
+  });
+
+  it('self-addressed sends from another address, unidentified or outside the window do not count', () => {
+    for (const [t, from, ids] of [
+      [100, 5, { sAcct: 5, rAcct: 5 }],
+      [100, 2, { rAcct: 2 }],
+      [2500, 3, { sAcct: 3, rAcct: 3 }],
+    ] as [number, number, HopIds][]) {
+      const w = world();
+      const r0 = w.hop(0, 3, A, -1, { rAcct: 7 });
+      w.hop(t, from, A, -1, ids);
+      w.deliver(w.hop(20, A, 7, r0), 3, 7);
+      expect(run(w, view([A]), 2).ev.metrics.top1).toBe(0.5);
+    }
+  });
+
   it('without a held forwarding party back to the device there is no evidence (uniform)', () => {
     const w = world();
     const r0 = w.hop(0, 3, A);

@@ -3,6 +3,7 @@ import { observe } from '../../src/adversary/view.js';
 import { parseDist } from '../../src/core/dist.js';
 import { Streams } from '../../src/core/rng.js';
 import { parseDuration, SEC } from '../../src/core/time.js';
+import { padTo } from '../../src/designs/common.js';
 import { signal } from '../../src/designs/signal.js';
 import { Role } from '../../src/net/hosts.js';
 import { Kind } from '../../src/net/log.js';
@@ -10,12 +11,14 @@ import { generateWorkload, isOnline, nextOnline } from '../../src/workload/gener
 import { Platform, type Workload } from '../../src/workload/types.js';
 import { handWorkload, logHash, resolve, rowsOf, runDesign, spec, viewOf } from './harness.js';
 
+/** One device per account unless a test asks for linked devices (their rows are tested on their own). */
 const run = (w: Workload, over: Record<string, string | number | boolean> = {}, seed = 1, duration?: number) =>
-  runDesign(signal, w, over, seed, duration);
+  runDesign(signal, w, { linkedDevices: 0, ...over }, seed, duration);
 
 const A = 0;
 const B = 1;
 const NO_READ = { readReceipts: false };
+const padded = (n: number) => padTo(n, 160);
 
 describe('signal: 1:1 message hops', () => {
   it('goes sender → service → recipient, with a chained prev and sealed ids', () => {
@@ -202,7 +205,7 @@ describe('signal: store and forward', () => {
       }),
       streams,
     );
-    const { log, truth } = run(w, {}, 7);
+    const { log, truth } = run(w, { linkedDevices: 0.3 }, 7);
     const got = new Set<number>();
     for (let i = 0; i < truth.length; i++) {
       const k = truth.msg[i] * w.users + truth.recipient[i];
@@ -258,6 +261,132 @@ describe('signal: groups', () => {
   });
 });
 
+describe('signal: linked devices', () => {
+  // Both accounts have a linked device (linkedDevices: 1): hosts A, B, service, FCM, APNs, then
+  // linked-A, linked-B in account order.
+  const LA = 5;
+  const LB = 6;
+
+  it('a sender with a linked device follows each send with an identified sync transcript the service reads', () => {
+    const { log, built, hosts, truth } = run(handWorkload(2, [{ t: SEC, s: A, r: B, size: 100 }]), {
+      ...NO_READ,
+      linkedDevices: 1,
+    });
+    const service = built.central;
+    expect([hosts.label[LA], hosts.label[LB]]).toEqual(['linked-0', 'linked-1']);
+    expect(hosts.role[LA]).toBe(Role.user);
+    expect(hosts.ip[LA]).not.toBe(hosts.ip[A]);
+    expect(built.infra).toEqual([service]);
+    // The sealed upload carries one body per device of B.
+    const up = rowsOf(log, (i) => log.kind[i] === Kind.message && log.from[i] === A)[0];
+    expect(log.bytes[up]).toBe(2 * (160 + 300));
+    const ack = rowsOf(log, (i) => log.kind[i] === Kind.ack && log.prev[i] === up)[0];
+    const syncs = rowsOf(log, (i) => log.kind[i] === Kind.sync);
+    expect(syncs.map((i) => [log.from[i], log.to[i]])).toEqual([
+      [A, service],
+      [service, LA],
+    ]);
+    const [syncUp, syncDown] = syncs;
+    // Sent when the 200 for the sealed upload reaches A, identified: A names itself as sender and recipient.
+    expect(log.tTx[syncUp]).toBe(log.tRx[ack]);
+    expect([log.sAcct[syncUp], log.rAcct[syncUp], log.msg[syncUp], log.prev[syncUp]]).toEqual([A, A, 0, -1]);
+    expect(log.bytes[syncUp]).toBe(padded(100 + 60) + 300);
+    expect([log.sAcct[syncDown], log.rAcct[syncDown], log.prev[syncDown]]).toEqual([A, A, syncUp]);
+    // The message reaches both of B's devices; the phone's copy is the delivery of record.
+    const copies = rowsOf(log, (i) => log.kind[i] === Kind.message && log.prev[i] === up);
+    expect(copies.map((i) => log.to[i]).sort()).toEqual([B, LB]);
+    expect(truth.length).toBe(1);
+    expect(truth.recipient[0]).toBe(B);
+
+    // The service reads a sender account on the sync rows only, and there it is A's.
+    const o = observe(log, viewOf(hosts.count, [service])).obs;
+    const named = new Set<number>();
+    for (let j = 0; j < o.length; j++) if (o.sAcct[j] >= 0) named.add(o.sAcct[j]);
+    expect([...named]).toEqual([A]);
+    for (let j = 0; j < o.length; j++) if (o.sAcct[j] >= 0) expect(o.rAcct[j]).toBe(A);
+    // A's linked device sees its own account's transcript and nothing of B's traffic.
+    const l = observe(log, viewOf(hosts.count, [LA])).obs;
+    expect(l.length).toBeGreaterThan(0);
+    for (let j = 0; j < l.length; j++) {
+      expect(l.heldFrom[j] || l.heldTo[j]).toBe(1);
+      expect(l.rAcct[j] === -1 || l.rAcct[j] === A).toBe(true);
+    }
+  });
+
+  it("the recipient's linked device acks and sends its own sealed delivery receipt, batched 500 ms", () => {
+    const { log, built, truth } = run(handWorkload(2, [{ t: SEC, s: A, r: B }]), { ...NO_READ, linkedDevices: 1 });
+    const service = built.central;
+    const down = rowsOf(log, (i) => log.kind[i] === Kind.message && log.to[i] === LB)[0];
+    const acks = rowsOf(log, (i) => log.kind[i] === Kind.ack && log.from[i] === LB);
+    expect(acks.map((i) => [log.to[i], log.tTx[i]])).toEqual([[service, log.tRx[down]]]);
+    const fromLinked = rowsOf(log, (i) => log.kind[i] === Kind.receipt && log.from[i] === LB);
+    expect(fromLinked.length).toBe(1);
+    const rec = fromLinked[0];
+    expect(log.tTx[rec] - log.tRx[down]).toBe(500e6);
+    expect([log.sAcct[rec], log.rAcct[rec], log.msg[rec]]).toEqual([-1, A, 0]);
+    // Receipts to A carry a body per device of A and reach both of them.
+    expect(log.bytes[rec]).toBe(2 * (160 + 300));
+    const toA = rowsOf(log, (i) => log.kind[i] === Kind.receipt && log.prev[i] === rec).map((i) => log.to[i]);
+    expect(toA.sort()).toEqual([A, LA]);
+    // The phone's receipt leaves at the delivery, as without linked devices.
+    const phone = rowsOf(log, (i) => log.kind[i] === Kind.receipt && log.from[i] === B)[0];
+    expect(log.tTx[phone]).toBe(truth.tDeliver[0]);
+  });
+
+  it('a read on the phone sends an identified read sync to the own linked device', () => {
+    const { log, built } = run(handWorkload(2, [{ t: SEC, s: A, r: B }]), {
+      deliveryReceipts: false,
+      readDelay: '5s',
+      linkedDevices: 1,
+    });
+    const read = rowsOf(log, (i) => log.kind[i] === Kind.receipt && log.from[i] === B)[0];
+    const readSync = rowsOf(log, (i) => log.kind[i] === Kind.sync && log.from[i] === B);
+    expect(readSync.length).toBe(1);
+    const r = readSync[0];
+    expect(log.tTx[r]).toBe(log.tTx[read]);
+    expect([log.to[r], log.sAcct[r], log.rAcct[r], log.msg[r]]).toEqual([built.central, B, B, 0]);
+    expect(log.bytes[r]).toBe(160 + 300);
+    expect(rowsOf(log, (i) => log.prev[i] === r && log.kind[i] === Kind.sync).map((i) => log.to[i])).toEqual([LB]);
+  });
+
+  it('the linked device drains what it missed when its owner comes back, and pushes go to the phone only', () => {
+    const w = handWorkload(2, [{ t: SEC, s: A, r: B }], {
+      platform: [Platform.desktop, Platform.android],
+      online: [[[0, Number.POSITIVE_INFINITY]], [[20 * SEC, Number.POSITIVE_INFINITY]]],
+    });
+    const { log, built, ctx } = run(w, { ...NO_READ, linkedDevices: 1 });
+    const service = built.central;
+    const fetches = rowsOf(log, (i) => log.kind[i] === Kind.fetch);
+    // The phone is woken by FCM at once; the linked device opens its socket at 20 s.
+    expect(fetches.map((i) => log.from[i])).toEqual([B, LB]);
+    expect(log.tTx[fetches[1]]).toBe(20 * SEC);
+    expect(log.to[fetches[1]]).toBe(service);
+    const pushes = rowsOf(log, (i) => log.kind[i] === Kind.push);
+    expect(pushes.map((i) => log.to[i])).toEqual([built.pushHosts[0], B]);
+    const late = rowsOf(log, (i) => log.kind[i] === Kind.message && log.to[i] === LB)[0];
+    expect(log.tTx[late]).toBeGreaterThan(20 * SEC);
+    // Each device keeps its own keepalive flow in its owner's online intervals.
+    const flows = ctx.net.periodic.flows.map((f) => [f.path[0], f.start]);
+    expect(flows).toEqual([
+      [A, 0],
+      [B, 20 * SEC],
+      [LA, 0],
+      [LB, 20 * SEC],
+    ]);
+  });
+
+  it('linkedDevices draws each account independently of the number of users', () => {
+    const linked = (users: number) => {
+      const { hosts } = run(handWorkload(users, [{ t: SEC, s: A, r: B }]), { ...NO_READ, linkedDevices: 0.5 });
+      return hosts.label.filter((l) => l.startsWith('linked-'));
+    };
+    const small = linked(20);
+    const big = linked(40);
+    expect(small.length).toBeGreaterThan(2);
+    expect(big.slice(0, small.length)).toEqual(small);
+  });
+});
+
 describe('signal: background, NAT, determinism, checks', () => {
   it('keeps one 55 s keepalive flow per online interval', () => {
     const w = handWorkload(2, [{ t: SEC, s: A, r: B }], {
@@ -295,7 +424,7 @@ describe('signal: background, NAT, determinism, checks', () => {
         spec(30, duration, { online: { model: 'sessions', on: parseDist('exp(3min)'), off: parseDist('exp(3min)') } }),
         new Streams(seed),
       );
-      return logHash(run(w, {}, seed).log);
+      return logHash(run(w, { linkedDevices: 0.3 }, seed).log);
     };
     expect(mk(3)).toBe(mk(3));
     expect(mk(3)).not.toBe(mk(4));
