@@ -70,12 +70,12 @@ describe('Signal linked devices: the service joins the identified sync transcrip
   for (const d of FRACTIONS) {
     it(`top1 = d + (1 − d)/g at d = ${d}, g = ${G}`, () => {
       const r = rowFor(d);
-      expect(r.messages).toBeGreaterThan(3000);
-      const nu = r.messages / (USERS * SCORED_S);
+      expect(r.deliveries).toBeGreaterThan(3000);
+      const nu = r.deliveries / (USERS * SCORED_S);
       const p = 1 - Math.exp(-(G - 1) * d * nu * WINDOW_S);
       const expected = (1 - p) * (d + (1 - d) / G) + (p * d) / 2;
-      const lambda = r.messages / USERS;
-      const variance = (1 - 1 / G) ** 2 * ((d * (1 - d) * (1 + 1 / lambda)) / USERS) + (p * (1 - p)) / r.messages;
+      const lambda = r.deliveries / USERS;
+      const variance = (1 - 1 / G) ** 2 * ((d * (1 - d) * (1 + 1 / lambda)) / USERS) + (p * (1 - p)) / r.deliveries;
       expect(Math.abs(r.top1 - expected)).toBeLessThan(4 * Math.sqrt(variance) + 0.002);
     });
   }
