@@ -11,6 +11,7 @@ import { DESIGNS } from '../src/designs/registry.js';
 import { Hosts, Role } from '../src/net/hosts.js';
 import { Kind } from '../src/net/log.js';
 import { Net } from '../src/net/net.js';
+import { streamScope } from '../src/pipeline/job.js';
 import { resolveScenario } from '../src/scenario/index.js';
 import { generateWorkload } from '../src/workload/generate.js';
 
@@ -73,14 +74,14 @@ for (const users of SIZES) {
     const t0 = performance.now();
     const sim = new Sim();
     const hosts = new Hosts(users);
-    const net = new Net(sim, hosts, s.network.latency, streams.stream(`design/${item.name}/net`));
+    const net = new Net(sim, hosts, s.network.latency, streams.stream(`design/${streamScope(item)}/net`));
     DESIGNS.get(id)!.build(
       {
         sim,
         net,
         hosts,
         workload,
-        streams: streams.sub(`design/${item.name}`),
+        streams: streams.sub(`design/${streamScope(item)}`),
         shared: streams.sub('shared'),
         processing: item.processing,
         duration: s.duration,

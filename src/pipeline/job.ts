@@ -105,18 +105,30 @@ export interface World {
   built: BuiltDesign;
 }
 
+/**
+ * The scope of a design item's random streams: its design id, never its `name`. Variants of one
+ * design in one replicate (items that differ in name or parameters) therefore draw relay
+ * placement, swarm layout, per-user paths and the adversary's held set from the same streams,
+ * and diverge only where a parameter changes what is drawn (e.g. more relays, or guards 0 vs 2
+ * after the draws both make). Renaming an item changes its label and nothing else.
+ */
+export function streamScope(item: Pick<DesignItem, 'design'>): string {
+  return item.design;
+}
+
 export function simulate(base: Scenario, item: DesignItem, module: DesignModule, streams: Streams): World {
   const workload = generateWorkload({ ...base.workload, duration: base.duration }, streams);
   const sim = new Sim();
   const hosts = new Hosts(workload.users);
-  const net = new Net(sim, hosts, base.network.latency, streams.stream(`design/${item.name}/net`));
+  const scope = streamScope(item);
+  const net = new Net(sim, hosts, base.network.latency, streams.stream(`design/${scope}/net`));
   const built = module.build(
     {
       sim,
       net,
       hosts,
       workload,
-      streams: streams.sub(`design/${item.name}`),
+      streams: streams.sub(`design/${scope}`),
       shared: streams.sub('shared'),
       processing: item.processing,
       duration: base.duration,
@@ -214,7 +226,7 @@ export function runJob(spec: JobSpec): JobResult {
   for (let m = 0; m < workload.count; m++) if (workload.tSend[m] < base.duration) messagesSent++;
   const bytesPerMessage = messagesSent > 0 ? (log.totalBytes() + net.periodic.totalBytes()) / messagesSent : 0;
   const ip = ipIndex(hosts);
-  const advStreams = streams.sub(`adversary/${item.name}`);
+  const advStreams = streams.sub(`adversary/${streamScope(item)}`);
   const own = new Knowledge(world, advStreams);
   // Out-of-sample calibration (timing `calibration: independent-run`): the same scenario, design
   // and adversary simulated with the replicate's `calibration` streams, once, when first needed.
