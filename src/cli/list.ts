@@ -1,7 +1,8 @@
 /**
- * `anonsim list [designs|adversaries|attacks]`: every name with its parameters, types/units,
- * defaults and the source of each default, generated from the registries and the scenario
- * schema (the same tables the validator and docs/scenario.md use).
+ * `anonsim list [designs|adversaries|attacks|<name>]`: every name (or the one named: a design id,
+ * an adversary kind or an attack id) with its parameters, types/units, defaults and the source of
+ * each default, generated from the registries and the scenario schema (the same tables the
+ * validator and docs/scenario.md use).
  */
 import { ATTACKS } from '../attacks/registry.js';
 import { DESIGNS } from '../designs/registry.js';
@@ -41,9 +42,15 @@ function param(spec: FieldSpec, defaultText?: string): string {
   ].join('\n');
 }
 
-export function listDesigns(): string {
+/** Every name `anonsim list <name>` accepts besides the three lists: design ids, adversary kinds, attack ids. */
+export function listNames(): string[] {
+  return [...DESIGNS.keys(), ...Object.keys(ADVERSARY_KEYS), ...ATTACKS.keys()];
+}
+
+export function listDesigns(only?: string): string {
   const out = ['DESIGNS (scenario: designs: [- design: <id>, <param>: <value>])', ''];
   for (const d of DESIGNS.values()) {
+    if (only !== undefined && d.id !== only) continue;
     out.push(`${d.id} — ${d.summary}`);
     out.push(
       param({
@@ -61,9 +68,10 @@ export function listDesigns(): string {
   return out.join('\n');
 }
 
-export function listAdversaries(): string {
+export function listAdversaries(only?: string): string {
   const out = ['ADVERSARIES (scenario: adversaries: [- kind: <kind>, …])', ''];
   for (const [kind, keys] of Object.entries(ADVERSARY_KEYS)) {
+    if (only !== undefined && kind !== only) continue;
     out.push(`${kind} — ${KIND_SUMMARY[kind] ?? ''}`);
     const extra = keys.filter((k) => k !== 'kind');
     for (const k of extra) {
@@ -89,9 +97,10 @@ function defaultName(kind: string): string {
   }
 }
 
-export function listAttacks(): string {
+export function listAttacks(only?: string): string {
   const out = ['ATTACKS (scenario: attacks: [<id>, …]; parameters under attackParams.<id>)', ''];
   for (const a of ATTACKS.values()) {
+    if (only !== undefined && a.id !== only) continue;
     out.push(`${a.id} — ${a.summary}`);
     if (a.params.length === 0) out.push('  (no parameters)');
     for (const p of a.params) out.push(param(p as FieldSpec));
@@ -100,8 +109,16 @@ export function listAttacks(): string {
   return out.join('\n');
 }
 
-export function listText(what?: (typeof LIST_WHAT)[number]): string {
+/** The listing for `what`: one of LIST_WHAT, a name of listNames(), or everything when undefined. */
+export function listText(what?: string): string {
   const parts: string[] = [];
+  if (what !== undefined && !(LIST_WHAT as readonly string[]).includes(what)) {
+    if (DESIGNS.has(what)) parts.push(listDesigns(what));
+    else if (what in ADVERSARY_KEYS) parts.push(listAdversaries(what));
+    else if (ATTACKS.has(what)) parts.push(listAttacks(what));
+    else throw new Error(`nothing to list named ${what}`);
+    return `${parts.join('\n').trimEnd()}\n`;
+  }
   if (!what || what === 'designs') parts.push(listDesigns());
   if (!what || what === 'adversaries') parts.push(listAdversaries());
   if (!what || what === 'attacks') parts.push(listAttacks());

@@ -5,24 +5,26 @@
  * 130 interrupted. `main` does not call process.exit (only a second Ctrl-C during a run does), so
  * tests run it in-process.
  */
-import { existsSync, statSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { ATTACK_ALIASES } from '../attacks/registry.js';
 import { InputError } from '../core/errors.js';
 import { anonsimVersion } from '../export/manifest.js';
-import { serveResults } from '../export/serve.js';
 import { formatProblem, formatWarning, type Problem, ScenarioError } from '../scenario/errors.js';
 import { nearMiss } from '../scenario/fields.js';
 import { loadScenario } from '../scenario/load.js';
 import { scenarioReference } from '../scenario/reference.js';
 import { scenarioToYaml } from '../scenario/to-yaml.js';
-import { Argv, parseIntArg } from './argv.js';
+import { Argv } from './argv.js';
+import { FIGURE_CONTROLS, figuresCommand } from './figures.js';
 import { type Io, processIo } from './io.js';
-import { LIST_WHAT, listText } from './list.js';
+import { LIST_WHAT, listNames, listText } from './list.js';
 import { type MergeFlags, mergeCommand } from './merge.js';
 import { type RunFlags, runCommand } from './run.js';
+import { TABLE_MODES, type TablesFlags, tablesCommand } from './tables.js';
+import { viewCommand } from './view.js';
 
 /** Every subcommand, named in "expected one of …" messages and used to find the usage a parse error quotes. */
-const COMMANDS = ['run', 'validate', 'list', 'view', 'merge'];
+const COMMANDS = ['run', 'validate', 'list', 'view', 'merge', 'figures', 'tables'];
 const ALL_COMMANDS = COMMANDS;
 
 class Exit extends Error {
@@ -140,20 +142,30 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 
   program
     .command('list')
-    .description('list designs, adversaries and attacks with every parameter, default, unit and source')
-    .argument('[what]', `one of ${LIST_WHAT.join(', ')} (default: all)`)
-    .addOption(new Option('--reference', 'print the scenario reference (docs/scenario.md) as Markdown').hideHelp())
+    .description(
+      'list designs, adversaries and attacks with every parameter, default, unit and source; or one of them by name',
+    )
+    .argument('[what]', `${LIST_WHAT.join(', ')}, or one name: a design, adversary kind or attack (default: all)`)
+    .option('--reference', 'print the scenario reference (docs/scenario.md) as Markdown')
+    .addHelpText('after', '\nExamples:\n  anonsim list simplex\n  anonsim list colluding\n  anonsim list attacks')
     .action((what: string | undefined, flags: { reference?: boolean }) => {
       if (flags.reference) {
         io.out(scenarioReference());
         throw new Exit(0);
       }
-      if (what !== undefined && !(LIST_WHAT as readonly string[]).includes(what)) {
+      const known = [...LIST_WHAT, ...listNames()];
+      if (what !== undefined && !known.includes(what)) {
+        const hint = ATTACK_ALIASES[what.toLowerCase()] ?? nearMiss(what, known);
         throw new ScenarioError([
-          args.problem(what, `unknown list "${what}"`, `one of ${LIST_WHAT.join(', ')}`, nearMiss(what, LIST_WHAT)),
+          args.problem(
+            what,
+            `unknown list or name "${what}"`,
+            `one of ${LIST_WHAT.join(', ')}, or a name: ${listNames().join(', ')}`,
+            hint,
+          ),
         ]);
       }
-      io.out(listText(what as (typeof LIST_WHAT)[number] | undefined));
+      io.out(listText(what));
       throw new Exit(0);
     });
 
@@ -163,56 +175,53 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .argument('<dir>', 'results folder')
     .option('--port <n>', 'port (default: any free port)')
     .action(async (dir: string, flags: { port?: string }) => {
-      const problems: Problem[] = [];
-      if (!existsSync(dir) || !statSync(dir).isDirectory())
-        problems.push(
-          args.problem(
-            dir,
-            existsSync(dir) ? 'is not a folder' : 'does not exist',
-            'a results folder written by anonsim run',
-          ),
-        );
-      let port: number | undefined;
-      if (flags.port !== undefined) {
-        port = parseIntArg(flags.port);
-        if (port === undefined || port > 65535) {
-          problems.push(
-            args.problem('--port', `"${flags.port}" is not a port`, 'an integer in [0, 65535] (0: any free port)'),
-          );
-          port = undefined;
-        }
-      }
-      if (problems.length > 0) throw new ScenarioError(problems);
-      let server: Awaited<ReturnType<typeof serveResults>>;
-      try {
-        server = await serveResults(dir, port);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EADDRINUSE' || code === 'EACCES')
-          throw new ScenarioError([
-            args.problem(
-              '--port',
-              `port ${port} cannot be used (${code})`,
-              'a free port, or --port 0 for any free port',
-            ),
-          ]);
-        throw e;
-      }
-      io.out(`${server.url}\n`);
-      // Serve until Ctrl-C / SIGTERM (or the injected abort signal in tests).
-      await new Promise<void>((done) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          io.signal?.removeEventListener('abort', stop);
-          done();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-        io.signal?.addEventListener('abort', stop, { once: true });
-        if (io.signal?.aborted) stop();
-      });
-      await server.close();
+      throw new Exit(await viewCommand(dir, flags, args, io));
+    });
+
+  program
+    .command('figures')
+    .description("export a results folder's charts as SVG, exactly as the viewer's SVG button does (headless Chromium)")
+    .argument('<dir>', 'results folder with report.html')
+    .argument('[spec...]', 'NAME=CHART[,CONTROL=VALUE…] (default: every chart, named by its id)')
+    .option('-o, --out <dir>', 'folder for the SVG files (default: <dir>/figures)')
+    .addHelpText(
+      'after',
+      `
+CHART is a chart id of the report (overview, sweep, exposure, heatmap, roc, anoncdf, ttfd, tradeoff,
+timeline, compare); CONTROL is one of ${Object.keys(FIGURE_CONTROLS).join(', ')}; VALUE an option's value or text.
+Chromium: /usr/bin/chromium or CHROMIUM_PATH. Each SVG's caption names the anonsim version and commit.
+
+Examples:
+  anonsim figures results/default
+  anonsim figures results/default -o figs fig1=overview,adversary=global-passive fig2=exposure`,
+    )
+    .action(async (dir: string, specs: string[], flags: { out?: string }) => {
+      throw new Exit(await figuresCommand(dir, specs, flags, args, io));
+    });
+
+  program
+    .command('tables')
+    .description("print Markdown tables from a results folder's aggregate.csv")
+    .argument('<dir>', 'results folder')
+    .argument('<table>', `${TABLE_MODES.join(' | ')}`)
+    .option('--rows <key>', 'grid: swept column for the rows')
+    .option('--cols <key>', 'grid: swept column for the columns')
+    .option('--adversary <name>', 'only this adversary (repeatable)', (v, prev: string[]) => [...prev, v], [])
+    .option('--where <key=value>', 'only rows with this value (repeatable)', (v, prev: string[]) => [...prev, v], [])
+    .addHelpText(
+      'after',
+      `
+attacks: one row per design × adversary, one column per attack (top1 mean, strongest in bold),
+         latency p50 and bytes per message.
+grid:    per adversary and design, a --rows × --cols grid of the strongest attack's
+         top1 (attack) · latency p50 · bytes/message.
+
+Examples:
+  anonsim tables results/default attacks
+  anonsim tables results/countermeasures grid --rows 'designs.*.mixDelay' --cols 'designs.*.coverRate' --adversary global-passive`,
+    )
+    .action((dir: string, mode: string, flags: TablesFlags) => {
+      io.out(tablesCommand(dir, mode, flags, args));
       throw new Exit(0);
     });
 

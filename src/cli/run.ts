@@ -12,7 +12,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { anonsimVersion, gitCommit } from '../export/manifest.js';
 import { sweepRates } from '../export/rates.js';
@@ -63,14 +63,14 @@ export interface RunFlags {
 
 /** Why `dir` cannot become the output folder (a file on the path), or undefined. */
 export function outputDirProblem(dir: string): string | undefined {
-  let p = resolve(dir);
+  // Walk up the path as written, so the message names the part the user typed.
+  let p = dir;
   if (existsSync(p)) return statSync(p).isDirectory() ? undefined : `"${dir}" is a file`;
   for (;;) {
     const up = dirname(p);
     if (up === p) return undefined;
     p = up;
-    if (existsSync(p))
-      return statSync(p).isDirectory() ? undefined : `"${relative('.', p) || p}" (part of "${dir}") is a file`;
+    if (existsSync(p)) return statSync(p).isDirectory() ? undefined : `"${p}" (part of "${dir}") is a file`;
   }
 }
 

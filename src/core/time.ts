@@ -2,7 +2,7 @@
  * Virtual time is an integer number of nanoseconds held in a `number` (exact up to 2^53 ns,
  * about 104 days). Durations and rates come from scenario strings with units.
  */
-import { InputError } from './errors.js';
+import { InputError, suggest } from './errors.js';
 
 export const NS = 1;
 export const US = 1e3;
@@ -27,6 +27,29 @@ const UNITS: Record<string, number> = {
   day: DAY,
 };
 
+/** Spelled-out units people write, mapped to ours, for `did you mean …?` only (never accepted). */
+const UNIT_WORDS: Record<string, string> = {
+  nanosecond: 'ns',
+  microsecond: 'us',
+  millisecond: 'ms',
+  msec: 'ms',
+  second: 's',
+  minute: 'min',
+  hour: 'h',
+  day: 'd',
+};
+
+/** The unit we accept that `unit` most likely means (`mins` → `min`, `seconds` → `s`), or undefined. */
+export function nearUnit(unit: string): string | undefined {
+  const u = unit.toLowerCase();
+  const singular = u.endsWith('s') && u.length > 2 ? u.slice(0, -1) : u;
+  for (const w of [u, singular]) {
+    if (UNITS[w] !== undefined && w !== u) return w;
+    if (UNIT_WORDS[w] !== undefined) return UNIT_WORDS[w];
+  }
+  return suggest(u, Object.keys(UNITS));
+}
+
 export const DURATION_FORM = 'a number with a unit, e.g. "50ms", "1.5 s", "10min", "2h", "1d"';
 export const RATE_FORM = 'N/<unit> or 1/<duration>, e.g. "1/10min", "6/h", "0.5/s"';
 
@@ -45,7 +68,11 @@ export function parseDuration(text: string | number, path = ''): number {
     throw new InputError(`"${text}" has no unit`, path, DURATION_FORM);
   }
   const scale = UNITS[unit];
-  if (scale === undefined) throw new InputError(`unknown time unit "${m[2]}" in "${text}"`, path, DURATION_FORM);
+  if (scale === undefined) {
+    const near = nearUnit(unit);
+    const hint = near ? ` (did you mean "${m[1]}${near}"?)` : '';
+    throw new InputError(`unknown time unit "${m[2]}" in "${text}"${hint}`, path, DURATION_FORM);
+  }
   return Math.round(value * scale);
 }
 
@@ -65,7 +92,11 @@ export function parseRate(text: string | number, path = ''): number {
     try {
       per = parseDuration(m[2], path);
     } catch {
-      throw new InputError(`"${text}" has an unknown time unit "${m[2]}"`, path, RATE_FORM);
+      const unit = /([a-zµ]+)\s*$/i.exec(m[2])?.[1];
+      const near = unit ? nearUnit(unit) : undefined;
+      const fixed = near && unit ? `${text.slice(0, text.lastIndexOf(unit)).replace(/\s+$/, '')}${near}` : '';
+      const hint = fixed ? ` (did you mean "${fixed}"?)` : '';
+      throw new InputError(`"${text}" has an unknown time unit "${m[2]}"${hint}`, path, RATE_FORM);
     }
   }
   if (!(count >= 0)) throw new InputError(`rate "${text}" is negative`, path, RATE_FORM);

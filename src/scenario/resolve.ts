@@ -11,7 +11,7 @@
  */
 import { basename } from 'node:path';
 import type { AdversarySpec } from '../adversary/adversaries.js';
-import { ATTACKS, attackNames } from '../attacks/registry.js';
+import { ATTACKS, attackNames, suggestAttack } from '../attacks/registry.js';
 import type { Dist } from '../core/dist.js';
 import type { ResolvedParams } from '../designs/design.js';
 import { DESIGNS, designNames } from '../designs/registry.js';
@@ -352,7 +352,12 @@ function resolveAttacks(c: Checker, raw: unknown): string[] | undefined {
       c.error(path, `${describeValue(a)} is not an attack id`, `one of ${attackNames().join(' | ')}`);
       ok = false;
     } else if (!ATTACKS.has(a)) {
-      c.error(path, `unknown attack "${a}"`, `one of ${attackNames().join(' | ')}`, nearMiss(a, attackNames()));
+      c.error(
+        path,
+        `unknown attack "${a}"`,
+        `one of ${attackNames().join(' | ')}`,
+        suggestAttack(a) ?? nearMiss(a, attackNames()),
+      );
       ok = false;
     } else if (out.includes(a)) {
       c.error(path, `attack "${a}" is listed twice`, 'each attack id at most once');

@@ -113,6 +113,31 @@ describe('anonsim list', () => {
     expect(r.out).toContain('fraction  number (0, 1]  default 0.1');
   });
 
+  it('shows one design, adversary kind or attack by name', async () => {
+    const d = await cli(['list', 'simplex']);
+    expect(d.code, d.err).toBe(0);
+    expect(d.out).toMatch(/^simplex — /m);
+    for (const p of DESIGNS.get('simplex')!.params) expect(d.out).toContain(`  ${p.name}  `);
+    for (const other of ['signal', 'session', 'matrix', 'mixnet'])
+      expect(d.out).not.toMatch(new RegExp(`^${other} — `, 'm'));
+    expect(d.out).not.toContain('ATTACKS');
+    const a = await cli(['list', 'colluding']);
+    expect(a.out).toMatch(/^colluding — /m);
+    expect(a.out).not.toMatch(/^single — /m);
+    const t = await cli(['list', 'timing']);
+    expect(t.out).toMatch(/^timing — /m);
+    expect(t.out).not.toMatch(/^flow — /m);
+    const sda = await cli(['list', 'sda']);
+    expect(sda.code).toBe(2);
+    expect(sda.lines[0]).toMatch(/\(did you mean disclosure\?\)$/);
+  });
+
+  it('list --help names --reference', async () => {
+    const h = await cli(['list', '--help']);
+    expect(h.code).toBe(0);
+    expect(h.out).toContain('--reference');
+  });
+
   it('lists one category', async () => {
     const r = await cli(['list', 'attacks']);
     expect(r.code).toBe(0);
@@ -124,7 +149,14 @@ describe('anonsim list', () => {
     const r = await cli(['list', 'desings']);
     expect(r.code).toBe(2);
     expect(r.lines).toEqual([
-      'argv:1:2 desings: unknown list "desings"; expected one of designs, adversaries, attacks (did you mean designs?)',
+      `argv:1:2 desings: unknown list or name "desings"; expected one of designs, adversaries, attacks, or a name: ${[
+        ...DESIGNS.keys(),
+        'single',
+        'colluding',
+        'global-passive',
+        'none',
+        ...ATTACKS.keys(),
+      ].join(', ')} (did you mean designs?)`,
     ]);
   });
 });
@@ -134,7 +166,7 @@ describe('command-line errors', () => {
     const r = await cli(['rnu', 'x.yaml']);
     expect(r.code).toBe(2);
     expect(r.lines).toEqual([
-      'argv:1:1 rnu: unknown command "rnu"; expected one of run, validate, list, view, merge (did you mean run?)',
+      'argv:1:1 rnu: unknown command "rnu"; expected one of run, validate, list, view, merge, figures, tables (did you mean run?)',
     ]);
   });
 
@@ -156,7 +188,7 @@ describe('command-line errors', () => {
     const r = await cli([]);
     expect(r.code).toBe(2);
     expect(r.lines[0]).toBe(
-      'argv:1:1 (command): no command given; expected one of run, validate, list, view, merge (see anonsim --help)',
+      'argv:1:1 (command): no command given; expected one of run, validate, list, view, merge, figures, tables (see anonsim --help)',
     );
   });
 
@@ -188,8 +220,18 @@ describe('command-line errors', () => {
     const r = await cli(['view', join(dir, 'nope'), '--port', '70000']);
     expect(r.code).toBe(2);
     expect(r.lines).toEqual([
-      `argv:1:2 ${join(dir, 'nope')}: does not exist; expected a results folder written by anonsim run`,
+      `argv:1:2 ${join(dir, 'nope')}: does not exist; expected a results folder written by anonsim run, merge or compare`,
       'argv:1:3 --port: "70000" is not a port; expected an integer in [0, 65535] (0: any free port)',
+    ]);
+  });
+
+  it('view refuses a folder without results instead of serving an empty viewer', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'notes.txt'), 'hello\n');
+    const r = await cli(['view', dir]);
+    expect(r.code).toBe(2);
+    expect(r.lines).toEqual([
+      `argv:1:2 ${dir}: has no results (no summary.csv or compare.csv); expected a results folder written by anonsim run, merge or compare`,
     ]);
   });
 

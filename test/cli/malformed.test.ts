@@ -85,6 +85,18 @@ const CASES: Case[] = [
     expect: ['duration: unknown time unit "parsecs" in "5 parsecs"; expected a number with a unit'],
   },
   {
+    name: 'plural unit: did you mean',
+    yaml: 'duration: 30 mins\n',
+    expect: [
+      ':1:1 duration: unknown time unit "mins" in "30 mins"; expected a number with a unit, e.g. "50ms", "1.5 s", "10min", "2h", "1d" (did you mean "30min"?)',
+    ],
+  },
+  {
+    name: 'spelled-out unit in a rate: did you mean',
+    yaml: 'workload:\n  rate: 1/10 minutes\n',
+    expect: ['workload.rate: "1/10 minutes" has an unknown time unit "10 minutes"', '(did you mean "1/10min"?)'],
+  },
+  {
     name: 'number without unit',
     yaml: 'duration: 3600\n',
     expect: ['duration: bare number 3600 has no unit; expected a number with a unit'],
@@ -242,6 +254,13 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: 'attack named by its name in the literature',
+    yaml: 'attacks: [sda]\n',
+    expect: [
+      'attacks.0: unknown attack "sda"; expected one of identifier | timing | flow | disclosure (did you mean disclosure?)',
+    ],
+  },
+  {
     name: 'enum value misspelt',
     yaml: 'designs:\n  - design: simplex\n    privateRouting: alway\n',
     expect: [
@@ -353,5 +372,20 @@ describe('anonsim run with a malformed scenario', () => {
     const r = await cli(['run', file, '-o', join(dir, 'f', 'sub'), '--quiet']);
     expect(r.code).toBe(2);
     expect(r.lines[0]).toMatch(/^argv:1:3 -o: ".*f" \(part of ".*sub"\) is a file/);
+  });
+
+  it('names the part of a relative output path as the user wrote it', async () => {
+    const dir = tempDir();
+    const file = writeScenario(dir, OK_BASE);
+    writeFileSync(join(dir, 'f'), 'x');
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const r = await cli(['run', file, '-o', 'f/sub/deeper', '--quiet']);
+      expect(r.code).toBe(2);
+      expect(r.lines[0]).toMatch(/^argv:1:3 -o: "f" \(part of "f\/sub\/deeper"\) is a file/);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });
