@@ -6,7 +6,11 @@
 export interface Io {
   out(text: string): void;
   err(text: string): void;
-  /** Draw progress bars (stdout and stderr are terminals). */
+  /**
+   * stderr is a terminal: progress is drawn as a bar there; otherwise (a log file, a pipe, a batch
+   * job) one line per finished job. stdout does not matter: `anonsim run x.yaml > out.txt` still
+   * shows the bar.
+   */
   isTTY: boolean;
   /** Extra interruption source besides SIGINT (tests). */
   signal?: AbortSignal;
@@ -20,7 +24,7 @@ export function processIo(): Io {
   return {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
-    isTTY: Boolean(process.stdout.isTTY && process.stderr.isTTY),
+    isTTY: Boolean(process.stderr.isTTY),
     progressStream: process.stderr,
   };
 }

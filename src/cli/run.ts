@@ -44,7 +44,7 @@ import { sweepCells } from '../scenario/sweep.js';
 import { scenarioToPlain } from '../scenario/to-yaml.js';
 import { type Argv, parseIntArg } from './argv.js';
 import type { Io } from './io.js';
-import { makeProgress } from './progress.js';
+import { jobLabel, makeProgress } from './progress.js';
 import { resolveShard } from './shard.js';
 import { summaryTable } from './table.js';
 
@@ -239,7 +239,13 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
     const results = await runJobs(cells, {
       workers,
       messages,
-      onProgress: (phase, n, total) => progress.update(phase, n, total),
+      onProgress: (phase, n, total, i) =>
+        progress.update(
+          phase,
+          n,
+          total,
+          i === undefined ? undefined : jobLabel(jobs[i], scenario.designs[jobs[i].designIndex].name),
+        ),
       signal: controller.signal,
       done,
       select: mine,

@@ -23,7 +23,8 @@ export interface Cell {
 export interface RunOptions {
   workers: number;
   messages: boolean;
-  onProgress?: (phase: string, done: number, total: number) => void;
+  /** After each finished job `index` (planJobs order) is given; the first call (nothing done yet) has none. */
+  onProgress?: (phase: string, done: number, total: number, index?: number) => void;
   signal?: AbortSignal;
   /** Results of jobs already finished (by index in planJobs order, e.g. loaded by --resume); not run again. */
   done?: ReadonlyMap<number, JobResult>;
@@ -164,7 +165,7 @@ export async function runJobs(cells: Cell[], opts: RunOptions): Promise<Map<numb
   const finish = async (i: number, r: JobResult) => {
     await opts.onJob?.(i, r);
     results.set(i, r);
-    opts.onProgress?.('simulate', ++done, total);
+    opts.onProgress?.('simulate', ++done, total, i);
   };
   const workers = Math.max(1, Math.min(opts.workers || availableParallelism(), todo.length));
   if (workers === 1) {
