@@ -9,11 +9,9 @@ import { Command, CommanderError } from 'commander';
 import { ATTACK_ALIASES } from '../attacks/registry.js';
 import { InputError } from '../core/errors.js';
 import { anonsimVersion } from '../export/manifest.js';
-import { formatProblem, formatWarning, type Problem, ScenarioError } from '../scenario/errors.js';
+import { formatProblem, type Problem, ScenarioError } from '../scenario/errors.js';
 import { nearMiss } from '../scenario/fields.js';
-import { loadScenario } from '../scenario/load.js';
 import { scenarioReference } from '../scenario/reference.js';
-import { scenarioToYaml } from '../scenario/to-yaml.js';
 import { Argv } from './argv.js';
 import { FIGURE_CONTROLS, figuresCommand } from './figures.js';
 import { type Io, processIo } from './io.js';
@@ -21,6 +19,7 @@ import { LIST_WHAT, listNames, listText } from './list.js';
 import { type MergeFlags, mergeCommand } from './merge.js';
 import { type RunFlags, runCommand } from './run.js';
 import { TABLE_MODES, type TablesFlags, tablesCommand } from './tables.js';
+import { validateCommand } from './validate.js';
 import { viewCommand } from './view.js';
 
 /** Every subcommand, named in "expected one of …" messages and used to find the usage a parse error quotes. */
@@ -131,13 +130,12 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 
   program
     .command('validate')
-    .description('check a scenario and print it fully resolved (defaults filled in) as YAML')
+    .description(
+      'check a scenario, print it fully resolved (defaults filled in) as YAML, and say on stderr how many cells, jobs and simulated worlds it makes and roughly what it costs',
+    )
     .argument('<scenario>', 'scenario file')
     .action((file: string) => {
-      const loaded = loadScenario(file);
-      for (const w of loaded.warnings) io.err(`${formatWarning(w)}\n`);
-      io.out(scenarioToYaml(loaded.scenario));
-      throw new Exit(0);
+      throw new Exit(validateCommand(file, io));
     });
 
   program

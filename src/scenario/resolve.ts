@@ -15,6 +15,7 @@ import { ATTACKS, attackNames, suggestAttack } from '../attacks/registry.js';
 import type { Dist } from '../core/dist.js';
 import type { ResolvedParams } from '../designs/design.js';
 import { DESIGNS, designNames } from '../designs/registry.js';
+import { expectedTraffic } from '../workload/expected.js';
 import { dedupeProblems, type PositionLookup, type Positions, type Problem, ScenarioError } from './errors.js';
 import { Checker, describeValue, type FieldSpec, nearMiss, type Resolved } from './fields.js';
 import { isPlainObject, joinPath, type Raw, setPath } from './paths.js';
@@ -661,8 +662,15 @@ export function resolveBase(raw: unknown, file: string, positions: PositionLooku
     gRate !== undefined &&
     gCount !== undefined
   ) {
-    const reply = (w.replyProbability as number | undefined) ?? 0;
-    const expected = users * rate * duration * (1 + reply) + gCount * gRate * duration * Math.max(0, (gSize ?? 2) - 1);
+    const { deliveries: expected } = expectedTraffic(
+      {
+        users,
+        rate,
+        replyProbability: (w.replyProbability as number | undefined) ?? 0,
+        groups: { count: gCount, size: gSize ?? 2, rate: gRate },
+      },
+      duration,
+    );
     if (expected > LIMITS.messagesWarn)
       c.warn(
         'workload',

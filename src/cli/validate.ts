@@ -1,0 +1,25 @@
+/**
+ * `anonsim validate <scenario>`: checks a scenario, prints it fully resolved as YAML on stdout
+ * (itself a valid scenario), and on stderr what running it makes — sweep cells, simulation jobs,
+ * simulated worlds, attack evaluations — with a rough cost (pipeline/cost.ts).
+ */
+import { availableParallelism } from 'node:os';
+import { costLines, estimateCost } from '../pipeline/cost.js';
+import { scenarioCells } from '../pipeline/run.js';
+import { formatWarning } from '../scenario/errors.js';
+import { loadScenario } from '../scenario/load.js';
+import { sweepCells } from '../scenario/sweep.js';
+import { scenarioToYaml } from '../scenario/to-yaml.js';
+import type { Io } from './io.js';
+
+export function validateCommand(file: string, io: Io): number {
+  const loaded = loadScenario(file);
+  for (const w of loaded.warnings) io.err(`${formatWarning(w)}\n`);
+  io.out(scenarioToYaml(loaded.scenario));
+  const cells = scenarioCells(
+    loaded.scenario,
+    sweepCells(loaded.scenario, loaded.raw, file).map((c) => ({ sweep: c.values, scenario: c.scenario })),
+  );
+  for (const line of costLines(estimateCost(cells), availableParallelism())) io.err(`anonsim: ${line}\n`);
+  return 0;
+}

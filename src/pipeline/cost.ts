@@ -1,0 +1,109 @@
+/**
+ * What a run will do and roughly what it will cost, from the plan alone (nothing simulated):
+ * sweep cells, simulation jobs, simulated worlds (a job simulates one world, plus a second one
+ * when timing learns its laws out of sample), expected deliveries, attack evaluations, and a
+ * rough CPU and wall time. `anonsim validate` prints it.
+ *
+ * The time is a linear model: per world, expected deliveries × a per-design simulation cost;
+ * per attack evaluation (adversary × attack on one world), deliveries × an attack cost. The
+ * constants were measured with `anonsim run scenarios/default.yaml --workers 1 --set
+ * 'designs=[{design: D}]'` (and with `adversaries=[{kind: none}]`, `attacks=[identifier]` for
+ * the simulation alone) on the 2-core development machine while other jobs kept its load near
+ * 13; an idle machine is faster, and attacks on global observers or long runs cost more per
+ * delivery than the mean. Treat the estimate as good to a factor of about three.
+ */
+import { expectedTraffic } from '../workload/expected.js';
+import type { JobSpec } from './job.js';
+import { type Cell, planJobs } from './run.js';
+
+/** Simulation seconds per expected delivery, by design id (see module comment). */
+const SIM_S_PER_DELIVERY: Record<string, number> = {
+  signal: 240e-6,
+  session: 430e-6,
+  simplex: 240e-6,
+  matrix: 130e-6,
+  mixnet: 550e-6,
+};
+const SIM_S_DEFAULT = 550e-6;
+/** Attack seconds per expected delivery and evaluation (mean over the default scenario's 12 per design). */
+const ATTACK_S_PER_DELIVERY = 300e-6;
+
+export interface CostEstimate {
+  cells: number;
+  replicates: number;
+  designs: number;
+  jobs: number;
+  worlds: number;
+  /** Expected scored-or-not deliveries over all worlds. */
+  deliveries: number;
+  evaluations: number;
+  cpuSeconds: number;
+}
+
+/** Attack evaluations a job makes: distinct (adversary, attack, warmup, attack parameters) over its cells, as job.ts caches them. */
+function evaluations(job: JobSpec): { count: number; calibrated: boolean } {
+  const keys = new Set<string>();
+  let calibrated = false;
+  for (const { scenario } of job.cells) {
+    for (const adv of scenario.adversaries) {
+      for (const a of scenario.attacks) {
+        const params = scenario.attackParams[a] ?? {};
+        if (params.calibration === 'independent-run') calibrated = true;
+        keys.add(JSON.stringify([{ ...adv, name: '' }, a, scenario.warmup, params]));
+      }
+    }
+  }
+  return { count: keys.size, calibrated };
+}
+
+export function estimateCost(cells: Cell[]): CostEstimate {
+  const base = cells[0].scenario;
+  const jobs = planJobs(cells, false);
+  let worlds = 0;
+  let deliveries = 0;
+  let evals = 0;
+  let cpu = 0;
+  for (const job of jobs) {
+    const s = job.cells[0].scenario;
+    const item = s.designs[job.designIndex];
+    const per = expectedTraffic(s.workload, s.duration).deliveries;
+    const e = evaluations(job);
+    const w = e.calibrated ? 2 : 1;
+    worlds += w;
+    deliveries += w * per;
+    evals += e.count;
+    cpu += w * per * (SIM_S_PER_DELIVERY[item.design] ?? SIM_S_DEFAULT) + e.count * per * ATTACK_S_PER_DELIVERY;
+  }
+  return {
+    cells: cells.length,
+    replicates: base.replicates,
+    designs: base.designs.length,
+    jobs: jobs.length,
+    worlds,
+    deliveries,
+    evaluations: evals,
+    cpuSeconds: cpu,
+  };
+}
+
+function duration(s: number): string {
+  if (s < 90) return `${Math.max(1, Math.round(s))} s`;
+  if (s < 90 * 60) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}
+
+function count(n: number): string {
+  const r = n >= 100 ? Number(n.toPrecision(2)) : Math.round(n);
+  return r.toLocaleString('en-US');
+}
+
+/** The lines `anonsim validate` prints on stderr. */
+export function costLines(c: CostEstimate, workers: number): string[] {
+  const parallel = Math.max(1, Math.min(workers, c.jobs));
+  const calib = c.worlds > c.jobs ? ` (${c.worlds - c.jobs} of them to calibrate timing out of sample)` : '';
+  return [
+    `${c.cells} sweep cell${c.cells === 1 ? '' : 's'} × ${c.replicates} replicate${c.replicates === 1 ? '' : 's'} × ${c.designs} design item${c.designs === 1 ? '' : 's'}: ${c.jobs} simulation job${c.jobs === 1 ? '' : 's'}, ${c.worlds} simulated world${c.worlds === 1 ? '' : 's'}${calib}`,
+    `about ${count(c.deliveries)} deliveries simulated and ${c.evaluations} attack evaluations (adversary × attack on one world)`,
+    `rough cost: ${duration(c.cpuSeconds)} of CPU, about ${duration(c.cpuSeconds / parallel)} with ${parallel} worker${parallel === 1 ? '' : 's'} (measured rates of a loaded 2-core machine; good to a factor of about three)`,
+  ];
+}
