@@ -5,6 +5,7 @@
  * validator and docs/scenario.md use).
  */
 import { ATTACKS } from '../attacks/registry.js';
+import type { ResolvedParams } from '../designs/design.js';
 import { DESIGNS } from '../designs/registry.js';
 import type { FieldSpec } from '../scenario/fields.js';
 import { typeText } from '../scenario/reference.js';
@@ -52,6 +53,14 @@ export function listDesigns(only?: string): string {
   for (const d of DESIGNS.values()) {
     if (only !== undefined && d.id !== only) continue;
     out.push(`${d.id} — ${d.summary}`);
+    // Host-count parameters are ints, whose defaults are plain numbers already.
+    const defaults = Object.fromEntries(d.params.map((p) => [p.name, p.default]));
+    out.push(
+      wrap(
+        `infrastructure: ${d.infraHosts(defaults as ResolvedParams)} hosts at the defaults (a colluding fraction holds round(fraction × hosts), at least 1)`,
+        '  ',
+      ),
+    );
     out.push(
       param({
         name: 'processing',

@@ -1,6 +1,7 @@
 /**
- * The summary table printed after a run: design × adversary × attack (× sweep values) →
- * top1, anonymity set, pair AUC (means over replicates), with aligned columns.
+ * The summary table printed after a run: design × adversary × attack (× sweep values) → n
+ * (replicates), top1 with its 95 % interval, anonymity set, pair AUC and hosts held (means over
+ * replicates), with aligned columns.
  */
 import { aggregateRows } from '../export/aggregate.js';
 import { fmtNum } from '../export/format.js';
@@ -24,10 +25,27 @@ export function alignTable(header: string[], rows: string[][], numeric: boolean[
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+/** `[lo, hi]` of a 95 % interval, or `-` when there is none (one replicate, or an undefined metric). */
+function interval(i: { mean: number; lo: number; hi: number }, n: number, digits: number): string {
+  if (n < 2 || !Number.isFinite(i.lo) || !Number.isFinite(i.hi)) return '-';
+  return `[${sig(i.lo, digits)}, ${sig(i.hi, digits)}]`;
+}
+
 export function summaryTable(result: RunResult): string {
   const agg = aggregateRows(result.summary);
   const keys = result.sweepKeys;
-  const header = ['design', 'adversary', 'attack', ...keys, 'top1', 'anonymity set', 'pair AUC'];
+  const header = [
+    'design',
+    'adversary',
+    'attack',
+    ...keys,
+    'n',
+    'top1',
+    'top1 95% interval',
+    'anonymity set',
+    'pair AUC',
+    'held',
+  ];
   const numeric = header.map((_, j) => j >= 3);
   const rows = agg
     .slice(0, MAX_ROWS)
@@ -36,13 +54,16 @@ export function summaryTable(result: RunResult): string {
       a.adversary,
       a.attack,
       ...a.sweep.map((v) => (typeof v === 'number' ? fmtNum(v) : String(v))),
+      String(a.replicates),
       sig(a.stats.top1.mean, 4),
+      interval(a.stats.top1, a.replicates, 3),
       sig(a.stats.anonymity_set.mean, 5),
       sig(a.stats.pair_auc.mean, 4),
+      sig(a.stats.held.mean, 4),
     ]);
   let text = alignTable(header, rows, numeric);
   if (agg.length > MAX_ROWS) text += `\n… ${agg.length - MAX_ROWS} more rows in aggregate.csv`;
-  const reps = agg[0]?.replicates ?? 0;
-  if (reps > 1) text += `\n(means over ${reps} replicates; 95% intervals in aggregate.csv)`;
+  text +=
+    '\n(n = replicates; means over them with 95 % t-intervals, - for one replicate; held = infrastructure hosts the adversary holds, listed in manifest.json)';
   return text;
 }

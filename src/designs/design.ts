@@ -95,6 +95,11 @@ export interface DesignModule {
   processing: { default: string; source: string };
   /** Semantic checks across parameters, e.g. swarmSize ≤ nodes; messages name the parameter. */
   check?(p: ResolvedParams, users: number): ParamProblem[];
+  /**
+   * How many infrastructure hosts `build` puts in `BuiltDesign.infra` for these parameters, known
+   * before simulating (colluding set sizes in validation and docs; a test checks it against build).
+   */
+  infraHosts(p: ResolvedParams): number;
   /** Creates hosts and schedules all traffic on ctx.sim; the caller then runs the simulation. */
   build(ctx: DesignContext, p: ResolvedParams): BuiltDesign;
 }

@@ -248,6 +248,8 @@ export const matrix: DesignModule = {
     positiveDuration(p, out, 'syncTimeout', '30s');
     return out;
   },
+  /** Every homeserver. */
+  infraHosts: (p) => p.homeservers as number,
   build: buildMatrix,
 };
 

@@ -136,6 +136,8 @@ export const mixnet: DesignModule = {
     positiveDuration(p, out, 'fetchInterval', '1s');
     return out;
   },
+  /** Providers and every mix of every layer. */
+  infraHosts: (p) => (p.providers as number) + (p.layers as number) * (p.mixesPerLayer as number),
   build: buildMixnet,
 };
 

@@ -320,6 +320,8 @@ export const session: DesignModule = {
       });
     return out;
   },
+  /** Every service node. */
+  infraHosts: (p) => p.nodes as number,
   build: buildSession,
 };
 

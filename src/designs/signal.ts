@@ -183,6 +183,8 @@ export const signal: DesignModule = {
     positiveDuration(p, out, 'keepaliveInterval', '55s');
     return out;
   },
+  /** The one service. */
+  infraHosts: () => 1,
   build: buildSignal,
 };
 

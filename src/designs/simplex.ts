@@ -300,6 +300,8 @@ export const simplex: DesignModule = {
       });
     return out;
   },
+  /** Every relay of the preset list (storage and proxy-only) and the notification server. */
+  infraHosts: (p) => (p.relays as number) + 1,
   build: buildSimplex,
 };
 

@@ -190,6 +190,8 @@ export async function writeResults(dir: string, result: RunResult, opts: WriteOp
       files: fileInfo,
       ...(opts.rates ? { rates: opts.rates } : {}),
       ...opts.extra,
+      // Last: one entry per (cell, replicate, design, adversary), possibly long.
+      held: result.held,
     };
     await writeFile(join(stage, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 

@@ -35,6 +35,7 @@ import type {
   CandidateRow,
   CorrelationRow,
   DistributionRow,
+  HeldRecord,
   MessageRow,
   PairRow,
   RocRow,
@@ -79,6 +80,8 @@ export interface JobResult {
   candidates: CandidateRow[];
   timelines: Timeline[];
   exposure: DesignExposure | null;
+  /** Hosts each adversary holds, per cell (manifest.json `held`). */
+  held: HeldRecord[];
   counts: { events: number; messagesSent: number; hops: number; deliveries: number };
 }
 
@@ -144,6 +147,8 @@ export function simulate(base: Scenario, item: DesignItem, module: DesignModule,
 export type Seen = Pick<AttackInput, 'obs' | 'targets' | 'endToEnd' | 'endToEndSizes' | 'fromBreak'> & {
   /** Hosts the adversary holds (summary.csv `held`; 0 for a pure link observer). */
   held: number;
+  /** Their host ids, ascending (manifest.json `held`). */
+  heldHosts: number[];
 };
 
 export function see(world: World, adv: Scenario['adversaries'][number], warmup: number, advStreams: Streams): Seen {
@@ -154,10 +159,11 @@ export function see(world: World, adv: Scenario['adversaries'][number], warmup: 
     rowOf,
     groupMembersReadable: built.groupMembersReadable === true,
   });
-  let held = 0;
-  for (let h = 0; h < view.held.length; h++) held += view.held[h];
+  const heldHosts: number[] = [];
+  for (let h = 0; h < view.held.length; h++) if (view.held[h]) heldHosts.push(h);
   return {
-    held,
+    held: heldHosts.length,
+    heldHosts,
     obs,
     targets,
     endToEnd: endToEndModel(net.log, obs, rowOf, targets, obsOf),
@@ -247,22 +253,23 @@ export function runJob(spec: JobSpec): JobResult {
     candidates: [],
     timelines: [],
     exposure: null,
+    held: [],
     counts: { events: world.events, messagesSent, hops: log.length, deliveries: truth.length },
   };
 
   // Results per (adversary spec, attack) are cached: cells that differ only in attack choice
   // or in keys that do not change a view reuse the same evaluation.
-  const cache = new Map<string, { evaluation: Evaluation; held: number }>();
+  const cache = new Map<string, { evaluation: Evaluation; held: number; heldHosts: number[] }>();
   const evaluateView = (
     scenario: Scenario,
     advIndex: number,
     attackId: string,
-  ): { evaluation: Evaluation; held: number } => {
+  ): { evaluation: Evaluation; held: number; heldHosts: number[] } => {
     const adv = scenario.adversaries[advIndex];
     const key = JSON.stringify([adv, attackId, scenario.warmup, scenario.attackParams[attackId] ?? {}]);
     const hit = cache.get(key);
     if (hit) return hit;
-    const { held, ...seen } = own.seen(adv, scenario.warmup);
+    const { held, heldHosts, ...seen } = own.seen(adv, scenario.warmup);
     const params = scenario.attackParams[attackId] ?? {};
     // Delay and size laws: learnt on this run, or on the calibration run, whose view of the
     // same adversary then gives the end-to-end laws as well.
@@ -296,7 +303,11 @@ export function runJob(spec: JobSpec): JobResult {
     const scored = scoredDeliveries(truth, scenario.warmup);
     // Pairs and the figures' samples are written for replicate 0 only (bounded output).
     const sampleView = spec.replicate === 0 ? input : null;
-    const value = { evaluation: evaluateAttack(result, targets, truth, scored, workload.users, sampleView), held };
+    const value = {
+      evaluation: evaluateAttack(result, targets, truth, scored, workload.users, sampleView),
+      held,
+      heldHosts,
+    };
     cache.set(key, value);
     return value;
   };
@@ -307,7 +318,16 @@ export function runJob(spec: JobSpec): JobResult {
     for (let a = 0; a < scenario.adversaries.length; a++) {
       const adv = scenario.adversaries[a];
       for (const attackId of scenario.attacks) {
-        const { evaluation, held } = evaluateView(scenario, a, attackId);
+        const { evaluation, held, heldHosts } = evaluateView(scenario, a, attackId);
+        if (attackId === scenario.attacks[0])
+          out.held.push({
+            cell,
+            replicate: spec.replicate,
+            design: item.name,
+            adversary: adv.name,
+            kind: adv.kind,
+            hosts: heldHosts.map((h) => hosts.label[h]),
+          });
         out.summary.push({
           cell,
           sweep,

@@ -125,6 +125,10 @@ export function mergeResults(results: JobResult[], cells: Cell[], sweepKeys?: st
     counts.hops += r.counts.hops;
     counts.deliveries += r.counts.deliveries;
   }
+  const held = sorted
+    .flatMap((r) => (r.held ?? []).map((h, k) => ({ h, d: r.designIndex, k })))
+    .sort((a, b) => a.h.cell - b.h.cell || a.h.replicate - b.h.replicate || a.d - b.d || a.k - b.k)
+    .map((t) => t.h);
   const primaries = sorted.filter((r) => r.exposure !== null);
   return {
     scenarioName: base.name,
@@ -139,6 +143,7 @@ export function mergeResults(results: JobResult[], cells: Cell[], sweepKeys?: st
     candidates: merged((r) => r.candidates),
     exposure: exposureRows(primaries, cells),
     timelines: primaries.flatMap((r) => r.timelines),
+    held,
     seeds: Array.from({ length: base.replicates }, (_, r) => replicateSeed(base.seed, r)),
     counts,
   };

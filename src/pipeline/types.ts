@@ -123,6 +123,20 @@ export interface Timeline {
   hops: TimelineHop[];
 }
 
+/**
+ * The infrastructure hosts one adversary holds in one simulated world (manifest.json `held`):
+ * labels as the design names its hosts (`relay-3`, `snode-17`); empty for an adversary that
+ * holds no host (a global link observer, or none).
+ */
+export interface HeldRecord {
+  cell: number;
+  replicate: number;
+  design: string;
+  adversary: string;
+  kind: string;
+  hosts: string[];
+}
+
 export interface RunResult {
   scenarioName: string;
   sweepKeys: string[];
@@ -136,6 +150,8 @@ export interface RunResult {
   candidates: CandidateRow[];
   exposure: ExposureRow[];
   timelines: Timeline[];
+  /** In (cell, replicate, design item, adversary) order. */
+  held: HeldRecord[];
   seeds: number[];
   counts: { events: number; messagesSent: number; hops: number; deliveries: number };
 }

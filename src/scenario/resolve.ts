@@ -10,7 +10,7 @@
  * - every sweep path names a key the scenario has, and every sweep cell resolves too.
  */
 import { basename } from 'node:path';
-import type { AdversarySpec } from '../adversary/adversaries.js';
+import { type AdversarySpec, colludingSize } from '../adversary/adversaries.js';
 import { ATTACKS, attackNames, suggestAttack } from '../attacks/registry.js';
 import type { Dist } from '../core/dist.js';
 import type { ResolvedParams } from '../designs/design.js';
@@ -28,7 +28,6 @@ import {
   GROUP_FIELDS,
   LIMITS,
   NETWORK_FIELDS,
-  NODE_SET_PARAMS,
   ONLINE_FIELDS,
   PLATFORM_FIELDS,
   TOP_FIELDS,
@@ -204,21 +203,51 @@ function resolveDesigns(c: Checker, raw: unknown, users: number | undefined): De
   return out;
 }
 
+/** Infrastructure hosts of each design item (DesignModule.infraHosts), in item order. */
+function infraSizes(designs: DesignItem[] | undefined): { item: DesignItem; index: number; hosts: number }[] {
+  return (designs ?? []).map((item, index) => ({
+    item,
+    index,
+    hosts: DESIGNS.get(item.design)?.infraHosts(item.params) ?? 0,
+  }));
+}
+
 /**
- * The smallest infrastructure host set among the designs (best effort): a design's set is the
- * sum of the host-count parameters it declares (NODE_SET_PARAMS, e.g. SimpleX relays +
- * proxyOnlyRelays); designs declaring none (Signal's one service) are not counted.
+ * The smallest infrastructure among the designs that have more than one host (Signal's one
+ * service is its whole infrastructure, so any count holds it, as the simulation caps the set).
  */
 function smallestNodeSet(designs: DesignItem[] | undefined): { size: number; where: string } | undefined {
   let best: { size: number; where: string } | undefined;
-  designs?.forEach((d, i) => {
-    const used = NODE_SET_PARAMS.filter((p) => typeof d.params[p] === 'number');
-    if (used.length === 0) return;
-    const size = used.reduce((acc, p) => acc + (d.params[p] as number), 0);
-    const what = used.map((p) => `designs.${i}.${p}`).join(' + ');
-    if (!best || size < best.size) best = { size, where: `${size} infrastructure hosts of ${d.name} (${what})` };
-  });
+  for (const { item, index, hosts } of infraSizes(designs)) {
+    if (hosts <= 1) continue;
+    if (!best || hosts < best.size)
+      best = { size: hosts, where: `${hosts} infrastructure hosts of ${item.name} (designs.${index})` };
+  }
   return best;
+}
+
+/** Fewer held hosts than this makes which hosts are drawn decide much of a replicate (warned). */
+export const FEW_HELD = 5;
+
+/**
+ * Warns when a colluding fraction holds fewer than FEW_HELD hosts of some design's infrastructure
+ * while leaving others out: the result then turns on which few hosts the replicate draws.
+ */
+function warnFewHeld(c: Checker, adversaries: AdversarySpec[], designs: DesignItem[] | undefined): void {
+  adversaries.forEach((a, i) => {
+    if (a.kind !== 'colluding' || a.count !== undefined) return;
+    const f = a.fraction ?? 0.1;
+    const few = infraSizes(designs)
+      .map((d) => ({ ...d, held: colludingSize(a, d.hosts) }))
+      .filter((d) => d.hosts > 1 && d.held < FEW_HELD && d.held < d.hosts);
+    if (few.length === 0) return;
+    const list = few.map((d) => `${d.held} of ${d.item.name}'s ${d.hosts}`).join(', ');
+    c.warn(
+      `adversaries.${i}.fraction`,
+      `${Number((f * 100).toPrecision(6))} % holds only ${list} infrastructure hosts (round(fraction × hosts), at least 1)`,
+      'which hosts a replicate draws then decides much of its result: expect wide intervals and use more replicates (or --precision), or give count',
+    );
+  });
 }
 
 function resolveAdversaries(
@@ -320,6 +349,7 @@ function resolveAdversaries(
     out.push(spec);
   });
   if (!ok) return undefined;
+  warnFewHeld(c, out, designs);
   const seen = new Map<string, number>();
   out.forEach((a, i) => {
     const first = seen.get(a.name);

@@ -253,7 +253,7 @@ export const ADVERSARY_FIELDS: Record<string, FieldSpec> = {
     minExclusive: true,
     max: 1,
     description:
-      "colluding: fraction of the design's infrastructure hosts held (at least one); give fraction or count.",
+      "colluding: fraction of each design's infrastructure hosts held: round(fraction × hosts), halves rounded up, at least 1 and at most all (10 % of SimpleX's 18 hosts is 2; validation warns below 5 held hosts); give fraction or count. `anonsim list <design>` and manifest.json's `held` show the hosts.",
     source: CONTRACT,
   },
   count: {
@@ -263,7 +263,7 @@ export const ADVERSARY_FIELDS: Record<string, FieldSpec> = {
     min: 1,
     unit: 'hosts',
     description:
-      "colluding: number of infrastructure hosts held; must not exceed the smallest node set written in the scenario's designs (nodes, relays, homeservers).",
+      "colluding: number of infrastructure hosts held; must not exceed the smallest infrastructure among the scenario's designs with more than one host.",
     source: CONTRACT,
   },
 };
@@ -309,9 +309,3 @@ export const LIMITS = {
   /** Expected messages above which validation warns that the run will be long. */
   messagesWarn: 50_000_000,
 } as const;
-
-/**
- * Design parameters that count the design's infrastructure hosts, for the best-effort check
- * that a colluding `count` fits: a design's host set is the sum of those it declares.
- */
-export const NODE_SET_PARAMS = ['nodes', 'relays', 'proxyOnlyRelays', 'homeservers', 'servers'] as const;

@@ -39,7 +39,9 @@ describe('anonsim run', () => {
     const r = await runOrSkip(ctx, ['run', writeScenario(dir, TINY), '-o', out, '--workers', '1', '--messages']);
     expect(r.code, r.err).toBe(0);
     for (const f of [...CSVS, 'messages.csv', 'manifest.json']) expect(existsSync(join(out, f)), f).toBe(true);
-    expect(r.out).toMatch(/^design\s+adversary\s+attack\s+top1\s+anonymity set\s+pair AUC\n/);
+    expect(r.out).toMatch(
+      /^design\s+adversary\s+attack\s+n\s+top1\s+top1 95% interval\s+anonymity set\s+pair AUC\s+held\n/,
+    );
     expect(r.out).toMatch(/\n(report|results): .+\n$/);
     expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
   });

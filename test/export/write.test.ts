@@ -54,6 +54,7 @@ function result(): RunResult {
   return {
     scenarioName: 'w',
     sweepKeys: ['adversaries.0.fraction'],
+    held: [],
     summary: [summaryRow(0, 0, 0.1), summaryRow(0, 1, 0.3), summaryRow(1, 0, 0.5), summaryRow(1, 1, 0.7)],
     pairs: [
       {
