@@ -109,7 +109,7 @@ export function tablesCommand(dir: string, mode: string, flags: TablesFlags, arg
       flag,
       `"${key}" is not a column of ${join(dir, 'aggregate.csv')}`,
       swept.length > 0 ? `a swept column: ${swept.join(', ')}` : 'a swept column (this run has no sweep)',
-      nearMiss(key, swept.length > 0 ? swept : columns),
+      swept.length > 0 ? nearMiss(key, swept) : undefined,
       nth,
     );
   const where: [string, string][] = [];
