@@ -4,7 +4,7 @@
 // Peer in the same run: the identifier attack on the same view (a linear pass), for scale.
 // Usage: npm run bench:attacks [-- --users 10000]
 import { loadavg } from 'node:os';
-import { dwellModel } from '../src/adversary/targets.js';
+import { dwellModel, hopSizeModel } from '../src/adversary/targets.js';
 import type { AttackInput } from '../src/attacks/attack.js';
 import { assembleResult, type FlowJob, flowChunk, type PairChunk, prepareFlow } from '../src/attacks/flow.js';
 import { ATTACKS } from '../src/attacks/registry.js';
@@ -36,6 +36,8 @@ export function globalInput(design: string, n: number): AttackInput {
     ...see(world, s.adversaries[0], s.warmup, streams),
     ...ipIndex(world.hosts),
     dwell: dwellModel(world.net.log, n),
+    // The size law the pipeline gives every timing run (read unless `sizes: false`).
+    hopSizes: hopSizeModel(world.net.log, n),
     duration: s.duration,
     params: {},
   };

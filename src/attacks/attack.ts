@@ -33,13 +33,6 @@ export interface Targets {
   causalAnchor?: Int32Array;
 }
 
-/** The anchors of target i (the primary first; none when it has no anchor), sighted at any time. */
-export function anchorsOf(targets: Targets, i: number): ArrayLike<number> {
-  const { anchorStart, anchors } = targets;
-  if (anchorStart && anchors) return anchors.subarray(anchorStart[i], anchorStart[i + 1]);
-  return targets.anchor[i] >= 0 ? [targets.anchor[i]] : [];
-}
-
 /** An empirical density the adversary knows (measured with its own test traffic). */
 export interface DelayModel {
   /** Density at x (ns⁻¹); 0 outside [lo, hi]. */

@@ -27,7 +27,7 @@
  * time. Pair scores: see util-scores.ts.
  */
 import { SEC } from '../core/time.js';
-import { type AttackInput, type AttackModule, type AttackResult, anchorsOf } from './attack.js';
+import type { AttackInput, AttackModule, AttackResult } from './attack.js';
 import { timeIndex, upperBound } from './util-index.js';
 import { durationParam, ScoreBuilder } from './util-scores.js';
 
@@ -44,19 +44,28 @@ function run(input: AttackInput): AttackResult {
   /** When a held party received each device's departure row (+Infinity: not received by one). */
   const departed: number[] = [];
 
+  // Set by `evidence` when it left out a sighting or a vote made after `by`.
+  let later = false;
+
   /**
    * Adds target i's evidence from its anchors sighted by `by` (sync votes arriving by `by`) to
    * the builder: the strongest kind found decides. Returns false when there is none.
    */
-  const evidence = (i: number, list: ArrayLike<number>, by: number): boolean => {
+  const evidence = (i: number, by: number): boolean => {
     const r = targets.recipient[i];
     named.length = 0;
     devices.length = 0;
     departed.length = 0;
+    later = false;
     let t0 = Number.POSITIVE_INFINITY;
-    for (let k = 0; k < list.length; k++) {
-      let row = list[k];
-      if (obs.tRx[row] > by) continue;
+    const a0 = targets.anchorStart ? targets.anchorStart[i] : 0;
+    const a1 = targets.anchorStart ? targets.anchorStart[i + 1] : targets.anchor[i] >= 0 ? 1 : 0;
+    for (let k = a0; k < a1; k++) {
+      let row = targets.anchors && targets.anchorStart ? targets.anchors[k] : targets.anchor[i];
+      if (obs.tRx[row] > by) {
+        later = true;
+        continue;
+      }
       for (;;) {
         const s = obs.sAcct[row];
         if (s >= 0 && s < users && !named.includes(s)) named.push(s);
@@ -91,7 +100,9 @@ function run(input: AttackInput): AttackResult {
         const t = departed[k];
         if (window > 0 && t < Number.POSITIVE_INFINITY && input.ipStart[ip + 1] - input.ipStart[ip] > 1) {
           const lo = upperBound(stores.t, 0, stores.t.length, t);
-          const hi = upperBound(stores.t, lo, stores.t.length, Math.min(t + window, by));
+          const end = upperBound(stores.t, lo, stores.t.length, t + window);
+          const hi = upperBound(stores.t, lo, end, by);
+          if (hi < end) later = true;
           for (let q = lo; q < hi; q++) selfVote(b, input, stores.rows[q], ip);
         }
       }
@@ -99,7 +110,9 @@ function run(input: AttackInput): AttackResult {
     }
     if (window > 0 && t0 < Number.POSITIVE_INFINITY) {
       const lo = upperBound(stores.t, 0, stores.t.length, t0);
-      const hi = upperBound(stores.t, lo, stores.t.length, Math.min(t0 + window, by));
+      const end = upperBound(stores.t, lo, stores.t.length, t0 + window);
+      const hi = upperBound(stores.t, lo, end, by);
+      if (hi < end) later = true;
       for (let k = lo; k < hi; k++) vote(b, obs.rAcct[stores.rows[k]], r, users);
       return true;
     }
@@ -107,12 +120,14 @@ function run(input: AttackInput): AttackResult {
   };
 
   for (let i = 0; i < targets.count; i++) {
-    const list = anchorsOf(targets, i);
-    // Causal top from what was sighted by the delivery time; scores from every sighting.
-    evidence(i, list, targets.tDeliver[i]);
+    // Causal top from what was sighted by the delivery time; scores from every sighting (the
+    // same evidence unless a copy was sighted, or a vote arrived, after the delivery).
+    evidence(i, targets.tDeliver[i]);
     const top = b.uniqueArgmax();
-    b.clear();
-    evidence(i, list, Number.POSITIVE_INFINITY);
+    if (later) {
+      b.clear();
+      evidence(i, Number.POSITIVE_INFINITY);
+    }
     b.commit(i, top);
   }
   return b.result();

@@ -424,7 +424,7 @@ function run(input: AttackInput): AttackResult {
   const beam = Math.max(1, Math.floor(numberParam(input.params.beam, 32)));
   const scan = Math.max(1, Math.floor(numberParam(input.params.scan, 32)));
   const budget = Math.max(1, Math.floor(numberParam(input.params.budget, 8192)));
-  const sizes = boolParam(input.params.sizes, false);
+  const sizes = boolParam(input.params.sizes, true);
   const b = new ScoreBuilder(input);
   const perKind = enumParam(input.params, 'dwell', ['pooled', 'per-kind'] as const, 'pooled') === 'per-kind';
   const fromBreak = enumParam(input.params, 'fallback', ['anchor', 'break'] as const, 'anchor') === 'break';
@@ -462,11 +462,11 @@ export const timing: AttackModule = {
     {
       name: 'sizes',
       type: 'bool',
-      default: false,
+      default: true,
       description:
-        'also weigh each candidate cause by how likely its size change is (empirical law of bytes out − bytes in at a party, and from departure to anchor): an adversary that reads packet sizes, against which padding is the countermeasure',
+        'read packet sizes as a protocol-aware observer does: weigh each candidate cause by how likely its size change is (empirical law of bytes out − bytes in at a party, and from departure to anchor), so acks, receipts, polls and keepalives the wire tells apart from payloads are not taken for sends; false: the size-blind observer, for comparison (padding is the countermeasure to sizes)',
       source:
-        '[design choice] off by default so results stay comparable with size-blind timing; size-based traffic analysis: DeepCorr (Nasr et al., CCS 2018) uses timings and sizes',
+        'every party and wire observer reads sizes and directions; size-based traffic analysis: DeepCorr (Nasr et al., CCS 2018) uses timings and sizes; the size-blind attack counted each 64 B delivery ack as a candidate send, doubling Λ (docs/attacks.md)',
     },
     {
       name: 'dwell',

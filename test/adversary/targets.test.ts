@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildTargets, scoredDeliveries } from '../../src/adversary/targets.js';
 import { observe, type View } from '../../src/adversary/view.js';
-import { anchorsOf } from '../../src/attacks/attack.js';
+import type { Targets } from '../../src/attacks/attack.js';
 import { type HopIds, Kind, type KindId, ObservationLog, VIS_RX } from '../../src/net/log.js';
 import { GroundTruth } from '../../src/net/truth.js';
 
@@ -14,6 +14,11 @@ const U = 10;
 const S = U;
 const B = U + 1;
 const C = U + 2;
+
+/** The anchors of target i as buildTargets lists them (the primary first). */
+function anchorsOf(t: Targets, i: number): Int32Array {
+  return (t.anchors as Int32Array).subarray((t.anchorStart as Int32Array)[i], (t.anchorStart as Int32Array)[i + 1]);
+}
 
 function view(held: number[]): View {
   const h = new Uint8Array(U + 3);

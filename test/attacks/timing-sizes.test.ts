@@ -1,5 +1,5 @@
 /**
- * A size-reading observer (timing attack, `sizes: true`): the size-change law, and its effect end
+ * A size-reading observer (timing attack, `sizes: true`, the default): the size-change law, and its effect end
  * to end — it sharpens tracing where sizes vary (Matrix events) and changes nothing where every
  * packet has one size (SimpleX's 16 KB blocks).
  */
