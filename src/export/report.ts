@@ -15,7 +15,18 @@ export const DATA_PLACEHOLDER = '<script type="application/json" id="anonsim-dat
 const DATA_OPEN = '<script type="application/json" id="anonsim-data">';
 
 /** Results files the viewer reads, by key (`summary` ↔ summary.csv). */
-export const REPORT_FILES = ['summary', 'aggregate', 'exposure', 'pairs', 'ttfd', 'messages'] as const;
+export const REPORT_FILES = [
+  'summary',
+  'aggregate',
+  'exposure',
+  'pairs',
+  'ttfd',
+  'messages',
+  'roc',
+  'distributions',
+  'correlation',
+  'candidates',
+] as const;
 
 export interface ReportData {
   title: string;
@@ -25,6 +36,10 @@ export interface ReportData {
   pairs?: string;
   ttfd?: string;
   messages?: string;
+  roc?: string;
+  distributions?: string;
+  correlation?: string;
+  candidates?: string;
   timelines: unknown[];
   /** Message rates per sweep cell and design (rates.ts) for the trilemma panel; absent in older results. */
   rates?: SweepRates;

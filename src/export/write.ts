@@ -38,8 +38,10 @@ export const AGGREGATE_COLUMNS = [
   ...AGG_METRICS.flatMap((m) => [`${m}_mean`, `${m}_lo`, `${m}_hi`]),
 ];
 export const EXPOSURE_COLUMNS = ['design', 'vector', 'value', 'grade', 'adversary', 'attack'] as const;
-/** messages.csv text is inlined into report.html only below this size (the page must stay loadable). */
-const REPORT_MESSAGES_MAX = 20 * 1024 * 1024;
+/** A detail file's text is inlined into report.html only below this size (the page must stay loadable). */
+const REPORT_DETAIL_MAX = 20 * 1024 * 1024;
+/** Files always inlined: the charts' summaries. */
+const REPORT_ALWAYS = new Set(['summary.csv', 'aggregate.csv', 'exposure.csv']);
 
 export type ReportWriter = (
   dir: string,
@@ -202,7 +204,7 @@ export async function writeResults(dir: string, result: RunResult, opts: WriteOp
       const texts: Record<string, string> = {};
       for (const [name, f] of Object.entries(files)) {
         if (f.text === undefined) continue;
-        if (name === 'messages.csv' && f.bytes > REPORT_MESSAGES_MAX) continue;
+        if (!REPORT_ALWAYS.has(name) && f.bytes > REPORT_DETAIL_MAX) continue;
         texts[name] = f.text;
       }
       try {

@@ -170,7 +170,7 @@ describe('viewer data functions', () => {
       { sender: 'b', recipient: 'y', score: 0.8, isTrue: true },
       { sender: 'a', recipient: 'y', score: 0.1, isTrue: false },
       { sender: 'c', recipient: 'z', score: 0.05, isTrue: false },
-    ].map((p) => ({ design: 'd', adversary: 'v', attack: 't', ...p }));
+    ].map((p) => ({ design: 'd', adversary: 'v', attack: 't', cell: 0, ...p }));
     const s = heatSample(pairs, 2);
     expect(s.senders).toEqual(['a', 'b']);
     expect(s.recipients).toEqual(['x', 'y']);

@@ -5,6 +5,7 @@
  */
 import { csvParseRows } from 'd3';
 import { SUMMARY_COLUMNS } from '../../src/export/schema.js';
+import { candData, corrData, type DetailModel, distData, rocData } from './detail-data.js';
 import { parseRates, type RatesIndex } from './tradeoff-data.js';
 
 /** The JSON block the page reads from `<script type="application/json" id="anonsim-data">`. */
@@ -16,6 +17,10 @@ export interface RawData {
   pairs?: string;
   ttfd?: string;
   messages?: string;
+  roc?: string;
+  distributions?: string;
+  correlation?: string;
+  candidates?: string;
   timelines?: unknown[];
   /** Messages per user per second by sweep cell and design (src/export/rates.ts); absent in older results. */
   rates?: unknown;
@@ -133,6 +138,7 @@ export interface PairData {
   design: string;
   adversary: string;
   attack: string;
+  cell: number;
   sender: string;
   recipient: string;
   score: number;
@@ -143,7 +149,11 @@ export interface ExposureData {
   design: string;
   vector: string;
   value: number;
+  /** '' when not measured (no data). */
   grade: string;
+  /** The scenario's adversary and the best attack an attack-based value came from ('' otherwise or in older results). */
+  adversary: string;
+  attack: string;
 }
 
 export interface TtfdData {
@@ -151,16 +161,21 @@ export interface TtfdData {
   design: string;
   adversary: string;
   attack: string;
+  cell: number;
   sender: string;
   recipient: string;
   messagesUntil: number | null;
   timeUntil: number | null;
+  /** Tie-aware variant: first message with the sender among the causal top, and among how many (null in older results or never). */
+  messagesUntilTop: number | null;
+  tiedTop: number | null;
 }
 
 export interface MessageData {
   design: string;
   adversary: string;
   attack: string;
+  cell: number;
   entropyBits: number;
 }
 
@@ -210,6 +225,8 @@ export interface Model {
   pairs: PairData[];
   ttfd: TtfdData[];
   messages: MessageData[] | null;
+  /** roc.csv, distributions.csv, correlation.csv, candidates.csv (empty in older results). */
+  detail: DetailModel;
   timelines: TimelineData[];
   /** Real and cover message rates by cell index and design, or null when the run recorded none. */
   rates: RatesIndex | null;
@@ -220,14 +237,14 @@ function num(s: string | undefined): number {
   return Number(s);
 }
 
-type Row = Record<string, string | undefined>;
-type Rows = Row[] & { columns: string[] };
+export type Row = Record<string, string | undefined>;
+export type Rows = Row[] & { columns: string[] };
 
 /**
  * CSV text → row objects keyed by the header. (d3's csvParse builds its row converter with
  * `new Function`, which the page's Content-Security-Policy forbids; csvParseRows does not.)
  */
-function parse(text: string | undefined): Rows {
+export function parse(text: string | undefined): Rows {
   if (typeof text !== 'string' || text.trim() === '') return Object.assign([], { columns: [] });
   const [head = [], ...body] = csvParseRows(text);
   const rows = body
@@ -303,6 +320,11 @@ export function buildModel(raw: RawData): Model {
     }
     return i;
   };
+  /** cellOf for a detail file; one written before detail files had sweep columns holds cell 0 only. */
+  const cellIn = (rows: Rows) => {
+    const has = sweepKeys.every((k) => rows.columns.includes(k));
+    return (r: Row): number => (has ? cellOf(r) : 0);
+  };
 
   const metrics = aggCols
     .filter((c) => c.endsWith('_mean'))
@@ -354,40 +376,59 @@ export function buildModel(raw: RawData): Model {
     vector: r.vector ?? '',
     value: num(r.value),
     grade: (r.grade ?? '').trim(),
+    adversary: r.adversary ?? '',
+    attack: r.attack ?? '',
   }));
-  const pairs: PairData[] = parse(raw.pairs).map((r) => ({
+  const pairRows = parse(raw.pairs);
+  const pairCell = cellIn(pairRows);
+  const pairs: PairData[] = pairRows.map((r) => ({
     design: r.design ?? '',
     adversary: r.adversary ?? '',
     attack: r.attack ?? '',
+    cell: pairCell(r),
     sender: r.sender ?? '',
     recipient: r.recipient ?? '',
     score: num(r.score),
     isTrue: /^(true|1|yes)$/i.test((r.is_true ?? '').trim()),
   }));
-  const ttfd: TtfdData[] = parse(raw.ttfd).map((r) => {
-    const mu = num(r.messages_until_identified);
-    const tu = num(r.time_until_identified_s);
-    return {
-      replicate: num(r.replicate),
-      design: r.design ?? '',
-      adversary: r.adversary ?? '',
-      attack: r.attack ?? '',
-      sender: r.sender ?? '',
-      recipient: r.recipient ?? '',
-      messagesUntil: Number.isFinite(mu) ? mu : null,
-      timeUntil: Number.isFinite(tu) ? tu : null,
-    };
-  });
+  const ttfdRows = parse(raw.ttfd);
+  const ttfdCell = cellIn(ttfdRows);
+  const orNull = (v: number) => (Number.isFinite(v) ? v : null);
+  const ttfd: TtfdData[] = ttfdRows.map((r) => ({
+    replicate: num(r.replicate),
+    design: r.design ?? '',
+    adversary: r.adversary ?? '',
+    attack: r.attack ?? '',
+    cell: ttfdCell(r),
+    sender: r.sender ?? '',
+    recipient: r.recipient ?? '',
+    messagesUntil: orNull(num(r.messages_until_identified)),
+    timeUntil: orNull(num(r.time_until_identified_s)),
+    messagesUntilTop: orNull(num(r.messages_until_tied_top)),
+    tiedTop: orNull(num(r.tied_top)),
+  }));
   const msgRows = parse(raw.messages);
+  const msgCell = cellIn(msgRows);
   const messages: MessageData[] | null =
     msgRows.length > 0
       ? msgRows.map((r) => ({
           design: r.design ?? '',
           adversary: r.adversary ?? '',
           attack: r.attack ?? '',
+          cell: msgCell(r),
           entropyBits: num(r.entropy_bits),
         }))
       : null;
+  const rocRows = parse(raw.roc);
+  const distRows = parse(raw.distributions);
+  const corrRows = parse(raw.correlation);
+  const candRows = parse(raw.candidates);
+  const detail: DetailModel = {
+    roc: rocData(rocRows, cellIn(rocRows)),
+    distributions: distData(distRows, distRows.columns, cellIn(distRows)),
+    correlation: corrData(corrRows, cellIn(corrRows)),
+    candidates: candData(candRows, cellIn(candRows)),
+  };
   const timelines = (Array.isArray(raw.timelines) ? raw.timelines : [])
     .map(sanitizeTimeline)
     .filter((t): t is TimelineData => t !== null);
@@ -423,6 +464,7 @@ export function buildModel(raw: RawData): Model {
     pairs,
     ttfd,
     messages,
+    detail,
     timelines,
     rates: parseRates(raw.rates, sweepKeys, cells),
   };
