@@ -92,6 +92,7 @@ export function makeFixture(dir: string): Fixture {
   const rand = rng(7);
   const summary: (string | number)[][] = [];
   const aggregate: (string | number)[][] = [];
+  const roc: (string | number)[][] = [];
   for (const fraction of SWEEP_VALUES) {
     DESIGNS.forEach((design, di) => {
       ADVERSARIES.forEach((adversary, ai) => {
@@ -104,6 +105,14 @@ export function makeFixture(dir: string): Fixture {
             const entropy = r4(Math.log2(USERS) * (1 - Math.min(0.95, strength)) + rand() * 0.1);
             const set = r4(2 ** entropy);
             const auc = r4(0.5 + Math.min(0.49, strength / 2));
+            // roc.csv (replicate 0): (0,0), (1 − auc, auc), (1,1), whose trapezoid area is auc.
+            if (rep === 0)
+              for (const [f, t, th] of [
+                [0, 0, 'inf'],
+                [r4(1 - auc), auc, 0.5],
+                [1, 1, 0],
+              ])
+                roc.push([design, adversary, attack, rep, fraction, f, t, th]);
             const prec = r4(Math.min(1, strength));
             const p50 = r4(40 + di * 120 + rand() * 5);
             const p95 = r4(p50 * 1.8);
@@ -268,6 +277,7 @@ export function makeFixture(dir: string): Fixture {
       ['design', 'adversary', 'attack', 'sender', 'recipient', 'score', 'is_true'],
       pairs.map((p) => [p.design, p.adversary, p.attack, p.sender, p.recipient, p.score, p.is_true]),
     ),
+    roc: csv(['design', 'adversary', 'attack', 'replicate', SWEEP_KEY, 'fpr', 'tpr', 'threshold'], roc),
     ttfd: csv(
       [
         'replicate',

@@ -114,9 +114,9 @@ describe.skipIf(!haveChromium)('viewer report.html in headless chromium', () => 
     const sel = fx.pairs.filter((p) => p.design === DESIGNS[0] && p.adversary === first && p.attack === 'timing');
     expect(await count(page, 'svg#heatmap rect.cell')).toBe(sel.length);
     expect(await count(page, 'svg#heatmap circle.true')).toBe(sel.filter((p) => p.is_true).length);
-    // e. one ROC curve per design; the legend names both AUCs.
+    // e. one ROC curve per design (roc.csv); the legend sets its area beside summary's pair_auc.
     expect(await count(page, 'svg#roc path.roc')).toBe(designs);
-    expect(await page.locator('svg#roc .legend').first().textContent()).toMatch(/AUC .* over listed pairs · pair_auc/);
+    expect(await page.locator('svg#roc .legend').first().textContent()).toMatch(/area [\d.]+ = pair_auc [\d.]+/);
     // f, i. one CDF per design.
     expect(await count(page, 'svg#anoncdf path.cdf')).toBe(designs);
     expect(await count(page, 'svg#ttfd path.ttfd')).toBe(designs);
@@ -129,9 +129,11 @@ describe.skipIf(!haveChromium)('viewer report.html in headless chromium', () => 
     expect(await count(page, 'table.hop-table tbody tr')).toBe(fx.timelines[0].hops.length);
     expect(await count(page, 'svg#timeline line.hop.observed')).toBe(fx.timelines[0].hops.length);
     // Every chart has a caption and two export buttons.
-    expect(await count(page, 'section.chart p.caption')).toBe(9);
-    expect(await count(page, 'button.export-svg')).toBe(9);
-    expect(await count(page, 'button.export-png')).toBe(9);
+    expect(await count(page, 'section.chart p.caption')).toBe(11);
+    expect(await count(page, 'button.export-svg')).toBe(11);
+    expect(await count(page, 'button.export-png')).toBe(11);
+    // Results without correlation.csv and candidates.csv say so.
+    expect(await page.locator('svg#correlation text.note').textContent()).toMatch(/No correlation\.csv/);
     await page.screenshot({ path: join(ARTIFACTS, 'viewer-1280x800-full.png'), fullPage: true });
     await page.screenshot({ path: join(ARTIFACTS, 'viewer-1280x800-viewport.png') });
     clean(watch);

@@ -17,7 +17,7 @@ import {
   viewerTemplatePath,
   writeReport,
 } from '../../src/export/report.js';
-import { articleDesign, buildModel, ecdf, heatSample, rocCurve, sweepKeysOf } from '../../viz/src/data.js';
+import { articleDesign, buildModel, ecdf, heatSample, sweepKeysOf } from '../../viz/src/data.js';
 import { DESIGNS, type Fixture, makeFixture, SWEEP_KEY, SWEEP_VALUES, TITLE, XSS } from './fixture.js';
 
 const TEMPLATE = `<!doctype html><html><head><title>t</title></head><body>${DATA_PLACEHOLDER}<script>app()</script></body></html>`;
@@ -124,30 +124,6 @@ describe('viewer data functions', () => {
     expect(sweepKeysOf([], ['design', 'adversary', 'attack', 'replicates', 'top1_mean', 'top1_lo', 'x.y'])).toEqual([
       'x.y',
     ]);
-  });
-
-  it('computes ROC AUC with ties as ½', () => {
-    expect(
-      rocCurve([
-        { score: 1, isTrue: true },
-        { score: 0, isTrue: false },
-      ]).auc,
-    ).toBe(1);
-    expect(
-      rocCurve([
-        { score: 1, isTrue: true },
-        { score: 1, isTrue: false },
-      ]).auc,
-    ).toBe(0.5);
-    const r = rocCurve([
-      { score: 3, isTrue: true },
-      { score: 2, isTrue: false },
-      { score: 1, isTrue: true },
-      { score: 0, isTrue: false },
-    ]);
-    expect(r.auc).toBe(0.75);
-    expect(r.points.at(-1)).toEqual([1, 1]);
-    expect(Number.isNaN(rocCurve([{ score: 1, isTrue: true }]).auc)).toBe(true);
   });
 
   it('computes an ECDF with ties as one step', () => {

@@ -1,6 +1,7 @@
 /**
  * The viewer's data model: parses the raw CSV texts inlined in the page (CONTRACT §3) into typed
- * rows and derives what the charts draw (sweep cells, ROC curves, ECDFs, heat-map samples).
+ * rows and derives what the charts draw (sweep cells, ECDFs, heat-map samples; the detail files in
+ * detail-data.ts).
  * Pure functions only (no DOM), so tests can run them in Node.
  */
 import { csvParseRows } from 'd3';
@@ -487,40 +488,6 @@ export function chanceBaseline(metric: string, users: number): number | undefine
     default:
       return undefined;
   }
-}
-
-export interface RocCurve {
-  points: [number, number][];
-  auc: number;
-  positives: number;
-  negatives: number;
-}
-
-/** ROC over scored items (ties form one diagonal step, so AUC counts ties ½). */
-export function rocCurve(items: { score: number; isTrue: boolean }[]): RocCurve {
-  const sorted = items.filter((d) => Number.isFinite(d.score)).sort((a, b) => b.score - a.score);
-  const positives = sorted.filter((d) => d.isTrue).length;
-  const negatives = sorted.length - positives;
-  const points: [number, number][] = [[0, 0]];
-  if (positives === 0 || negatives === 0) return { points, auc: Number.NaN, positives, negatives };
-  let tp = 0;
-  let fp = 0;
-  let auc = 0;
-  for (let i = 0; i < sorted.length; ) {
-    const s = sorted[i].score;
-    let dtp = 0;
-    let dfp = 0;
-    while (i < sorted.length && sorted[i].score === s) {
-      if (sorted[i].isTrue) dtp++;
-      else dfp++;
-      i++;
-    }
-    auc += (dfp / negatives) * ((tp + dtp / 2) / positives);
-    tp += dtp;
-    fp += dfp;
-    points.push([fp / negatives, tp / positives]);
-  }
-  return { points, auc, positives, negatives };
 }
 
 /** Empirical CDF as step points (x, F(x)) at each distinct value, thinned to at most `maxPoints` steps. */

@@ -6,6 +6,7 @@
  * Sets `document.body.dataset.ready = 'true'` once everything is drawn.
  */
 import { select } from 'd3';
+import { renderCandidates, renderCorrelation } from './charts/correlation.js';
 import { renderAnonCdf, renderTtfd } from './charts/distributions.js';
 import { renderExposure } from './charts/exposure.js';
 import { renderOverview } from './charts/overview.js';
@@ -30,43 +31,59 @@ const CHARTS: ChartSpec[] = [
     id: 'sweep',
     title: 'Metric vs swept parameter',
     caption:
-      'The chosen metric against a swept scenario key, one line per design; bands = 95% interval over replicates.',
+      'The chosen metric against a swept scenario key, one line per design; bands = 95% interval over replicates (none with one replicate); grey dashed = a design the key does not affect; black dashed = the no-information baseline of each cell (1/users for top1); log x axis when the key spans more than a decade.',
     render: renderSweep,
   },
   {
     id: 'exposure',
     title: 'Exposure matrix: measured vs article',
     caption:
-      'Measured exposure per vector and design (A protected, P partial, X exposed) with the measured value; "art." = the article\'s grade where it differs.',
+      'Measured exposure per vector and design (A protected, P partial, X exposed) with the measured value; "art." = the article\'s grade where it differs; attack-based rows name the attack that gave the value, measured with the scenario\'s own adversaries; hatched = not measured (no data).',
     render: renderExposure,
   },
   {
     id: 'heatmap',
     title: 'Pair-score heat map',
     caption:
-      'Attack scores of listed candidate pairs for the chosen design × adversary × attack: senders (rows) by best score, recipients next to their best-matching sender; rings = true pairs.',
+      'Attack scores of listed candidate pairs for the chosen design × adversary × attack and sweep cell: senders (rows) by best score, recipients next to their best-matching sender; rings = true pairs.',
     render: renderHeatmap,
   },
   {
     id: 'roc',
     title: 'ROC of pair scores',
     caption:
-      'ROC over the pairs listed in pairs.csv (top-scored only, so FPR is relative to them) per design; legend also gives summary pair_auc over all ordered pairs.',
+      "ROC of the attack's pair scores over all ordered user pairs (roc.csv) per design for the chosen adversary × attack and sweep cell; the legend gives the area under each drawn curve next to summary.csv's pair_auc: they agree.",
     render: renderRoc,
   },
   {
     id: 'anoncdf',
     title: 'Anonymity-set distribution',
     caption:
-      'CDF of the anonymity set 2^H per design for the chosen adversary × attack; further right = more users hide the sender.',
+      'CDF over scored deliveries of the anonymity set 2^H (solid: how sure the attack is) and of the true sender\'s expected rank (dotted: whether it is right) per design, for the chosen adversary × attack and sweep cell (distributions.csv); "excluded" = share of deliveries whose true sender the attack ruled out. Entropy without excluded must not be quoted as "the adversary narrows the sender to N users".',
     render: renderAnonCdf,
   },
   {
     id: 'ttfd',
     title: 'Time to first deanonymization',
     caption:
-      'Fraction of communicating pairs whose sender the adversary first ranks top within n of their messages (causal ranking); curves below 1 = pairs never identified.',
+      'Fraction of communicating pairs whose sender the adversary first ranks top within n of their messages (causal ranking), for the chosen sweep cell; solid = a unique top (strict), dashed = a tie of g users (e.g. a NAT) counts 1/g (tie-aware); curves below 1 = pairs never identified.',
     render: renderTtfd,
+  },
+  {
+    id: 'correlation',
+    title: 'Flow correlation of sampled pairs',
+    caption:
+      "For three sampled true pairs of the chosen design × adversary × attack and sweep cell: the recipient's windowed delivery counts (up) against the true sender's and the best-ranked wrong candidate's send counts (down), each with Pearson r over all windows (Levine et al. FC 2004; DeepCorr, CCS 2018). Series in correlation.csv.",
+    wide: true,
+    render: renderCorrelation,
+  },
+  {
+    id: 'candidates',
+    title: 'One delivery’s candidates in time',
+    caption:
+      "For one delivery of each sampled pair: every top candidate's observed departures before the adversary's anchor sighting (log time axis), as stems as high as the candidate's posterior; vermillion = the true sender. What a timing attack weighs. Series in candidates.csv.",
+    wide: true,
+    render: renderCandidates,
   },
   {
     id: 'tradeoff',
@@ -156,7 +173,7 @@ function start(): void {
       label: 'design',
       key: 'design',
       options: () => model.designs.map((d) => ({ value: d, text: d })),
-      hint: 'heat map, timeline; highlighted elsewhere',
+      hint: 'heat map, correlation, candidates, timeline; highlighted elsewhere',
     },
     {
       id: 'sel-adversary',
@@ -192,7 +209,7 @@ function start(): void {
       label: 'sweep cell',
       key: 'cell',
       options: () => model.cells.map((c, i) => ({ value: String(i), text: c.label })),
-      hint: 'overview, ROC (the trade-off chart shows every cell)',
+      hint: 'overview, heat map, ROC, distributions, time to deanonymization, correlation, candidates (the trade-off chart shows every cell)',
     },
     {
       id: 'sel-message',

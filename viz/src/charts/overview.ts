@@ -69,7 +69,12 @@ export const renderOverview: Render = (svg, ctx) => {
   const legendItems: LegendItem[] = attacks.map((a) => ({ label: `attack: ${a}`, color: attackColor(a) }));
   if (baselines.length > 0)
     legendItems.push({ label: BASELINE_NAMES[metric] ?? 'baseline', color: '#000', shape: 'dash' });
-  legendItems.push({ label: 'whisker: 95% interval over replicates', color: '#222', shape: 'line' });
+  const single = rows.every((r) => !(r.replicates > 1));
+  legendItems.push({
+    label: single ? 'no whisker: one replicate (no interval over replicates)' : 'whisker: 95% interval over replicates',
+    color: '#222',
+    shape: 'line',
+  });
   legend(root, legendItems, m.left, 14, W - m.left - m.right);
 
   const label = METRIC_LABELS[metric] ?? metric;
@@ -129,6 +134,9 @@ export const renderOverview: Render = (svg, ctx) => {
         r.m.top1 && metric !== 'top1' ? `top1: ${interval(r.m.top1.mean, r.m.top1.lo, r.m.top1.hi)}` : '',
         r.m.anonymity_set && metric !== 'anonymity_set'
           ? `anonymity set: ${interval(r.m.anonymity_set.mean, r.m.anonymity_set.lo, r.m.anonymity_set.hi)}`
+          : '',
+        r.m.excluded && metric !== 'excluded'
+          ? `excluded (true sender ruled out): ${interval(r.m.excluded.mean, r.m.excluded.lo, r.m.excluded.hi)}`
           : '',
         `replicates: ${fmt(r.replicates)} · users: ${fmt(r.users)}`,
         'click to select this design, adversary and attack',

@@ -1,8 +1,8 @@
 /**
- * Charts d and e, both from pairs.csv (the top-scored candidate pairs per design × adversary × attack):
- * d, a heat map of pair scores for a sample of senders × recipients, ordered to show structure, with
- * true pairs ringed; e, ROC curves of the listed pairs per design (AUC over listed pairs in the
- * legend, next to summary's pair_auc over all pairs).
+ * Chart d, from pairs.csv (the top-scored candidate pairs per cell × design × adversary × attack): a
+ * heat map of pair scores for a sample of senders × recipients, ordered to show structure, with true
+ * pairs ringed. Chart e, from roc.csv: the ROC over all ordered user pairs per design (and replicate),
+ * whose area is summary.csv's pair_auc; the legend gives both, computed independently.
  */
 import {
   axisBottom,
@@ -15,8 +15,9 @@ import {
   scaleLinear,
   scaleSequential,
 } from 'd3';
-import { cellRows, type Render } from '../context.js';
-import { heatSample, rocCurve } from '../data.js';
+import { cellLabel, type Render } from '../context.js';
+import { heatSample } from '../data.js';
+import { trapezoid } from '../detail-data.js';
 import { axisLabel, fmt, frame, type G, legend, note, shorten, tooltip } from '../ui.js';
 
 const MAX_SIDE = 30;
@@ -25,7 +26,11 @@ export const renderHeatmap: Render = (svg, ctx) => {
   const { model, state } = ctx;
   const W = 600;
   const listed = model.pairs.filter(
-    (p) => p.design === state.design && p.adversary === state.adversary && p.attack === state.attack,
+    (p) =>
+      p.design === state.design &&
+      p.adversary === state.adversary &&
+      p.attack === state.attack &&
+      p.cell === state.cell,
   );
   if (listed.length === 0) {
     note(svg, W, [
@@ -134,31 +139,36 @@ export const renderHeatmap: Render = (svg, ctx) => {
     80,
   );
   const shown = `${sample.senders.length} senders × ${sample.recipients.length} recipients`;
-  return `${state.design} × ${state.adversary} × ${state.attack}: ${sample.cells.length} of ${listed.length} listed pairs (${shown}), ${trues.length} true.`;
+  return `${state.design} × ${state.adversary} × ${state.attack}${cellLabel(ctx)}: ${sample.cells.length} of ${listed.length} listed pairs (${shown}), ${trues.length} true.`;
 };
 
 export const renderRoc: Render = (svg, ctx) => {
   const { model, state } = ctx;
   const W = 600;
-  const listed = model.pairs.filter((p) => p.adversary === state.adversary && p.attack === state.attack);
-  if (listed.length === 0) {
+  const curves = model.detail.roc.filter(
+    (c) => c.adversary === state.adversary && c.attack === state.attack && c.cell === state.cell,
+  );
+  if (curves.length === 0) {
     note(svg, W, [
-      model.pairs.length === 0
-        ? 'No pairs.csv in this results folder.'
-        : `No listed pairs for ${shorten(state.adversary, 30)} × ${shorten(state.attack, 30)}.`,
+      model.detail.roc.length === 0
+        ? 'No roc.csv in this results folder (written by an older anonsim): re-run the scenario.'
+        : `No ROC for ${shorten(state.adversary, 30)} × ${shorten(state.attack, 30)}${cellLabel(ctx)}.`,
     ]);
     return 'no data for this selection';
   }
-  const designs = model.designs.filter((d) => listed.some((p) => p.design === d));
-  const agg = cellRows(ctx);
-  const curves = designs.map((d) => {
-    const c = rocCurve(listed.filter((p) => p.design === d));
-    const a = agg.find((r) => r.design === d && r.adversary === state.adversary && r.attack === state.attack);
-    return { design: d, ...c, pairAuc: a?.m.pair_auc?.mean ?? Number.NaN };
-  });
+  const designs = model.designs.filter((d) => curves.some((c) => c.design === d));
+  // pair_auc of each replicate, to set beside the area of the curve drawn for it.
+  const auc = new Map<string, number>();
+  for (const r of model.summary)
+    if (r.adversary === state.adversary && r.attack === state.attack && r.cell === state.cell)
+      auc.set(`${r.design}\u0000${r.replicate}`, r.v.pair_auc);
+  const drawn = curves.map((c) => ({
+    ...c,
+    area: trapezoid(c.fpr, c.tpr),
+    pairAuc: auc.get(`${c.design}\u0000${c.replicate}`) ?? Number.NaN,
+  }));
   const m = { top: 16, left: 54, right: 16, bottom: 44 };
-  const legendRows = curves.length;
-  const legendH = legendRows * 17 + 8;
+  const legendH = designs.length * 17 + 8;
   const H = 330 + legendH;
   const iw = W - m.left - m.right;
   const ih = H - m.top - m.bottom - legendH;
@@ -177,7 +187,7 @@ export const renderRoc: Render = (svg, ctx) => {
     );
   g.append('g').attr('class', 'axis axis-y').call(axisLeft(y).ticks(5));
   g.append('g').attr('class', 'axis axis-x').attr('transform', `translate(0,${ih})`).call(axisBottom(x).ticks(5));
-  axisLabel(g as unknown as G, 'false-positive rate (over listed pairs)', iw / 2, ih + 36);
+  axisLabel(g as unknown as G, 'false-positive rate (over all ordered user pairs)', iw / 2, ih + 36);
   axisLabel(g as unknown as G, 'true-positive rate', -40, ih / 2, true);
   g.append('line')
     .attr('class', 'diagonal')
@@ -187,32 +197,33 @@ export const renderRoc: Render = (svg, ctx) => {
     .attr('y2', 0)
     .attr('stroke', '#999')
     .attr('stroke-dasharray', '4 3');
-  const drawn = curves.filter((c) => Number.isFinite(c.auc));
   const paths = g
     .selectAll('path.roc')
     .data(drawn)
     .join('path')
     .attr('class', 'roc')
     .attr('data-design', (c) => c.design)
+    .attr('data-replicate', (c) => c.replicate)
+    .attr('data-area', (c) => c.area)
     .attr('fill', 'none')
     .attr('stroke', (c) => ctx.color(c.design))
+    .attr('stroke-opacity', (c) => (c.replicate === 0 ? 1 : 0.45))
     .attr('stroke-width', (c) => (c.design === state.design ? 3 : 2))
-    .attr('d', (c) => line()(c.points.map(([fx, ty]) => [x(fx), y(ty)])));
+    .attr('d', (c) => line()(c.fpr.map((f, k): [number, number] => [x(f), y(c.tpr[k])])));
   tooltip(paths, (c) =>
     [
-      `design: ${c.design}`,
-      `AUC over listed pairs: ${fmt(c.auc)} (${c.positives} true, ${c.negatives} other pairs listed)`,
-      `pair_auc over all pairs (summary): ${fmt(c.pairAuc)}`,
+      `design: ${c.design} · replicate ${c.replicate}`,
+      `area under this curve: ${fmt(c.area, 5)}`,
+      `pair_auc (summary.csv): ${fmt(c.pairAuc, 5)}`,
+      `${c.fpr.length} points (roc.csv)`,
     ].join('\n'),
   );
-  const items = curves.map((c) => ({
-    label: `${shorten(c.design, 22)}: AUC ${Number.isFinite(c.auc) ? fmt(c.auc) : 'n/a'} over listed pairs · pair_auc ${fmt(c.pairAuc)} over all pairs${Number.isFinite(c.auc) ? '' : ` (${c.positives} true / ${c.negatives} other listed)`}`,
-    color: ctx.color(c.design),
-    shape: 'line',
-  }));
-  // One legend row per design, under the plot.
-  items.forEach((it, i) => {
-    legend(root, [it], m.left, H - legendH + 4 + i * 17, iw);
+  designs.forEach((d, i) => {
+    const mine = drawn.filter((c) => c.design === d);
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const reps = mine.length > 1 ? ` (mean of ${mine.length} replicates)` : '';
+    const label = `${shorten(d, 22)}: area ${fmt(mean(mine.map((c) => c.area)), 4)} = pair_auc ${fmt(mean(mine.map((c) => c.pairAuc)), 4)}${reps}`;
+    legend(root, [{ label, color: ctx.color(d), shape: 'line' }], m.left, H - legendH + 4 + i * 17, iw);
   });
-  return `${state.adversary} × ${state.attack}: ROC of the ${listed.length} listed pairs (pairs.csv holds top-scored pairs only).`;
+  return `${state.adversary} × ${state.attack}${cellLabel(ctx)}: ROC over all ordered user pairs (roc.csv); each curve's area is summary.csv's pair_auc.`;
 };

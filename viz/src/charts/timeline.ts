@@ -7,6 +7,7 @@
 import { axisBottom, max, min, scaleLinear, select } from 'd3';
 import type { Render } from '../context.js';
 import type { Hop, TimelineData } from '../data.js';
+import { placeTexts } from '../layout.js';
 import { axisLabel, fmt, frame, type G, legend, note, shorten, tooltip } from '../ui.js';
 
 const SEEN = '#D55E00';
@@ -180,15 +181,26 @@ export const renderTimeline: Render = (svg, ctx) => {
     .attr('cy', (h) => yOf(h.from))
     .attr('r', 2.5)
     .attr('fill', (h) => (seen(h) ? SEEN : UNSEEN));
-  if (t.hops.length <= 30) {
-    g.selectAll('text.hop-label')
-      .data(t.hops)
-      .join('text')
-      .attr('class', 'hop-label')
-      .attr('x', (h) => (x(h.tTxMs - t0) + x(h.tRxMs - t0)) / 2 + 4)
-      .attr('y', (h) => (yOf(h.from) + yOf(h.to)) / 2 - 3)
-      .text((h) => h.kind);
-  }
+  // Hop labels at the first free spot along their arrow; one that fits nowhere is left out (the
+  // table and the tooltip have every hop's kind).
+  const labels = t.hops.map((h) => g.append('text').attr('class', 'hop-label').text(h.kind));
+  const spots = t.hops.map((h) => {
+    const x1 = x(h.tTxMs - t0);
+    const x2 = x(h.tRxMs - t0);
+    const y1 = yOf(h.from);
+    const y2 = yOf(h.to);
+    return [0.5, 0.3, 0.7, 0.15, 0.85].flatMap((f) => {
+      const px = x1 + f * (x2 - x1);
+      const py = y1 + f * (y2 - y1);
+      return [
+        { x: px + 4, y: py - 3 },
+        { x: px + 4, y: py + 10 },
+        { x: px - 4, y: py - 3, anchor: 'end' as const },
+        { x: px - 4, y: py + 10, anchor: 'end' as const },
+      ];
+    });
+  });
+  const omitted = placeTexts(labels, spots, [], { x: 0, y: 0, width: iw, height: lanes.length * laneH });
 
   if (table) {
     table.selectAll('*').remove();
@@ -221,5 +233,6 @@ export const renderTimeline: Render = (svg, ctx) => {
     });
   }
   const observed = t.hops.filter(seen).length;
-  return `${t.design}: message ${t.message}, user ${t.sender} → user ${t.recipient}; ${observed} of ${t.hops.length} hops observed by ${adv}${seesAll ? ' (it sees every link)' : ''}.`;
+  const left = omitted > 0 ? ` ${omitted} hop labels left out where they would overlap (see the table).` : '';
+  return `${t.design}: message ${t.message}, user ${t.sender} → user ${t.recipient}; ${observed} of ${t.hops.length} hops observed by ${adv}${seesAll ? ' (it sees every link)' : ''}.${left}`;
 };
