@@ -12,7 +12,7 @@
 import { axisBottom, axisLeft, max, scaleLinear, scaleLog } from 'd3';
 import { type Ctx, cellLabel, type Render } from '../context.js';
 import type { CandData, CorrData } from '../detail-data.js';
-import { axisLabel, fmt, frame, type G, legend, note, shorten, tooltip } from '../ui.js';
+import { axisLabel, fmt, frame, type G, type LegendItem, legend, note, shorten, tooltip } from '../ui.js';
 
 const TRUE_COLOUR = '#D55E00';
 const WRONG_COLOUR = '#0072B2';
@@ -43,33 +43,39 @@ function missing(svg: Parameters<Render>[0], ctx: Ctx, file: string, any: boolea
   return 'no data for this selection';
 }
 
+const PANEL_H = 125;
+const GAP_Y = 66;
+
+/** A chart of `rows` stacked rows of panels under one legend; rowY(i) is the top of row i. */
+function stacked(
+  svg: Parameters<Render>[0],
+  W: number,
+  rows: number,
+  m: { top: number; left: number; right: number; bottom: number },
+  items: LegendItem[],
+): { root: G; rowY: (i: number) => number } {
+  frame(svg, W, m.top + rows * (PANEL_H + GAP_Y) - GAP_Y + m.bottom);
+  const root = svg.append('g') as unknown as G;
+  legend(root, items, m.left, 14, W - m.left - m.right);
+  return { root, rowY: (i) => m.top + i * (PANEL_H + GAP_Y) };
+}
+
 export const renderCorrelation: Render = (svg, ctx) => {
   const W = 1200;
   const samples = selected(ctx.model.detail.correlation, ctx).sort((a, b) => a.sample - b.sample);
   if (samples.length === 0) return missing(svg, ctx, 'correlation.csv', ctx.model.detail.correlation.length > 0, W);
-  const panelH = 120;
-  const gapY = 66;
   const m = { top: 44, left: 56, right: 16, bottom: 40 };
   const gapX = 40;
   const pw = (W - m.left - m.right - gapX) / 2;
-  const H = m.top + samples.length * (panelH + gapY) - gapY + m.bottom;
-  frame(svg, W, H);
-  const root = svg.append('g') as unknown as G;
-  legend(
-    root,
-    [
-      { label: 'recipient: deliveries seen per window (shifted by the attack’s delay), up', color: RECIPIENT_COLOUR },
-      { label: 'true sender: sends seen per window, down', color: TRUE_COLOUR },
-      { label: 'best-ranked wrong candidate: sends per window, down', color: WRONG_COLOUR },
-    ],
-    m.left,
-    14,
-    W - m.left - m.right,
-  );
+  const { root, rowY } = stacked(svg, W, samples.length, m, [
+    { label: 'recipient: deliveries seen per window (shifted by the attack’s delay), up', color: RECIPIENT_COLOUR },
+    { label: 'true sender: sends seen per window, down', color: TRUE_COLOUR },
+    { label: 'best-ranked wrong candidate: sends per window, down', color: WRONG_COLOUR },
+  ]);
   samples.forEach((s, i) => {
-    const py = m.top + i * (panelH + gapY);
-    drawPair(root, s, 'sender', m.left, py, pw, panelH);
-    drawPair(root, s, 'wrong', m.left + pw + gapX, py, pw, panelH);
+    const py = rowY(i);
+    drawPair(root, s, 'sender', m.left, py, pw, PANEL_H);
+    drawPair(root, s, 'wrong', m.left + pw + gapX, py, pw, PANEL_H);
   });
   const s0 = samples[0];
   return `${ctx.state.design} × ${ctx.state.adversary} × ${ctx.state.attack}${cellLabel(ctx)}: ${samples.length} sampled true pairs, windows of ${fmt(s0.windowS)} s, recipient shifted by ${fmt(s0.shiftS * 1000, 4)} ms; r = Pearson correlation over all ${s0.windows} windows (correlation.csv).`;
@@ -131,26 +137,15 @@ export const renderCandidates: Render = (svg, ctx) => {
   const W = 1200;
   const samples = selected(ctx.model.detail.candidates, ctx).sort((a, b) => a.sample - b.sample);
   if (samples.length === 0) return missing(svg, ctx, 'candidates.csv', ctx.model.detail.candidates.length > 0, W);
-  const panelH = 130;
-  const gapY = 66;
   const m = { top: 44, left: 78, right: 250, bottom: 40 };
   const pw = W - m.left - m.right;
-  const H = m.top + samples.length * (panelH + gapY) - gapY + m.bottom;
-  frame(svg, W, H);
-  const root = svg.append('g') as unknown as G;
-  legend(
-    root,
-    [
-      { label: 'true sender’s departures', color: TRUE_COLOUR },
-      { label: 'other candidates’ departures', color: WRONG_COLOUR },
-      { label: 'stem height = the candidate’s posterior', color: '#444', shape: 'line' },
-    ],
-    m.left,
-    14,
-    pw,
-  );
+  const { root, rowY } = stacked(svg, W, samples.length, m, [
+    { label: 'true sender’s departures', color: TRUE_COLOUR },
+    { label: 'other candidates’ departures', color: WRONG_COLOUR },
+    { label: 'stem height = the candidate’s posterior', color: '#444', shape: 'line' },
+  ]);
   samples.forEach((s, i) => {
-    drawDelivery(root, s, m.left, m.top + i * (panelH + gapY), pw, panelH);
+    drawDelivery(root, s, m.left, rowY(i), pw, PANEL_H);
   });
   return `${ctx.state.design} × ${ctx.state.adversary} × ${ctx.state.attack}${cellLabel(ctx)}: for one delivery per sampled pair, the candidates with the highest posterior (and the true sender), each with its address's departures the adversary saw before its anchor sighting (candidates.csv).`;
 };
