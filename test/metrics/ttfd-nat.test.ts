@@ -14,6 +14,7 @@ workload: { users: 120, contacts: 4, rate: 1/min }
 designs:
   - design: signal
     usersPerIp: ${G}
+    linkedDevices: 0          # no linked device breaks the NAT tie (docs/designs/signal.md)
 adversaries:
   - kind: single
     target: server
