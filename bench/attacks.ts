@@ -1,6 +1,9 @@
 // Attack throughput on 10 000 users × 1 h of traffic (1 message per 10 min per user):
-// - timing on Signal under the global passive view: deliveries scored per second;
-// - flow (all ordered pairs) under the global passive view: pairs per second, 1 and 2 workers.
+// - identifier, timing, flow and disclosure on Signal under the global passive view, each run as
+//   the pipeline runs it (`ATTACKS.get(id).run`): deliveries scored per second;
+// - disclosure under the Signal server's view (sealed sender, delivery receipts: the receipt
+//   estimator has evidence there, none under the global view);
+// - flow (all ordered pairs) split by recipient ranges over 1 and 2 workers: pairs per second.
 // Peer in the same run: the identifier attack on the same view (a linear pass), for scale.
 // Usage: npm run bench:attacks [-- --users 10000]
 import { loadavg } from 'node:os';
@@ -17,14 +20,14 @@ import { workerPool } from '../src/worker-pool.js';
 const argv = process.argv.slice(2);
 const users = Number(argv[argv.indexOf('--users') + 1] || 10_000);
 
-export function globalInput(design: string, n: number): AttackInput {
+export function viewInput(design: string, n: number, adversary: 'global-passive' | 'server'): AttackInput {
   const r = resolveScenario(
     {
       name: 'bench',
       duration: '1h',
       workload: { users: n, contacts: 8, rate: '1/10min' },
       designs: [{ design }],
-      adversaries: [{ kind: 'global-passive' }],
+      adversaries: [adversary === 'server' ? { kind: 'single', target: 'server' } : { kind: 'global-passive' }],
     },
     'bench',
   );
@@ -44,15 +47,17 @@ export function globalInput(design: string, n: number): AttackInput {
 }
 
 console.log(`attack throughput at ${users} users × 1 h, global passive view, load average ${loadavg()[0].toFixed(2)}`);
-const input = globalInput('signal', users);
-for (const id of ['identifier', 'timing']) {
+const input = viewInput('signal', users, 'global-passive');
+function timeAttack(id: string, view: string, inp: AttackInput): void {
   const t0 = performance.now();
-  ATTACKS.get(id)!.run(input);
+  ATTACKS.get(id)!.run(inp);
   const secs = (performance.now() - t0) / 1000;
   console.log(
-    `${id.padEnd(11)} signal  ${input.targets.count} deliveries in ${secs.toFixed(2)} s = ${(input.targets.count / secs).toFixed(0)} deliveries/s`,
+    `${id.padEnd(11)} signal ${view.padEnd(14)} ${inp.targets.count} deliveries in ${secs.toFixed(2)} s = ${(inp.targets.count / secs).toFixed(0)} deliveries/s`,
   );
 }
+for (const id of ['identifier', 'timing', 'flow', 'disclosure']) timeAttack(id, 'global-passive', input);
+timeAttack('disclosure', 'server', viewInput('signal', users, 'server'));
 
 // Flow, all ordered pairs, split by recipient ranges over piscina workers (the same
 // flowChunk the attack runs in-process); the assembled result is identical for any split.
