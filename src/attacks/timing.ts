@@ -45,7 +45,7 @@ import {
   dwellKind,
   type SizeModel,
 } from './attack.js';
-import { enumParam } from './flow.js';
+import { enumParam } from './params.js';
 import {
   type HostIndex,
   incomingIndex,

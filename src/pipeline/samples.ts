@@ -32,8 +32,11 @@
 import { anchorTime } from '../adversary/targets.js';
 import type { ObservedLog } from '../adversary/view.js';
 import type { AttackInput, AttackResult, DelayModel } from '../attacks/attack.js';
-import { delayShift, durationParam, enumParam, pearsonFromSums, SHIFTS, windowOf } from '../attacks/flow.js';
+import { durationParam, enumParam } from '../attacks/params.js';
 import { pairOrder } from '../attacks/util-hash.js';
+import { pearsonFromSums } from '../attacks/windowed/estimators.js';
+import { delayShift, SHIFTS } from '../attacks/windowed/options.js';
+import { windowOf } from '../attacks/windowed/series.js';
 
 export const CORRELATION_PAIRS = 3;
 export const CANDIDATES_SHOWN = 12;

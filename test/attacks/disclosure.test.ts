@@ -8,16 +8,14 @@ import { NO_MODEL } from '../../src/adversary/delay-model.js';
 import { buildTargets, endToEndModel, scoredDeliveries } from '../../src/adversary/targets.js';
 import { type ObservedLog, observe, type View } from '../../src/adversary/view.js';
 import type { AttackInput, AttackResult, DelayModel, Targets } from '../../src/attacks/attack.js';
-import {
-  disclosure,
-  disclosureChunk,
-  prepareDisclosure,
-  type ReceiptData,
-  ReceiptSweep,
-  receiptEstimate,
-} from '../../src/attacks/disclosure.js';
-import { assembleResult, IpSweep, SDA, TIE_REL, type WindowSeries } from '../../src/attacks/flow.js';
+import { disclosure, prepareDisclosure } from '../../src/attacks/disclosure.js';
 import { intersectRounds, RoundIntersection } from '../../src/attacks/intersection.js';
+import { receiptEstimate } from '../../src/attacks/windowed/estimators.js';
+import { type ReceiptData, ReceiptSweep } from '../../src/attacks/windowed/receipts.js';
+import { TIE_REL } from '../../src/attacks/windowed/select.js';
+import type { WindowSeries } from '../../src/attacks/windowed/series.js';
+import { SDA } from '../../src/attacks/windowed/statistics.js';
+import { IpSweep } from '../../src/attacks/windowed/sweep.js';
 import { type Rng, randExp, randInt, Streams } from '../../src/core/rng.js';
 import { SEC } from '../../src/core/time.js';
 import { Kind, ObservationLog, VIS_RX } from '../../src/net/log.js';
@@ -303,7 +301,7 @@ describe('pruned causal argmax', () => {
     for (const receiptSource of ['recipient-ip', 'any']) {
       const input = withNat(mkInput(obs, n, n + 1, D, { receiptSource, epoch: '5s' }, targets), n + 1, perIp);
       const job = prepareDisclosure(input);
-      const res = assembleResult(n, targets, [disclosureChunk(job, 0, n)], job.listTop);
+      const res = disclosure.run(input);
       let agree = 0;
       let named = 0;
       for (let i = 0; i < targets.count; i += 3) {

@@ -1,6 +1,6 @@
 /**
  * Flow correlation attack: the sparse engine against a dense reference (full run and causal
- * cut-offs, Pearson and SDA statistics), causality, chunking, NAT ties, and an end-to-end
+ * cut-offs, Pearson and SDA statistics), causality, list cuts, NAT ties, and an end-to-end
  * two-flow case through observe() + buildTargets().
  */
 import { describe, expect, it } from 'vitest';
@@ -8,21 +8,14 @@ import { histogramModel, NO_MODEL } from '../../src/adversary/delay-model.js';
 import { buildTargets, endToEndModel, scoredDeliveries } from '../../src/adversary/targets.js';
 import { type ObservedLog, observe, type View } from '../../src/adversary/view.js';
 import type { AttackInput, DelayModel, Targets } from '../../src/attacks/attack.js';
-import {
-  assembleResult,
-  backgroundShare,
-  buildWindowSeries,
-  delayStats,
-  flow,
-  flowCausalTops,
-  flowChunk,
-  IpSweep,
-  PEARSON,
-  pairChunk,
-  prepareFlow,
-  SDA,
-  sdaEstimate,
-} from '../../src/attacks/flow.js';
+import { flow } from '../../src/attacks/flow.js';
+import { backgroundShare, sdaEstimate } from '../../src/attacks/windowed/estimators.js';
+import { flowCausalTops } from '../../src/attacks/windowed/flow-causal.js';
+import { delayStats } from '../../src/attacks/windowed/options.js';
+import { indexTargets, sweepRecipients } from '../../src/attacks/windowed/pairs.js';
+import { buildWindowSeries } from '../../src/attacks/windowed/series.js';
+import { PEARSON, SDA } from '../../src/attacks/windowed/statistics.js';
+import { IpSweep } from '../../src/attacks/windowed/sweep.js';
 import { type Rng, randExp, randInt, Streams } from '../../src/core/rng.js';
 import { SEC } from '../../src/core/time.js';
 import { Kind, ObservationLog } from '../../src/net/log.js';
@@ -269,23 +262,14 @@ describe('sparse engine vs dense reference', () => {
     expect(a.causalTop.some((u) => u >= 0)).toBe(true);
   });
 
-  it('chunks assemble to the same result as one pass, and pairs are positive, unique, non-self', () => {
+  it('pairs are positive, unique and non-self; per-target lists descending, cut at listTop without splitting ties', () => {
     const targets: Targets = {
       count: 30,
       anchor: new Int32Array(30).fill(-1),
       recipient: Int32Array.from({ length: 30 }, (_, i) => (i * 7) % users),
       tDeliver: Float64Array.from({ length: 30 }, (_, i) => (i * 6 + 3) * SEC),
     };
-    const inp = mkInput(obsOf(rows), users, hostIp, D, { window: '7s', listTop: 5, pairTop: 8 }, targets);
-    const job = prepareFlow(inp);
-    const whole = assembleResult(users, targets, [flowChunk(job, 0, users)], job.listTop);
-    const parts = assembleResult(
-      users,
-      targets,
-      [flowChunk(job, 13, users), flowChunk(job, 0, 6), flowChunk(job, 6, 13)],
-      5,
-    );
-    expect(parts).toEqual(whole);
+    const whole = flow.run(mkInput(obsOf(rows), users, hostIp, D, { window: '7s', listTop: 5, pairTop: 8 }, targets));
     const seen = new Set<string>();
     for (let q = 0; q < whole.pairs.sender.length; q++) {
       const key = `${whole.pairs.sender[q]},${whole.pairs.recipient[q]}`;
@@ -312,18 +296,12 @@ describe('sparse engine vs dense reference', () => {
       recipient: Int32Array.from({ length: 120 }, (_, i) => (i * 7) % users),
       tDeliver: Float64Array.from({ length: 120 }, (_, i) => ((i * 37) % 199) * SEC + 0.25 * SEC),
     };
-    const inp = mkInput(obsOf(rows), users, hostIp, D, { window: '7s', shift: 'none' }, targets);
-    const job = prepareFlow(inp);
-    const viaSweep = pairChunk([new IpSweep(job.series, PEARSON)], job.idx, users, 0, users, job.pairTop);
-    const global = flowCausalTops(job.series, job.idx, 0, users);
-    const want = new Int32Array(targets.count).fill(-9);
-    viaSweep.causalTarget.forEach((i, q) => {
-      want[i] = viaSweep.causalTop[q];
-    });
-    const got = new Int32Array(targets.count).fill(-9);
-    global.target.forEach((i, q) => {
-      got[i] = global.top[q];
-    });
+    const inp = mkInput(obsOf(rows), users, hostIp, D, {}, targets);
+    const series7 = buildWindowSeries(inp, W, 0);
+    const idx = indexTargets(targets, users);
+    const sweep = new IpSweep(series7, PEARSON);
+    const want = sweepRecipients([sweep], idx, users, 256, (ok) => (ok[0] ? sweep.best() : -1)).causalTop;
+    const got = flowCausalTops(series7, idx);
     expect(Array.from(got)).toEqual(Array.from(want));
     expect(want.filter((u) => u >= 0).length).toBeGreaterThan(20);
     expect(want.filter((u) => u === -1).length).toBeGreaterThan(0);
@@ -455,20 +433,11 @@ describe.runIf(process.env.ANONSIM_PERF)('flow at 10 000 users', () => {
       const hostIp = Array.from({ length: users + 1 }, (_, h) => h);
       const input = mkInput(obsOf(rows), users, hostIp, D, {}, targets);
       const t0 = performance.now();
-      const job = prepareFlow(input);
-      const t1 = performance.now();
-      const half = users / 2;
-      const c1 = flowChunk(job, 0, half);
-      const t2 = performance.now();
-      const c2 = flowChunk(job, half, users);
-      const t3 = performance.now();
-      const res = assembleResult(users, targets, [c1, c2], job.listTop);
-      const t4 = performance.now();
-      const secs = (t4 - t0) / 1000;
+      const res = flow.run(input);
+      const secs = (performance.now() - t0) / 1000;
       console.log(
-        `flow perf ${perMin}/min: rows ${rows.length}, targets ${total}; prepare ${((t1 - t0) / 1000).toFixed(2)} s, ` +
-          `chunks ${((t2 - t1) / 1000).toFixed(2)} + ${((t3 - t2) / 1000).toFixed(2)} s, assemble ${((t4 - t3) / 1000).toFixed(2)} s; ` +
-          `total ${secs.toFixed(2)} s single thread, ${((users * (users - 1)) / secs / 1e6).toFixed(1)} M pairs/s; ` +
+        `flow perf ${perMin}/min: rows ${rows.length}, targets ${total}; ` +
+          `${secs.toFixed(2)} s single thread, ${((users * (users - 1)) / secs / 1e6).toFixed(1)} M pairs/s; ` +
           `pairs listed ${res.pairs.sender.length}, per-target entries ${res.perTarget.cand.length}`,
       );
       expect(secs).toBeLessThan(60);

@@ -23,7 +23,7 @@ function workerCompilesConcurrently(): Promise<boolean> {
 describe('workerPool', () => {
   it('turns off background compilation for the workers it starts', async () => {
     const before = await workerCompilesConcurrently();
-    const pool = workerPool<{ job: unknown; r0: number; r1: number }, unknown>('flow.worker', 1);
+    const pool = workerPool<unknown, unknown>('sim.worker', 1);
     try {
       expect(await workerCompilesConcurrently()).toBe(false);
       // The probe itself is sound: it saw background compilation before the pool existed.

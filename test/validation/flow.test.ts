@@ -7,7 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ObservedLog } from '../../src/adversary/view.js';
-import { buildWindowSeries, IpSweep, PEARSON } from '../../src/attacks/flow.js';
+import { buildWindowSeries } from '../../src/attacks/windowed/series.js';
+import { PEARSON } from '../../src/attacks/windowed/statistics.js';
+import { IpSweep } from '../../src/attacks/windowed/sweep.js';
 import { type Rng, randExp, Streams } from '../../src/core/rng.js';
 import { SEC } from '../../src/core/time.js';
 

@@ -1,0 +1,230 @@
+/**
+ * Causal tops of the flow attack in one pass over global time per block of recipients: for a
+ * delivery at t, the ip with the unique largest positive Pearson r over the rows observed by t
+ * (windows k < k_t in full, plus window k_t cut at t). Same values as an IpSweep with PEARSON
+ * stepped through each recipient's deliveries (tested), at a fraction of the cost when most ips
+ * are candidates.
+ */
+import type { TargetIndex } from './pairs.js';
+import { TIE_REL } from './select.js';
+import type { WindowSeries } from './series.js';
+import { windowOf } from './series.js';
+
+/** Cells of the per-block cross-term rows (10 000 ips → blocks of 104 recipient ips). */
+const BLOCK_CELLS = 1 << 20;
+
+/**
+ * The state of one pass over global time: per-ip egress prefix sums (windows < k_t, plus the
+ * rows ≤ t of window k_t) in dense arrays, and per recipient ip of the block a dense cross-term
+ * row with the list of ips it touched.
+ */
+class GlobalPass {
+  readonly n: number;
+  /** Cross terms Σ x·y of recipient row b against every ip: acc[b·n + a]. */
+  readonly acc: Float64Array;
+  readonly touched: Int32Array;
+  readonly accN: Int32Array;
+  /** Egress Σx and Σx² per ip over the complete windows so far. */
+  readonly PX: Float64Array;
+  readonly PX2: Float64Array;
+  /** Egress rows per ip in the partial window, and the ips with some. */
+  readonly xp: Float64Array;
+  readonly xpList: Int32Array;
+  xpN = 0;
+  /** Users behind each ip (candidates), the recipient itself included when it is there. */
+  readonly ipCount: Int32Array;
+
+  constructor(s: WindowSeries, rows: number) {
+    const n = s.ips;
+    this.n = n;
+    this.acc = new Float64Array(rows * n);
+    this.touched = new Int32Array(rows * n);
+    this.accN = new Int32Array(rows);
+    this.PX = new Float64Array(n);
+    this.PX2 = new Float64Array(n);
+    this.xp = new Float64Array(n);
+    this.xpList = new Int32Array(n);
+    this.ipCount = new Int32Array(n);
+    const { ipStart, ipUsers, users } = s;
+    for (let a = 0; a < n; a++) {
+      for (let q = ipStart[a]; q < ipStart[a + 1]; q++) if (ipUsers[q] < users) this.ipCount[a]++;
+    }
+  }
+
+  /**
+   * The ip with the unique largest positive Pearson r against recipient row b (ip v), or -1 on a
+   * tie (within TIE_REL) or when none is positive. For a fixed recipient r > 0 ranks as N²/Vx with
+   * N = Kt·Sxy − Sx·Sy (Vy is common), so the loop has no square root; ties within TIE_REL on r
+   * are within ≈ 2·TIE_REL on r². Walks the touched list, or every ip in order when most are
+   * touched (sequential access).
+   */
+  bestIp(b: number, v: number, yp: number, Kt: number, syT: number): number {
+    const { n, acc, touched, xp, xpList, PX, PX2, ipCount } = this;
+    const base = b * n;
+    const accN = this.accN[b];
+    const xpN = this.xpN;
+    let best = 0;
+    let bestIp = -1;
+    let tie = false;
+    // q2 = N²/Vx is compared as N² ≥ thr·Vx (no division on the common, losing path).
+    let thr = 0;
+    const dense = accN * 4 > n;
+    const end = dense ? n : accN + (yp > 0 ? xpN : 0);
+    for (let c = 0; c < end; c++) {
+      let a: number;
+      if (dense) a = c;
+      else if (c < accN) a = touched[base + c];
+      else {
+        a = xpList[c - accN];
+        if (acc[base + a] !== 0) continue;
+      }
+      // An ip without co-occurrence has Sxy = 0, so N ≤ 0 and it drops out here.
+      const xa = xp[a];
+      const sx = PX[a] + xa;
+      const num = Kt * (acc[base + a] + xa * yp) - sx * syT;
+      const vx = Kt * (PX2[a] + xa * xa) - sx * sx;
+      if (!(num > 0 && vx > 0 && num * num >= thr * vx)) continue;
+      const q2 = (num * num) / vx;
+      const m = ipCount[a] - (a === v ? 1 : 0);
+      if (m === 0) continue;
+      if (q2 > best * (1 + 2 * TIE_REL)) {
+        best = q2;
+        bestIp = a;
+        tie = m > 1;
+      } else {
+        tie = true;
+        if (q2 > best) best = q2;
+      }
+      thr = best * (1 - 2 * TIE_REL);
+    }
+    return tie ? -1 : bestIp;
+  }
+}
+
+/**
+ * Causal tops of every target (-1 on a tie or without evidence). Recipient ips are taken in
+ * blocks; each block makes one pass over global time in which the per-ip egress prefix sums live
+ * in dense arrays, and each recipient ip of the block has a dense cross-term row advanced
+ * incrementally to its own targets. The cost is the all-pairs accumulation once, O(rows) per
+ * block, and Σ over targets of the co-occurring candidates, all on contiguous lists or dense
+ * rows.
+ */
+export function flowCausalTops(s: WindowSeries, idx: TargetIndex): Int32Array {
+  const n = s.ips;
+  const K = s.windows;
+  const { ipStart, ipUsers, users } = s;
+  // Recipient ips with targets, in order of first appearance.
+  const ipRow = new Int32Array(n).fill(-1);
+  const ips: number[] = [];
+  for (let r = 0; r < users; r++) {
+    if (idx.start[r + 1] > idx.start[r] && ipRow[s.userIp[r]] < 0) {
+      ipRow[s.userIp[r]] = ips.length;
+      ips.push(s.userIp[r]);
+    }
+  }
+  const B = Math.max(1, Math.min(ips.length, Math.floor(BLOCK_CELLS / Math.max(1, n))));
+  const g = new GlobalPass(s, B);
+  const { acc, touched, accN, PX, PX2, xp, xpList } = g;
+  const pY = new Int32Array(B);
+  const sy = new Float64Array(B);
+  const syy = new Float64Array(B);
+  const causalTop = new Int32Array(idx.count).fill(-1);
+  const tCut = idx.tCut;
+
+  for (let b0 = 0; b0 < ips.length; b0 += B) {
+    const b1 = Math.min(ips.length, b0 + B);
+    const list: number[] = [];
+    const rowOfTarget = new Map<number, number>();
+    for (let r = 0; r < users; r++) {
+      const row = ipRow[s.userIp[r]];
+      if (row < b0 || row >= b1) continue;
+      for (let q = idx.start[r]; q < idx.start[r + 1]; q++) {
+        list.push(idx.order[q]);
+        rowOfTarget.set(idx.order[q], r);
+      }
+    }
+    list.sort((x, y) => tCut[x] - tCut[y] || x - y);
+    for (let b = 0; b < b1 - b0; b++) {
+      const base = b * n;
+      for (let c = 0; c < accN[b]; c++) acc[base + touched[base + c]] = 0;
+      accN[b] = 0;
+      pY[b] = s.yStart[ips[b0 + b]];
+      sy[b] = 0;
+      syy[b] = 0;
+    }
+    PX.fill(0);
+    PX2.fill(0);
+    g.xpN = 0;
+    xp.fill(0);
+    let kCur = 0;
+    let ePtr = s.eRowStart[0];
+
+    for (const i of list) {
+      const t = tCut[i];
+      const R = rowOfTarget.get(i) as number;
+      const v = s.userIp[R];
+      const b = ipRow[v] - b0;
+      const base = b * n;
+      let kc = windowOf(t - s.shift, s.width);
+      if (kc < 0) continue;
+      if (kc > K) kc = K;
+      // Global prefix: fold complete windows < kc (their partial counts are subsumed).
+      while (kCur < kc) {
+        for (let c = 0; c < g.xpN; c++) xp[xpList[c]] = 0;
+        g.xpN = 0;
+        for (let e = s.eStart[kCur]; e < s.eStart[kCur + 1]; e++) {
+          PX[s.eIp[e]] += s.eCnt[e];
+          PX2[s.eIp[e]] += s.eCnt[e] * s.eCnt[e];
+        }
+        kCur++;
+        ePtr = s.eRowStart[kCur];
+      }
+      if (kc < K) {
+        for (; ePtr < s.eRowStart[kc + 1] && s.eRowT[ePtr] <= t; ePtr++) {
+          const a = s.eRowIp[ePtr];
+          if (xp[a] === 0) xpList[g.xpN++] = a;
+          xp[a]++;
+        }
+      }
+      // This recipient's cross terms: its ingress windows < kc, added once each.
+      for (let p = pY[b]; p < s.yStart[v + 1] && s.yWin[p] < kc; p = ++pY[b]) {
+        const k = s.yWin[p];
+        const y = s.yCnt[p];
+        for (let e = s.eStart[k]; e < s.eStart[k + 1]; e++) {
+          const a = s.eIp[e];
+          if (acc[base + a] === 0) touched[base + accN[b]++] = a;
+          acc[base + a] += s.eCnt[e] * y;
+        }
+        sy[b] += y;
+        syy[b] += y * y;
+      }
+      let yp = 0;
+      if (kc < K) {
+        let lo = s.yRowStart[v];
+        let hi = s.yRowStart[v + 1];
+        const first = lo;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (s.yRowT[mid] <= t) lo = mid + 1;
+          else hi = mid;
+        }
+        yp = lo - first - sy[b];
+      }
+      const Kt = kc < K ? kc + 1 : K;
+      const syT = sy[b] + yp;
+      const vy = Kt * (syy[b] + yp * yp) - syT * syT;
+      const bestIp = vy > 0 ? g.bestIp(b, v, yp, Kt, syT) : -1;
+      let top = -1;
+      if (bestIp >= 0) {
+        for (let q = ipStart[bestIp]; q < ipStart[bestIp + 1]; q++) {
+          if (ipUsers[q] !== R && ipUsers[q] < users) {
+            top = ipUsers[q];
+            break;
+          }
+        }
+      }
+      causalTop[i] = top;
+    }
+  }
+  return causalTop;
+}
