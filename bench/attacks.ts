@@ -45,12 +45,18 @@ export function viewInput(design: string, n: number, adversary: 'global-passive'
 
 console.log(`attack throughput at ${users} users × 1 h, global passive view, load average ${loadavg()[0].toFixed(2)}`);
 const input = viewInput('signal', users, 'global-passive');
+// CPU seconds beside wall clock: on the shared machine the wall clock of one run can double with
+// the load, while the CPU time of a single-threaded attack barely moves.
 function timeAttack(id: string, view: string, inp: AttackInput): void {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   ATTACKS.get(id)!.run(inp);
   const secs = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  const cpu = (c.user + c.system) / 1e6;
   console.log(
-    `${id.padEnd(11)} signal ${view.padEnd(14)} ${inp.targets.count} deliveries in ${secs.toFixed(2)} s = ${(inp.targets.count / secs).toFixed(0)} deliveries/s`,
+    `${id.padEnd(11)} signal ${view.padEnd(14)} ${inp.targets.count} deliveries in ${secs.toFixed(2)} s ` +
+      `(${cpu.toFixed(2)} CPU s) = ${(inp.targets.count / secs).toFixed(0)} deliveries/s`,
   );
 }
 for (const id of ['identifier', 'timing', 'flow', 'disclosure']) timeAttack(id, 'global-passive', input);
