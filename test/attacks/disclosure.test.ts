@@ -11,7 +11,7 @@ import type { AttackInput, AttackResult, DelayModel, Targets } from '../../src/a
 import { disclosure, prepareDisclosure } from '../../src/attacks/disclosure.js';
 import { intersectRounds, RoundIntersection } from '../../src/attacks/intersection.js';
 import { receiptEstimate } from '../../src/attacks/windowed/estimators.js';
-import { type ReceiptData, ReceiptSweep } from '../../src/attacks/windowed/receipts.js';
+import { buildReceiptData, type ReceiptData, ReceiptSweep } from '../../src/attacks/windowed/receipts.js';
 import { TIE_REL } from '../../src/attacks/windowed/select.js';
 import type { WindowSeries } from '../../src/attacks/windowed/series.js';
 import { SDA } from '../../src/attacks/windowed/statistics.js';
@@ -153,6 +153,25 @@ describe('receipt estimator on a hand-built log', () => {
     // u = 2: in the epochs at 10.5, 11, 50.2 → c = 3; outside at 30 → n = 4.
     expect(listOf(res, 3)[0][0]).toBe(2);
     expect(listOf(res, 3)[0][1]).toBeCloseTo((3 - (1 / 96) * 4) / 2, 12);
+  });
+});
+
+describe('receipt triggers: only rows the view attributes to R', () => {
+  it('a readable account, or a device whose address names R alone; never a NAT neighbour', () => {
+    // Users 0 and 1 share one address, user 2 has its own; host 3 is the server.
+    const S = SEC;
+    const rows: Row[] = [
+      { tTx: 9 * S, tRx: 10 * S, from: 3, to: 0 }, // into 0, no readable account: 0 or 1?
+      { tTx: 19 * S, tRx: 20 * S, from: 3, to: 2 }, // into 2, alone at its address
+      { tTx: 29 * S, tRx: 30 * S, from: 3, to: 0, rAcct: 0 }, // the server reads whom it delivers to
+      { tTx: 39 * S, tRx: 40 * S, from: 2, to: 3, rAcct: 1 }, // addressed to 1 at the server
+    ];
+    const input = withNat(mkInput(obsOf(rows), 3, 4, 100 * S, {}, targetsOf([], [])), 4, 2);
+    const d = buildReceiptData(input, 2 * S, false);
+    const triggers = (r: number) => Array.from(d.trigT.subarray(d.trigStart[r], d.trigStart[r + 1]));
+    expect(triggers(0)).toEqual([30 * S]);
+    expect(triggers(1)).toEqual([40 * S]);
+    expect(triggers(2)).toEqual([20 * S]);
   });
 });
 

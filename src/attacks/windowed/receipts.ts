@@ -72,7 +72,7 @@ export function buildReceiptData(
   anySource: boolean,
 ): ReceiptData {
   if (!(window > 0)) throw new RangeError(`receipt window must be > 0 ns, got ${window}`);
-  const { obs, users, hostIp, ipStart, ipUsers } = input;
+  const { obs, users, hostIp, ipStart } = input;
   const userIp = Int32Array.from(hostIp.subarray(0, users));
   const nIp = ipStart.length - 1;
   // A row whose readable sender account is its recipient account is a user's message to its own
@@ -112,9 +112,13 @@ export function buildReceiptData(
     );
   }
 
-  // Triggers: rows naming R as recipient account; rows into a device whose account the view
-  // cannot read trigger every user at that device's ip. A readable account wins: behind a
-  // carrier-grade NAT the ip names dozens of users, and the server reads whom it delivers to.
+  // Triggers: rows the view attributes to R. A readable recipient account names R. A row into a
+  // device whose account the view cannot read names R only when R is the one user behind that
+  // device's address (an IP-level adversary identifies R's connection by its address). Behind a
+  // shared address such a row (a 200 response, a push wake-up, a delivery to a neighbour) could
+  // be anyone's there: counting it for every user there would open epochs for R on all of its
+  // NAT neighbours' traffic, which behind a carrier-grade NAT covers the whole run.
+  const ipSize = (ip: number): number => ipStart[ip + 1] - ipStart[ip];
   const trigStart = new Int32Array(users + 1);
   const eachTrigger = (fn: (r: number, j: number) => void): void => {
     for (let j = 0; j < obs.length; j++) {
@@ -122,13 +126,7 @@ export function buildReceiptData(
       const ra = obs.rAcct[j];
       if (selfAddressed(j)) continue;
       if (ra >= 0 && ra < users) fn(ra, j);
-      else if (to < users) {
-        const ip = hostIp[to];
-        for (let q = ipStart[ip]; q < ipStart[ip + 1]; q++) {
-          const r = ipUsers[q];
-          if (r < users) fn(r, j);
-        }
-      }
+      else if (to < users && ipSize(hostIp[to]) === 1) fn(to, j);
     }
   };
   eachTrigger((r) => trigStart[r + 1]++);
