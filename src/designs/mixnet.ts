@@ -15,14 +15,16 @@
  *
  * Simplifications (see the doc page): one packet per message whatever its size (no
  * fragmentation); no mix-generated loop cover; providers only add processing delay (no mix
- * delay); fetches that return nothing are periodic flows.
+ * delay). Every inbox fetch is answered with `fetchBatch` packets, dummies filling what is not
+ * stored (Loopix); `fetchReply: stored` answers only non-empty fetches (empty ones are then
+ * periodic flows, which attacks do not see).
  *
  * Identifiers: no account identifiers on any hop to, from or between mixes. The hop that
  * reaches the recipient's provider carries rAcct = recipient, readable by that provider (it
  * stores for its own users); so does the fetch response to the recipient. The sender's
  * provider sees the sender's device (the upload's `from`), no account field.
- * Row kinds: message (real payload packets), cover (loop and drop packets, same size), fetch
- * (an inbox fetch request that returns something).
+ * Row kinds: message (real payload packets), cover (loop and drop packets and the provider's
+ * dummy fetch answers, same size), fetch (an inbox fetch request).
  */
 import { randExp, randInt } from '../core/rng.js';
 import { Role } from '../net/hosts.js';
@@ -107,6 +109,26 @@ const PARAMS: readonly ParamSpec[] = [
     source: `${LOOPIX} §3 (payload messages at rate λ_P, replaced by drop messages when nothing is queued); off by default so the cover-on-top results stay comparable [assumption]`,
   },
   {
+    name: 'fetchReply',
+    type: 'enum',
+    values: ['fixed', 'stored'],
+    default: 'fixed',
+    description:
+      "How the provider answers an inbox fetch. 'fixed' (Loopix): every fetch, empty or not, gets exactly fetchBatch packets, stored ones first and dummies filling the rest, so an observer sees the same exchange whether the user received or not. 'stored': only fetches that find something are answered, one packet per stored item (empty fetches stay periodic flows, invisible to attacks)",
+    source: `${LOOPIX} §3 (clients pull a constant number of messages; the provider pads with dummies); UCL-InfoSec/loopix loopix/loopix_provider.py pull_messages (MAX_RETRIEVE = 50, padded with generate_dummy_messages). 'stored' is this simulator's earlier, leakier model, kept for comparison`,
+  },
+  {
+    name: 'fetchBatch',
+    type: 'int',
+    default: 1,
+    unit: 'packets',
+    min: 1,
+    description:
+      "Packets in every answer to a fetch with fetchReply 'fixed'; more stored packets wait for the next fetch",
+    source:
+      '[assumption] 1 per 1 s fetch is ≥ 20× the default per-user arrival rate (real + loop); the Loopix implementation pulls 50 every 10 s (UCL-InfoSec/loopix loopix/loopix_provider.py MAX_RETRIEVE = 50; UCL-InfoSec/loopix loopix/config.json TIME_PULL = 10)',
+  },
+  {
     name: 'fetchInterval',
     type: 'duration',
     default: '1s',
@@ -134,6 +156,7 @@ export const mixnet: DesignModule = {
     if (!((p.mixDelay as number) >= 0))
       out.push({ param: 'mixDelay', message: 'mixDelay must not be negative', expected: 'a duration ≥ 0' });
     positiveDuration(p, out, 'fetchInterval', '1s');
+    intAtLeast(p, out, 'fetchBatch', 1);
     return out;
   },
   /** Providers and every mix of every layer. */
@@ -154,6 +177,8 @@ function buildMixnet(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
   const loopRate = p.loopRate as number;
   const dropRate = p.dropRate as number;
   const payloadRate = p.payloadRate as number;
+  const fixedReply = p.fetchReply === 'fixed';
+  const batch = p.fetchBatch as number;
   const proc = ctx.processing;
   const end = ctx.duration;
 
@@ -267,7 +292,7 @@ function buildMixnet(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
 
   const store = (u: number, row: number): void => {
     (inbox[u] ??= []).push(row);
-    if (fetching[u]) return;
+    if (fixedReply || fetching[u]) return;
     const t = nextFetch(u, sim.now);
     if (!Number.isFinite(t)) return;
     fetching[u] = 1;
@@ -289,6 +314,30 @@ function buildMixnet(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
     for (const storeRow of q) {
       net.hop(provOf[u], u, B, log.kind[storeRow] as KindId, storeRow, log.msg[storeRow], toUser, onDevice);
     }
+  };
+
+  /**
+   * Fixed replies (Loopix): u's client fetches at every phase + k·F while online, and the provider
+   * answers each fetch with exactly `batch` packets, the oldest stored ones first and dummies
+   * (kind cover, no cause) filling the rest; every answer row names u, like a real one.
+   */
+  const onFixedFetch = (u: number): void => {
+    const row = net.hop(u, provOf[u], B, Kind.fetch, -1, -1, undefined, null);
+    sim.at(log.tRx[row] + dwell(provOf[u]), serveFixed, u);
+    const t = nextFetch(u, sim.now + 1);
+    if (t < end) sim.at(t, onFixedFetch, u);
+  };
+
+  const serveFixed = (u: number): void => {
+    const q = inbox[u];
+    const n = q ? Math.min(q.length, batch) : 0;
+    toUser.rAcct = u;
+    for (let k = 0; k < n; k++) {
+      const storeRow = (q as number[])[k];
+      net.hop(provOf[u], u, B, log.kind[storeRow] as KindId, storeRow, log.msg[storeRow], toUser, onDevice);
+    }
+    if (n > 0) (q as number[]).splice(0, n);
+    for (let k = n; k < batch; k++) net.hop(provOf[u], u, B, Kind.cover, -1, -1, toUser, null);
   };
 
   const onDevice = (row: number): void => {
@@ -368,8 +417,16 @@ function buildMixnet(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
     if (payloadRate > 0) nextCover(PAYLOAD * U + u, 0);
   }
 
-  // Every fetch exchange (request and reply, one packet each way) as one flow per online interval.
-  for (let u = 0; u < U; u++) {
+  if (fixedReply) {
+    for (let u = 0; u < U; u++) {
+      const t = nextFetch(u, 0);
+      if (t < end) sim.at(t, onFixedFetch, u);
+    }
+  }
+
+  // 'stored' replies: every fetch exchange (request and reply, one packet each way) as one flow
+  // per online interval; with fixed replies every exchange is rows.
+  for (let u = 0; u < U && !fixedReply; u++) {
     for (let k = w.onIdx[u]; k < w.onIdx[u + 1]; k++) {
       const start = w.onStart[k];
       const stop = Math.min(w.onEnd[k], end);

@@ -68,14 +68,13 @@ describe('mixnet: hops and prev chain', () => {
       expect(dwell).toBeGreaterThanOrEqual(1e6);
       if (hosts.role[log.from[c[k]]] === Role.provider && k === 1) expect(dwell).toBeLessThanOrEqual(5e6);
     }
-    // The final hop answers the recipient's fetch: a fetch row from the recipient precedes it.
-    const fetches = rowsOf(log, (i) => log.kind[i] === Kind.fetch);
-    expect(fetches.length).toBe(1);
-    expect([log.from[fetches[0]], log.to[fetches[0]]]).toEqual([1, log.from[c[5]]]);
-    expect(log.tTx[c[5]]).toBeGreaterThan(log.tRx[fetches[0]]);
-    expect(log.tTx[fetches[0]]).toBeGreaterThanOrEqual(log.tRx[c[4]]);
+    // The final hop answers the recipient's fetch: the recipient's last fetch row before it.
+    const fetches = rowsOf(log, (i) => log.kind[i] === Kind.fetch && log.from[i] === 1 && log.tRx[i] < log.tTx[c[5]]);
+    const f = fetches[fetches.length - 1];
+    expect(log.to[f]).toBe(log.from[c[5]]);
+    expect(log.tTx[f]).toBeGreaterThanOrEqual(log.tRx[c[4]]);
     // Fetches happen at the user's phase + k·1s, so the inbox wait is under one interval (+ processing).
-    expect(log.tTx[fetches[0]] - log.tRx[c[4]]).toBeLessThan(SEC + 5e6);
+    expect(log.tTx[f] - log.tRx[c[4]]).toBeLessThan(SEC + 5e6);
     expect(truth.sender[0]).toBe(0);
     expect(truth.tSend[0]).toBe(SEC);
   });
@@ -91,6 +90,51 @@ describe('mixnet: hops and prev chain', () => {
     expect(origins.length).toBe(w.count * 5);
     expect(truth.length).toBe(w.count * 5);
     for (let i = 0; i < truth.length; i++) expect(truth.group[i]).toBe(0);
+  });
+});
+
+describe('mixnet: inbox fetches', () => {
+  it('every fetch gets exactly fetchBatch fixed-size packets naming the user, dummies filling what is not stored', () => {
+    // 60 s, user 1 receives one message; both users online and fetching every 1 s.
+    const { log, truth, built, hosts } = run(handWorkload(2, [{ t: SEC, s: 0, r: 1 }]), {
+      ...NO_COVER,
+      fetchBatch: 2,
+    });
+    expect(truth.length).toBe(1);
+    const providers = built.infra.filter((h) => hosts.role[h] === Role.provider);
+    for (const u of [0, 1]) {
+      const requests = rowsOf(log, (i) => log.kind[i] === Kind.fetch && log.from[i] === u);
+      const answers = rowsOf(log, (i) => log.to[i] === u && providers.includes(log.from[i]));
+      expect(requests.length).toBe(60);
+      expect(answers.length).toBe(2 * 60);
+      for (const i of [...requests, ...answers]) expect(log.bytes[i]).toBe(2048);
+      for (const i of answers) expect(log.rAcct[i]).toBe(u);
+      // Two answer rows leave at the same instant after each request; one of user 1's carries the message.
+      const real = answers.filter((i) => log.prev[i] >= 0);
+      expect(real).toEqual(u === 1 ? [truth.finalRow[0]] : []);
+      for (const i of answers.filter((a) => log.prev[a] < 0))
+        expect([log.kind[i], log.msg[i]]).toEqual([Kind.cover, -1]);
+      // The provider sees the same exchange whether or not the user received: times, sizes, ids.
+      const { obs, obsOf } = observe(log, viewOf(hosts.count, [log.to[requests[0]]]));
+      const sizes = new Set(answers.map((i) => obs.bytes[obsOf[i]]));
+      expect([...sizes]).toEqual([2048]);
+    }
+  });
+
+  it("more stored packets than fetchBatch wait for the next fetch; 'stored' answers only non-empty fetches", () => {
+    const msgs = Array.from({ length: 3 }, () => ({ t: SEC, s: 0, r: 1 }));
+    const fixed = run(handWorkload(2, msgs), NO_COVER);
+    expect(fixed.truth.length).toBe(3);
+    const at = Array.from(fixed.truth.tDeliver.subarray(0, 3)).sort((a, b) => a - b);
+    // One per fetch: deliveries about a fetch interval apart.
+    expect(at[1] - at[0]).toBeGreaterThan(0.9 * SEC);
+    expect(at[2] - at[1]).toBeGreaterThan(0.9 * SEC);
+    const stored = run(handWorkload(2, msgs), { ...NO_COVER, fetchReply: 'stored' });
+    expect(stored.truth.length).toBe(3);
+    expect(rowsOf(stored.log, (i) => stored.log.kind[i] === Kind.fetch).length).toBe(1);
+    expect(rowsOf(stored.log, (i) => stored.log.kind[i] === Kind.cover)).toEqual([]);
+    expect(stored.ctx.net.periodic.flows.length).toBe(2);
+    expect(fixed.ctx.net.periodic.flows.length).toBe(0);
   });
 });
 
@@ -144,7 +188,8 @@ describe('mixnet: cover traffic', () => {
     let returned = 0;
     for (let i = 0; i < log.length; i++) {
       expect(log.bytes[i]).toBe(2048);
-      if (log.kind[i] !== Kind.cover) continue;
+      // Cover sent by users (the provider's dummy fetch answers are tested above).
+      if (log.kind[i] !== Kind.cover || (log.prev[i] === -1 && log.from[i] >= U)) continue;
       if (log.prev[i] === -1) {
         expect(log.from[i]).toBeLessThan(U);
         expect(hosts.role[log.to[i]]).toBe(Role.provider);
@@ -168,14 +213,14 @@ describe('mixnet: cover traffic', () => {
 
   it('sends no cover when both rates are 0, and none while a user is offline', () => {
     const off = run(handWorkload(4, [{ t: SEC, s: 0, r: 1 }]), NO_COVER);
-    expect(rowsOf(off.log, (i) => off.log.kind[i] === Kind.cover)).toEqual([]);
+    expect(rowsOf(off.log, (i) => off.log.kind[i] === Kind.cover && off.log.from[i] < 4)).toEqual([]);
     const duration = 20 * MIN;
     const w = generateWorkload(
       spec(20, duration, { online: { model: 'sessions', on: parseDist('exp(3min)'), off: parseDist('exp(3min)') } }),
       new Streams(9),
     );
     const { log } = run(w, {}, 9);
-    const starts = rowsOf(log, (i) => log.kind[i] === Kind.cover && log.prev[i] === -1);
+    const starts = rowsOf(log, (i) => log.kind[i] === Kind.cover && log.prev[i] === -1 && log.from[i] < w.users);
     expect(starts.length).toBeGreaterThan(100);
     for (const i of starts) expect(isOnline(w, log.from[i], log.tTx[i])).toBe(true);
   });
@@ -183,7 +228,7 @@ describe('mixnet: cover traffic', () => {
 
 describe('mixnet: payload slots (Loopix substitution)', () => {
   const SLOTS = { ...NO_COVER, payloadRate: '6/min' };
-  /** Per user, the departure times of the packets it sends into the mixnet (fetches are periodic flows). */
+  /** Per user, the departure times of the packets it sends into the mixnet (not its fetch requests). */
   const departures = (r: Run, users: number): number[][] => {
     const out: number[][] = Array.from({ length: users }, () => []);
     for (let i = 0; i < r.log.length; i++)
@@ -201,7 +246,8 @@ describe('mixnet: payload slots (Loopix substitution)', () => {
     const writing = run(handWorkload(U, msgs, { duration }), SLOTS);
     const silent = run(handWorkload(U, [], { duration }), SLOTS);
     expect(departures(writing, U)).toEqual(departures(silent, U));
-    const firstHops = (r: Run, kind: number) => rowsOf(r.log, (i) => r.log.prev[i] === -1 && r.log.kind[i] === kind);
+    const firstHops = (r: Run, kind: number) =>
+      rowsOf(r.log, (i) => r.log.prev[i] === -1 && r.log.kind[i] === kind && r.log.from[i] < U);
     expect(firstHops(silent, Kind.message)).toEqual([]);
     expect(firstHops(writing, Kind.message).length).toBe(90);
     const slots = firstHops(silent, Kind.cover).length;
