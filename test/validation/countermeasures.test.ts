@@ -32,7 +32,10 @@ sweep:
 `;
 
 // The mixnet reference design has its own knobs: per-mix delay, drop cover (loop cover off) and
-// Loopix payload slots (real packets leave only in the slots of a Poisson stream).
+// Loopix payload slots (real packets leave only in the slots of a Poisson stream). Fetches are
+// answered only when non-empty (fetchReply: stored): with Loopix's fixed answers the attacks take
+// every periodic fetch request for a send and sit at the blind guess in every cell
+// (docs/designs/mixnet.md), which would hide what delay, cover and slots each buy.
 const MIXNET = `
 name: trilemma-mixnet
 seed: 4
@@ -40,7 +43,7 @@ duration: 15min
 warmup: 1min
 workload: { users: ${USERS}, contacts: 6, rate: 1/5min }
 designs:
-  - { design: mixnet, loopRate: 0/s }
+  - { design: mixnet, loopRate: 0/s, fetchReply: stored }
 adversaries:
   - kind: global-passive
 attacks: [timing, flow]
