@@ -54,7 +54,7 @@ duration: 20min
 warmup: 1min
 workload: { users: 500, contacts: 6, rate: 1/3min }
 designs:
-  - { design: mixnet, loopRate: 0/s, dropRate: 1/min }
+  - { design: mixnet, loopRate: 0/s, dropRate: 1/min, fetchReply: stored }
 adversaries: [{ kind: global-passive }]
 attacks: [timing]
 sweep:
