@@ -13,6 +13,7 @@ import { formatProblem, type Problem, ScenarioError } from '../scenario/errors.j
 import { nearMiss } from '../scenario/fields.js';
 import { scenarioReference } from '../scenario/reference.js';
 import { Argv } from './argv.js';
+import { type CompareFlags, compareCommand } from './compare.js';
 import { FIGURE_CONTROLS, figuresCommand } from './figures.js';
 import { type Io, processIo } from './io.js';
 import { LIST_WHAT, listNames, listText } from './list.js';
@@ -23,7 +24,7 @@ import { validateCommand } from './validate.js';
 import { viewCommand } from './view.js';
 
 /** Every subcommand, named in "expected one of …" messages and used to find the usage a parse error quotes. */
-const COMMANDS = ['run', 'validate', 'list', 'view', 'merge', 'figures', 'tables'];
+const COMMANDS = ['run', 'validate', 'list', 'view', 'compare', 'merge', 'figures', 'tables'];
 const ALL_COMMANDS = COMMANDS;
 
 class Exit extends Error {
@@ -174,6 +175,32 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--port <n>', 'port (default: any free port)')
     .action(async (dir: string, flags: { port?: string }) => {
       throw new Exit(await viewCommand(dir, flags, args, io));
+    });
+
+  program
+    .command('compare')
+    .description(
+      'compare two results folders: per metric and row both means, the difference B − A with its 95% interval (paired when the runs share seeds) and the scenario keys that differ',
+    )
+    .argument('<A>', 'baseline results folder')
+    .argument('<B>', 'results folder compared with it')
+    .option('-o, --out <dir>', 'also write compare.csv (every metric), manifest.json and report.html there')
+    .option('--metric <name>', 'metric printed (default top1; compare.csv has all)')
+    .option('--quiet', 'print nothing (with -o)')
+    .addHelpText(
+      'after',
+      `
+Rows are matched by design, adversary, attack and swept values. When every matched replicate ran with
+the same seed on both sides (same seed and replicates), the runs are paired: the interval is that of
+the per-replicate differences. Otherwise it is Welch's interval for independent runs.
+
+Examples:
+  anonsim run scenarios/default.yaml -o a --replicates 5
+  anonsim run scenarios/default.yaml -o b --replicates 5 --set designs.2.privateRouting=never
+  anonsim compare a b -o a-vs-b`,
+    )
+    .action(async (a: string, b: string, flags: CompareFlags) => {
+      throw new Exit(await compareCommand(a, b, flags, args, io));
     });
 
   program

@@ -280,7 +280,7 @@ export async function mergeCommand(dirs: string[], flags: MergeFlags, argv: Argv
   });
   if (written.reportError) io.err(`anonsim: warning: report.html was not written: ${written.reportError}\n`);
   if (!flags.quiet) {
-    io.out(`${summaryTable(result)}\n\n`);
+    io.out(`${summaryTable(result, scenario.compare)}\n\n`);
     io.out(written.report ? `report: ${written.report}\n` : `results: ${written.dir}\n`);
   }
   return 0;

@@ -285,7 +285,7 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
     progress.stop();
     if (written.reportError) io.err(`anonsim: warning: report.html was not written: ${written.reportError}\n`);
     if (!flags.quiet) {
-      io.out(`${summaryTable(result)}\n\n`);
+      io.out(`${summaryTable(result, scenario.compare)}\n\n`);
       io.out(written.report ? `report: ${written.report}\n` : `results: ${written.dir}\n`);
     }
     return 0;

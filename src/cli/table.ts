@@ -4,8 +4,10 @@
  * replicates), with aligned columns.
  */
 import { aggregateRows } from '../export/aggregate.js';
+import { withinRunComparison } from '../export/compare.js';
 import { fmtNum } from '../export/format.js';
 import type { RunResult } from '../pipeline/types.js';
+import type { ComparePair } from '../scenario/compare.js';
 
 const MAX_ROWS = 200;
 
@@ -31,7 +33,41 @@ function interval(i: { mean: number; lo: number; hi: number }, n: number, digits
   return `[${sig(i.lo, digits)}, ${sig(i.hi, digits)}]`;
 }
 
-export function summaryTable(result: RunResult): string {
+/** A signed number with `digits` significant digits (`+0.26`, `-0.003`). */
+function signed(x: number, digits: number): string {
+  const t = sig(x, digits);
+  return Number.isFinite(x) && x > 0 ? `+${t}` : t;
+}
+
+/**
+ * The paired comparisons of a run (top1 only; every metric is in compare.csv): per pair, sweep
+ * cell, adversary and attack, both means, the difference b − a and its 95 % interval.
+ */
+export function comparisonTable(result: RunResult, pairs: readonly ComparePair[]): string {
+  const rows = withinRunComparison(result.summary, pairs).filter((r) => r.metric === 'top1');
+  const keys = result.sweepKeys;
+  const header = ['a', 'b', 'adversary', 'attack', ...keys, 'n', 'top1 a', 'top1 b', 'b − a', '95% interval'];
+  const numeric = header.map((_, j) => j >= 4);
+  const body = rows
+    .slice(0, MAX_ROWS)
+    .map((r) => [
+      r.designA,
+      r.designB,
+      r.adversary,
+      r.attack,
+      ...r.sweep.map((v) => (typeof v === 'number' ? fmtNum(v) : String(v))),
+      String(r.nA),
+      sig(r.aMean, 4),
+      sig(r.bMean, 4),
+      signed(r.mean, 3),
+      r.nA < 2 || !Number.isFinite(r.lo) ? '-' : `[${signed(r.lo, 3)}, ${signed(r.hi, 3)}]`,
+    ]);
+  let text = `paired differences of top1 (b − a; replicate by replicate, same seeds):\n${alignTable(header, body, numeric)}`;
+  if (rows.length > MAX_ROWS) text += `\n… ${rows.length - MAX_ROWS} more rows in compare.csv`;
+  return `${text}\n(every metric: compare.csv)`;
+}
+
+export function summaryTable(result: RunResult, pairs: readonly ComparePair[] = []): string {
   const agg = aggregateRows(result.summary);
   const keys = result.sweepKeys;
   const header = [
@@ -64,6 +100,7 @@ export function summaryTable(result: RunResult): string {
   let text = alignTable(header, rows, numeric);
   if (agg.length > MAX_ROWS) text += `\n… ${agg.length - MAX_ROWS} more rows in aggregate.csv`;
   text +=
-    '\n(n = replicates; means over them with 95 % t-intervals, - for one replicate; held = infrastructure hosts the adversary holds, listed in manifest.json)';
+    '\n(n = replicates; means over them with 95 % intervals, - for one replicate; held = infrastructure hosts the adversary holds, listed in manifest.json)';
+  if (pairs.length > 0) text += `\n\n${comparisonTable(result, pairs)}`;
   return text;
 }

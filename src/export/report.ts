@@ -26,6 +26,7 @@ export const REPORT_FILES = [
   'distributions',
   'correlation',
   'candidates',
+  'compare',
 ] as const;
 
 export interface ReportData {
@@ -40,9 +41,19 @@ export interface ReportData {
   distributions?: string;
   correlation?: string;
   candidates?: string;
+  /** compare.csv (paired differences; a run with `compare:` pairs, or `anonsim compare -o`). */
+  compare?: string;
   timelines: unknown[];
   /** Message rates per sweep cell and design (rates.ts) for the trilemma panel; absent in older results. */
   rates?: SweepRates;
+  /** What made the results (manifest.json): printed in every chart's caption and exported figure. */
+  provenance?: Provenance;
+}
+
+/** The anonsim version and git commit that made a results folder. */
+export interface Provenance {
+  anonsim: string;
+  commit: string | null;
 }
 
 /** What report.html carries besides the CSV texts. */
@@ -50,6 +61,7 @@ export interface ReportExtra {
   timelines: unknown[];
   title: string;
   rates?: SweepRates;
+  provenance?: Provenance;
 }
 
 /** JSON that is safe inside a `<script type="application/json">` element. */
@@ -119,6 +131,7 @@ export async function loadViewerTemplate(): Promise<string> {
 export function reportData(files: Record<string, string>, extra: ReportExtra): ReportData {
   const data: ReportData = { title: extra.title, timelines: extra.timelines ?? [] };
   if (extra.rates !== undefined) data.rates = extra.rates;
+  if (extra.provenance !== undefined) data.provenance = extra.provenance;
   for (const [name, text] of Object.entries(files)) {
     const key = basename(name).replace(/\.csv$/i, '') as (typeof REPORT_FILES)[number];
     if ((REPORT_FILES as readonly string[]).includes(key) && typeof text === 'string') data[key] = text;
@@ -175,13 +188,22 @@ export async function readResults(dir: string): Promise<ReportData> {
   } else if (inlined && Array.isArray(inlined.timelines)) timelines = inlined.timelines;
   let title = '';
   let rates: unknown;
+  let provenance: Provenance | undefined;
   const manifest = await readIfExists(join(dir, 'manifest.json'));
   if (manifest) {
     try {
-      const m = JSON.parse(manifest) as { scenario?: { name?: unknown }; name?: unknown; rates?: unknown };
+      const m = JSON.parse(manifest) as {
+        scenario?: { name?: unknown };
+        name?: unknown;
+        rates?: unknown;
+        anonsim?: unknown;
+        commit?: unknown;
+      };
       const name = m.scenario?.name ?? m.name;
       if (typeof name === 'string') title = name;
       rates = m.rates;
+      if (typeof m.anonsim === 'string')
+        provenance = { anonsim: m.anonsim, commit: typeof m.commit === 'string' ? m.commit : null };
     } catch {
       // ignore a broken manifest
     }
@@ -191,6 +213,7 @@ export async function readResults(dir: string): Promise<ReportData> {
   if ((rates === undefined || rates === null) && inlined) rates = inlined.rates;
   // The viewer checks every field of it (viz/src/tradeoff-data.ts), so only its shape is checked here.
   const extra: ReportExtra = { timelines, title };
+  if (provenance) extra.provenance = provenance;
   if (rates && typeof rates === 'object' && !Array.isArray(rates)) extra.rates = rates as SweepRates;
   return reportData(files, extra);
 }

@@ -21,11 +21,13 @@ import type { RunResult } from '../pipeline/types.js';
 import { scenarioToPlain } from '../scenario/to-yaml.js';
 import type { Scenario } from '../scenario/types.js';
 import { AGG_METRICS, aggregateRows } from './aggregate.js';
+import { COMPARE_COLUMNS, compareCells, withinRunComparison } from './compare.js';
 import { type CsvResult, throwIfAborted, writeCsv } from './csv.js';
 import { DETAIL_FILES, MESSAGES } from './detail.js';
 import { cell } from './format.js';
 import { anonsimVersion, gitCommit } from './manifest.js';
 import type { SweepRates } from './rates.js';
+import type { Provenance } from './report.js';
 import { LABEL_COLUMNS, SUMMARY_COLUMNS, type SummaryColumn, type SummaryRow } from './schema.js';
 
 export { SUMMARY_COLUMNS };
@@ -46,7 +48,7 @@ const REPORT_ALWAYS = new Set(['summary.csv', 'aggregate.csv', 'exposure.csv']);
 export type ReportWriter = (
   dir: string,
   files: Record<string, string>,
-  extra: { timelines: unknown[]; title: string; rates?: SweepRates },
+  extra: { timelines: unknown[]; title: string; rates?: SweepRates; provenance?: Provenance },
 ) => Promise<string>;
 
 export interface WriteOptions {
@@ -161,6 +163,15 @@ export async function writeResults(dir: string, result: RunResult, opts: WriteOp
       })(),
     );
 
+    // Paired differences between the scenario's compared design items (compare.ts).
+    const compared = opts.scenario.compare ?? [];
+    if (compared.length > 0)
+      await csv(
+        'compare.csv',
+        [...COMPARE_COLUMNS, ...keys],
+        withinRunComparison(result.summary, compared).map(compareCells),
+      );
+
     await csv(
       'exposure.csv',
       EXPOSURE_COLUMNS,
@@ -212,6 +223,7 @@ export async function writeResults(dir: string, result: RunResult, opts: WriteOp
           timelines: result.timelines,
           title: opts.scenario.name,
           ...(opts.rates ? { rates: opts.rates } : {}),
+          provenance: { anonsim: manifest.anonsim as string, commit: manifest.commit as string | null },
         });
         report = join(out, 'report.html');
       } catch (e) {
@@ -225,6 +237,7 @@ export async function writeResults(dir: string, result: RunResult, opts: WriteOp
     const names = [...Object.keys(files), 'timelines.json', ...(report ? ['report.html'] : []), 'manifest.json'];
     for (const name of names) await rename(join(stage, name), join(out, name));
     if (!opts.messages) await rm(join(out, 'messages.csv'), { force: true });
+    if (compared.length === 0) await rm(join(out, 'compare.csv'), { force: true });
     await rmdir(stage).catch(() => rm(stage, { recursive: true, force: true }));
     staging.delete(stage);
     return { dir: out, files: fileInfo, report, reportError, manifest };

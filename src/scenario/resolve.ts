@@ -16,7 +16,8 @@ import type { Dist } from '../core/dist.js';
 import type { ResolvedParams } from '../designs/design.js';
 import { DESIGNS, designNames } from '../designs/registry.js';
 import { expectedTraffic } from '../workload/expected.js';
-import { dedupeProblems, type PositionLookup, type Positions, type Problem, ScenarioError } from './errors.js';
+import { type ComparePair, resolveCompare } from './compare.js';
+import { dedupeProblems, type PositionLookup, type Problem, ScenarioError } from './errors.js';
 import { Checker, describeValue, type FieldSpec, nearMiss, type Resolved } from './fields.js';
 import { isPlainObject, joinPath, type Raw, setPath } from './paths.js';
 import {
@@ -35,14 +36,14 @@ import {
   WORKLOAD_FIELDS,
   WORKLOAD_KEYS,
 } from './schema.js';
-import type { DesignItem, Scenario } from './types.js';
+import { cellPositions, type ParsedSweep, parseSweep, SWEEP_EXPECTED, sweepGrid } from './sweep-spec.js';
+import type { DesignItem, Scenario, SweepEntry, SweepValue } from './types.js';
+import { expandDesignItems } from './variants.js';
 
 export interface Resolution {
   scenario: Scenario;
   warnings: Problem[];
 }
-
-type SweepValue = string | number | boolean;
 
 /** An adversary spec before its name is known (Omit distributed over the union). */
 export type UnnamedAdversary = AdversarySpec extends infer T
@@ -56,7 +57,7 @@ interface BaseResult {
   problems: Problem[];
   warnings: Problem[];
   /** Sweep entries with valid paths and values (present even when other keys have problems). */
-  sweep: { path: string; values: SweepValue[] }[];
+  sweep: ParsedSweep;
 }
 
 const field = (specs: readonly FieldSpec[], name: string): FieldSpec => {
@@ -66,9 +67,6 @@ const field = (specs: readonly FieldSpec[], name: string): FieldSpec => {
 };
 
 const NAME_FIELD: FieldSpec = { ...ADVERSARY_FIELDS.name, description: 'Label in outputs.' };
-
-const SWEEP_EXPECTED =
-  'a key path that names a scenario key, e.g. workload.users, duration, designs.1.nodes, adversaries.1.fraction';
 
 /** Default scenario name: the file name without directory and extension. */
 export function nameFromFile(file: string): string {
@@ -114,7 +112,19 @@ function adversaryHome(key: string, kind: string): string | undefined {
   return kinds.length > 0 ? `${key} applies to kind ${kinds.join(', ')}, not ${kind}` : undefined;
 }
 
-function resolveDesigns(c: Checker, raw: unknown, users: number | undefined): DesignItem[] | undefined {
+/** Variants of items with their own sweep, in item order (the default comparisons, compare.ts). */
+export interface Variant {
+  name: string;
+  index: number;
+  variant: number;
+}
+
+function resolveDesigns(
+  c: Checker,
+  raw: unknown,
+  users: number | undefined,
+  variants: Variant[],
+): DesignItem[] | undefined {
   const list = raw === undefined ? designNames().map((design) => ({ design })) : raw;
   if (!Array.isArray(list)) {
     c.error('designs', `${describeValue(list)} is not a list`, 'a list of design items, e.g. - design: signal');
@@ -125,9 +135,10 @@ function resolveDesigns(c: Checker, raw: unknown, users: number | undefined): De
     return undefined;
   }
   const out: DesignItem[] = [];
-  let ok = true;
-  list.forEach((item: unknown, i) => {
-    const path = `designs.${i}`;
+  const paths: string[] = [];
+  const expanded = expandDesignItems(c, list);
+  let ok = expanded.ok;
+  for (const { item, path, sweptAt, variantOf } of expanded.entries) {
     if (!isPlainObject(item)) {
       c.error(
         path,
@@ -135,7 +146,7 @@ function resolveDesigns(c: Checker, raw: unknown, users: number | undefined): De
         `a mapping with design: ${designNames().join(' | ')}`,
       );
       ok = false;
-      return;
+      continue;
     }
     const id = item.design;
     const mod = typeof id === 'string' ? DESIGNS.get(id) : undefined;
@@ -155,7 +166,7 @@ function resolveDesigns(c: Checker, raw: unknown, users: number | undefined): De
       );
     if (!mod) {
       ok = false;
-      return;
+      continue;
     }
     const allowed = [...DESIGN_ITEM_KEYS, ...mod.params.map((p) => p.name)];
     c.mapping(item, path, allowed, `a ${mod.id} design item`, (k) => designHome(k, mod.id));
@@ -170,12 +181,12 @@ function resolveDesigns(c: Checker, raw: unknown, users: number | undefined): De
         source: mod.processing.source,
       },
       item.processing,
-      joinPath(path, 'processing'),
+      sweptAt.processing ?? joinPath(path, 'processing'),
     );
     const params: ResolvedParams = {};
     let paramsOk = true;
     for (const spec of mod.params) {
-      const v = c.value(spec, item[spec.name], joinPath(path, spec.name));
+      const v = c.value(spec, item[spec.name], sweptAt[spec.name] ?? joinPath(path, spec.name));
       if (v === undefined) paramsOk = false;
       else params[spec.name] = v;
     }
@@ -184,21 +195,23 @@ function resolveDesigns(c: Checker, raw: unknown, users: number | undefined): De
     }
     if (name === undefined || processing === undefined || !paramsOk) {
       ok = false;
-      return;
+      continue;
     }
     out.push({ design: mod.id, name: name as string, params, processing: processing as Dist });
-  });
+    paths.push(path);
+    if (variantOf) variants.push({ name: name as string, ...variantOf });
+  }
   if (!ok) return undefined;
-  const seen = new Map<string, number>();
+  const seen = new Map<string, string>();
   out.forEach((d, i) => {
     const first = seen.get(d.name);
     if (first !== undefined)
       c.error(
-        `designs.${i}.name`,
-        `name "${d.name}" is already used by designs.${first}`,
+        `${paths[i]}.name`,
+        `name "${d.name}" is already used by ${first}`,
         'a distinct name for each design item (set name: when a design appears twice)',
       );
-    else seen.set(d.name, i);
+    else seen.set(d.name, paths[i]);
   });
   return out;
 }
@@ -241,7 +254,17 @@ function warnFewHeld(c: Checker, adversaries: AdversarySpec[], designs: DesignIt
       .map((d) => ({ ...d, held: colludingSize(a, d.hosts) }))
       .filter((d) => d.hosts > 1 && d.held < FEW_HELD && d.held < d.hosts);
     if (few.length === 0) return;
-    const list = few.map((d) => `${d.held} of ${d.item.name}'s ${d.hosts}`).join(', ');
+    // Variants of one design with one infrastructure are named once, by the design id.
+    const byInfra = new Map<string, { label: string; held: number; hosts: number; n: number }>();
+    for (const d of few) {
+      const key = `${d.item.design}/${d.hosts}`;
+      const e = byInfra.get(key);
+      if (e) {
+        e.n++;
+        e.label = d.item.design;
+      } else byInfra.set(key, { label: d.item.name, held: d.held, hosts: d.hosts, n: 1 });
+    }
+    const list = [...byInfra.values()].map((d) => `${d.held} of ${d.label}'s ${d.hosts}`).join(', ');
     c.warn(
       `adversaries.${i}.fraction`,
       `${Number((f * 100).toPrecision(6))} % holds only ${list} infrastructure hosts (round(fraction × hosts), at least 1)`,
@@ -437,145 +460,10 @@ function resolveAttackParams(
   return ok ? out : undefined;
 }
 
-/** Why `path` cannot be swept (undefined when it names a scenario key). */
-function sweepPathProblem(path: string, raw: Raw): { message: string; hint?: string } | undefined {
-  const segs = path.split('.');
-  const keyList = (keys: readonly string[], at: string, k: string) => ({
-    message: `${at === '' ? '' : `${at} has no key `}"${k}"${at === '' ? ' is not a scenario key' : ''}`,
-    hint: nearMiss(k, keys),
-  });
-  const leaf = (n: number) => (segs.length === n ? undefined : { message: `"${path}" goes below a value` });
-  const [top, a, b] = segs;
-  switch (top) {
-    case 'seed':
-    case 'replicates':
-    case 'duration':
-    case 'warmup':
-      return leaf(1);
-    case 'name':
-      return { message: 'name cannot be swept: it names the results folder' };
-    case 'network':
-      if (a !== 'latency') return keyList(['latency'], 'network', a ?? '');
-      return leaf(2);
-    case 'workload': {
-      const sub: Record<string, readonly FieldSpec[]> = {
-        groups: GROUP_FIELDS,
-        online: ONLINE_FIELDS,
-        platforms: PLATFORM_FIELDS,
-      };
-      if (a !== undefined && sub[a]) {
-        const names = sub[a].map((f) => f.name);
-        if (b === undefined || !names.includes(b)) return keyList(names, `workload.${a}`, b ?? '');
-        return leaf(3);
-      }
-      if (a === undefined || !WORKLOAD_KEYS.includes(a)) return keyList(WORKLOAD_KEYS, 'workload', a ?? '');
-      return leaf(2);
-    }
-    case 'designs':
-    case 'adversaries': {
-      const list = raw[top];
-      if (!Array.isArray(list))
-        return { message: `${top} is not written out in the scenario, so its items cannot be swept` };
-      if (a === '*') {
-        if (list.length === 0) return { message: `${top} is empty, so ${top}.* names nothing` };
-        for (let i = 0; i < list.length; i++) {
-          const bad = sweepPathProblem([top, String(i), ...segs.slice(2)].join('.'), raw);
-          if (bad) return { message: `${top}.* covers item ${i}: ${bad.message}`, hint: bad.hint };
-        }
-        return undefined;
-      }
-      if (a === undefined || !/^\d+$/.test(a))
-        return { message: `"${a ?? ''}" is not an item number of ${top} (or * for every item)` };
-      const idx = Number(a);
-      if (idx >= list.length)
-        return {
-          message: `there is no ${top}.${idx} (the scenario has ${list.length} ${top}, numbered from 0)`,
-        };
-      const item = list[idx];
-      if (!isPlainObject(item)) return { message: `${top}.${idx} is not a mapping` };
-      let keys: string[];
-      if (top === 'designs') {
-        const mod = typeof item.design === 'string' ? DESIGNS.get(item.design) : undefined;
-        if (!mod) return { message: `${top}.${idx} has no known design, so its keys are unknown` };
-        keys = ['processing', ...mod.params.map((p) => p.name)];
-      } else {
-        const kind = item.kind as AdversaryKind;
-        if (!ADVERSARY_KEYS[kind]) return { message: `${top}.${idx} has no known kind, so its keys are unknown` };
-        keys = ADVERSARY_KEYS[kind].filter((k) => k !== 'kind' && k !== 'name');
-      }
-      if (b === undefined || !keys.includes(b)) {
-        const label =
-          top === 'designs' ? `${top}.${idx} (${String(item.design)})` : `${top}.${idx} (${String(item.kind)})`;
-        return keys.length > 0 ? keyList(keys, label, b ?? '') : { message: `${label} has no key that can be swept` };
-      }
-      return leaf(3);
-    }
-    case 'attackParams': {
-      const mod = a !== undefined ? ATTACKS.get(a) : undefined;
-      if (!mod) return keyList(attackNames(), 'attackParams', a ?? '');
-      const names = mod.params.map((p) => p.name);
-      if (b === undefined || !names.includes(b)) return keyList(names, `attackParams.${a}`, b ?? '');
-      return leaf(3);
-    }
-    default:
-      return keyList(
-        TOP_KEYS.filter((k) => !['name', 'designs', 'adversaries', 'attacks', 'sweep'].includes(k)),
-        '',
-        top,
-      );
-  }
-}
-
-function parseSweep(c: Checker, raw: Raw): { path: string; values: SweepValue[] }[] {
-  const sw = raw.sweep;
-  if (sw === undefined) return [];
-  if (!isPlainObject(sw)) {
-    c.error('sweep', `${describeValue(sw)} is not a mapping`, 'a mapping of key path → list of values');
-    return [];
-  }
-  const out: { path: string; values: SweepValue[] }[] = [];
-  let cells = 1;
-  for (const [path, values] of Object.entries(sw)) {
-    const at = `sweep.${path}`;
-    const bad = sweepPathProblem(path, raw);
-    if (bad) {
-      c.error(at, bad.message, SWEEP_EXPECTED, bad.hint);
-      continue;
-    }
-    if (!Array.isArray(values) || values.length === 0) {
-      c.error(at, `${describeValue(values)} is not a non-empty list`, 'a list of values, e.g. [0.01, 0.05, 0.1]');
-      continue;
-    }
-    if (values.length > LIMITS.sweepValues) {
-      c.error(at, `${values.length} values are too many`, `at most ${LIMITS.sweepValues} values per key`);
-      continue;
-    }
-    let ok = true;
-    const seen = new Set<string>();
-    values.forEach((v: unknown, j) => {
-      if (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean') {
-        c.error(`${at}.${j}`, `${describeValue(v)} is not a scalar`, 'a number, string or boolean');
-        ok = false;
-      } else if (seen.has(JSON.stringify(v))) {
-        c.error(`${at}.${j}`, `${describeValue(v)} appears twice`, 'each value once (cells would repeat)');
-        ok = false;
-      } else seen.add(JSON.stringify(v));
-    });
-    if (!ok) continue;
-    cells *= values.length;
-    out.push({ path, values: values as SweepValue[] });
-  }
-  if (cells > LIMITS.sweepCells) {
-    c.error('sweep', `the grid has ${cells} cells`, `at most ${LIMITS.sweepCells} cells (product of value counts)`);
-    return [];
-  }
-  return out;
-}
-
 /** Resolves everything except the sweep grid's cells. Never throws for bad input. */
 export function resolveBase(raw: unknown, file: string, positions: PositionLookup): BaseResult {
   const c = new Checker(file, positions);
-  const done = (scenario?: Scenario, sweep: BaseResult['sweep'] = []): BaseResult => ({
+  const done = (scenario?: Scenario, sweep: ParsedSweep = { entries: [], at: [] }): BaseResult => ({
     scenario: c.problems.length === 0 ? scenario : undefined,
     problems: c.problems,
     warnings: c.warnings,
@@ -591,7 +479,7 @@ export function resolveBase(raw: unknown, file: string, positions: PositionLooku
   }
   c.mapping(raw, '', TOP_KEYS, 'a mapping of scenario keys');
   const sweep = parseSweep(c, raw);
-  const swept = new Set(sweep.map((s) => s.path));
+  const swept = new Set(sweep.entries.map((s) => s.path));
 
   const top = fields(
     c,
@@ -644,7 +532,9 @@ export function resolveBase(raw: unknown, file: string, positions: PositionLooku
   const net = fields(c, NETWORK_FIELDS, nRaw, 'network');
 
   const users = w.users as number | undefined;
-  const designs = resolveDesigns(c, raw.designs, users);
+  const variants: Variant[] = [];
+  const designs = resolveDesigns(c, raw.designs, users, variants);
+  const compare = resolveCompare(c, raw.compare, designs, variants);
   const adversaries = resolveAdversaries(c, raw.adversaries, designs, swept);
   const attacks = resolveAttacks(c, raw.attacks);
   const attackParams = resolveAttackParams(c, raw.attackParams, attacks);
@@ -734,61 +624,33 @@ export function resolveBase(raw: unknown, file: string, positions: PositionLooku
     adversaries: adversaries as AdversarySpec[],
     attacks: attacks as string[],
     attackParams: attackParams as Record<string, Record<string, AttackValue>>,
-    sweep,
+    sweep: sweep.entries,
+    compare: compare as ComparePair[],
   };
   return done(scenario, sweep);
 }
 
 /**
  * The raw scenario of one sweep cell: a copy without `sweep`, with the cell's values set and
- * design/adversary names pinned to the base scenario's (so a swept fraction does not rename
- * the adversary from cell to cell).
+ * adversary names pinned to the base scenario's (so a swept fraction does not rename the
+ * adversary from cell to cell).
  */
-export function cellRaw(raw: Raw, base: Scenario | undefined, sweep: BaseResult['sweep'], values: SweepValue[]): Raw {
+export function cellRaw(raw: Raw, base: Scenario | undefined, sweep: readonly SweepEntry[], values: SweepValue[]): Raw {
   const r = structuredClone(raw);
   delete r.sweep;
-  if (base) {
-    for (const [key, items] of [
-      ['designs', base.designs],
-      ['adversaries', base.adversaries],
-    ] as const) {
-      const list = r[key];
-      if (!Array.isArray(list)) continue;
-      list.forEach((item: unknown, i) => {
-        if (isPlainObject(item) && item.name === undefined && items[i]) item.name = items[i].name;
-      });
-    }
+  // Design names never depend on swept keys (the default is the design id, variants name their
+  // values), and design items do not map one to one onto resolved ones (variants), so only
+  // adversary names are pinned.
+  const list = r.adversaries;
+  if (base && Array.isArray(list)) {
+    list.forEach((item: unknown, i) => {
+      if (isPlainObject(item) && item.name === undefined && base.adversaries[i]) item.name = base.adversaries[i].name;
+    });
   }
   sweep.forEach((s, k) => {
     setPath(r, s.path, values[k]);
   });
   return r;
-}
-
-/** Every combination of sweep values, row-major with the first sweep key slowest. */
-export function* sweepGrid(sweep: BaseResult['sweep']): Generator<{ index: number; values: SweepValue[] }> {
-  const n = sweep.reduce((acc, s) => acc * s.values.length, 1);
-  for (let index = 0; index < n; index++) {
-    const values: SweepValue[] = new Array(sweep.length);
-    let rest = index;
-    for (let k = sweep.length - 1; k >= 0; k--) {
-      const len = sweep[k].values.length;
-      values[k] = sweep[k].values[rest % len];
-      rest = Math.floor(rest / len);
-    }
-    yield { index, values };
-  }
-}
-
-/** Cell checker positions: a sweep value's problems point at where that value is written. */
-function cellPositions(positions: PositionLookup, sweep: BaseResult['sweep'], index: number[]): PositionLookup {
-  const m: Positions = new Map();
-  sweep.forEach((s, k) => {
-    const pos = positions.get(`sweep.${s.path}.${index[k]}`) ?? positions.get(`sweep.${s.path}`);
-    if (pos) m.set(s.path, pos);
-  });
-  // Layered: the cell's values first, then the file's positions.
-  return { get: (k: string) => m.get(k) ?? positions.get(k) };
 }
 
 /** File order: by file, then line, then column (stable for problems at one place). */
@@ -808,19 +670,19 @@ export function sortProblems(ps: Problem[]): Problem[] {
 export function resolveScenario(raw: unknown, file: string, positions: PositionLookup = new Map()): Resolution {
   const base = resolveBase(raw, file, positions);
   const problems = [...base.problems];
-  if (base.sweep.length > 0 && isPlainObject(raw)) {
-    for (const { values } of sweepGrid(base.sweep)) {
-      const idx = base.sweep.map((s, k) => s.values.indexOf(values[k]));
+  const { entries } = base.sweep;
+  if (entries.length > 0 && isPlainObject(raw)) {
+    for (const { values, steps } of sweepGrid(entries)) {
       let r: Raw;
       try {
-        r = cellRaw(raw, base.scenario, base.sweep, values);
+        r = cellRaw(raw, base.scenario, entries, values);
       } catch (e) {
         const c = new Checker(file, positions);
-        c.fromInputError(e, `sweep.${base.sweep[0].path}`, SWEEP_EXPECTED);
+        c.fromInputError(e, base.sweep.at[0], SWEEP_EXPECTED);
         problems.push(...c.problems);
         break;
       }
-      const cell = resolveBase(r, file, cellPositions(positions, base.sweep, idx));
+      const cell = resolveBase(r, file, cellPositions(positions, base.sweep, steps));
       problems.push(...cell.problems);
       if (problems.length > 200) break;
     }

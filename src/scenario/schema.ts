@@ -215,7 +215,7 @@ export const NETWORK_FIELDS: readonly FieldSpec[] = [
 ];
 
 /** Keys every design item takes besides its design's parameters. */
-export const DESIGN_ITEM_KEYS = ['design', 'name', 'processing'] as const;
+export const DESIGN_ITEM_KEYS = ['design', 'name', 'processing', 'sweep'] as const;
 
 export type AdversaryKind = (typeof ADVERSARY_KINDS)[number];
 
@@ -290,6 +290,7 @@ export const TOP_KEYS = [
   'attacks',
   'attackParams',
   'sweep',
+  'compare',
 ] as const;
 
 export const WORKLOAD_KEYS = [...WORKLOAD_FIELDS.map((f) => f.name), 'groups', 'online', 'platforms'];

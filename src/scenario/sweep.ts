@@ -1,12 +1,13 @@
 /**
- * Sweep cells: one resolved scenario per combination of sweep values. Cells are numbered
- * row-major with the first sweep key slowest (file order), so cell indices are stable for a
- * given scenario. Each cell's raw scenario has no `sweep` key, has the cell's values set, and
+ * Sweep cells: one resolved scenario per combination of sweep values (grid keys crossed, zip
+ * groups stepping together; sweep-spec.ts). Cells are numbered row-major with the first
+ * dimension slowest (file order), so cell indices are stable for a given scenario. Each cell's raw scenario has no `sweep` key, has the cell's values set, and
  * keeps the base scenario's design/adversary names (see `cellRaw`).
  */
 import { ScenarioError } from './errors.js';
 import type { Raw } from './paths.js';
-import { cellRaw, resolveBase, sweepGrid } from './resolve.js';
+import { cellRaw, resolveBase } from './resolve.js';
+import { sweepGrid } from './sweep-spec.js';
 import type { Scenario } from './types.js';
 
 export interface SweepCell {

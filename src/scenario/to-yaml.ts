@@ -9,6 +9,7 @@ import { ATTACKS } from '../attacks/registry.js';
 import { formatDuration } from '../core/time.js';
 import { DESIGNS } from '../designs/registry.js';
 import { type FieldSpec, formatRate, formatValue } from './fields.js';
+import { sweepToPlain } from './sweep-spec.js';
 import type { Scenario } from './types.js';
 
 export function scenarioToPlain(s: Scenario): Record<string, unknown> {
@@ -61,7 +62,8 @@ export function scenarioToPlain(s: Scenario): Record<string, unknown> {
     attacks: [...s.attacks],
     attackParams,
   };
-  if (s.sweep.length > 0) plain.sweep = Object.fromEntries(s.sweep.map((x) => [x.path, [...x.values]]));
+  if (s.sweep.length > 0) plain.sweep = sweepToPlain(s.sweep);
+  if (s.compare.length > 0) plain.compare = s.compare.map((p) => [p.a, p.b]);
   return plain;
 }
 
@@ -72,8 +74,24 @@ export function scenarioToYaml(s: Scenario): string {
   // Short lists read better inline: attacks: [timing, flow], sweep values: [0.01, 0.1].
   const attacks = doc.get('attacks');
   if (isSeq(attacks)) attacks.flow = true;
+  s.compare.forEach((_, i) => {
+    const pair = doc.getIn(['compare', i]);
+    if (isSeq(pair)) pair.flow = true;
+  });
+  const zipGroups = new Set(s.sweep.filter((x) => x.zip !== undefined).map((x) => x.zip)).size;
   for (const x of s.sweep) {
-    const seq = doc.getIn(['sweep', x.path]);
+    const at =
+      x.zip === undefined
+        ? ['sweep', x.path]
+        : zipGroups === 1
+          ? ['sweep', 'zip', x.path]
+          : [
+              'sweep',
+              'zip',
+              [...new Set(s.sweep.map((y) => y.zip).filter((z) => z !== undefined))].indexOf(x.zip),
+              x.path,
+            ];
+    const seq = doc.getIn(at);
     if (isSeq(seq)) seq.flow = true;
   }
   return head + doc.toString({ lineWidth: 0, flowCollectionPadding: false });

@@ -3,6 +3,17 @@ import type { AdversarySpec } from '../adversary/adversaries.js';
 import type { Dist } from '../core/dist.js';
 import type { ResolvedParams } from '../designs/design.js';
 import type { WorkloadSpec } from '../workload/types.js';
+import type { ComparePair } from './compare.js';
+
+export type SweepValue = string | number | boolean;
+
+/** One swept key path. Entries with the same `zip` group move together; others span the grid. */
+export interface SweepEntry {
+  path: string;
+  values: SweepValue[];
+  /** Zip group id (entries of one group have lists of one length); absent for a grid key. */
+  zip?: number;
+}
 
 export interface DesignItem {
   /** Design id in the registry (`signal`, `session`, …). */
@@ -27,6 +38,8 @@ export interface Scenario {
   attacks: string[];
   /** Per-attack parameters, by attack id. */
   attackParams: Record<string, Record<string, number | string | boolean>>;
-  /** Sweep grid: key paths and their values, in file order. */
-  sweep: { path: string; values: (string | number | boolean)[] }[];
+  /** Swept key paths and their values, in file order (see sweep-spec.ts for grid and zip). */
+  sweep: SweepEntry[];
+  /** Pairs of design item names compared replicate by replicate (compare.ts); may be empty. */
+  compare: ComparePair[];
 }

@@ -13,6 +13,8 @@ export interface State {
   cell: number;
   /** Index into model.timelines. */
   message: number;
+  /** Index into the comparison's pairs (charts/compare.ts). */
+  pair: number;
 }
 
 export interface Ctx {

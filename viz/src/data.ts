@@ -25,6 +25,10 @@ export interface RawData {
   timelines?: unknown[];
   /** Messages per user per second by sweep cell and design (src/export/rates.ts); absent in older results. */
   rates?: unknown;
+  /** compare.csv: paired differences (charts/compare.ts). */
+  compare?: string;
+  /** The anonsim version and commit that made the results (manifest.json), for captions. */
+  provenance?: { anonsim?: unknown; commit?: unknown };
 }
 
 export type Grade = 'A' | 'P' | 'X';

@@ -6,6 +6,7 @@
  * Sets `document.body.dataset.ready = 'true'` once everything is drawn.
  */
 import { select } from 'd3';
+import { renderCompare } from './charts/compare.js';
 import { renderCandidates, renderCorrelation } from './charts/correlation.js';
 import { renderAnonCdf, renderTtfd } from './charts/distributions.js';
 import { renderExposure } from './charts/exposure.js';
@@ -14,6 +15,7 @@ import { renderHeatmap, renderRoc } from './charts/pairs.js';
 import { renderSweep } from './charts/sweep.js';
 import { renderTimeline } from './charts/timeline.js';
 import { renderTradeoff } from './charts/tradeoff.js';
+import { parseComparison } from './compare-data.js';
 import type { ChartSpec, Ctx, State } from './context.js';
 import { buildModel, METRIC_LABELS, type Model, type RawData } from './data.js';
 import { download, hideTooltip, OKABE_ITO, pngBlob, type Svg, shorten, svgMarkup } from './ui.js';
@@ -144,16 +146,35 @@ function start(): void {
     return;
   }
   const model: Model = buildModel(raw);
+  const comparison = parseComparison(raw.compare);
+  // A folder written by `anonsim compare -o` has only the comparison.
+  const compareOnly = comparison !== null && raw.summary === undefined;
+  const charts: ChartSpec[] = compareOnly ? [] : [...CHARTS];
+  if (comparison)
+    charts.push({
+      id: 'compare',
+      title: 'Paired comparison',
+      caption:
+        'Difference b − a of the chosen metric for the chosen pair, per sweep cell × adversary × attack: dot = mean, whiskers = 95% interval of the per-replicate differences (paired by seed: same workload, placement and colluding draws), filled where the interval excludes 0; dashed = no difference. Right: both means and the number of replicates.',
+      wide: true,
+      render: renderCompare(comparison, () => state.pair),
+    });
+  const p = raw.provenance;
+  const provenance =
+    p && typeof p.anonsim === 'string'
+      ? `anonsim ${p.anonsim}${typeof p.commit === 'string' ? ` (commit ${p.commit.slice(0, 12)})` : ''}`
+      : '';
   document.title = `${model.title} · anonsim`;
   const designColor = new Map(model.designs.map((d, i) => [d, OKABE_ITO[i % OKABE_ITO.length]]));
   const state: State = {
     design: model.designs[0] ?? '',
     adversary: model.adversaries[0] ?? '',
     attack: model.attacks[0] ?? '',
-    metric: model.metrics.includes('top1') ? 'top1' : (model.metrics[0] ?? ''),
+    metric: model.metrics.includes('top1') || comparison?.metrics.includes('top1') ? 'top1' : (model.metrics[0] ?? ''),
     sweepKey: model.sweepKeys[0] ?? '',
     cell: 0,
     message: 0,
+    pair: 0,
   };
 
   const header = app.append('header');
@@ -163,8 +184,10 @@ function start(): void {
     .append('p')
     .attr('class', 'meta')
     .text(
-      `${model.designs.length} designs · ${model.adversaries.length} adversaries · ${model.attacks.length} attacks · ` +
-        `${reps} replicates · ${model.cells.length > 1 ? `${model.cells.length} sweep cells` : 'no sweep'} · data inlined, nothing loaded from the network`,
+      compareOnly
+        ? `${comparison.pairs.length} compared designs · ${provenance || 'anonsim'} · data inlined, nothing loaded from the network`
+        : `${model.designs.length} designs · ${model.adversaries.length} adversaries · ${model.attacks.length} attacks · ` +
+            `${reps} replicates · ${model.cells.length > 1 ? `${model.cells.length} sweep cells` : 'no sweep'}${provenance ? ` · ${provenance}` : ''} · data inlined, nothing loaded from the network`,
     );
 
   const controls: Control[] = [
@@ -194,8 +217,18 @@ function start(): void {
       label: 'metric',
       key: 'metric',
       options: () =>
-        model.metrics.map((d) => ({ value: d, text: METRIC_LABELS[d] ? `${d} — ${METRIC_LABELS[d]}` : d })),
-      hint: 'overview and sweep',
+        (compareOnly ? comparison.metrics : model.metrics).map((d) => ({
+          value: d,
+          text: METRIC_LABELS[d] ? `${d} — ${METRIC_LABELS[d]}` : d,
+        })),
+      hint: 'overview, sweep and paired comparison',
+    },
+    {
+      id: 'sel-compare-pair',
+      label: 'compared pair',
+      key: 'pair',
+      options: () => (comparison?.pairs ?? []).map((p, i) => ({ value: String(i), text: p.label })),
+      hint: 'paired comparison',
     },
     {
       id: 'sel-sweep-key',
@@ -237,23 +270,27 @@ function start(): void {
       .join('option')
       .attr('value', (o) => o.value)
       .text((o) => o.text);
-    if ((opts.length <= 1 && (c.key === 'sweepKey' || c.key === 'cell')) || opts.length === 0)
+    if (
+      (opts.length <= 1 && (c.key === 'sweepKey' || c.key === 'cell' || c.key === 'pair')) ||
+      opts.length === 0 ||
+      (compareOnly && c.key !== 'metric' && c.key !== 'pair')
+    )
       wrap.classed('hidden', true);
     if (opts.length === 0) sel.property('disabled', true);
     sel.on('change', (event: Event) => {
       const v = (event.target as HTMLSelectElement).value;
       const patch: Partial<State> = {};
-      if (c.key === 'cell' || c.key === 'message') patch[c.key] = Number(v);
+      if (c.key === 'cell' || c.key === 'message' || c.key === 'pair') patch[c.key] = Number(v);
       else patch[c.key] = v;
       update(patch);
     });
     selects.set(c.key, sel.node()!);
   }
 
-  const charts = app.append('main').attr('class', 'charts');
+  const chartsEl = app.append('main').attr('class', 'charts');
   const subtitles = new Map<string, string>();
-  for (const spec of CHARTS) {
-    const sec = charts
+  for (const spec of charts) {
+    const sec = chartsEl
       .append('section')
       .attr('class', 'chart')
       .attr('id', `sec-${spec.id}`)
@@ -291,7 +328,13 @@ function start(): void {
   function exportChart(spec: ChartSpec, kind: 'svg' | 'png'): void {
     const el = document.getElementById(spec.id) as SVGSVGElement | null;
     if (!el) return;
-    const markup = svgMarkup(el, `${spec.title} — ${model.title}`, `${spec.caption} ${subtitles.get(spec.id) ?? ''}`);
+    // Every exported figure names what made it (manifest.json's version and commit).
+    const made = provenance ? ` Made with ${provenance}.` : '';
+    const markup = svgMarkup(
+      el,
+      `${spec.title} — ${model.title}`,
+      `${spec.caption} ${subtitles.get(spec.id) ?? ''}${made}`,
+    );
     const name = `${slug(model.title)}-${spec.id}.${kind}`;
     if (kind === 'svg') download(new Blob([markup], { type: 'image/svg+xml' }), name);
     else
@@ -323,7 +366,7 @@ function start(): void {
 
   function renderAll(): void {
     hideTooltip();
-    for (const spec of CHARTS) {
+    for (const spec of charts) {
       const svg = select(`svg#${spec.id}`) as unknown as Svg;
       let sub: string;
       try {
