@@ -92,7 +92,7 @@ export function crossRunTable(rows: readonly CompareRow[], sweep: readonly strin
   const body = rows
     .filter((r) => r.metric === metric)
     .map((r) => [
-      r.designA,
+      r.designA === r.designB ? r.designA : `${r.designA} ↔ ${r.designB}`,
       r.adversary,
       r.attack,
       ...r.sweep.map(String),
@@ -104,6 +104,31 @@ export function crossRunTable(rows: readonly CompareRow[], sweep: readonly strin
       r.paired ? 'yes' : 'no',
     ]);
   return alignTable(header, body, numeric);
+}
+
+/**
+ * Design items and adversaries are matched by position when both manifests list as many of each
+ * (a default adversary name carries its size, `colluding-10%`, so comparing 10 % with 20 % must
+ * not match by name); otherwise by name. Returns B's names → A's where they differ.
+ */
+function positionalNames(a: Side, b: Side): { design: Map<string, string>; adversary: Map<string, string> } {
+  const out = { design: new Map<string, string>(), adversary: new Map<string, string>() };
+  const items = (s: Side, key: 'designs' | 'adversaries') => {
+    const list = (s.manifest?.scenario as Record<string, unknown> | undefined)?.[key];
+    return Array.isArray(list) ? list.map((x) => String((x as { name?: unknown }).name ?? '')) : null;
+  };
+  for (const [key, map] of [
+    ['designs', out.design],
+    ['adversaries', out.adversary],
+  ] as const) {
+    const na = items(a, key);
+    const nb = items(b, key);
+    if (!na || !nb || na.length !== nb.length) continue;
+    nb.forEach((n, i) => {
+      if (n !== na[i]) map.set(n, na[i]);
+    });
+  }
+  return out;
 }
 
 export async function compareCommand(a: string, b: string, flags: CompareFlags, argv: Argv, io: Io): Promise<number> {
@@ -131,7 +156,8 @@ export async function compareCommand(a: string, b: string, flags: CompareFlags, 
         'two runs with the same swept keys (compare cells of one sweep, or runs without a sweep)',
       ),
     ]);
-  const rows = crossRunComparison(sa.summary, sb.summary, sweepA);
+  const matched = positionalNames(sa, sb);
+  const rows = crossRunComparison(sa.summary, sb.summary, sweepA, matched);
   if (rows.length === 0)
     throw new ScenarioError([
       argv.problem(
@@ -157,6 +183,12 @@ export async function compareCommand(a: string, b: string, flags: CompareFlags, 
           `  ${k.path}: ${k.a === undefined ? '(absent)' : show(k.a)} → ${k.b === undefined ? '(absent)' : show(k.b)}`,
         );
     }
+    for (const [what, map] of [
+      ['design items', matched.design],
+      ['adversaries', matched.adversary],
+    ] as const)
+      if (map.size > 0)
+        lines.push(`${what} matched by position: ${[...map].map(([nb, na]) => `${na} (A) ↔ ${nb} (B)`).join(', ')}`);
     lines.push(
       paired
         ? 'paired by seed: every matched replicate ran with the same seed on both sides; intervals are of the per-replicate differences'
@@ -165,8 +197,8 @@ export async function compareCommand(a: string, b: string, flags: CompareFlags, 
       crossRunTable(rows, sweepA, metric),
     );
     const onlyA = new Set(sa.summary.rows.map((r) => `${r.design}/${r.adversary}/${r.attack}`));
-    const matched = new Set(rows.map((r) => `${r.designA}/${r.adversary}/${r.attack}`));
-    const missing = [...onlyA].filter((k) => !matched.has(k));
+    const found = new Set(rows.map((r) => `${r.designA}/${r.adversary}/${r.attack}`));
+    const missing = [...onlyA].filter((k) => !found.has(k));
     if (missing.length > 0)
       lines.push(
         `(${missing.length} rows of A have no match in B: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''})`,

@@ -180,24 +180,36 @@ export function sweptColumns(columns: readonly string[]): string[] {
 
 /**
  * compare.csv rows for one design in two results folders: rows are matched by (design,
- * adversary, attack, swept values); per metric both sides' means and the difference b − a, paired
+ * adversary, attack, swept values), B's names mapped to A's by `rename`; per metric both sides' means and the difference b − a, paired
  * over the replicates both ran with the same seed when every shared replicate has the same seed
  * on both sides, else Welch over all replicates. `sweep` must be the swept columns both share.
  */
-export function crossRunComparison(a: SummaryTable, b: SummaryTable, sweep: readonly string[]): CompareRow[] {
+export function crossRunComparison(
+  a: SummaryTable,
+  b: SummaryTable,
+  sweep: readonly string[],
+  /** B's design and adversary names → A's, for items matched by position (identity when absent). */
+  rename: { design: ReadonlyMap<string, string>; adversary: ReadonlyMap<string, string> } = {
+    design: new Map(),
+    adversary: new Map(),
+  },
+): CompareRow[] {
   const metrics = COMPARE_METRICS.filter((m) => a.columns.includes(m) && b.columns.includes(m));
-  const group = (t: SummaryTable) => {
+  const group = (t: SummaryTable, names: typeof rename) => {
     const m = new Map<string, Record<string, string>[]>();
     for (const r of t.rows) {
-      const key = JSON.stringify([r.design, r.adversary, r.attack, ...sweep.map((k) => r[k])]);
+      const design = names.design.get(r.design) ?? r.design;
+      const adversary = names.adversary.get(r.adversary) ?? r.adversary;
+      const key = JSON.stringify([design, adversary, r.attack, ...sweep.map((k) => r[k])]);
       const g = m.get(key);
       if (g) g.push(r);
       else m.set(key, [r]);
     }
     return m;
   };
-  const ga = group(a);
-  const gb = group(b);
+  const identity = { design: new Map<string, string>(), adversary: new Map<string, string>() };
+  const ga = group(a, identity);
+  const gb = group(b, rename);
   const cells = new Map<string, number>();
   const out: CompareRow[] = [];
   for (const [key, rowsA] of ga) {
@@ -227,7 +239,7 @@ export function crossRunComparison(a: SummaryTable, b: SummaryTable, sweep: read
         cell: cells.get(sweepKey) as number,
         sweep: sweep.map((k) => first[k]),
         designA: first.design,
-        designB: first.design,
+        designB: rowsB[0].design,
         adversary: first.adversary,
         attack: first.attack,
         metric,
