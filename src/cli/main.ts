@@ -115,6 +115,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     )
     .option('--shards <n>', 'shard count when the index comes from the environment (needed for JOB_COMPLETION_INDEX)')
     .option('--resume', 'reuse the finished jobs saved in DIR/.jobs by an interrupted run; run only the rest')
+    .option(
+      '--precision <H>',
+      "run replicates until every top1's 95% interval has half-width ≤ H (at least 5, at most --replicates); same CSVs as --replicates n for the n it stops at",
+    )
     .action(async (file: string, flags: RunFlags) => {
       throw new Exit(await runCommand(file, flags, args, io));
     });

@@ -19,7 +19,8 @@ import { sweepRates } from '../export/rates.js';
 import { writeReport } from '../export/report.js';
 import { ensureOutputDir, removeStagingSync, writeResults } from '../export/write.js';
 import type { JobResult } from '../pipeline/job.js';
-import { inJobOrder, mergeResults, planJobs, runJobs, scenarioCells } from '../pipeline/run.js';
+import { precisionLine, precisionManifest, runToPrecision, withReplicates } from '../pipeline/precision.js';
+import { inJobOrder, mergeResults, planJobs, type RunOptions, runJobs, scenarioCells } from '../pipeline/run.js';
 import {
   encodeJson,
   inShard,
@@ -44,6 +45,7 @@ import { sweepCells } from '../scenario/sweep.js';
 import { scenarioToPlain } from '../scenario/to-yaml.js';
 import { type Argv, parseIntArg } from './argv.js';
 import type { Io } from './io.js';
+import { capProblem, parsePrecision } from './precision.js';
 import { jobLabel, makeProgress } from './progress.js';
 import { resolveShard } from './shard.js';
 import { summaryTable } from './table.js';
@@ -59,6 +61,7 @@ export interface RunFlags {
   shard?: string;
   shards?: string;
   resume?: boolean;
+  precision?: string;
 }
 
 /** Why `dir` cannot become the output folder (a file on the path), or undefined. */
@@ -147,12 +150,16 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
   }
   const sharding = resolveShard(flags, io.env ?? process.env, argv);
   problems.push(...sharding.problems);
+  const precision = parsePrecision(flags, argv, problems);
+  const cap = precision !== undefined && loaded ? capProblem(loaded.scenario.replicates, argv) : undefined;
+  if (cap) problems.push(cap);
   if (problems.length > 0 || !loaded || !outDir) throw new ScenarioError(problems);
   for (const w of loaded.warnings) io.err(`${formatWarning(w)}\n`);
 
-  const { scenario, raw } = loaded;
+  let { scenario } = loaded;
+  const { raw } = loaded;
   const messages = flags.messages === true;
-  const cells = scenarioCells(
+  let cells = scenarioCells(
     scenario,
     sweepCells(scenario, raw, file).map((c) => ({ sweep: c.values, scenario: c.scenario })),
   );
@@ -236,7 +243,7 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
   const t0 = performance.now();
   let saved = 0;
   try {
-    const results = await runJobs(cells, {
+    const runOpts: RunOptions = {
       workers,
       messages,
       onProgress: (phase, n, total, i) =>
@@ -253,7 +260,17 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
         await writeJobFile(outDir, id, i, jobs[i], r);
         saved++;
       },
-    });
+    };
+    // With --precision, only the first n replicates are kept and written as a run of n.
+    const reached =
+      precision === undefined
+        ? null
+        : await runToPrecision(cells, runOpts, { halfWidth: precision, cap: scenario.replicates });
+    const results = reached ? reached.results : await runJobs(cells, runOpts);
+    if (reached) {
+      scenario = { ...scenario, replicates: reached.outcome.replicates };
+      cells = withReplicates(cells, reached.outcome.replicates);
+    }
     if (controller.signal.aborted) throw new Interrupted();
     if (shard) {
       progress.stop();
@@ -279,7 +296,10 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
         cells,
         scenario.sweep.map((s) => s.path),
       ),
+      ...(reached ? { extra: { precision: precisionManifest(reached.outcome) } } : {}),
     });
+    if (reached && !flags.quiet) io.err(precisionLine(reached.outcome));
+    else if (reached && !reached.outcome.reached) io.err(precisionLine(reached.outcome));
     // The CSVs are in place: the checkpoints are no longer needed.
     await rm(join(outDir, JOBS_DIR), { recursive: true, force: true });
     progress.stop();
