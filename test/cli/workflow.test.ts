@@ -114,6 +114,14 @@ describe('anonsim figures', () => {
     const svg = readFileSync(join(figs, 'one.svg'), 'utf8');
     expect(svg).toMatch(/^<svg|^<\?xml/);
     expect(svg).toContain('Deanonymization overview');
+    // Every exported figure names what made it: manifest.json's version and commit.
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+      anonsim: string;
+      commit: string | null;
+    };
+    // The caption wraps at spaces into several text elements: join them back.
+    const text = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((x) => x[1]).join(' ');
+    expect(text).toContain(`Made with anonsim ${m.anonsim}${m.commit ? ` (commit ${m.commit.slice(0, 12)})` : ''}.`);
     expect(existsSync(join(figs, 'exposure.svg'))).toBe(true);
     const bad = await cli(['figures', out, '-o', figs, 'x=overveiw', 'y=overview,adversry=z']);
     expect(bad.code).toBe(2);
