@@ -16,11 +16,7 @@ export function parsePrecision(
   const h = Number(flags.precision);
   if (!/^\s*(\d+\.?\d*|\.\d+)(e-?\d+)?\s*$/i.test(flags.precision) || !(h > 0 && h <= 1)) {
     problems.push(
-      argv.problem(
-        '--precision',
-        `"${flags.precision}" is not allowed`,
-        'a half-width in (0, 1] for top1, e.g. 0.02',
-      ),
+      argv.problem('--precision', `"${flags.precision}" is not allowed`, 'a half-width in (0, 1] for top1, e.g. 0.02'),
     );
     return undefined;
   }

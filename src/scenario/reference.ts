@@ -193,7 +193,7 @@ export function scenarioReference(): string {
     '',
     '## compare',
     '',
-    'A list of `[baseline, other]` pairs of design item names, e.g. `- [simplex, simplex-nopr]`. For every pair, sweep cell, adversary, attack and metric the run writes the paired difference other − baseline to compare.csv (mean of the per-replicate differences and its 95 % interval: both items ran in every replicate with the same seed, workload and, for one design, the same placement and colluding draws) and prints top1\'s after the summary table. Default: each variant of a per-design sweep against its item\'s first variant; none without per-design sweeps. `anonsim compare A B` compares two results folders the same way.',
+    "A list of `[baseline, other]` pairs of design item names, e.g. `- [simplex, simplex-nopr]`. For every pair, sweep cell, adversary, attack and metric the run writes the paired difference other − baseline to compare.csv (mean of the per-replicate differences and its 95 % interval: both items ran in every replicate with the same seed, workload and, for one design, the same placement and colluding draws) and prints top1's after the summary table. Default: each variant of a per-design sweep against its item's first variant; none without per-design sweeps. `anonsim compare A B` compares two results folders the same way.",
     '',
     '## Command-line overrides',
     '',

@@ -101,7 +101,7 @@ describe('a run with compare: pairs', () => {
   it('puts compare.csv into report.html for the comparison view', () => {
     const data = extractReportData(readFileSync(join(out, 'report.html'), 'utf8'));
     expect(data?.compare).toBe(readFileSync(join(out, 'compare.csv'), 'utf8'));
-    expect((data?.provenance as { anonsim: string }).anonsim).toMatch(/^\d+\.\d+\.\d+/);
+    expect((data?.provenance as { anonsim?: string } | undefined)?.anonsim).toMatch(/^\d+\.\d+\.\d+/);
   });
 });
 
