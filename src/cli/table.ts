@@ -33,6 +33,11 @@ function interval(i: { mean: number; lo: number; hi: number }, n: number, digits
   return `[${sig(i.lo, digits)}, ${sig(i.hi, digits)}]`;
 }
 
+/** Swept values as table cells. */
+function sweepText(values: readonly (string | number | boolean)[]): string[] {
+  return values.map((v) => (typeof v === 'number' ? fmtNum(v) : String(v)));
+}
+
 /** A signed number with `digits` significant digits (`+0.26`, `-0.003`). */
 function signed(x: number, digits: number): string {
   const t = sig(x, digits);
@@ -55,7 +60,7 @@ export function comparisonTable(result: RunResult, pairs: readonly ComparePair[]
       r.designB,
       r.adversary,
       r.attack,
-      ...r.sweep.map((v) => (typeof v === 'number' ? fmtNum(v) : String(v))),
+      ...sweepText(r.sweep),
       String(r.nA),
       sig(r.aMean, 4),
       sig(r.bMean, 4),
@@ -89,7 +94,7 @@ export function summaryTable(result: RunResult, pairs: readonly ComparePair[] = 
       a.design,
       a.adversary,
       a.attack,
-      ...a.sweep.map((v) => (typeof v === 'number' ? fmtNum(v) : String(v))),
+      ...sweepText(a.sweep),
       String(a.replicates),
       sig(a.stats.top1.mean, 4),
       interval(a.stats.top1, a.replicates, 3),

@@ -4,8 +4,10 @@
  * pair. Pure functions (no DOM), so tests run them in Node.
  */
 import { csvParseRows } from 'd3';
+import { COMPARE_COLUMNS, type Difference } from '../../src/export/compare.js';
 
-export interface CompareRow {
+/** A compare.csv row as the view reads it: the statistics of src/export/compare.ts, labels as text. */
+export interface CompareRow extends Difference {
   a: string;
   b: string;
   adversary: string;
@@ -13,14 +15,6 @@ export interface CompareRow {
   metric: string;
   /** Swept values, `key = value` joined, or '' without a sweep. */
   cell: string;
-  nA: number;
-  nB: number;
-  aMean: number;
-  bMean: number;
-  mean: number;
-  lo: number;
-  hi: number;
-  paired: boolean;
 }
 
 export interface Comparison {
@@ -30,21 +24,7 @@ export interface Comparison {
   metrics: string[];
 }
 
-const FIXED = [
-  'design_a',
-  'design_b',
-  'adversary',
-  'attack',
-  'metric',
-  'n_a',
-  'n_b',
-  'a_mean',
-  'b_mean',
-  'diff_mean',
-  'diff_lo',
-  'diff_hi',
-  'paired',
-];
+const FIXED: readonly string[] = COMPARE_COLUMNS;
 
 const num = (v: string | undefined) => (v === undefined || v === '' ? Number.NaN : Number(v));
 
