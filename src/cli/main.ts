@@ -1,5 +1,5 @@
 /**
- * The `anonsim` command line (CONTRACT §2): run, validate, list, view, merge. Commander parses; every
+ * The `anonsim` command line (docs/cli.md): run, validate, list, view, merge. Commander parses; every
  * error is mapped to an exit code here — 0 success, 2 bad input (one line per problem on stderr
  * in the scenario problem format, including unknown commands and flags), 1 internal error,
  * 130 interrupted. `main` does not call process.exit (only a second Ctrl-C during a run does), so

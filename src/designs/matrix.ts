@@ -6,8 +6,7 @@
  * long-poll. Homeservers outside the room receive nothing. Events are not padded. Ephemeral
  * EDUs (read receipts, typing) and Megolm key shares follow the same fan-out; offline mobile
  * members are woken through the push gateway (Sygnal) and FCM/APNs.
- * Reference: protocol-models.md §4, §5, §6 (Matrix table), §7 (Matrix parameters);
- * attacks-and-validation.md V7. Details and simplifications: docs/designs/matrix.md.
+ * Protocol facts with their primary sources, details and simplifications: docs/designs/matrix.md.
  *
  * Identifier numbering (`obj`): the DM room of contact pair {u, v} → its index among the
  * contact-graph edges (0..E-1, in (min, max) order); the room of group g → E + g. `sAcct` is the
@@ -36,7 +35,7 @@ import {
 } from './countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamProblem, ParamSpec, ResolvedParams } from './design.js';
 
-const PM = 'protocol-models.md';
+const SPEC = 'matrix-org/matrix-spec';
 
 const PARAMS: readonly ParamSpec[] = [
   {
@@ -46,7 +45,8 @@ const PARAMS: readonly ParamSpec[] = [
     unit: 'servers',
     min: 1,
     description: 'Homeservers users are registered on (a server with no users exists but takes part in no room)',
-    source: 'CONTRACT §5 scenario default [assumption]',
+    source:
+      '[assumption] enough servers that a uniform placement spreads users thinly; no census of homeservers by user count exists',
   },
   {
     name: 'placement',
@@ -55,7 +55,8 @@ const PARAMS: readonly ParamSpec[] = [
     values: ['uniform', 'zipf'],
     description:
       "How users pick a homeserver, i.i.d.: uniform, or zipf (rank k with weight 1/(k+1)^zipfExponent: one big server like matrix.org, Element's default, dominates)",
-    source: `CONTRACT §5; ${PM} §4.6 (Element's default homeserver matrix.org [not code-verified]); attacks-and-validation.md V7 (uniform)`,
+    source:
+      "[assumption] uniform is the neutral placement (test/validation/matrix-exposure.test.ts checks it against the closed form); zipf models one dominant server, as matrix.org is Element's default homeserver [not code-verified]",
   },
   {
     name: 'zipfExponent',
@@ -63,7 +64,7 @@ const PARAMS: readonly ParamSpec[] = [
     default: 1,
     min: 0,
     description: 'Exponent s of the zipf placement',
-    source: '[assumption]',
+    source: '[assumption] s = 1, the classic zipf law; no measured distribution of users over homeservers',
   },
   {
     name: 'threepidFraction',
@@ -71,14 +72,15 @@ const PARAMS: readonly ParamSpec[] = [
     default: 0.5,
     description:
       'Fraction of accounts registered with an e-mail address or phone number (a 3PID) — the real-world identifier',
-    source: '[assumption] (matrix.org asks for an e-mail at sign-up; other servers vary; no published share)',
+    source:
+      '[assumption] no published share; 0.5 as a midpoint (matrix.org asks for an e-mail at sign-up, other servers vary). An input, not a measurement: exposure.csv marks the vector it sets as source = input',
   },
   {
     name: 'readReceipts',
     type: 'bool',
     default: true,
     description: 'Public m.read receipt when a member reads an event, federated to every homeserver in the room',
-    source: `${PM} §4.3, §7 matrix.readReceipts (receipts.md: m.read federated, m.read.private optional)`,
+    source: `${SPEC} content/client-server-api/modules/receipts.md (m.read is federated; m.read.private is optional)`,
   },
   {
     name: 'readDelay',
@@ -87,7 +89,7 @@ const PARAMS: readonly ParamSpec[] = [
     unit: 'duration',
     description:
       'Time from delivery (or from the member next coming online, if it was offline) until the member reads the event',
-    source: '[assumption]',
+    source: '[assumption] an online user reads a new message within about half a minute; no published distribution',
   },
   {
     name: 'typingNotifications',
@@ -95,7 +97,7 @@ const PARAMS: readonly ParamSpec[] = [
     default: true,
     description:
       'm.typing EDU (typing: true) from the sender typingLead before each message, to every homeserver in the room; the typing: false on send rides in the same transaction as the event',
-    source: `${PM} §4.3, §7 matrix.typingTimeoutMs (m.typing.yaml; typing.yaml timeout 30000); client default on [assumption]`,
+    source: `${SPEC} data/api/client-server/typing.yaml (timeout 30000 ms); clients send typing notifications by default [assumption]`,
   },
   {
     name: 'typingLead',
@@ -103,7 +105,7 @@ const PARAMS: readonly ParamSpec[] = [
     default: 'uniform(2s, 15s)',
     unit: 'duration',
     description: 'How long before a message its sender starts typing (start of the m.typing notification)',
-    source: '[assumption]',
+    source: '[assumption] a short message takes seconds to type',
   },
   {
     name: 'megolmRotation',
@@ -113,7 +115,7 @@ const PARAMS: readonly ParamSpec[] = [
     min: 0,
     description:
       'A sender starts a new Megolm session in a room every this many messages and shares the key with every other member (to-device m.room_key); the count starts at a random phase; 0 = no key shares',
-    source: `${PM} §4.4, §7 matrix.megolmRotation (m.room.encryption.yaml rotation_period_msgs = 100)`,
+    source: `${SPEC} data/event-schemas/schema/m.room.encryption.yaml (rotation_period_msgs = 100)`,
   },
   {
     name: 'syncTimeout',
@@ -121,7 +123,7 @@ const PARAMS: readonly ParamSpec[] = [
     default: '30s',
     unit: 'duration',
     description: 'Timeout of the idle /sync long-poll an online client keeps open (periodic flow device ↔ homeserver)',
-    source: `${PM} §4.1, §7 matrix.syncTimeoutMs (matrix-js-sdk src/sync.ts pollTimeout = 30 s)`,
+    source: 'matrix-org/matrix-js-sdk src/sync.ts (pollTimeout = 30 s)',
   },
   {
     name: 'push',
@@ -129,7 +131,7 @@ const PARAMS: readonly ParamSpec[] = [
     default: true,
     description:
       'Events for an offline mobile (android/ios) member go homeserver → push gateway (Sygnal) → FCM/APNs → device, which wakes and syncs',
-    source: `${PM} §4.5, §7 matrix.pushGateway (Element X FirebaseConfig.PUSHER_HTTP_URL = matrix.org Sygnal; push_notifier.yaml event_id_only)`,
+    source: `element-hq/element-x-android (FirebaseConfig PUSHER_HTTP_URL: the matrix.org Sygnal gateway); ${SPEC} data/api/push-gateway/push_notifier.yaml (event_id_only format)`,
   },
   {
     name: 'pushLatency',
@@ -137,7 +139,7 @@ const PARAMS: readonly ParamSpec[] = [
     default: 'uniform(0.5s, 3s)',
     unit: 'duration',
     description: 'Time a push spends inside FCM/APNs before it reaches the device',
-    source: `${PM} §5 "FCM/APNs delivery is seconds, variable" [assumption]`,
+    source: '[assumption] FCM and APNs deliver in seconds, variably; no published distribution',
   },
   {
     name: 'eventOverhead',
@@ -147,7 +149,7 @@ const PARAMS: readonly ParamSpec[] = [
     min: 0,
     description:
       'Bytes around the Megolm ciphertext in the client PUT (algorithm, device_id, sender_key, session_id, HTTP framing)',
-    source: `${PM} §4.2 (m.megolm.v1.aes-sha2 content fields); size [assumption]`,
+    source: `${SPEC} content/client-server-api/modules/end_to_end_encryption.md (m.megolm.v1.aes-sha2 content fields); size [assumption]`,
   },
   {
     name: 'pduOverhead',
@@ -157,7 +159,7 @@ const PARAMS: readonly ParamSpec[] = [
     min: 0,
     description:
       'Bytes around the ciphertext in a federated PDU (sender, room_id, event_id, origin_server_ts, prev/auth events, depth, hashes, signatures, transaction framing)',
-    source: `${PM} §4.2, §7 matrix.eventMetadataToAllServers (pdu_base.yaml); size [assumption]`,
+    source: `${SPEC} data/api/server-server/definitions/components/pdu_base.yaml (PDU fields); size [assumption]`,
   },
   {
     name: 'paddingBlock',
@@ -167,7 +169,7 @@ const PARAMS: readonly ParamSpec[] = [
     min: 0,
     description:
       'Pad the event plaintext to a multiple of this before Megolm encryption, so ciphertext sizes no longer track message length (countermeasure; 0 = no padding, as deployed: Megolm hides length only to 16 bytes)',
-    source: `countermeasure, off in the deployed protocol; ${PM} §4.2 (Megolm AES-CBC, no length padding); Signal pads to 160 B (${PM} §1.5)`,
+    source: `countermeasure, off in the deployed protocol: Megolm is AES-CBC with no length padding (${SPEC} content/client-server-api/modules/end_to_end_encryption.md); Signal pads to 160 B (docs/designs/signal.md)`,
   },
   {
     name: 'padAll',
@@ -209,7 +211,8 @@ export const matrix: DesignModule = {
   params: PARAMS,
   processing: {
     default: 'uniform(20ms, 200ms)',
-    source: `${PM} §5 "20–200 ms (Matrix homeserver per event)", §7 matrix.homeserverProcessingMs [assumption]`,
+    source:
+      '[assumption] 20–200 ms per event at a homeserver (event authorisation, state checks, storage); no published measurement',
   },
   check(p) {
     const out: ParamProblem[] = countermeasureProblems(p);

@@ -3,7 +3,7 @@
  * the path-compromise validation tests (V1–V5), so the tests exercise exactly the code the
  * simulation uses. Nodes are indices 0..n-1 (the design adds the host offset).
  *
- * Sources (protocol-models.md §2.1–§2.2; session-desktop ts/session/onions/onionPath.ts):
+ * Sources (docs/designs/session.md; session-foundation/session-desktop ts/session/onions/onionPath.ts):
  * - guards: `selectGuardNodes` shuffles the snode pool and keeps the first `desiredGuardCount`
  *   (2) distinct nodes; they persist until a path fails 3 times.
  * - paths: `buildNewOnionPathsWorker` builds one path per guard: the guard, then

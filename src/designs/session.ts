@@ -7,9 +7,7 @@
  * every 5 s (two random members per poll) while online; a message is picked up by the first
  * poll after it is stored at a queried node. New closed groups are stored once in the group's
  * swarm and every member polls that swarm. Optional SPNS push and Android background polls.
- * Reference: protocol-models.md §2, §5, §6 (Session table), §7 (Session parameters);
- * attacks-and-validation.md A4 "Session specifics". Details and simplifications:
- * docs/designs/session.md.
+ * Protocol facts with their primary sources, details and simplifications: docs/designs/session.md.
  *
  * Identifier numbering (`obj`): swarm s → s (0..swarms-1); the account of group g (its 03…
  * key) → swarms + g. `rAcct` is a user id (the 05… Session ID) where a snode reads one.
@@ -35,8 +33,8 @@ import { applyCountermeasures, COUNTERMEASURE_PARAMS, countermeasureProblems, ho
 import type { BuiltDesign, DesignContext, DesignModule, ParamProblem, ParamSpec, ResolvedParams } from './design.js';
 import { buildPaths, freshPath, SwarmRing, selectGuards } from './session-paths.js';
 
-const PM = 'protocol-models.md';
-const AV = 'attacks-and-validation.md';
+const SD = 'session-foundation/session-desktop';
+const LS = 'session-foundation/libsession-util';
 
 const PARAMS: readonly ParamSpec[] = [
   {
@@ -46,7 +44,7 @@ const PARAMS: readonly ParamSpec[] = [
     unit: 'nodes',
     min: 1,
     description: 'Service nodes (snodes) in the network',
-    source: `${PM} §2.1, §7 session.serviceNodeCount (https://docs.getsession.org/session-nodes)`,
+    source: 'about 2000 service nodes: https://docs.getsession.org/session-nodes',
   },
   {
     name: 'swarmSize',
@@ -56,7 +54,8 @@ const PARAMS: readonly ParamSpec[] = [
     min: 1,
     description:
       'Target swarm size; the nodes are partitioned at random into floor(nodes/swarmSize) swarms (the remainder spread one per swarm)',
-    source: `${PM} §2.1, §7 session.swarmSize (oxen-core service_node_rules.h IDEAL_SWARM_SIZE = 7, min 5, max 10)`,
+    source:
+      'oxen-io/oxen-core src/cryptonote_core/service_node_rules.h (IDEAL_SWARM_SIZE = 7, MIN_SWARM_SIZE = 5, MAX_SWARM_SIZE = 10)',
   },
   {
     name: 'guards',
@@ -66,7 +65,7 @@ const PARAMS: readonly ParamSpec[] = [
     min: 0,
     description:
       'Persistent guard nodes per client, one onion path per guard, each request on one of them at random; 0 = a fresh random path of pathLength distinct nodes for every request',
-    source: `${PM} §2.2, §7 session.guardCount (session-desktop onionPathConstants.ts desiredGuardCount = 2)`,
+    source: `${SD} ts/session/onions/onionPath.ts (desiredGuardCount = 2, one path built per guard)`,
   },
   {
     name: 'pathLength',
@@ -75,7 +74,7 @@ const PARAMS: readonly ParamSpec[] = [
     unit: 'nodes',
     min: 1,
     description: 'Snodes per onion path (guard included); the destination snode is one extra hop beyond the path',
-    source: `${PM} §2.2, §7 session.pathLengthSnodes (onionPathConstants.ts ONION_REQUEST_HOPS = 3; libsession network_config.hpp path_length = 3)`,
+    source: `${LS} include/session/network/network_config.hpp (path_length = 3); ${SD} ts/session/onions/onionPath.ts (ONION_REQUEST_HOPS = 3)`,
   },
   {
     name: 'pathRotation',
@@ -84,7 +83,7 @@ const PARAMS: readonly ParamSpec[] = [
     unit: 'duration',
     description:
       'Rebuild the non-guard hops of every path this often (guards persist); 0 = never: session-desktop rebuilds a path only after 3 failures, and failures are not modelled. libsession (mobile clients) uses 10min',
-    source: `${PM} §2.2, §7 session.pathRotationMin (session-desktop onionPath.ts pathFailureThreshold = 3; libsession network_config.hpp onionreq_path_rotation_frequency = 10 min)`,
+    source: `${SD} ts/session/onions/onionPath.ts (a path is rebuilt after pathFailureThreshold = 3 failures); ${LS} include/session/network/network_config.hpp (onionreq_path_rotation_frequency = 10 min)`,
   },
   {
     name: 'onionPadding',
@@ -104,7 +103,7 @@ const PARAMS: readonly ParamSpec[] = [
     unit: 'duration',
     description:
       'Replace the guards (and so every path) this often, at the next path rebuild (countermeasure against a colluding set that holds a guard; 0 = never: guards persist, as deployed)',
-    source: `countermeasure, off in the deployed protocol; ${PM} §2.2 (guards persist until they fail); Tor guard rotation trade-offs: Elahi et al., WPES 2012`,
+    source: `countermeasure, off in the deployed protocol (${SD} ts/session/onions/onionPath.ts keeps guards until they fail); Tor guard rotation trade-offs: Elahi et al., WPES 2012`,
   },
   {
     name: 'pollInterval',
@@ -113,7 +112,7 @@ const PARAMS: readonly ParamSpec[] = [
     unit: 'duration',
     description:
       "Interval of the client's polls of its own swarm while the app is online (uniform random phase per user)",
-    source: `${PM} §2.3, §7 session.pollIntervalSec.own (session-desktop constants.ts SWARM_POLLING_TIMEOUT.ACTIVE; swarmPolling.ts)`,
+    source: `${SD} ts/session/constants.ts (SWARM_POLLING_TIMEOUT.ACTIVE); ${SD} ts/session/apis/snode_api/swarmPolling.ts (own swarm polled as often as possible)`,
   },
   {
     name: 'groupPollInterval',
@@ -122,7 +121,7 @@ const PARAMS: readonly ParamSpec[] = [
     unit: 'duration',
     description:
       'Interval of each member’s polls of a group swarm (5s: groups active within 2 days; 60s within 7 days; else 120s)',
-    source: `${PM} §2.3, §7 session.pollIntervalSec.group (swarmPolling.ts getPollingTimeout)`,
+    source: `${SD} ts/session/apis/snode_api/swarmPolling.ts (getPollingTimeout)`,
   },
   {
     name: 'retrieveNodes',
@@ -131,7 +130,7 @@ const PARAMS: readonly ParamSpec[] = [
     unit: 'nodes',
     min: 1,
     description: 'Swarm members queried in parallel by each poll, sampled anew every poll; the results are merged',
-    source: `${PM} §2.3, §7 session.retrieveNodesPerPoll (swarmPolling.ts RETRIEVE_SNODES_COUNT = 2, sampleSize)`,
+    source: `${SD} ts/session/apis/snode_api/swarmPolling.ts (RETRIEVE_SNODES_COUNT = 2, sampled per poll)`,
   },
   {
     name: 'syncCopy',
@@ -139,7 +138,7 @@ const PARAMS: readonly ParamSpec[] = [
     default: true,
     description:
       "After each successful 1:1 store the sender stores a sync copy in its own swarm (rAcct = sender at the sender's swarm node)",
-    source: `${AV} A4 "Session specifics" (session-desktop MessageSentHandler → sendSyncMessage)`,
+    source: `${SD} ts/session/sending/MessageSentHandler.ts (after a successful send the client sends a sync message to its own swarm)`,
   },
   {
     name: 'paddingBlock',
@@ -148,7 +147,7 @@ const PARAMS: readonly ParamSpec[] = [
     unit: 'bytes',
     min: 1,
     description: '1:1 (and sync) content padded to a multiple of this (0x80 terminator) before encryption',
-    source: `${PM} §2.6, §7 session.padding (libsession-util session_protocol.hpp COMMUNITY_OR_1O1_MSG_PADDING = 160)`,
+    source: `${LS} include/session/session_protocol.hpp (COMMUNITY_OR_1O1_MSG_PADDING = 160)`,
   },
   {
     name: 'groupPaddingBlock',
@@ -157,7 +156,7 @@ const PARAMS: readonly ParamSpec[] = [
     unit: 'bytes',
     min: 1,
     description: 'Group content padded to a multiple of this (after compression, not modelled) before encryption',
-    source: `${PM} §2.6, §7 session.padding (libsession-util config/groups/keys.hpp encrypt_message padding = 256)`,
+    source: `${LS} include/session/config/groups/keys.hpp (encrypt_message pads to 256)`,
   },
   {
     name: 'envelopeBytes',
@@ -167,7 +166,7 @@ const PARAMS: readonly ParamSpec[] = [
     min: 0,
     description:
       'Envelope and encryption bytes added to the padded content (protobuf envelope, ephemeral key, MAC, sender signature)',
-    source: '[assumption]',
+    source: '[assumption] protobuf envelope, ephemeral key, MAC and signature: about 150 B',
   },
   {
     name: 'onionLayerBytes',
@@ -177,7 +176,8 @@ const PARAMS: readonly ParamSpec[] = [
     min: 0,
     description:
       'Bytes one onion layer adds (ephemeral key, nonce, tag, next-hop header); a request leg carries one layer per remaining hop, a response one layer',
-    source: `${PM} §2.6 "layer-overhead size not measured" [assumption]`,
+    source:
+      '[assumption] no measurement of the per-layer overhead found; an ephemeral key, a nonce, a tag and a next-hop header are about 100 B',
   },
   {
     name: 'push',
@@ -185,7 +185,8 @@ const PARAMS: readonly ParamSpec[] = [
     default: false,
     description:
       'Mobile (android/ios) users subscribe to SPNS ("fast mode"): swarm nodes notify SPNS of each new message, SPNS pushes through FCM/APNs, an offline device wakes and fetches at once',
-    source: `${PM} §2.4, §7 session.push (session-push-notification-server spns/register.py); which mode onboarding preselects is [unverified], default off`,
+    source:
+      'oxen-io/session-push-notification-server spns/register.py (subscription: Session ID, device token, namespaces); which mode onboarding preselects is [unverified], default off',
   },
   {
     name: 'pushLatency',
@@ -193,7 +194,7 @@ const PARAMS: readonly ParamSpec[] = [
     default: 'uniform(0.5s, 3s)',
     unit: 'duration',
     description: 'Time a push spends inside FCM/APNs before it reaches the device',
-    source: `${PM} §5 "FCM/APNs delivery is seconds, variable" [assumption]`,
+    source: '[assumption] FCM and APNs deliver in seconds, variably; no published distribution',
   },
   {
     name: 'backgroundPoll',
@@ -202,7 +203,8 @@ const PARAMS: readonly ParamSpec[] = [
     unit: 'duration',
     description:
       'Android clients poll this often while the app is offline/backgrounded (WorkManager); 0 = off (offline devices do not poll). Android uses 15min',
-    source: `${PM} §2.3, §7 session.androidBackgroundPollMin (session-android BackgroundPollWorker 15.minutes); off by default [assumption]`,
+    source:
+      'session-foundation/session-android (BackgroundPollWorker, a 15-minute WorkManager period); off by default [assumption]',
   },
   ...COUNTERMEASURE_PARAMS,
 ];
@@ -264,7 +266,8 @@ export const session: DesignModule = {
   params: PARAMS,
   processing: {
     default: 'uniform(5ms, 50ms)',
-    source: `${PM} §5 "5–50 ms (Session snode with onion decryption)" [assumption]`,
+    source:
+      '[assumption] 5–50 ms per service node for onion decryption, processing and queueing; no published measurement',
   },
   check(p) {
     const out: ParamProblem[] = countermeasureProblems(p);

@@ -5,7 +5,7 @@
  * envelope down the recipient's authenticated socket. Groups are one multi-recipient upload
  * that the service fans out. Offline mobile devices are woken through FCM/APNs, then connect
  * and drain their queue; offline desktops drain when they next come online.
- * Reference: protocol-models.md §1, §5, §6 (Signal table), §7 (Signal parameters).
+ * Protocol facts and their primary sources: docs/designs/signal.md.
  *
  * Identifier numbering (`obj`): group g → g (the multi-recipient set is the group minus its
  * sender); platform push token of user u → groups + u.
@@ -23,8 +23,6 @@ import { feedWorkload, intAtLeast, padTo, positiveDuration } from './common.js';
 import { afterHoldOf, applyCountermeasures, COUNTERMEASURE_PARAMS, countermeasureProblems } from './countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamProblem, ParamSpec, ResolvedParams } from './design.js';
 
-const PM = 'protocol-models.md';
-
 const PARAMS: readonly ParamSpec[] = [
   {
     name: 'sealedSender',
@@ -32,7 +30,8 @@ const PARAMS: readonly ParamSpec[] = [
     default: true,
     description:
       'Sealed sender for 1:1 messages, receipts and group sends: the service reads the destination account but not the sender account (false: identified sends, the sender account is on every upload and delivery)',
-    source: `${PM} §1.2, §7 signal.sealedSender (https://signal.org/blog/sealed-sender/; Signal-Server MessageController.java)`,
+    source:
+      'https://signal.org/blog/sealed-sender/; signalapp/Signal-Server textsecuregcm/controllers/MessageController.java (a send authorised by an Unidentified-Access-Key carries no sender account)',
   },
   {
     name: 'deliveryReceipts',
@@ -40,7 +39,8 @@ const PARAMS: readonly ParamSpec[] = [
     default: true,
     description:
       'Automatic delivery receipt from the recipient device immediately on delivery (sealed, non-urgent), to the original sender',
-    source: `${PM} §1.2 "Known weakness", §7 signal.deliveryReceipts (Martiny et al., NDSS 2021; MessageController urgent flag)`,
+    source:
+      'Martiny et al., "Improving Signal\'s Sealed Sender", NDSS 2021 (delivery receipts are automatic, immediate and cannot be turned off)',
   },
   {
     name: 'receiptDelay',
@@ -57,7 +57,7 @@ const PARAMS: readonly ParamSpec[] = [
     default: true,
     description:
       'Read receipt to the original sender when the recipient reads the message (readDelay after it is on screen)',
-    source: `${PM} §1.2 "Auxiliary traffic", §7 signal.readReceipts (app default [unverified])`,
+    source: '[assumption] read receipts are on in a new Signal install (app setting; not verified in code)',
   },
   {
     name: 'readDelay',
@@ -66,7 +66,7 @@ const PARAMS: readonly ParamSpec[] = [
     unit: 'duration',
     description:
       'Time from delivery (or from the recipient next coming online, if it was offline) until the user reads the message and the read receipt leaves',
-    source: '[assumption]',
+    source: '[assumption] an online user reads a new message within about half a minute; no published distribution',
   },
   {
     name: 'usersPerIp',
@@ -75,7 +75,8 @@ const PARAMS: readonly ParamSpec[] = [
     unit: 'users',
     min: 1,
     description: 'Consecutive users behind one NAT address (the service sees the address, not the device)',
-    source: '[assumption] CONTRACT §5 scenario key; 1 = every device has its own address',
+    source:
+      '[assumption] 1 = every device has its own address; carrier-grade NAT puts many users behind one (scenarios/sealed-sender-receipts.yaml uses 50)',
   },
   {
     name: 'paddingBlock',
@@ -84,7 +85,8 @@ const PARAMS: readonly ParamSpec[] = [
     unit: 'bytes',
     min: 1,
     description: 'Content padded to a multiple of this (0x80 terminator) before encryption',
-    source: `${PM} §1.5, §7 signal.paddingBlockBytes (Signal-Desktop ts/textsecure/OutgoingMessage.ts; PushTransportDetails.java; iOS 80 [unverified])`,
+    source:
+      'signalapp/Signal-Desktop ts/textsecure/OutgoingMessage.ts (padMessage: 160-byte blocks after a 0x80 terminator); iOS clients are said to pad to 80 B [unverified]',
   },
   {
     name: 'envelopeOverhead',
@@ -93,7 +95,7 @@ const PARAMS: readonly ParamSpec[] = [
     unit: 'bytes',
     min: 0,
     description: 'Envelope, ratchet, sealed-sender and framing bytes added to the padded content',
-    source: `${PM} §1.5, §7 signal.envelopeOverheadBytes: 100–400 [assumption]`,
+    source: '[assumption] 100–400 B of envelope, ratchet header, sealed-sender certificate and framing; 300 taken',
   },
   {
     name: 'groupKeyBytes',
@@ -103,7 +105,8 @@ const PARAMS: readonly ParamSpec[] = [
     min: 0,
     description:
       'Per-recipient bytes in a multi-recipient upload (service id, device and registration id, per-recipient key material); each fanned-out copy carries its own share',
-    source: `${PM} §1.4 (libsignal SealedSenderMultiRecipientMessage: per-recipient key material + one shared ciphertext); size [assumption]`,
+    source:
+      'signalapp/libsignal rust/protocol/src/sealed_sender.rs (SealedSenderMultiRecipientMessage: per-recipient key material and one shared ciphertext); size [assumption]',
   },
   {
     name: 'keepaliveInterval',
@@ -111,7 +114,7 @@ const PARAMS: readonly ParamSpec[] = [
     default: '55s',
     unit: 'duration',
     description: 'WebSocket keepalive period while the app is online (periodic flow device ↔ service)',
-    source: `${PM} §1.1, §7 signal.wsKeepaliveSec (Signal-Desktop ts/textsecure/WebsocketResources.ts KEEPALIVE_INTERVAL_MS = 55000)`,
+    source: 'signalapp/Signal-Desktop ts/textsecure/WebsocketResources.ts (KEEPALIVE_INTERVAL_MS = 55000)',
   },
   {
     name: 'keepaliveBytes',
@@ -121,7 +124,8 @@ const PARAMS: readonly ParamSpec[] = [
     min: 0,
     description:
       'Bytes of one keepalive exchange (GET /v1/keepalive and its 200 response, with TLS and WebSocket framing)',
-    source: '[assumption]',
+    source:
+      '[assumption] a small HTTP-style request and response in WebSocket and TLS frames, about 130 B; not measured',
   },
   {
     name: 'linkedDevices',
@@ -131,7 +135,7 @@ const PARAMS: readonly ParamSpec[] = [
     description:
       'Fraction of users with a linked device (Signal Desktop or iPad) besides the phone. Their every send is followed by an identified sync transcript to their own account (the service reads the sender account), their read receipts by an identified read sync; messages and receipts to them go to both devices, and the linked device acks, sends its own (batched) delivery receipts, keeps its own socket and drains what it missed when it reconnects',
     source:
-      '[assumption] Signal publishes no figure; 0.3 takes linked desktops and tablets to be a minority, and scenarios/sealed-sender-receipts.yaml measures 0 and 1 too. Behaviour: Signal-Android libsignal-service SignalServiceMessageSender.java (sendContent: after a send whose response says needsSync, a SentTranscript to the own account with SealedSenderAccess.NONE); app jobs/MultiDeviceReadUpdateJob.java (read syncs)',
+      '[assumption] Signal publishes no figure; 0.3 takes linked desktops and tablets to be a minority, and scenarios/sealed-sender-receipts.yaml measures 0 and 1 too. Behaviour: signalapp/Signal-Android libsignal-service/src/main/java/org/whispersystems/signalservice/api/SignalServiceMessageSender.java (sendContent: after a send whose response says needsSync, a SentTranscript to the own account with SealedSenderAccess.NONE); signalapp/Signal-Android app/src/main/java/org/thoughtcrime/securesms/jobs/MultiDeviceReadUpdateJob.java (read syncs)',
   },
   {
     name: 'pushLatency',
@@ -139,7 +143,7 @@ const PARAMS: readonly ParamSpec[] = [
     default: 'uniform(0.5s, 3s)',
     unit: 'duration',
     description: 'Time a wake-up push spends inside FCM/APNs before it reaches the device',
-    source: `${PM} §5 "FCM/APNs delivery is seconds, variable" [assumption]`,
+    source: '[assumption] FCM and APNs deliver in seconds, variably; no published distribution',
   },
   ...COUNTERMEASURE_PARAMS,
 ];
@@ -156,7 +160,7 @@ const RECEIPT_PLAINTEXT = 20;
  */
 const SYNC_PER_RECIPIENT = 60;
 const READ_SYNC_PLAINTEXT = 60;
-/** Signal Desktop batches its delivery receipts for up to 500 ms (ts/background.ts deliveryReceiptBatcher, wait: 500). */
+/** Signal Desktop batches its delivery receipts for up to 500 ms (signalapp/Signal-Desktop ts/background.ts deliveryReceiptBatcher, wait: 500). */
 const LINKED_RECEIPT_WAIT = 500 * MS;
 
 export const signal: DesignModule = {
@@ -165,7 +169,7 @@ export const signal: DesignModule = {
   params: PARAMS,
   processing: {
     default: 'uniform(1ms, 10ms)',
-    source: `${PM} §5 "server or relay processing 1–10 ms (SimpleX/Signal relays)", §7 net.relayProcessingMs [assumption]`,
+    source: '[assumption] 1–10 ms of processing and queueing at a relay or server; no published measurement',
   },
   check(p, users) {
     const out: ParamProblem[] = countermeasureProblems(p);

@@ -8,7 +8,7 @@
  * which links all of that recipient's queues there. iOS recipients get an NMSG → notification
  * server → APNs wake-up for every message; offline Android/desktop recipients receive when they
  * next come online. Every SMP transmission is one fixed 16,384-byte block.
- * Reference: protocol-models.md §3, §5, §6 (SimpleX table), §7 (SimpleX parameters).
+ * Protocol facts with their primary sources: docs/designs/simplex.md.
  *
  * Identifier numbering (`obj`): queue q → q (the relay pairs the sender id and recipient id of
  * one queue, so both sides of the relay carry the same number); notifier id of queue q →
@@ -30,7 +30,9 @@ import { feedWorkload, positiveDuration } from './common.js';
 import { afterHoldOf, applyCountermeasures, COUNTERMEASURE_PARAMS, countermeasureProblems } from './countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamProblem, ParamSpec, ResolvedParams } from './design.js';
 
-const PM = 'protocol-models.md';
+const MQ = 'simplex-chat/simplexmq';
+const SC = 'simplex-chat/simplex-chat';
+const APP_MODEL = `${SC} apps/multiplatform/common/src/commonMain/kotlin/chat/simplex/common/model/SimpleXAPI.kt`;
 export const PRIVATE_ROUTING = ['always', 'unknown', 'never'] as const;
 
 const PARAMS: readonly ParamSpec[] = [
@@ -42,7 +44,7 @@ const PARAMS: readonly ParamSpec[] = [
     min: 1,
     description:
       'SMP relays in the preset list: the first relays − proxyOnlyRelays store queues (and proxy), the rest only proxy',
-    source: `${PM} §3.8, §7 simplex.presetStorageServers / presetProxyServers (simplex-chat src/Simplex/Chat/Operators/Presets.hs @ 0517faf2: 11 SimpleX Chat storage+proxy routers, 6 Flux proxy-only routers)`,
+    source: `${SC} src/Simplex/Chat/Operators/Presets.hs (11 enabled SimpleX Chat routers with storage and proxy roles, 6 Flux routers with the proxy role only)`,
   },
   {
     name: 'proxyOnlyRelays',
@@ -51,7 +53,7 @@ const PARAMS: readonly ParamSpec[] = [
     unit: 'relays',
     min: 0,
     description: 'Relays of a second operator (Flux) with the proxy role only: they never host queues',
-    source: `${PM} §3.8 (Presets.hs: smp1…smp6.simplexonflux.com, storage = False, proxy = True)`,
+    source: `${SC} src/Simplex/Chat/Operators/Presets.hs (smp1…smp6.simplexonflux.com: storage = False, proxy = True)`,
   },
   {
     name: 'privateRouting',
@@ -60,7 +62,7 @@ const PARAMS: readonly ParamSpec[] = [
     values: PRIVATE_ROUTING,
     description:
       'always: every SEND goes sender → proxy relay → destination relay; unknown: proxy only to relays outside the sender’s configured servers (with the preset list every storage relay is configured, so all sends are direct); never: always direct (the destination relay sees the sender’s address)',
-    source: `${PM} §3.2, §7 simplex.privateRouting (SimpleXAPI.kt SMPProxyMode.default = Always; simplexmq Client.hs; PRIVACY.md), §8.1`,
+    source: `${APP_MODEL} (SMPProxyMode.default = Always, SMPProxyFallback.default = AllowProtected); ${MQ} src/Simplex/Messaging/Client.hs (the library default is never); ${SC} PRIVACY.md`,
   },
   {
     name: 'deliveryReceipts',
@@ -68,7 +70,7 @@ const PARAMS: readonly ParamSpec[] = [
     default: true,
     description:
       'Delivery receipt for each direct (1:1) message, sent back through the reply queue of the same contact',
-    source: `${PM} §3.7, §7 simplex.deliveryReceipts (simplex-chat blog/20230722-simplex-chat-v5-2-message-delivery-receipts.md: on for new profiles, direct chats)`,
+    source: `${SC} blog/20230722-simplex-chat-v5-2-message-delivery-receipts.md (on for new profiles, in direct chats)`,
   },
   {
     name: 'receiptDelay',
@@ -85,7 +87,7 @@ const PARAMS: readonly ParamSpec[] = [
     default: false,
     description:
       'Every relay connection (sends, proxy connections, subscriptions, GETs, acks, pings) runs over a 3-hop Tor circuit (guard, middle, exit): relays and proxies see a Tor exit, not the user. Tor does not mix, so a global passive observer still sees both ends',
-    source: `countermeasure, off by default; ${PM} §3.2 (SimpleX supports SOCKS/Tor, .onion relay addresses); Tor: Dingledine et al., USENIX Security 2004`,
+    source: `countermeasure, off by default; the apps can connect through SOCKS/Tor and every preset relay has a .onion address (${SC} PRIVACY.md); Tor: Dingledine et al., USENIX Security 2004`,
   },
   {
     name: 'torRelays',
@@ -103,7 +105,8 @@ const PARAMS: readonly ParamSpec[] = [
     unit: 'duration',
     description:
       'A circuit to one relay is replaced (new middle and exit, same guard) when it is older than this at the next use',
-    source: 'Tor MaxCircuitDirtiness default 600 s (tor-manual); one guard per client (Tor proposal 271)',
+    source:
+      'MaxCircuitDirtiness defaults to 600 s (https://2019.www.torproject.org/docs/tor-manual.html.en); one primary guard per client (https://spec.torproject.org/proposals/271-another-guard-selection.html)',
   },
   {
     name: 'torRelayDelay',
@@ -120,7 +123,7 @@ const PARAMS: readonly ParamSpec[] = [
     unit: 'bytes',
     min: 1,
     description: 'Fixed transport block: every SMP transmission on every link is one block',
-    source: `${PM} §3.5, §7 simplex.blockBytes (simplexmq src/Simplex/Messaging/Transport.hs smpBlockSize = 16384)`,
+    source: `${MQ} src/Simplex/Messaging/Transport.hs (smpBlockSize = 16384)`,
   },
   {
     name: 'pingInterval',
@@ -128,7 +131,7 @@ const PARAMS: readonly ParamSpec[] = [
     default: '1200s',
     unit: 'duration',
     description: 'PING/PONG period on each open relay connection while the app is online (periodic flow)',
-    source: `${PM} §3.3, §7 simplex.pingIntervalSec (SimpleXAPI.kt NetCfg.defaults smpPingInterval = 1200 s; library 600 s)`,
+    source: `${APP_MODEL} (NetCfg.defaults smpPingInterval = 1200 s; the library's default is 600 s)`,
   },
   {
     name: 'iosNotifications',
@@ -136,7 +139,7 @@ const PARAMS: readonly ParamSpec[] = [
     default: true,
     description:
       'iOS "instant" notifications: the destination relay sends NMSG for every message to an iOS user’s queue to the notification server, which pushes through APNs; an offline device then GETs the message',
-    source: `${PM} §3.4, §7 simplex.iosNotifications (simplexmq protocol/push-notifications.md); default mode [assumption]`,
+    source: `${MQ} protocol/push-notifications.md (NMSG → notification server → APNs, for iOS only); instant mode as the default [assumption]`,
   },
   {
     name: 'ntfDeliveryInterval',
@@ -145,7 +148,7 @@ const PARAMS: readonly ParamSpec[] = [
     unit: 'duration',
     description: 'A relay flushes its pending NMSG notifications to the notification server on this tick',
     source:
-      'simplexmq src/Simplex/Messaging/Server/Main.hs ntfDeliveryInterval = 1500000 (1.5 s; 3 s in older versions) — read in the code index, not in protocol-models.md',
+      'simplex-chat/simplexmq src/Simplex/Messaging/Server/Main.hs (ntfDeliveryInterval = 1500000 µs; 3 s in older versions)',
   },
   {
     name: 'pushLatency',
@@ -153,7 +156,7 @@ const PARAMS: readonly ParamSpec[] = [
     default: 'uniform(0.5s, 3s)',
     unit: 'duration',
     description: 'Time a notification spends inside APNs before it reaches the device',
-    source: `${PM} §5 (platform push delivery is seconds, variable) [assumption]`,
+    source: '[assumption] APNs delivers in seconds, variably; no published distribution',
   },
   ...COUNTERMEASURE_PARAMS,
 ];
@@ -261,7 +264,7 @@ export const simplex: DesignModule = {
   params: PARAMS,
   processing: {
     default: 'uniform(1ms, 10ms)',
-    source: `${PM} §5 "server or relay processing 1–10 ms (SimpleX/Signal relays)", §7 net.relayProcessingMs [assumption]`,
+    source: '[assumption] 1–10 ms of processing and queueing at a relay; no published measurement',
   },
   check(p) {
     const out: ParamProblem[] = countermeasureProblems(p);

@@ -1,12 +1,12 @@
 /**
- * The detail files of a results folder, one per attacked view and sweep cell (CONTRACT §3 and §7):
+ * The detail files of a results folder, one per attacked view and sweep cell (docs/cli.md):
  * pairs.csv, ttfd.csv, messages.csv (with --messages), roc.csv, distributions.csv, and the series
  * behind the correlation figures, correlation.csv and candidates.csv. Each is declared once here:
  * its columns and how a RunResult becomes its rows of CSV cells.
  *
- * Sweep columns (one per swept key path, named by it): files of CONTRACT §3 keep their columns in
+ * Sweep columns (one per swept key path, named by it): the main files keep their columns in
  * place and gain the sweep columns at the end, as summary.csv has them; the files added later have
- * them after the labels (`design,adversary,attack,replicate,`sweep columns`,…`, as CONTRACT §7
+ * them after the labels (`design,adversary,attack,replicate,`sweep columns`,…`, as docs/cli.md
  * writes roc.csv). Rows come in (sweep cell, replicate, design) order, then as the pipeline made them.
  */
 import { QUANTILE_LEVELS } from '../metrics/distribution.js';

@@ -1,5 +1,5 @@
 /**
- * The output schema (CONTRACT §3 and its §7 extensions), declared once: the fixed columns of
+ * The output schema (docs/cli.md, docs/metrics.md), declared once: the fixed columns of
  * summary.csv and the metrics aggregate.csv averages. The writer, the aggregator, the printed
  * table, the viewer and the tests all read these lists, so a new column is one line here plus
  * the code that computes it.
@@ -18,7 +18,7 @@ export const LABEL_COLUMNS = ['design', 'adversary', 'attack'] as const;
  * Numeric columns averaged over replicates in aggregate.csv, in output order:
  * - `users`, `messages` (messages sent), `deliveries` (scored deliveries: the unit of every
  *   per-delivery metric and of its standard error);
- * - the metrics of CONTRACT §4;
+ * - the metrics of docs/metrics.md;
  * - `excluded`: fraction of scored deliveries whose true sender got zero posterior while some
  *   other candidate kept weight (the attack ruled the sender out: certainty is not correctness);
  * - `held`: infrastructure hosts the adversary holds (0 for a pure link observer).

@@ -1,5 +1,5 @@
 /**
- * Writes a run's results folder (CONTRACT §3): summary.csv, aggregate.csv, exposure.csv, the
+ * Writes a run's results folder (docs/cli.md): summary.csv, aggregate.csv, exposure.csv, the
  * detail files of detail.ts (pairs.csv, ttfd.csv, roc.csv, distributions.csv, correlation.csv,
  * candidates.csv; messages.csv only with --messages), timelines.json, manifest.json and report.html.
  *

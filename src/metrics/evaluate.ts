@@ -1,6 +1,6 @@
 /**
  * Scores one attack's output against ground truth: the SummaryRow metric fields of
- * CONTRACT §4, the per-target columns of messages.csv, and the ttfd.csv pairs.
+ * docs/metrics.md, the per-target columns of messages.csv, and the ttfd.csv pairs.
  *
  * This is the only place where an attack's scores meet the true senders. The pipeline calls
  *   evaluate(result, targets, sender, users)

@@ -1,4 +1,4 @@
-/** Metrics of CONTRACT §4 (definitions and tie rules: docs/metrics.md). */
+/** The metrics of docs/metrics.md (definitions and tie rules). */
 export { checkPairs, checkScores } from './check.js';
 export { DISTRIBUTION_METRICS, type DistributionMetric, QUANTILE_LEVELS, quantiles } from './distribution.js';
 export { candidateCount, entropyBits } from './entropy.js';

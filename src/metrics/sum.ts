@@ -2,7 +2,7 @@
  * Mean over many targets: compensated (Neumaier) summation of deviations from the first
  * value. The error stays at a few ulps instead of growing with the count, and when every value
  * is equal (e.g. no information: top1 = 1/N for every target) the mean is that value exactly,
- * which CONTRACT §4 requires ("top1 = 1/users exactly").
+ * which docs/metrics.md requires ("top1 = 1/users exactly").
  */
 export class Mean {
   private n = 0;

@@ -1,6 +1,6 @@
 /**
  * Rank of the true sender in one target's sparse scores, with ties broken uniformly at random
- * (CONTRACT §4). Unlisted users all score `base[i]`, so they count in bulk: a target costs
+ * (docs/metrics.md). Unlisted users all score `base[i]`, so they count in bulk: a target costs
  * O(listed candidates), never O(users).
  *
  * g ("above") = users scored strictly above the true sender s; e ("equal") = users scored

@@ -1,5 +1,5 @@
 /**
- * Time to first deanonymisation per communicating pair (CONTRACT §3 `ttfd.csv`, TorPS-style).
+ * Time to first deanonymisation per communicating pair (`ttfd.csv`, docs/metrics.md; TorPS-style).
  * A pair (s, r)'s scored deliveries are taken in delivery order (ties by target index); the
  * pair is identified at the first delivery whose `causalTop` (the unique top candidate ranked
  * only with observations up to that delivery) equals s.

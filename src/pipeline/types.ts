@@ -1,4 +1,4 @@
-/** Rows a run produces, one interface per output file of CONTRACT §3 (export writes them). */
+/** Rows a run produces, one interface per output file (docs/cli.md) (export writes them). */
 
 import type { SummaryRow, SweepValues } from '../export/schema.js';
 import type { CandidateSample, CorrelationSample } from './samples.js';

@@ -9,8 +9,6 @@ import { ADVERSARY_KINDS } from '../adversary/adversaries.js';
 import { DAY } from '../core/time.js';
 import type { FieldSpec } from './fields.js';
 
-const CONTRACT = 'CONTRACT §5';
-
 export const TOP_FIELDS: readonly FieldSpec[] = [
   {
     name: 'name',
@@ -26,7 +24,8 @@ export const TOP_FIELDS: readonly FieldSpec[] = [
     min: 0,
     max: Number.MAX_SAFE_INTEGER,
     description: 'Master seed; every random stream is derived from it (and --seed overrides it).',
-    source: CONTRACT,
+    source:
+      '[assumption] any fixed seed: the same scenario and seed give byte-identical results (docs/architecture.md)',
   },
   {
     name: 'replicates',
@@ -35,7 +34,7 @@ export const TOP_FIELDS: readonly FieldSpec[] = [
     min: 1,
     max: 10_000,
     description: 'Independent runs per sweep cell; replicate r uses a seed derived from (seed, r).',
-    source: CONTRACT,
+    source: '[assumption] one run per cell is quick; more give the 95 % intervals of aggregate.csv (docs/metrics.md)',
   },
   {
     name: 'duration',
@@ -45,7 +44,7 @@ export const TOP_FIELDS: readonly FieldSpec[] = [
     minExclusive: true,
     max: 100 * DAY,
     description: 'Simulated time. At most 100d: time is integer ns in a double (exact to 2^53 ns ≈ 104 days).',
-    source: CONTRACT,
+    source: '[assumption] an hour holds many messages per user at the default rate while staying quick to simulate',
   },
   {
     name: 'warmup',
@@ -53,7 +52,8 @@ export const TOP_FIELDS: readonly FieldSpec[] = [
     default: '0s',
     min: 0,
     description: 'Deliveries before this time are simulated but not scored; must be less than duration.',
-    source: CONTRACT,
+    source:
+      '[assumption] score from the start; scenarios with polling or offline devices set a warm-up so queues settle first',
   },
 ];
 
@@ -66,7 +66,7 @@ export const WORKLOAD_FIELDS: readonly FieldSpec[] = [
     max: 10_000_000,
     unit: 'users',
     description: 'Number of users (one device each).',
-    source: CONTRACT,
+    source: '[assumption] a thousand users keep every design and attack within seconds on two cores',
   },
   {
     name: 'contacts',
@@ -76,7 +76,7 @@ export const WORKLOAD_FIELDS: readonly FieldSpec[] = [
     minExclusive: true,
     unit: 'contacts',
     description: 'Mean contacts per user in the symmetric contact graph; at most users − 1.',
-    source: CONTRACT,
+    source: '[assumption] a handful of regular conversation partners per user; no published per-messenger figure',
   },
   {
     name: 'degreeModel',
@@ -102,7 +102,7 @@ export const WORKLOAD_FIELDS: readonly FieldSpec[] = [
     default: '1/10min',
     min: 0,
     description: '1:1 messages per user (Poisson while online), each to a contact chosen by weight.',
-    source: CONTRACT,
+    source: '[assumption] a message every ten minutes or so while the app is online; no published per-messenger figure',
   },
   {
     name: 'replyProbability',
@@ -138,7 +138,7 @@ export const GROUP_FIELDS: readonly FieldSpec[] = [
     max: 1_000_000,
     unit: 'groups',
     description: 'Number of groups (members drawn uniformly).',
-    source: CONTRACT,
+    source: '[assumption] no groups unless a scenario asks for them',
   },
   {
     name: 'size',
@@ -147,7 +147,7 @@ export const GROUP_FIELDS: readonly FieldSpec[] = [
     min: 2,
     unit: 'members',
     description: 'Members per group; at most users.',
-    source: CONTRACT,
+    source: '[assumption] a small family or team group',
   },
   {
     name: 'rate',
@@ -155,7 +155,7 @@ export const GROUP_FIELDS: readonly FieldSpec[] = [
     default: '1/h',
     min: 0,
     description: 'Messages per group (Poisson), sent by a uniformly chosen online member.',
-    source: CONTRACT,
+    source: '[assumption] about one message per group per hour',
   },
 ];
 
@@ -174,7 +174,7 @@ export const ONLINE_FIELDS: readonly FieldSpec[] = [
     default: 'exp(1h)',
     unit: 'duration',
     description: 'Length of an online period (sessions model).',
-    source: '[assumption]',
+    source: '[assumption] an app stays open for about an hour at a time',
   },
   {
     name: 'off',
@@ -182,7 +182,7 @@ export const ONLINE_FIELDS: readonly FieldSpec[] = [
     default: 'exp(3h)',
     unit: 'duration',
     description: 'Length of an offline period (sessions model).',
-    source: '[assumption]',
+    source: '[assumption] three hours between sessions: online a quarter of the time',
   },
 ];
 
@@ -210,7 +210,7 @@ export const NETWORK_FIELDS: readonly FieldSpec[] = [
     default: 'uniform(20ms, 60ms)',
     unit: 'duration',
     description: 'One-way latency of every hop.',
-    source: CONTRACT,
+    source: '[assumption] one-way Internet latency within a continent, 20–60 ms',
   },
 ];
 
@@ -227,7 +227,7 @@ export const ADVERSARY_FIELDS: Record<string, FieldSpec> = {
     values: ADVERSARY_KINDS,
     description:
       'single: one infrastructure party; colluding: a set of infrastructure parties; global-passive: every link; none: observes nothing (baseline).',
-    source: CONTRACT,
+    source: 'the adversary models of docs/metrics.md; single is the smallest one',
   },
   name: {
     name: 'name',
@@ -235,7 +235,7 @@ export const ADVERSARY_FIELDS: Record<string, FieldSpec> = {
     default: '(kind and size)',
     description:
       'Label in outputs. Default: the kind plus its size, e.g. single-server, colluding-10%, global-passive.',
-    source: CONTRACT,
+    source: 'a label only',
   },
   target: {
     name: 'target',
@@ -243,7 +243,7 @@ export const ADVERSARY_FIELDS: Record<string, FieldSpec> = {
     default: 'server',
     values: ['server', 'random'],
     description: "single: the design's central party (server) or one infrastructure host chosen at random.",
-    source: CONTRACT,
+    source: '[assumption] the most central party is the strongest single adversary',
   },
   fraction: {
     name: 'fraction',
@@ -254,7 +254,7 @@ export const ADVERSARY_FIELDS: Record<string, FieldSpec> = {
     max: 1,
     description:
       "colluding: fraction of each design's infrastructure hosts held: round(fraction × hosts), halves rounded up, at least 1 and at most all (10 % of SimpleX's 18 hosts is 2; validation warns below 5 held hosts); give fraction or count. `anonsim list <design>` and manifest.json's `held` show the hosts.",
-    source: CONTRACT,
+    source: '[assumption] 10 % of the infrastructure, a common benchmark for colluding relays in onion-routing studies',
   },
   count: {
     name: 'count',
@@ -264,7 +264,7 @@ export const ADVERSARY_FIELDS: Record<string, FieldSpec> = {
     unit: 'hosts',
     description:
       "colluding: number of infrastructure hosts held; must not exceed the smallest infrastructure among the scenario's designs with more than one host.",
-    source: CONTRACT,
+    source: '[assumption] one host unless the scenario gives a count or fraction',
   },
 };
 

@@ -1,5 +1,5 @@
 /**
- * The viewer's data model: parses the raw CSV texts inlined in the page (CONTRACT §3) into typed
+ * The viewer's data model: parses the raw CSV texts inlined in the page (docs/cli.md) into typed
  * rows and derives what the charts draw (sweep cells, ECDFs, heat-map samples; the detail files in
  * detail-data.ts).
  * Pure functions only (no DOM), so tests can run them in Node.

@@ -1,6 +1,6 @@
 /**
  * anonsim viewer entry: reads the results inlined in `<script type="application/json"
- * id="anonsim-data">` (CSV texts of CONTRACT §3 plus message timelines), builds the page (controls
+ * id="anonsim-data">` (CSV texts of docs/cli.md plus message timelines), builds the page (controls
  * and one section per chart), renders every chart, and wires the SVG/PNG export buttons. The page
  * loads nothing from the network; every data string reaches the DOM as text.
  * Sets `document.body.dataset.ready = 'true'` once everything is drawn.
