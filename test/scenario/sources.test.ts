@@ -21,19 +21,8 @@ const TRACKED_NAMES = new Set(TRACKED.map((f) => basename(f)));
 /** Names of notes that exist only outside the repository (no user can open them). */
 const PRIVATE = [/protocol-models/i, /attacks-and-validation/i, /\bCONTRACT\b/, /ARCHITECTURE\.md/, /toolchain\.md/];
 
-/** Files a run writes (docs/cli.md). */
-const RUN_OUTPUTS = new Set([
-  'summary.csv',
-  'aggregate.csv',
-  'exposure.csv',
-  'pairs.csv',
-  'roc.csv',
-  'distributions.csv',
-  'ttfd.csv',
-  'messages.csv',
-  'manifest.json',
-  'timelines.json',
-]);
+/** Files a run writes: every .csv or .json file name docs/cli.md documents. */
+const RUN_OUTPUTS = new Set(readFileSync(join(ROOT, 'docs/cli.md'), 'utf8').match(/\b[\w-]+\.(?:csv|json)\b/g) ?? []);
 
 const FILE =
   /(?:[\w@.+-]+\/)*[\w@+-][\w.@+-]*\.(?:md|ts|tsx|js|mjs|java|kt|hs|py|cpp|hpp|h|rs|go|swift|yaml|yml|json|proto|csv)\b/g;
