@@ -39,8 +39,17 @@
  */
 import type { ParamSpec } from '../designs/design.js';
 import type { AttackInput, AttackModule, AttackResult } from './attack.js';
-import { durationParam, enumParam } from './params.js';
-import { delayShift, LIST_TOP_PARAM, listBounds, PAIR_TOP_PARAM, SHIFT_PARAM, SHIFTS } from './windowed/options.js';
+import { boolParam, durationParam, enumParam } from './params.js';
+import { anchorSightings, buildDepartures, DeliveryTiming } from './windowed/delivery-timing.js';
+import {
+  DELIVERY_TIMING_PARAM,
+  delayShift,
+  LIST_TOP_PARAM,
+  listBounds,
+  PAIR_TOP_PARAM,
+  SHIFT_PARAM,
+  SHIFTS,
+} from './windowed/options.js';
 import { assembleResult, indexTargets, type PairLists, sweepRecipients, type TargetIndex } from './windowed/pairs.js';
 import { buildReceiptData, type ReceiptData, ReceiptSweep } from './windowed/receipts.js';
 import { CandidateSet, TIE_REL, TieTop } from './windowed/select.js';
@@ -89,6 +98,7 @@ export const DISCLOSURE_PARAMS: readonly ParamSpec[] = [
     description: "Evidence rows: only those sent from R's ip, or any row (IP-blind, as published)",
     source: 'Martiny et al. NDSS 2021 (any); the ip of a connection is visible to the party receiving it',
   },
+  DELIVERY_TIMING_PARAM,
   PAIR_TOP_PARAM,
   LIST_TOP_PARAM,
 ];
@@ -101,6 +111,7 @@ export interface DisclosureJob {
   idx: TargetIndex;
   pairKeep: number;
   listTop: number;
+  deliveryTiming: boolean;
 }
 
 export function prepareDisclosure(input: AttackInput): DisclosureJob {
@@ -110,6 +121,7 @@ export function prepareDisclosure(input: AttackInput): DisclosureJob {
   const shift = delayShift(input.endToEnd, enumParam(p, 'shift', SHIFTS, 'min'));
   const w = durationParam(p, 'receiptWindow', '2s');
   const src = enumParam(p, 'receiptSource', RECEIPT_SOURCES, 'recipient-ip');
+  const deliveryTiming = boolParam(p, 'deliveryTiming', true);
   const { pairKeep, listTop } = listBounds(p);
   return {
     users: input.users,
@@ -118,21 +130,39 @@ export function prepareDisclosure(input: AttackInput): DisclosureJob {
     idx: indexTargets(input.targets, input.users),
     pairKeep,
     listTop,
+    deliveryTiming,
   };
 }
 
-/** Pair lists and causal tops of every recipient. */
-function disclosureLists(job: DisclosureJob): PairLists {
+/** Pair lists and causal tops of every recipient (with `timed`, causal tops weigh each delivery's own timing). */
+function disclosureLists(job: DisclosureJob, timed: Causal | null): PairLists {
   const sda = job.series ? new PerUserShare(new IpSweep(job.series, SDA)) : null;
   const rc = job.receipts ? new ReceiptSweep(job.receipts) : null;
   const sweeps: Sweep[] = [];
   if (sda) sweeps.push(sda);
   if (rc) sweeps.push(rc);
   const best = combinedBest(job.users, sda, rc);
-  return sweepRecipients(sweeps, job.idx, job.users, job.pairKeep, (ok, r) =>
-    best(sda !== null && ok[0] === 1, rc !== null && ok[sda ? 1 : 0] === 1, r),
-  );
+  const bestTimed = timed ? timedBest(job.users, sda, rc, timed) : null;
+  return sweepRecipients(sweeps, job.idx, job.users, job.pairKeep, (ok, r, i) => {
+    const okS = sda !== null && ok[0] === 1;
+    const okR = rc !== null && ok[sda ? 1 : 0] === 1;
+    const top = bestTimed ? bestTimed(okS, okR, r, i) : NOTHING;
+    return top === NOTHING ? best(okS, okR, r) : top;
+  });
 }
+
+/** What causal tops need for the delivery's own timing. */
+interface Causal {
+  timing: DeliveryTiming;
+  /** Causal anchor sighting of each target (NaN: none). */
+  at: Float64Array;
+  userIp: Int32Array;
+  ipStart: Int32Array;
+  ipUsers: Int32Array;
+}
+
+/** timedBest's answer when no candidate has both a positive score and a positive timing weight. */
+const NOTHING = -2;
 
 /**
  * SDA estimates the share of R's traffic due to a whole sender ip. Behind a NAT address shared by
@@ -215,6 +245,73 @@ function combinedBest(
   };
 }
 
+/**
+ * The causal top of s(u)·w(ip(u)), w the timing weight of u's address for this delivery: every ip
+ * with a departure in the delivery's window when they are fewer than the candidates, else the
+ * candidates (users with receipt evidence, then every SDA candidate ip), each scored exactly.
+ * NOTHING when none has s > 0 and w > 0 (or the delivery has no sighting): the caller then ranks
+ * by s alone.
+ */
+function timedBest(
+  users: number,
+  share: PerUserShare | null,
+  rc: ReceiptSweep | null,
+  c: Causal,
+): (okS: boolean, okR: boolean, recipient: number, target: number) => number {
+  const seen = new CandidateSet(users);
+  const pick = new TieTop();
+  const { timing, ipStart, ipUsers, userIp } = c;
+  return (okS, okR, recipient, i) => {
+    const x = c.at[i];
+    if (!timing.usable || Number.isNaN(x) || !(okS || okR)) return NOTHING;
+    timing.begin(x);
+    pick.reset();
+    seen.clear();
+    const sda = okS && share ? share.ip : null;
+    if (okR && rc) rc.addCandidates(seen);
+    const userScore = (u: number, ipShare: number): number => ipShare + (okR && rc ? rc.score(u) : 0);
+    // The users behind ip a (the recipient excepted), with the ip's SDA share computed once.
+    const visitIp = (a: number, w: number, shareOf: () => number, skipSeen: boolean): void => {
+      let v = Number.NaN;
+      for (let k = ipStart[a]; k < ipStart[a + 1]; k++) {
+        const u = ipUsers[k];
+        if (u === recipient || u >= users || (skipSeen && seen.has(u))) continue;
+        if (Number.isNaN(v)) v = sda ? shareOf() : 0;
+        const s = userScore(u, v);
+        if (s > 0) pick.consider(u, s * w);
+      }
+    };
+    const candidates = seen.n + (sda ? sda.nSlots : 0);
+    if (timing.windowSize <= candidates) {
+      timing.gather();
+      for (let k = 0; k < timing.n; k++) {
+        const a = timing.list[k];
+        const w = timing.weight(a);
+        if (w > 0) visitIp(a, w, () => (sda as IpSweep).scoreIp(a) / (share as PerUserShare).ipSize(a), false);
+      }
+    } else {
+      for (let k = 0; k < seen.n; k++) {
+        const u = seen.list[k];
+        const w = timing.weight(userIp[u]);
+        if (w > 0) {
+          const s = userScore(u, sda ? (share as PerUserShare).score(u) : 0);
+          if (s > 0) pick.consider(u, s * w);
+        }
+      }
+      if (sda) {
+        // Every SDA candidate ip (a bound pruned by the best would need each ip's weight first).
+        scanSda(sda, Number.NEGATIVE_INFINITY, (q) => {
+          const a = sda.slotIp[q];
+          const w = timing.weight(a);
+          if (w > 0) visitIp(a, w, () => sda.scoreSlot(q) / (share as PerUserShare).ipSize(a), true);
+          return Number.NEGATIVE_INFINITY;
+        });
+      }
+    }
+    return pick.best > 0 || pick.tie ? pick.result : NOTHING;
+  };
+}
+
 export const disclosure: AttackModule = {
   id: 'disclosure',
   summary:
@@ -223,6 +320,14 @@ export const disclosure: AttackModule = {
   params: DISCLOSURE_PARAMS,
   run(input: AttackInput): AttackResult {
     const job = prepareDisclosure(input);
-    return assembleResult(input.users, input.targets, disclosureLists(job), job.listTop);
+    if (!job.deliveryTiming) return assembleResult(input.users, input.targets, disclosureLists(job, null), job.listTop);
+    const ips = input.ipStart.length - 1;
+    const timing = new DeliveryTiming(buildDepartures(input), input.endToEnd, ips);
+    const at = anchorSightings(input);
+    const userIp = Int32Array.from(input.hostIp.subarray(0, input.users));
+    const { ipStart, ipUsers } = input;
+    const causal = { timing, at: at.causal, userIp, ipStart, ipUsers };
+    const lists = disclosureLists(job, causal);
+    return assembleResult(input.users, input.targets, lists, job.listTop, { timing, at: at.final, userIp });
   },
 };

@@ -11,12 +11,25 @@
  * (ties at the cut never split): top-k for k ≤ listTop is exact, and the entropy of the
  * normalised scores is then a lower bound (the adversary is overstated, not understated).
  * The causal top of a delivery at t uses exactly the rows observed by t.
+ *
+ * Per delivery (`deliveryTiming`, default on): each candidate's pair score times its ip's timing
+ * weight for that delivery (windowed/delivery-timing.ts), so a delivery is attributed to the
+ * partner of R whose departure fits its own delay, not only to R's best partner overall.
  */
 import type { ParamSpec } from '../designs/design.js';
 import type { AttackInput, AttackModule, AttackResult } from './attack.js';
-import { durationParam, enumParam } from './params.js';
+import { boolParam, durationParam, enumParam } from './params.js';
+import { anchorSightings, buildDepartures, DeliveryTiming } from './windowed/delivery-timing.js';
 import { flowCausalTops } from './windowed/flow-causal.js';
-import { delayShift, LIST_TOP_PARAM, listBounds, PAIR_TOP_PARAM, SHIFT_PARAM, SHIFTS } from './windowed/options.js';
+import {
+  DELIVERY_TIMING_PARAM,
+  delayShift,
+  LIST_TOP_PARAM,
+  listBounds,
+  PAIR_TOP_PARAM,
+  SHIFT_PARAM,
+  SHIFTS,
+} from './windowed/options.js';
 import { assembleResult, indexTargets, sweepRecipients } from './windowed/pairs.js';
 import { buildWindowSeries } from './windowed/series.js';
 import { PEARSON } from './windowed/statistics.js';
@@ -35,6 +48,7 @@ export const FLOW_PARAMS: readonly ParamSpec[] = [
       '2 s and 10 s for Session and 10 s for every design (docs/attacks-flow-disclosure.md)',
   },
   SHIFT_PARAM,
+  DELIVERY_TIMING_PARAM,
   PAIR_TOP_PARAM,
   LIST_TOP_PARAM,
 ];
@@ -47,11 +61,18 @@ export const flow: AttackModule = {
     const p = input.params;
     const window = durationParam(p, 'window', '5s');
     const shift = delayShift(input.endToEnd, enumParam(p, 'shift', SHIFTS, 'min'));
+    const timed = boolParam(p, 'deliveryTiming', true);
     const { pairKeep, listTop } = listBounds(p);
     const series = buildWindowSeries(input, window, shift);
     const idx = indexTargets(input.targets, input.users);
     const lists = sweepRecipients([new IpSweep(series, PEARSON)], idx, input.users, pairKeep);
-    lists.causalTop = flowCausalTops(series, idx);
-    return assembleResult(input.users, input.targets, lists, listTop);
+    if (!timed) {
+      lists.causalTop = flowCausalTops(series, idx);
+      return assembleResult(input.users, input.targets, lists, listTop);
+    }
+    const timing = new DeliveryTiming(buildDepartures(input), input.endToEnd, series.ips);
+    const at = anchorSightings(input);
+    lists.causalTop = flowCausalTops(series, idx, { timing, at: at.causal });
+    return assembleResult(input.users, input.targets, lists, listTop, { timing, at: at.final, userIp: series.userIp });
   },
 };

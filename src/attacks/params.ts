@@ -32,3 +32,10 @@ export function enumParam<T extends string>(p: Params, name: string, values: rea
   }
   return v as T;
 }
+
+export function boolParam(p: Params, name: string, def: boolean): boolean {
+  const v = p[name] ?? def;
+  if (v === true || v === 'true') return true;
+  if (v === false || v === 'false') return false;
+  throw new InputError(`${name} must be true or false, got ${String(v)}`, `attackParams.${name}`);
+}

@@ -4,10 +4,8 @@
  * intersection helper.
  */
 import { describe, expect, it } from 'vitest';
-import { NO_MODEL } from '../../src/adversary/delay-model.js';
-import { buildTargets, endToEndModel, scoredDeliveries } from '../../src/adversary/targets.js';
 import { type ObservedLog, observe, type View } from '../../src/adversary/view.js';
-import type { AttackInput, AttackResult, DelayModel, Targets } from '../../src/attacks/attack.js';
+import type { AttackInput, AttackResult, Targets } from '../../src/attacks/attack.js';
 import { disclosure, prepareDisclosure } from '../../src/attacks/disclosure.js';
 import { intersectRounds, RoundIntersection } from '../../src/attacks/intersection.js';
 import { receiptEstimate } from '../../src/attacks/windowed/estimators.js';
@@ -16,39 +14,23 @@ import { TIE_REL } from '../../src/attacks/windowed/select.js';
 import type { WindowSeries } from '../../src/attacks/windowed/series.js';
 import { SDA } from '../../src/attacks/windowed/statistics.js';
 import { IpSweep } from '../../src/attacks/windowed/sweep.js';
-import { type Rng, randExp, randInt, Streams } from '../../src/core/rng.js';
+import { Streams } from '../../src/core/rng.js';
 import { SEC } from '../../src/core/time.js';
-import { Kind, ObservationLog, VIS_RX } from '../../src/net/log.js';
-import { GroundTruth } from '../../src/net/truth.js';
+import {
+  attackWorld,
+  listOf,
+  natIps,
+  obsOf,
+  type ReceiptWorld,
+  type Row,
+  receiptWorld,
+  targetsOf,
+  windowedInput,
+} from './windowed-log.js';
 
-interface Row {
-  tTx: number;
-  tRx: number;
-  from: number;
-  to: number;
-  rAcct?: number;
-  sAcct?: number;
-}
+/** One ip per host. */
+const own = (hosts: number) => Int32Array.from({ length: hosts }, (_, h) => h);
 
-function obsOf(rows: Row[]): ObservedLog {
-  const n = rows.length;
-  return {
-    length: n,
-    tTx: Float64Array.from(rows, (r) => r.tTx),
-    tRx: Float64Array.from(rows, (r) => r.tRx),
-    from: Int32Array.from(rows, (r) => r.from),
-    to: Int32Array.from(rows, (r) => r.to),
-    bytes: new Int32Array(n),
-    prev: new Int32Array(n).fill(-1),
-    sAcct: Int32Array.from(rows, (r) => r.sAcct ?? -1),
-    rAcct: Int32Array.from(rows, (r) => r.rAcct ?? -1),
-    obj: new Int32Array(n).fill(-1),
-    heldFrom: new Uint8Array(n).fill(1),
-    heldTo: new Uint8Array(n).fill(1),
-  };
-}
-
-/** One ip per host (no NAT). */
 function mkInput(
   obs: ObservedLog,
   users: number,
@@ -56,50 +38,8 @@ function mkInput(
   duration: number,
   params: AttackInput['params'],
   targets: Targets,
-  endToEnd: DelayModel = NO_MODEL,
 ): AttackInput {
-  return {
-    users,
-    obs,
-    hostIp: Int32Array.from({ length: hosts }, (_, h) => h),
-    ipStart: Int32Array.from({ length: hosts + 1 }, (_, i) => Math.min(i, users)),
-    ipUsers: Int32Array.from({ length: users }, (_, u) => u),
-    targets,
-    endToEnd,
-    dwell: NO_MODEL,
-    duration,
-    params,
-  };
-}
-
-/** Users behind shared addresses: users u, u+1, … u+perIp−1 share one ip; other hosts get their own. */
-function withNat(input: AttackInput, hosts: number, perIp: number): AttackInput {
-  const { users } = input;
-  const userIps = Math.ceil(users / perIp);
-  const hostIp = Int32Array.from({ length: hosts }, (_, h) =>
-    h < users ? Math.floor(h / perIp) : userIps + h - users,
-  );
-  const ipStart = new Int32Array(userIps + (hosts - users) + 1);
-  for (let u = 0; u < users; u++) ipStart[hostIp[u] + 1]++;
-  for (let i = 0; i + 1 < ipStart.length; i++) ipStart[i + 1] += ipStart[i];
-  return { ...input, hostIp, ipStart, ipUsers: Int32Array.from({ length: users }, (_, u) => u) };
-}
-
-function targetsOf(recipient: number[], tDeliver: number[]): Targets {
-  return {
-    count: recipient.length,
-    anchor: new Int32Array(recipient.length).fill(-1),
-    recipient: Int32Array.from(recipient),
-    tDeliver: Float64Array.from(tDeliver),
-  };
-}
-
-function listOf(res: AttackResult, i: number): [number, number][] {
-  const out: [number, number][] = [];
-  for (let q = res.perTarget.offsets[i]; q < res.perTarget.offsets[i + 1]; q++) {
-    out.push([res.perTarget.cand[q], res.perTarget.score[q]]);
-  }
-  return out;
+  return windowedInput(obs, users, own(hosts), duration, params, targets);
 }
 
 describe('receipt estimator on a hand-built log', () => {
@@ -166,7 +106,7 @@ describe('receipt triggers: only rows the view attributes to R', () => {
       { tTx: 29 * S, tRx: 30 * S, from: 3, to: 0, rAcct: 0 }, // the server reads whom it delivers to
       { tTx: 39 * S, tRx: 40 * S, from: 2, to: 3, rAcct: 1 }, // addressed to 1 at the server
     ];
-    const input = withNat(mkInput(obsOf(rows), 3, 4, 100 * S, {}, targetsOf([], [])), 4, 2);
+    const input = windowedInput(obsOf(rows), 3, natIps(3, 4, 2), 100 * S, {}, targetsOf([], []));
     const d = buildReceiptData(input, 2 * S, false);
     const triggers = (r: number) => Array.from(d.trigT.subarray(d.trigStart[r], d.trigStart[r + 1]));
     expect(triggers(0)).toEqual([30 * S]);
@@ -175,62 +115,15 @@ describe('receipt triggers: only rows the view attributes to R', () => {
   });
 });
 
-interface Sim {
-  log: ObservationLog;
-  truth: GroundTruth;
-}
-
-/**
- * Users 0..n-1 and one server (host n). Every message goes user → server → recipient; the
- * recipient's device answers each delivery at once with a sealed receipt addressed to the
- * sender (readable at the server), receipt → server → sender. Background: every user Poisson
- * at `bgRate` to uniform others; plus Alice (0) → Bob (1) Poisson at `pairRate`.
- */
-function simulate(rng: Rng, n: number, D: number, bgRate: number, pairRate: number, ids: boolean): Sim {
-  const log = new ObservationLog();
-  const truth = new GroundTruth();
-  const server = n;
-  const sends: { t: number; s: number; r: number }[] = [];
-  for (let s = 0; s < n; s++) {
-    for (let t = randExp(rng, 1 / bgRate); t < D; t += randExp(rng, 1 / bgRate)) {
-      let r = randInt(rng, n - 1);
-      if (r >= s) r++;
-      sends.push({ t, s, r });
-    }
-  }
-  for (let t = randExp(rng, 1 / pairRate); t < D; t += randExp(rng, 1 / pairRate)) sends.push({ t, s: 0, r: 1 });
-  sends.sort((a, b) => a.t - b.t);
-  const lat = (): number => 20e6 + rng() * 40e6;
-  let m = 0;
-  for (const e of sends) {
-    const idm = ids ? { rAcct: e.r, vis: VIS_RX } : undefined;
-    const l1 = lat();
-    const row1 = log.append(e.t, e.t + l1, e.s, server, 200, Kind.message, -1, m, idm);
-    const t2 = e.t + l1 + 1e6;
-    const l2 = lat();
-    const row2 = log.append(t2, t2 + l2, server, e.r, 200, Kind.message, row1, m);
-    truth.record(m, e.s, e.r, -1, e.t, t2 + l2, row2);
-    const t3 = t2 + l2 + 5e6;
-    const l3 = lat();
-    const idr = ids ? { rAcct: e.s, vis: VIS_RX } : undefined;
-    const row3 = log.append(t3, t3 + l3, e.r, server, 120, Kind.receipt, -1, -1, idr);
-    const t4 = t3 + l3 + 1e6;
-    log.append(t4, t4 + lat(), server, e.s, 120, Kind.receipt, row3, -1);
-    m++;
-  }
-  return { log, truth };
-}
-
-function attackView(sim: Sim, n: number, D: number, view: View, params: AttackInput['params']) {
-  const { obs, rowOf, obsOf } = observe(sim.log, view);
-  const targets = buildTargets(sim.log, sim.truth, scoredDeliveries(sim.truth, 0), obs, obsOf);
-  const e2e = endToEndModel(sim.log, obs, rowOf, targets);
-  const input = mkInput(obs, n, n + 1, D, params, targets, e2e);
-  return { res: disclosure.run(input), targets, input };
-}
+const attackView = (w: ReceiptWorld, n: number, D: number, view: View, params: AttackInput['params']) =>
+  attackWorld(disclosure, w, n, D, view, params);
 
 /** Alice → Bob deliveries (in time order) until the causal top first names Alice; -1 if never. */
-function messagesUntilIdentified(sim: Sim, targets: Targets, res: AttackResult): { first: number; total: number } {
+function messagesUntilIdentified(
+  sim: ReceiptWorld,
+  targets: Targets,
+  res: AttackResult,
+): { first: number; total: number } {
   let k = 0;
   let first = -1;
   for (let i = 0; i < targets.count; i++) {
@@ -245,14 +138,16 @@ function messagesUntilIdentified(sim: Sim, targets: Targets, res: AttackResult):
 describe('delivery-receipt disclosure end to end (single server view)', () => {
   const n = 40;
   const D = 900 * SEC;
-  const sim = simulate(new Streams(21).stream('receipts'), n, D, 1 / (30 * SEC), 1 / (40 * SEC), true);
+  const sim = receiptWorld(new Streams(21).stream('receipts'), n, D, 1 / (30 * SEC), 1 / (40 * SEC), true);
   const held = new Uint8Array(n + 1);
   held[n] = 1;
   const server: View = { name: 'server', kind: 'single', held, global: false };
 
   for (const receiptSource of ['recipient-ip', 'any'] as const) {
     it(`links Alice to Bob after a handful of messages (${receiptSource})`, () => {
-      const { res, targets } = attackView(sim, n, D, server, { method: 'receipt', receiptSource });
+      // The receipt estimator's own ranking: every delivery to Bob gets Bob's pair scores.
+      const params = { method: 'receipt', receiptSource, deliveryTiming: false };
+      const { res, targets } = attackView(sim, n, D, server, params);
       const { first, total } = messagesUntilIdentified(sim, targets, res);
       expect(total).toBeGreaterThan(10);
       expect(first).toBeGreaterThan(0);
@@ -309,7 +204,7 @@ describe('pruned causal argmax', () => {
   it.each([1, 3])('equals brute force over every user (SDA + receipts, both sources, %i users per ip)', (perIp) => {
     const n = 30;
     const D = 600 * SEC;
-    const sim = simulate(new Streams(23).stream('brute'), n, D, 1 / (20 * SEC), 1 / (30 * SEC), true);
+    const sim = receiptWorld(new Streams(23).stream('brute'), n, D, 1 / (20 * SEC), 1 / (30 * SEC), true);
     const held = new Uint8Array(n + 1);
     held[n] = 1;
     const { obs } = observe(sim.log, { name: 's', kind: 'single', held, global: false });
@@ -318,7 +213,7 @@ describe('pruned causal argmax', () => {
       Array.from(sim.truth.tDeliver.subarray(0, sim.truth.length)),
     );
     for (const receiptSource of ['recipient-ip', 'any']) {
-      const input = withNat(mkInput(obs, n, n + 1, D, { receiptSource, epoch: '5s' }, targets), n + 1, perIp);
+      const input = windowedInput(obs, n, natIps(n, n + 1, perIp), D, { receiptSource, epoch: '5s' }, targets);
       const job = prepareDisclosure(input);
       const res = disclosure.run(input);
       let agree = 0;
@@ -360,12 +255,12 @@ describe('pruned causal argmax', () => {
 describe('SDA end to end (global passive view, no identifiers)', () => {
   const n = 40;
   const D = 1800 * SEC;
-  const sim = simulate(new Streams(22).stream('sda'), n, D, 1 / (60 * SEC), 1 / (30 * SEC), false);
+  const sim = receiptWorld(new Streams(22).stream('sda'), n, D, 1 / (60 * SEC), 1 / (30 * SEC), false);
   const gpa: View = { name: 'gpa', kind: 'global-passive', held: new Uint8Array(n + 1), global: true };
 
   it('ranks Alice first for Bob, and "both" equals "sda" when no identifier is readable', () => {
-    const sda = attackView(sim, n, D, gpa, { method: 'sda' });
-    const both = attackView(sim, n, D, gpa, {});
+    const sda = attackView(sim, n, D, gpa, { method: 'sda', deliveryTiming: false });
+    const both = attackView(sim, n, D, gpa, { deliveryTiming: false });
     expect(both.res).toEqual(sda.res);
     let bob = 0;
     for (let i = 0; i < sda.targets.count; i++) {

@@ -4,10 +4,10 @@
  * two-flow case through observe() + buildTargets().
  */
 import { describe, expect, it } from 'vitest';
-import { histogramModel, NO_MODEL } from '../../src/adversary/delay-model.js';
+import { histogramModel } from '../../src/adversary/delay-model.js';
 import { buildTargets, endToEndModel, scoredDeliveries } from '../../src/adversary/targets.js';
-import { type ObservedLog, observe, type View } from '../../src/adversary/view.js';
-import type { AttackInput, DelayModel, Targets } from '../../src/attacks/attack.js';
+import { observe, type View } from '../../src/adversary/view.js';
+import type { Targets } from '../../src/attacks/attack.js';
 import { flow } from '../../src/attacks/flow.js';
 import { backgroundShare, sdaEstimate } from '../../src/attacks/windowed/estimators.js';
 import { flowCausalTops } from '../../src/attacks/windowed/flow-causal.js';
@@ -16,91 +16,13 @@ import { indexTargets, sweepRecipients } from '../../src/attacks/windowed/pairs.
 import { buildWindowSeries } from '../../src/attacks/windowed/series.js';
 import { PEARSON, SDA } from '../../src/attacks/windowed/statistics.js';
 import { IpSweep } from '../../src/attacks/windowed/sweep.js';
-import { type Rng, randExp, randInt, Streams } from '../../src/core/rng.js';
+import { randExp, randInt, Streams } from '../../src/core/rng.js';
 import { SEC } from '../../src/core/time.js';
 import { Kind, ObservationLog } from '../../src/net/log.js';
 import { GroundTruth } from '../../src/net/truth.js';
+import { obsOf, type Row, randomLog, windowedInput } from './windowed-log.js';
 
-interface Row {
-  tTx: number;
-  tRx: number;
-  from: number;
-  to: number;
-  rAcct?: number;
-}
-
-function obsOf(rows: Row[]): ObservedLog {
-  const n = rows.length;
-  const o: ObservedLog = {
-    length: n,
-    tTx: Float64Array.from(rows, (r) => r.tTx),
-    tRx: Float64Array.from(rows, (r) => r.tRx),
-    from: Int32Array.from(rows, (r) => r.from),
-    to: Int32Array.from(rows, (r) => r.to),
-    bytes: new Int32Array(n),
-    prev: new Int32Array(n).fill(-1),
-    sAcct: new Int32Array(n).fill(-1),
-    rAcct: Int32Array.from(rows, (r) => r.rAcct ?? -1),
-    obj: new Int32Array(n).fill(-1),
-    heldFrom: new Uint8Array(n).fill(1),
-    heldTo: new Uint8Array(n).fill(1),
-  };
-  return o;
-}
-
-/** ipStart/ipUsers from a host → ip map (ips compact). */
-function ipCsr(hostIp: number[], users: number): { ipStart: Int32Array; ipUsers: Int32Array } {
-  const nIp = Math.max(...hostIp) + 1;
-  const ipStart = new Int32Array(nIp + 1);
-  for (let u = 0; u < users; u++) ipStart[hostIp[u] + 1]++;
-  for (let i = 1; i <= nIp; i++) ipStart[i] += ipStart[i - 1];
-  const fill = ipStart.slice(0, nIp);
-  const ipUsers = new Int32Array(users);
-  for (let u = 0; u < users; u++) ipUsers[fill[hostIp[u]]++] = u;
-  return { ipStart, ipUsers };
-}
-
-const noTargets: Targets = {
-  count: 0,
-  anchor: new Int32Array(0),
-  recipient: new Int32Array(0),
-  tDeliver: new Float64Array(0),
-};
-
-function mkInput(
-  obs: ObservedLog,
-  users: number,
-  hostIp: number[],
-  duration: number,
-  params: AttackInput['params'],
-  targets: Targets = noTargets,
-  endToEnd: DelayModel = NO_MODEL,
-): AttackInput {
-  return {
-    users,
-    obs,
-    hostIp: Int32Array.from(hostIp),
-    ...ipCsr(hostIp, users),
-    targets,
-    endToEnd,
-    dwell: NO_MODEL,
-    duration,
-    params,
-  };
-}
-
-/** A random log over users (some sharing an ip) and two infrastructure hosts. */
-function randomLog(rng: Rng, users: number, hosts: number, rows: number, duration: number): Row[] {
-  const out: Row[] = [];
-  for (let i = 0; i < rows; i++) {
-    const from = Math.floor(rng() * hosts);
-    let to = Math.floor(rng() * (hosts - 1));
-    if (to >= from) to++;
-    const tTx = rng() * duration;
-    out.push({ tTx, tRx: tTx + rng() * 3 * SEC, from, to, rAcct: rng() < 0.5 ? Math.floor(rng() * users) : -1 });
-  }
-  return out;
-}
+const mkInput = windowedInput;
 
 function pearsonDense(x: Float64Array, y: Float64Array): number {
   const K = x.length;

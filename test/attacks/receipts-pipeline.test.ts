@@ -5,7 +5,8 @@
  * the recipient (its readable account, or a connection whose address names it alone), so a NAT
  * neighbour's traffic never opens one; the IP-blind published attack (`receiptSource: any`) then
  * identifies the sender whatever the NAT size, and a sealed-sender pair is identified within about
- * five messages, as the paper reports.
+ * five messages, as the paper reports. The estimator alone (`deliveryTiming: false`): with one
+ * user per address the service's timing of each sealed submission names the sender by itself.
  */
 import { describe, expect, it } from 'vitest';
 import type { TtfdRow } from '../../src/pipeline/types.js';
@@ -26,7 +27,7 @@ adversaries:
   - { kind: single, target: server }
 attacks: [disclosure]
 attackParams:
-  disclosure: { method: receipt, receiptSource: ${receiptSource} }
+  disclosure: { method: receipt, receiptSource: ${receiptSource}, deliveryTiming: false }
 `;
 }
 

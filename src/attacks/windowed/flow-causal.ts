@@ -5,6 +5,7 @@
  * stepped through each recipient's deliveries (tested), at a fraction of the cost when most ips
  * are candidates.
  */
+import type { DeliveryTiming } from './delivery-timing.js';
 import type { TargetIndex } from './pairs.js';
 import { TIE_REL } from './select.js';
 import type { WindowSeries } from './series.js';
@@ -31,7 +32,7 @@ class GlobalPass {
   readonly xp: Float64Array;
   readonly xpList: Int32Array;
   xpN = 0;
-  /** Users behind each ip (candidates), the recipient itself included when it is there. */
+  /** Users behind each ip (candidates; the recipient's own ip is never one). */
   readonly ipCount: Int32Array;
 
   constructor(s: WindowSeries, rows: number) {
@@ -78,6 +79,8 @@ class GlobalPass {
         a = xpList[c - accN];
         if (acc[base + a] !== 0) continue;
       }
+      // The recipient's own address scores 0, as in IpSweep (its egress echoes the recipient).
+      if (a === v) continue;
       // An ip without co-occurrence has Sxy = 0, so N ≤ 0 and it drops out here.
       const xa = xp[a];
       const sx = PX[a] + xa;
@@ -85,7 +88,7 @@ class GlobalPass {
       const vx = Kt * (PX2[a] + xa * xa) - sx * sx;
       if (!(num > 0 && vx > 0 && num * num >= thr * vx)) continue;
       const q2 = (num * num) / vx;
-      const m = ipCount[a] - (a === v ? 1 : 0);
+      const m = ipCount[a];
       if (m === 0) continue;
       if (q2 > best * (1 + 2 * TIE_REL)) {
         best = q2;
@@ -99,7 +102,62 @@ class GlobalPass {
     }
     return tie ? -1 : bestIp;
   }
+
+  /**
+   * As bestIp, ranking r·w with w the ip's timing weight for this delivery (`tm` begun at its
+   * anchor sighting): N²·w²/Vx. Walks the ips with a departure in the delivery's window when they
+   * are fewer than the candidates, else the candidates, weighing those with r > 0. NOTHING when no
+   * ip has both r > 0 and w > 0.
+   */
+  bestTimedIp(b: number, v: number, yp: number, Kt: number, syT: number, tm: DeliveryTiming): number {
+    const { n, acc, touched, xp, xpList, PX, PX2, ipCount } = this;
+    const base = b * n;
+    const accN = this.accN[b];
+    const xpN = this.xpN;
+    const dense = accN * 4 > n;
+    const candidates = dense ? n : accN + (yp > 0 ? xpN : 0);
+    const byWindow = tm.windowSize <= candidates;
+    if (byWindow) tm.gather();
+    const end = byWindow ? tm.n : candidates;
+    let best = 0;
+    let bestIp = -1;
+    let tie = false;
+    for (let c = 0; c < end; c++) {
+      let a: number;
+      if (byWindow) a = tm.list[c];
+      else if (dense) a = c;
+      else if (c < accN) a = touched[base + c];
+      else {
+        a = xpList[c - accN];
+        if (acc[base + a] !== 0) continue;
+      }
+      if (a === v) continue;
+      const xa = xp[a];
+      const sx = PX[a] + xa;
+      const num = Kt * (acc[base + a] + xa * yp) - sx * syT;
+      const vx = Kt * (PX2[a] + xa * xa) - sx * sx;
+      if (!(num > 0 && vx > 0)) continue;
+      const m = ipCount[a];
+      if (m === 0) continue;
+      const w = tm.weight(a);
+      if (!(w > 0)) continue;
+      const q2 = ((num * num) / vx) * w * w;
+      if (q2 > best * (1 + 2 * TIE_REL)) {
+        best = q2;
+        bestIp = a;
+        tie = m > 1;
+      } else if (q2 >= best * (1 - 2 * TIE_REL)) {
+        tie = true;
+        if (q2 > best) best = q2;
+      }
+    }
+    if (bestIp < 0 && !tie) return NOTHING;
+    return tie ? -1 : bestIp;
+  }
 }
+
+/** bestTimedIp's answer when no candidate has both a positive r and a positive timing weight. */
+const NOTHING = -2;
 
 /**
  * Causal tops of every target (-1 on a tie or without evidence). Recipient ips are taken in
@@ -109,7 +167,11 @@ class GlobalPass {
  * block, and Σ over targets of the co-occurring candidates, all on contiguous lists or dense
  * rows.
  */
-export function flowCausalTops(s: WindowSeries, idx: TargetIndex): Int32Array {
+export function flowCausalTops(
+  s: WindowSeries,
+  idx: TargetIndex,
+  timed?: { timing: DeliveryTiming; at: Float64Array },
+): Int32Array {
   const n = s.ips;
   const K = s.windows;
   const { ipStart, ipUsers, users } = s;
@@ -213,7 +275,18 @@ export function flowCausalTops(s: WindowSeries, idx: TargetIndex): Int32Array {
       const Kt = kc < K ? kc + 1 : K;
       const syT = sy[b] + yp;
       const vy = Kt * (syy[b] + yp * yp) - syT * syT;
-      const bestIp = vy > 0 ? g.bestIp(b, v, yp, Kt, syT) : -1;
+      let bestIp = -1;
+      if (vy > 0) {
+        // The delivery's own timing first; without a usable sighting, or when no candidate with a
+        // positive r has a departure the delay model allows, the ranking by r alone.
+        const x = timed ? timed.at[i] : Number.NaN;
+        bestIp = NOTHING;
+        if (timed?.timing.usable && !Number.isNaN(x)) {
+          timed.timing.begin(x);
+          bestIp = g.bestTimedIp(b, v, yp, Kt, syT, timed.timing);
+        }
+        if (bestIp === NOTHING) bestIp = g.bestIp(b, v, yp, Kt, syT);
+      }
       let top = -1;
       if (bestIp >= 0) {
         for (let q = ipStart[bestIp]; q < ipStart[bestIp + 1]; q++) {

@@ -90,3 +90,16 @@ export function listBounds(p: Params): { pairKeep: number; listTop: number } {
   const listTop = intParam(p, 'listTop', 128, 5);
   return { pairKeep: Math.max(pairTop, listTop), listTop };
 }
+
+export const DELIVERY_TIMING_PARAM: ParamSpec = {
+  name: 'deliveryTiming',
+  type: 'bool',
+  default: true,
+  description:
+    "Score each delivery's candidates by their pair score times the delivery's own timing: the end-to-end " +
+    "delay model's density at the delay from each of the candidate's departures to the delivery's anchor " +
+    "sighting, per departure of the candidate (false: every delivery to R is ranked by R's pair scores alone)",
+  source:
+    "the Poisson (Palm) likelihood ratio f(delay)/rate of each departure, as in the timing attack's end-to-end " +
+    'fallback (Danezis, PET 2004; docs/attacks-flow-disclosure.md): per-delivery top1 then means the same for every attack',
+};

@@ -5,6 +5,7 @@
  */
 import type { AttackResult, Targets } from '../attack.js';
 import { prefixSum } from './arrays.js';
+import type { DeliveryTiming } from './delivery-timing.js';
 import { bestWithTies, CandidateSet, cutWithTies } from './select.js';
 import type { Sweep } from './sweep.js';
 
@@ -53,10 +54,10 @@ export interface PairLists {
 }
 
 /**
- * The causal top of a recipient's delivery in the sweeps' current state; ok[k] says whether
- * sweep k has evidence (its `at` returned true).
+ * The causal top of target i (a delivery to `recipient`) in the sweeps' current state; ok[k] says
+ * whether sweep k has evidence (its `at` returned true).
  */
-export type CausalTop = (ok: Uint8Array, recipient: number) => number;
+export type CausalTop = (ok: Uint8Array, recipient: number, target: number) => number;
 
 /**
  * Runs the sweeps over every recipient: the causal top at each of its targets (when `causal` is
@@ -86,7 +87,7 @@ export function sweepRecipients(
     for (let q = idx.start[r]; causal && q < idx.start[r + 1]; q++) {
       const i = idx.order[q];
       for (let k = 0; k < sweeps.length; k++) ok[k] = sweeps[k].at(idx.tCut[i]) ? 1 : 0;
-      causalTop[i] = causal(ok, r);
+      causalTop[i] = causal(ok, r, i);
     }
 
     let any = false;
@@ -120,31 +121,78 @@ export function sweepRecipients(
   return { start, cand: Int32Array.from(outCand), score: Float64Array.from(outScore), causalTop };
 }
 
-/** The AttackResult of pair lists: per target, its recipient's pair list cut to `listTop` (ties kept), base 0. */
-export function assembleResult(users: number, targets: Targets, lists: PairLists, listTop: number): AttackResult {
+/** What per-target lists need to weigh each delivery's candidates by its own timing. */
+export interface Timed {
+  timing: DeliveryTiming;
+  /** Anchor sighting of each target (NaN: none, the recipient's pair list is used as it is). */
+  at: Float64Array;
+  userIp: Int32Array;
+}
+
+/**
+ * The AttackResult of pair lists. Per target, its recipient's pair list; with `timed`, each
+ * candidate's pair score times its ip's timing weight for this delivery, re-sorted (when no listed
+ * candidate has a departure the delay model allows, the pair list as it is: the delivery's timing
+ * says nothing about R's partners). Lists are cut to `listTop` (ties kept), base 0.
+ */
+export function assembleResult(
+  users: number,
+  targets: Targets,
+  lists: PairLists,
+  listTop: number,
+  timed?: Timed,
+): AttackResult {
   const recipient = new Int32Array(lists.cand.length);
   for (let r = 0; r < users; r++) recipient.fill(r, lists.start[r], lists.start[r + 1]);
 
   const offsets = new Int32Array(targets.count + 1);
-  const lens = new Int32Array(targets.count);
+  const outCand: number[] = [];
+  const outScore: number[] = [];
+  const user = new Int32Array(users);
+  const score = new Float64Array(users);
   for (let i = 0; i < targets.count; i++) {
     const r = targets.recipient[i];
-    if (r < 0 || r >= users) continue;
-    lens[i] = cutWithTies(lists.score, lists.start[r], lists.start[r + 1], listTop);
-    offsets[i + 1] = lens[i];
-  }
-  prefixSum(offsets);
-  const cand = new Int32Array(offsets[targets.count]);
-  const score = new Float64Array(offsets[targets.count]);
-  for (let i = 0; i < targets.count; i++) {
-    if (lens[i] === 0) continue;
-    const a = lists.start[targets.recipient[i]];
-    cand.set(lists.cand.subarray(a, a + lens[i]), offsets[i]);
-    score.set(lists.score.subarray(a, a + lens[i]), offsets[i]);
+    if (r >= 0 && r < users) {
+      const a = lists.start[r];
+      const b = lists.start[r + 1];
+      let n = 0;
+      if (timed?.timing.usable && !Number.isNaN(timed.at[i])) {
+        timed.timing.begin(timed.at[i]);
+        for (let q = a; q < b; q++) {
+          const v = lists.score[q] * timed.timing.weight(timed.userIp[lists.cand[q]]);
+          if (v > 0) {
+            user[n] = lists.cand[q];
+            score[n] = v;
+            n++;
+          }
+        }
+      }
+      if (n > 0) {
+        const order = Array.from({ length: n }, (_, c) => c).sort((p, q) => score[q] - score[p] || user[p] - user[q]);
+        const sorted = Float64Array.from(order, (c) => score[c]);
+        const len = cutWithTies(sorted, 0, n, listTop);
+        for (let k = 0; k < len; k++) {
+          outCand.push(user[order[k]]);
+          outScore.push(sorted[k]);
+        }
+      } else {
+        const len = cutWithTies(lists.score, a, b, listTop);
+        for (let q = a; q < a + len; q++) {
+          outCand.push(lists.cand[q]);
+          outScore.push(lists.score[q]);
+        }
+      }
+    }
+    offsets[i + 1] = outCand.length;
   }
 
   return {
-    perTarget: { offsets, cand, score, base: new Float64Array(targets.count) },
+    perTarget: {
+      offsets,
+      cand: Int32Array.from(outCand),
+      score: Float64Array.from(outScore),
+      base: new Float64Array(targets.count),
+    },
     causalTop: lists.causalTop,
     pairs: { sender: lists.cand, recipient, score: lists.score },
   };
