@@ -39,7 +39,7 @@ export const AGGREGATE_COLUMNS = [
   'replicates',
   ...AGG_METRICS.flatMap((m) => [`${m}_mean`, `${m}_lo`, `${m}_hi`]),
 ];
-export const EXPOSURE_COLUMNS = ['design', 'vector', 'value', 'grade', 'adversary', 'attack'] as const;
+export const EXPOSURE_COLUMNS = ['design', 'vector', 'value', 'grade', 'adversary', 'attack', 'source'] as const;
 /** A detail file's text is inlined into report.html only below this size (the page must stay loadable). */
 const REPORT_DETAIL_MAX = 20 * 1024 * 1024;
 /** Files always inlined: the charts' summaries. */
@@ -176,7 +176,8 @@ export async function writeResults(dir: string, result: RunResult, opts: WriteOp
       'exposure.csv',
       EXPOSURE_COLUMNS,
       (function* () {
-        for (const r of result.exposure) yield [r.design, r.vector, cell(r.value), r.grade, r.adversary, r.attack];
+        for (const r of result.exposure)
+          yield [r.design, r.vector, cell(r.value), r.grade, r.adversary, r.attack, r.source];
       })(),
     );
 

@@ -22,6 +22,14 @@ export const VECTORS = [
   'push_infrastructure',
 ] as const;
 export type Vector = (typeof VECTORS)[number];
+
+/**
+ * Vectors whose value is an input of the model, not a measurement on the run: the share of
+ * accounts registered with a real-world identifier is a per-design parameter or constant
+ * (`BuiltDesign.realWorldIdentifier`: Signal 1, Matrix `threepidFraction`), passed through.
+ * exposure.csv marks their rows `source = input`; every other row is `measured`.
+ */
+export const INPUT_VECTORS: ReadonlySet<Vector> = new Set<Vector>(['real_world_identifier']);
 export type Grade = 'A' | 'P' | 'X';
 
 /** value ≥ x ⇒ X; value ≥ p ⇒ P; else A. The global-passive `p` is relative to the 1/users baseline. */

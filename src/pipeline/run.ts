@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { replicateSeed } from '../core/rng.js';
 import type { Scenario } from '../scenario/types.js';
 import { workerPool } from '../worker-pool.js';
-import { grade, VECTORS, type Vector } from './exposure.js';
+import { grade, INPUT_VECTORS, VECTORS, type Vector } from './exposure.js';
 import { type JobCell, type JobResult, type JobSpec, runJob } from './job.js';
 import { toPlain } from './serialize.js';
 import type { ExposureRow, RunResult, SweepValues } from './types.js';
@@ -94,6 +94,7 @@ function exposureRows(results: JobResult[], cells: Cell[]): ExposureRow[] {
         grade: grade(v, value, r.exposure.users),
         adversary: basis?.adversary ?? '',
         attack: basis?.attack ?? '',
+        source: INPUT_VECTORS.has(v as Vector) ? 'input' : 'measured',
       });
     }
   }

@@ -93,6 +93,8 @@ export interface ExposureRow {
   /** For attack-based vectors: the scenario's adversary and the best of its attacks ('' otherwise). */
   adversary: string;
   attack: string;
+  /** 'input' when the value is a parameter of the model passed through, 'measured' when the run measured it. */
+  source: 'measured' | 'input';
 }
 
 /** One message's hops for the viewer's timeline chart. */

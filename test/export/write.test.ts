@@ -165,9 +165,34 @@ function result(): RunResult {
       },
     ],
     exposure: [
-      { design: 'signal', vector: 'ip_visible', value: 1, grade: 'X', adversary: '', attack: '' },
-      { design: 'signal', vector: 'global_passive', value: Number.NaN, grade: '', adversary: '', attack: '' },
-      { design: 'signal', vector: 'social_graph', value: 0.5, grade: 'X', adversary: 'single-server', attack: 'flow' },
+      { design: 'signal', vector: 'ip_visible', value: 1, grade: 'X', adversary: '', attack: '', source: 'measured' },
+      {
+        design: 'signal',
+        vector: 'global_passive',
+        value: Number.NaN,
+        grade: '',
+        adversary: '',
+        attack: '',
+        source: 'measured',
+      },
+      {
+        design: 'signal',
+        vector: 'social_graph',
+        value: 0.5,
+        grade: 'X',
+        adversary: 'single-server',
+        attack: 'flow',
+        source: 'measured',
+      },
+      {
+        design: 'signal',
+        vector: 'real_world_identifier',
+        value: 1,
+        grade: 'X',
+        adversary: '',
+        attack: '',
+        source: 'input',
+      },
     ],
     timelines: [{ design: 'signal', message: 7, sender: 1, recipient: 2, hops: [] }],
     seeds: [1, 2],
@@ -224,9 +249,9 @@ describe('writeResults(dir, result)', () => {
     expect(Number(r1[head.indexOf('top1_hi')])).toBeGreaterThan(0.3);
     expect(r1[head.indexOf('adversaries.0.fraction')]).toBe('0.1');
     expect(readFileSync(join(dir, 'exposure.csv'), 'utf8')).toBe(
-      'design,vector,value,grade,adversary,attack\nsignal,ip_visible,1,X,,\nsignal,global_passive,,,,\nsignal,social_graph,0.5,X,single-server,flow\n',
+      'design,vector,value,grade,adversary,attack,source\nsignal,ip_visible,1,X,,,measured\nsignal,global_passive,,,,,measured\nsignal,social_graph,0.5,X,single-server,flow,measured\nsignal,real_world_identifier,1,X,,,input\n',
     );
-    // CONTRACT §3 detail files keep their columns and gain the sweep columns at the end.
+    // The detail files keep their columns and gain the sweep columns at the end.
     expect(readFileSync(join(dir, 'pairs.csv'), 'utf8')).toBe(
       'design,adversary,attack,sender,recipient,score,is_true,adversaries.0.fraction\nsignal,colluding,timing,1,2,0.9,true,0.2\n',
     );

@@ -50,3 +50,18 @@ describe('exposure.csv attack-based vectors', () => {
     for (const e of r.exposure.filter((x) => x.vector === 'group_membership')) expect(e.grade).toBe('');
   });
 });
+
+describe('exposure.csv source column', () => {
+  it("marks the real-world-identifier rows as inputs (the design's parameter, passed through) and every other row measured", async () => {
+    const r = await runScenarioRows(
+      `${BASE.replace('  - design: simplex\n', '  - design: simplex\n  - { design: matrix, threepidFraction: 0.37 }\n')}adversaries:\n  - kind: global-passive\n`,
+    );
+    const inputs = r.exposure.filter((e) => e.source === 'input');
+    expect(inputs.map((e) => [e.design, e.vector, e.value]).sort()).toEqual([
+      ['matrix', 'real_world_identifier', 0.37],
+      ['signal', 'real_world_identifier', 1],
+      ['simplex', 'real_world_identifier', 0],
+    ]);
+    for (const e of r.exposure.filter((x) => x.vector !== 'real_world_identifier')) expect(e.source).toBe('measured');
+  });
+});

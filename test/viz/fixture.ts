@@ -144,7 +144,8 @@ export function makeFixture(dir: string): Fixture {
   const exposure = DESIGNS.flatMap((design) =>
     VECTORS.map((vector, vi) => {
       const grade = GRADES[design][vi];
-      return [design, vector, grade === 'A' ? 0 : grade === 'P' ? 0.42 : 1, grade];
+      const source = vector === 'real_world_identifier' ? 'input' : 'measured';
+      return [design, vector, grade === 'A' ? 0 : grade === 'P' ? 0.42 : 1, grade, source];
     }),
   );
 
@@ -272,7 +273,7 @@ export function makeFixture(dir: string): Fixture {
   const files: Record<string, string> = {
     summary: csv(SUMMARY_HEAD, summary),
     aggregate: csv(aggHead, aggregate),
-    exposure: csv(['design', 'vector', 'value', 'grade'], exposure),
+    exposure: csv(['design', 'vector', 'value', 'grade', 'source'], exposure),
     pairs: csv(
       ['design', 'adversary', 'attack', 'sender', 'recipient', 'score', 'is_true'],
       pairs.map((p) => [p.design, p.adversary, p.attack, p.sender, p.recipient, p.score, p.is_true]),

@@ -110,6 +110,9 @@ describe.skipIf(!haveChromium)('viewer report.html in headless chromium', () => 
     expect(await count(page, 'svg#exposure rect.cell')).toBe(designs * 6);
     expect(await count(page, 'svg#exposure text.article-grade')).toBe(ARTICLE_DIFFERENCES);
     expect(await count(page, 'svg#exposure rect.cell[data-grade="X"]')).toBeGreaterThan(0);
+    // Input rows (a model parameter passed through) are marked: one per design.
+    expect(await count(page, 'svg#exposure rect.cell.input')).toBe(designs);
+    expect(await count(page, 'svg#exposure text.cell-input')).toBe(designs);
     // d. heat map of the first design × adversary × attack.
     const sel = fx.pairs.filter((p) => p.design === DESIGNS[0] && p.adversary === first && p.attack === 'timing');
     expect(await count(page, 'svg#heatmap rect.cell')).toBe(sel.length);

@@ -109,6 +109,13 @@ describe('writeReport and readResults', () => {
     expect(m.metrics[0]).toBe('top1');
     expect(m.aggregate[0].users).toBe(50);
     expect(m.exposure.find((e) => e.design === XSS)?.design).toBe(XSS);
+    expect(m.exposure.filter((e) => e.source === 'input').map((e) => e.vector)).toEqual(
+      DESIGNS.map(() => 'real_world_identifier'),
+    );
+    // Results written before the source column read as measured.
+    expect(buildModel({ exposure: 'design,vector,value,grade\na,ip_visible,1,X\n' }).exposure[0].source).toBe(
+      'measured',
+    );
     expect(m.timelines).toHaveLength(3);
     expect(m.messages?.length).toBeGreaterThan(0);
     // Missing files are fine.

@@ -159,6 +159,8 @@ export interface ExposureData {
   /** The scenario's adversary and the best attack an attack-based value came from ('' otherwise or in older results). */
   adversary: string;
   attack: string;
+  /** 'input': a parameter of the model passed through, not measured on the run; 'measured' (also in older results). */
+  source: string;
 }
 
 export interface TtfdData {
@@ -383,6 +385,7 @@ export function buildModel(raw: RawData): Model {
     grade: (r.grade ?? '').trim(),
     adversary: r.adversary ?? '',
     attack: r.attack ?? '',
+    source: (r.source ?? '').trim() || 'measured',
   }));
   const pairRows = parse(raw.pairs);
   const pairCell = cellIn(pairRows);

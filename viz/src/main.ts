@@ -40,7 +40,7 @@ const CHARTS: ChartSpec[] = [
     id: 'exposure',
     title: 'Exposure matrix: measured vs article',
     caption:
-      'Measured exposure per vector and design (A protected, P partial, X exposed) with the measured value; "art." = the article\'s grade where it differs; attack-based rows name the attack that gave the value, measured with the scenario\'s own adversaries; hatched = not measured (no data).',
+      'Measured exposure per vector and design (A protected, P partial, X exposed) with the measured value; "art." = the article\'s grade where it differs; attack-based rows name the attack that gave the value, measured with the scenario\'s own adversaries; "input" (dashed border) = a model parameter passed through, not measured on the run; hatched = not measured (no data).',
     render: renderExposure,
   },
   {

@@ -33,6 +33,8 @@ svg .cell-grade { font-size: 15px; font-weight: 700; fill: #fff; }
 svg .cell-value { font-size: 10px; fill: #fff; }
 svg .article-grade { font-size: 9.5px; fill: #111; font-weight: 600; }
 svg .cell-basis { font-size: 9px; fill: #fff; }
+svg .cell-input { font-size: 9px; fill: #fff; font-style: italic; }
+svg rect.cell.input { stroke: #111; stroke-width: 1.5; stroke-dasharray: 4 3; }
 svg .no-data-label { font-size: 10px; fill: #555; font-style: italic; }
 svg .lane-label { font-size: 10.5px; }
 svg .hop-label { font-size: 9px; fill: #333; }

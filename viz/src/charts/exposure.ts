@@ -112,6 +112,7 @@ export const renderExposure: Render = (svg, ctx) => {
       .attr('class', 'cell')
       .classed('differs', diff)
       .classed('no-data', !measured)
+      .classed('input', r.source === 'input')
       .attr('data-grade', measured ? r.grade : '')
       .attr('x', 2)
       .attr('y', 2)
@@ -177,6 +178,14 @@ export const renderExposure: Render = (svg, ctx) => {
       const b = textBox(badge.node()!);
       taken.push({ ...b, x: b.x + cx, y: b.y + cy });
     }
+    if (measured && r.source === 'input')
+      cg.append('text')
+        .attr('class', 'cell-input')
+        .attr('x', 8)
+        .attr('y', line2)
+        .attr('dy', '0.35em')
+        .attr('pointer-events', 'none')
+        .text('input');
     if (measured && ATTACK_BASED.has(r.vector) && r.attack) {
       const room = diff ? cw - 52 : cw - 12;
       second.push(
@@ -192,7 +201,7 @@ export const renderExposure: Render = (svg, ctx) => {
       [
         `${r.design} — ${VECTOR_LABELS[r.vector] ?? r.vector}`,
         measured
-          ? `measured value: ${fmt(r.value)} → grade ${r.grade} (${GRADE_MEANING[r.grade] ?? 'unknown grade'})`
+          ? `${r.source === 'input' ? 'input value (a model parameter, not measured on the run)' : 'measured value'}: ${fmt(r.value)} → grade ${r.grade} (${GRADE_MEANING[r.grade] ?? 'unknown grade'})`
           : (NO_DATA[r.vector] ?? 'not measured'),
         measured && r.adversary
           ? `from adversary ${r.adversary}, best attack ${r.attack} (best of: ${model.attacks.join(', ')})`
