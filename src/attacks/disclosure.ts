@@ -41,6 +41,7 @@ import type { ParamSpec } from '../designs/design.js';
 import type { AttackInput, AttackModule, AttackResult } from './attack.js';
 import { boolParam, durationParam, enumParam } from './params.js';
 import { anchorSightings, buildDepartures, DeliveryTiming } from './windowed/delivery-timing.js';
+import { IntersectionSweep, sightingsByRecipient } from './windowed/intersection.js';
 import {
   DELIVERY_TIMING_PARAM,
   delayShift,
@@ -57,7 +58,7 @@ import { buildWindowSeries, type WindowSeries } from './windowed/series.js';
 import { SDA, scanSda } from './windowed/statistics.js';
 import { IpSweep, type Sweep } from './windowed/sweep.js';
 
-export const METHODS = ['both', 'sda', 'receipt'] as const;
+export const METHODS = ['both', 'sda', 'receipt', 'intersection'] as const;
 export const RECEIPT_SOURCES = ['recipient-ip', 'any'] as const;
 
 export const DISCLOSURE_PARAMS: readonly ParamSpec[] = [
@@ -66,8 +67,10 @@ export const DISCLOSURE_PARAMS: readonly ParamSpec[] = [
     type: 'enum',
     default: 'both',
     values: METHODS,
-    description: 'SDA over epochs, the delivery-receipt estimator, or their sum',
-    source: 'Danezis 2003; Mathewson & Dingledine 2004; Martiny et al. NDSS 2021',
+    description:
+      "SDA over epochs, the delivery-receipt estimator, their sum, or the exact intersection of the sender sets of the epochs of R's deliveries (one partner per recipient)",
+    source:
+      'Danezis 2003; Mathewson & Dingledine 2004; Martiny et al. NDSS 2021; Kesdogan, Agrawal & Penz, IH 2002 (intersection)',
   },
   {
     name: 'epoch',
@@ -108,6 +111,8 @@ export interface DisclosureJob {
   users: number;
   series: WindowSeries | null;
   receipts: ReceiptData | null;
+  /** Intersection only: the anchor sighting of each target in idx.order. */
+  rounds: Float64Array | null;
   idx: TargetIndex;
   pairKeep: number;
   listTop: number;
@@ -123,11 +128,14 @@ export function prepareDisclosure(input: AttackInput): DisclosureJob {
   const src = enumParam(p, 'receiptSource', RECEIPT_SOURCES, 'recipient-ip');
   const deliveryTiming = boolParam(p, 'deliveryTiming', true);
   const { pairKeep, listTop } = listBounds(p);
+  const idx = indexTargets(input.targets, input.users);
+  const receipts = method === 'both' || method === 'receipt';
   return {
     users: input.users,
     series: method === 'receipt' ? null : buildWindowSeries(input, epoch, shift),
-    receipts: method === 'sda' ? null : buildReceiptData(input, w, src === 'any'),
-    idx: indexTargets(input.targets, input.users),
+    receipts: receipts ? buildReceiptData(input, w, src === 'any') : null,
+    rounds: method === 'intersection' ? sightingsByRecipient(input.targets, idx, input.obs.tRx) : null,
+    idx,
     pairKeep,
     listTop,
     deliveryTiming,
@@ -136,6 +144,7 @@ export function prepareDisclosure(input: AttackInput): DisclosureJob {
 
 /** Pair lists and causal tops of every recipient (with `timed`, causal tops weigh each delivery's own timing). */
 function disclosureLists(job: DisclosureJob, timed: Causal | null): PairLists {
+  if (job.rounds && job.series) return intersectionLists(job, job.series, job.rounds, timed);
   const sda = job.series ? new PerUserShare(new IpSweep(job.series, SDA)) : null;
   const rc = job.receipts ? new ReceiptSweep(job.receipts) : null;
   const sweeps: Sweep[] = [];
@@ -148,6 +157,32 @@ function disclosureLists(job: DisclosureJob, timed: Causal | null): PairLists {
     const okR = rc !== null && ok[sda ? 1 : 0] === 1;
     const top = bestTimed ? bestTimed(okS, okR, r, i) : NOTHING;
     return top === NOTHING ? best(okS, okR, r) : top;
+  });
+}
+
+/**
+ * The intersection method: every survivor scores 1. The causal top is the one user left; with the
+ * delivery's timing, the survivor whose departures fit it best (unless none has one the delay
+ * model allows).
+ */
+function intersectionLists(job: DisclosureJob, series: WindowSeries, rounds: Float64Array, timed: Causal | null) {
+  const sweep = new IntersectionSweep(series, job.idx, rounds);
+  const pick = new TieTop();
+  return sweepRecipients([sweep], job.idx, job.users, job.pairKeep, (ok, r, i) => {
+    if (!ok[0]) return -1;
+    const x = timed ? timed.at[i] : Number.NaN;
+    if (timed?.timing.usable && !Number.isNaN(x)) {
+      timed.timing.begin(x);
+      pick.reset();
+      for (const a of sweep.ips) {
+        const w = timed.timing.weight(a);
+        for (let k = timed.ipStart[a]; k < timed.ipStart[a + 1]; k++) {
+          if (timed.ipUsers[k] !== r) pick.consider(timed.ipUsers[k], w);
+        }
+      }
+      if (pick.best > 0 || pick.tie) return pick.result;
+    }
+    return sweep.best();
   });
 }
 

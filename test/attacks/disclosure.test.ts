@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { type ObservedLog, observe, type View } from '../../src/adversary/view.js';
 import type { AttackInput, AttackResult, Targets } from '../../src/attacks/attack.js';
 import { disclosure, prepareDisclosure } from '../../src/attacks/disclosure.js';
-import { intersectRounds, RoundIntersection } from '../../src/attacks/intersection.js';
 import { receiptEstimate } from '../../src/attacks/windowed/estimators.js';
+import { intersectRounds, RoundIntersection } from '../../src/attacks/windowed/intersection.js';
 import { buildReceiptData, type ReceiptData, ReceiptSweep } from '../../src/attacks/windowed/receipts.js';
 import { TIE_REL } from '../../src/attacks/windowed/select.js';
 import type { WindowSeries } from '../../src/attacks/windowed/series.js';
@@ -296,5 +296,10 @@ describe('intersection', () => {
     it.add([0]);
     expect(it.size).toBe(0);
     expect(it.roundCount).toBe(2);
+    // Starting over forgets every round (stamps of earlier rounds never match a new one).
+    it.reset();
+    it.add([1, 3]);
+    it.add([3, 2]);
+    expect(Array.from(it.candidates())).toEqual([3]);
   });
 });

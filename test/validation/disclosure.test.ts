@@ -4,8 +4,8 @@
  * (RoundIntersection; sdaEstimate). A run is the unit of independence.
  */
 import { describe, expect, it } from 'vitest';
-import { RoundIntersection } from '../../src/attacks/intersection.js';
 import { sdaEstimate } from '../../src/attacks/windowed/estimators.js';
+import { RoundIntersection } from '../../src/attacks/windowed/intersection.js';
 import { randInt, Streams, sampleWithoutReplacement } from '../../src/core/rng.js';
 
 describe('V15: intersection attack, single contact (N = 1000, b = 10, m = 1)', () => {
