@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { sdaEstimate } from '../../src/attacks/windowed/estimators.js';
 import { RoundIntersection } from '../../src/attacks/windowed/intersection.js';
 import { randInt, Streams, sampleWithoutReplacement } from '../../src/core/rng.js';
+import { topM } from './windowed-world.js';
 
 describe('V15: intersection attack, single contact (N = 1000, b = 10, m = 1)', () => {
   const N = 1000;
@@ -54,36 +55,6 @@ describe('V15: intersection attack, single contact (N = 1000, b = 10, m = 1)', (
     }
   });
 });
-
-/**
- * Expected number of friends in the top m, and probability that all are, under uniform
- * tie-breaking among equal estimates (CONTRACT §4's tie rule).
- */
-function topM(v: Float64Array, friend: Uint8Array, m: number): { frac: number; all: number } {
-  const sorted = Float64Array.from(v).sort();
-  const s = sorted[sorted.length - m];
-  let g = 0;
-  let e = 0;
-  let fg = 0;
-  let fe = 0;
-  let fl = 0;
-  for (let j = 0; j < v.length; j++) {
-    if (v[j] > s) {
-      g++;
-      fg += friend[j];
-    } else if (v[j] === s) {
-      e++;
-      fe += friend[j];
-    } else fl += friend[j];
-  }
-  const k = m - g;
-  let all = 0;
-  if (fl === 0) {
-    all = 1;
-    for (let i = 0; i < fe; i++) all *= (k - i) / (e - i);
-  }
-  return { frac: (fg + (fe * k) / e) / m, all };
-}
 
 describe('V17: statistical disclosure attack (N = 1000, m = 10, b = 10)', () => {
   const N = 1000;

@@ -26,25 +26,19 @@ import { replicateSeed, Streams } from '../../src/core/rng.js';
 import { resolveScenario } from '../../src/scenario/index.js';
 import { generateWorkload } from '../../src/workload/generate.js';
 import { runScenarioRows } from '../run-scenario.js';
+import { validationWorld } from './windowed-world.js';
 
 const N = 1000;
 const E = 5e9;
-const TEXT = `
-name: v15-pipeline
-seed: 15
-replicates: 4
-duration: 20min
-warmup: 0s
-network: { latency: const(30ms) }
-workload: { users: ${N}, contacts: 2, contactSkew: 0, rate: 1/2min, replyProbability: 0 }
-designs:
-  - { design: signal, processing: 0s, deliveryReceipts: false, readReceipts: false, linkedDevices: 0 }
-adversaries:
-  - kind: global-passive
-attacks: [disclosure]
-attackParams:
-  disclosure: { method: intersection, deliveryTiming: false, epoch: 5s }
-`;
+const TEXT = validationWorld({
+  name: 'v15-pipeline',
+  seed: 15,
+  replicates: 4,
+  users: N,
+  contacts: 2,
+  rate: '1/2min',
+  method: 'intersection',
+});
 
 describe('V15 through the pipeline: intersection of the rounds of a single-partner recipient', () => {
   it('E[false candidates] = Σ q_v^t, P(unique) between the product bounds, 4σ over recipients', async () => {

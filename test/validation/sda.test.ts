@@ -37,25 +37,12 @@ import { replicateSeed, Streams } from '../../src/core/rng.js';
 import { DESIGNS } from '../../src/designs/registry.js';
 import { ipIndex, see, simulate } from '../../src/pipeline/job.js';
 import { resolveScenario } from '../../src/scenario/index.js';
+import { topM, validationWorld } from './windowed-world.js';
 
 const N = 1000;
 const E = 5e9;
 const DELTA = 60e6;
-const TEXT = `
-name: v17-pipeline
-seed: 17
-duration: 20min
-warmup: 0s
-network: { latency: const(30ms) }
-workload: { users: ${N}, contacts: 10, contactSkew: 0, rate: 1/min, replyProbability: 0 }
-designs:
-  - { design: signal, processing: 0s, deliveryReceipts: false, readReceipts: false, linkedDevices: 0 }
-adversaries:
-  - kind: global-passive
-attacks: [disclosure]
-attackParams:
-  disclosure: { method: sda, deliveryTiming: false, epoch: 5s }
-`;
+const TEXT = validationWorld({ name: 'v17-pipeline', seed: 17, users: N, contacts: 10, rate: '1/min', method: 'sda' });
 
 describe('V17 through the pipeline: SDA with the background from the rounds without R', () => {
   const s = resolveScenario(parse(TEXT), 'v17.yaml').scenario!;
@@ -136,24 +123,6 @@ describe('V17 through the pipeline: SDA with the background from the rounds with
   });
 
   it("the share of R's partners in its top m grows with the rounds observed (same recipients, half the run vs all of it)", () => {
-    /** Expected partners among the m best of `score` under uniform tie-breaking, over m. */
-    const topM = (score: Float64Array, partner: Uint8Array, m: number): number => {
-      const theta = Float64Array.from(score).sort()[score.length - m];
-      let above = 0;
-      let at = 0;
-      let pAbove = 0;
-      let pAt = 0;
-      for (let u = 0; u < score.length; u++) {
-        if (score[u] > theta) {
-          above++;
-          pAbove += partner[u];
-        } else if (score[u] === theta) {
-          at++;
-          pAt += partner[u];
-        }
-      }
-      return (pAbove + (pAt * (m - above)) / at) / m;
-    };
     const sweep = new IpSweep(series, SDA);
     const score = new Float64Array(N);
     const partner = new Uint8Array(N);
@@ -170,7 +139,7 @@ describe('V17 through the pipeline: SDA with the background from the rounds with
       const fraction = (ok: boolean): number => {
         for (let a = 0; a < N; a++)
           score[a] = a === R || !ok ? Number.NEGATIVE_INFINITY : sweep.scoreIp(series.userIp[a]);
-        return topM(score, partner, m);
+        return topM(score, partner, m).frac;
       };
       sweep.begin(R);
       const f1 = fraction(sweep.at(s.duration / 2));
