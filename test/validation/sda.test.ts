@@ -27,7 +27,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { scoredDeliveries } from '../../src/adversary/targets.js';
 import type { AttackInput } from '../../src/attacks/attack.js';
 import { prepareDisclosure } from '../../src/attacks/disclosure.js';
 import type { WindowSeries } from '../../src/attacks/windowed/series.js';
