@@ -13,7 +13,7 @@ import type { PairRow, SummaryRow } from '../pipeline/types.js';
 import { checkCausalTie, checkPairs, checkScores } from './check.js';
 import { candidateCount, entropyBits } from './entropy.js';
 import { labelledMetrics, labelPairs, pairKey, positivePairs } from './pairs.js';
-import { type RocCurve, rocVertices, thinRoc } from './roc.js';
+import { type RocCurve, rocCurve } from './roc.js';
 import { Mean } from './sum.js';
 import { expectedRank, rankCounts, topkProbability } from './topk.js';
 import { type TtfdPair, timeToFirstDeanonymisation } from './ttfd.js';
@@ -84,7 +84,6 @@ export function evaluate(result: AttackResult, targets: Targets, sender: Int32Ar
   const positives = positivePairs(sender, targets.recipient, users);
   const labelled = labelPairs(result.pairs, positives, users);
   const pm = labelledMetrics(labelled);
-  const roc = rocVertices(labelled);
   return {
     metrics: {
       deliveries: n,
@@ -106,7 +105,7 @@ export function evaluate(result: AttackResult, targets: Targets, sender: Int32Ar
       result.causalTie,
     ),
     positivePairs: positives.size,
-    roc: roc && thinRoc(roc),
+    roc: rocCurve(labelled),
   };
 }
 

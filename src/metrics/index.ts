@@ -22,6 +22,6 @@ export {
   positivePairs,
   precisionAtK,
 } from './pairs.js';
-export { ROC_KEPT, type RocCurve, rocVertices, thinRoc, trapezoidArea } from './roc.js';
+export { ROC_KEPT, type RocCurve, rocCurve, rocVertices, thinRoc, trapezoidArea } from './roc.js';
 export { expectedRank, type RankCounts, rankCounts, scoreOf, topkProbability } from './topk.js';
 export { boundPairs, TTFD_KEPT, type TtfdPair, timeToFirstDeanonymisation } from './ttfd.js';

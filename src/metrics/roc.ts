@@ -28,15 +28,16 @@ export interface RocCurve {
 /** Kept vertices of a thinned curve (the inserted points come on top, up to as many again). */
 export const ROC_KEPT = 200;
 
-/** Every vertex of the ROC of `l` (see the module comment); null when a class is empty. */
-export function rocVertices(l: LabelledScores): RocCurve | null {
+/**
+ * Visits every vertex of the ROC of `l` in order, the origin first (threshold +∞); false when a
+ * class is empty (no vertex visited). Nothing is stored: a run can have 10⁷ distinct pair scores.
+ */
+function walkRoc(l: LabelledScores, visit: (fpr: number, tpr: number, threshold: number) => void): boolean {
   const { pos, neg, zeroNeg } = l;
   const n1 = pos.length;
   const n0 = neg.length + zeroNeg;
-  if (n1 === 0 || n0 === 0) return null;
-  const fpr: number[] = [0];
-  const tpr: number[] = [0];
-  const threshold: number[] = [Number.POSITIVE_INFINITY];
+  if (n1 === 0 || n0 === 0) return false;
+  visit(0, 0, Number.POSITIVE_INFINITY);
   let i = n1 - 1;
   let j = neg.length - 1;
   let zeroPending = zeroNeg > 0;
@@ -59,11 +60,24 @@ export function rocVertices(l: LabelledScores): RocCurve | null {
       fp += zeroNeg;
       zeroPending = false;
     }
-    fpr.push(fp / n0);
-    tpr.push(tp / n1);
-    threshold.push(v);
+    visit(fp / n0, tp / n1, v);
   }
-  return { fpr: Float64Array.from(fpr), tpr: Float64Array.from(tpr), threshold: Float64Array.from(threshold) };
+  return true;
+}
+
+/** Every vertex of the ROC of `l` (see the module comment); null when a class is empty. */
+export function rocVertices(l: LabelledScores): RocCurve | null {
+  const fpr: number[] = [];
+  const tpr: number[] = [];
+  const threshold: number[] = [];
+  const ok = walkRoc(l, (x, y, t) => {
+    fpr.push(x);
+    tpr.push(y);
+    threshold.push(t);
+  });
+  return ok
+    ? { fpr: Float64Array.from(fpr), tpr: Float64Array.from(tpr), threshold: Float64Array.from(threshold) }
+    : null;
 }
 
 /** Trapezoid area under a polyline given by its vertices (x non-decreasing). */
@@ -74,47 +88,108 @@ export function trapezoidArea(x: ArrayLike<number>, y: ArrayLike<number>, from =
 }
 
 /**
+ * The thinning of the module comment, fed one vertex at a time: `step` is the arc length between
+ * kept vertices and `count` the number of vertices (the last is always kept).
+ */
+class Thinner {
+  readonly fpr: number[] = [];
+  readonly tpr: number[] = [];
+  readonly threshold: number[] = [];
+  private k = 0;
+  private run = 0;
+  /** The last kept vertex A, the previous vertex, the area since A and how many were dropped since. */
+  private ax = 0;
+  private ay = 0;
+  private px = 0;
+  private py = 0;
+  private area = 0;
+  private dropped = 0;
+
+  constructor(
+    private readonly step: number,
+    private readonly count: number,
+  ) {}
+
+  add(x: number, y: number, t: number): void {
+    const k = this.k++;
+    if (k === 0) {
+      this.keep(x, y, t);
+      return;
+    }
+    this.run += Math.hypot(x - this.px, y - this.py);
+    this.area += ((x - this.px) * (y + this.py)) / 2;
+    this.px = x;
+    this.py = y;
+    if (k < this.count - 1 && this.run < this.step) {
+      this.dropped++;
+      return;
+    }
+    const dx = x - this.ax;
+    const dy = y - this.ay;
+    if (this.dropped > 0 && dx > 0 && dy > 0 && this.area !== (dx * (this.ay + y)) / 2) {
+      const u = Math.min(1, Math.max(0, (y - this.area / dx) / dy));
+      this.fpr.push(this.ax + u * dx);
+      this.tpr.push(y - u * dy);
+      this.threshold.push(Number.NaN);
+    }
+    this.keep(x, y, t);
+  }
+
+  private keep(x: number, y: number, t: number): void {
+    this.fpr.push(x);
+    this.tpr.push(y);
+    this.threshold.push(t);
+    this.ax = this.px = x;
+    this.ay = this.py = y;
+    this.run = 0;
+    this.area = 0;
+    this.dropped = 0;
+  }
+
+  curve(): RocCurve {
+    return {
+      fpr: Float64Array.from(this.fpr),
+      tpr: Float64Array.from(this.tpr),
+      threshold: Float64Array.from(this.threshold),
+    };
+  }
+}
+
+/**
  * At most `kept` vertices of `c` at equal arc-length steps, plus one area-restoring point between
  * two kept vertices wherever dropped ones bent the curve; the area is unchanged (up to rounding).
  */
 export function thinRoc(c: RocCurve, kept = ROC_KEPT): RocCurve {
   const n = c.fpr.length;
   if (n <= kept) return c;
-  const { fpr: x, tpr: y } = c;
+  const t = new Thinner(arcLength(c.fpr, c.tpr) / (kept - 1), n);
+  for (let k = 0; k < n; k++) t.add(c.fpr[k], c.tpr[k], c.threshold[k]);
+  return t.curve();
+}
+
+function arcLength(x: ArrayLike<number>, y: ArrayLike<number>): number {
   let length = 0;
-  for (let k = 1; k < n; k++) length += Math.hypot(x[k] - x[k - 1], y[k] - y[k - 1]);
-  const step = length / (kept - 1);
-  const keep: number[] = [0];
-  let run = 0;
-  for (let k = 1; k < n - 1; k++) {
-    run += Math.hypot(x[k] - x[k - 1], y[k] - y[k - 1]);
-    if (run >= step) {
-      keep.push(k);
-      run = 0;
-    }
-  }
-  keep.push(n - 1);
-  const fpr: number[] = [x[0]];
-  const tpr: number[] = [y[0]];
-  const threshold: number[] = [c.threshold[0]];
-  for (let q = 1; q < keep.length; q++) {
-    const a = keep[q - 1];
-    const b = keep[q];
-    const dx = x[b] - x[a];
-    const dy = y[b] - y[a];
-    if (b > a + 1 && dx > 0 && dy > 0) {
-      const area = trapezoidArea(x, y, a, b);
-      const chord = (dx * (y[a] + y[b])) / 2;
-      if (area !== chord) {
-        const t = Math.min(1, Math.max(0, (y[b] - area / dx) / dy));
-        fpr.push(x[a] + t * dx);
-        tpr.push(y[b] - t * dy);
-        threshold.push(Number.NaN);
-      }
-    }
-    fpr.push(x[b]);
-    tpr.push(y[b]);
-    threshold.push(c.threshold[b]);
-  }
-  return { fpr: Float64Array.from(fpr), tpr: Float64Array.from(tpr), threshold: Float64Array.from(threshold) };
+  for (let k = 1; k < x.length; k++) length += Math.hypot(x[k] - x[k - 1], y[k] - y[k - 1]);
+  return length;
+}
+
+/**
+ * The thinned ROC of `l` without holding its vertices: one pass to count them and measure the
+ * curve's length, one to thin (same result as thinRoc(rocVertices(l))); null when a class is empty.
+ */
+export function rocCurve(l: LabelledScores, kept = ROC_KEPT): RocCurve | null {
+  let count = 0;
+  let length = 0;
+  let px = 0;
+  let py = 0;
+  const ok = walkRoc(l, (x, y) => {
+    if (count++ > 0) length += Math.hypot(x - px, y - py);
+    px = x;
+    py = y;
+  });
+  if (!ok) return null;
+  if (count <= kept) return rocVertices(l);
+  const t = new Thinner(length / (kept - 1), count);
+  walkRoc(l, (x, y, th) => t.add(x, y, th));
+  return t.curve();
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { KeyTable } from '../../src/attacks/util-hash.js';
 import { labelPairs, pairKey, pairMetrics } from '../../src/metrics/pairs.js';
-import { rocVertices, thinRoc, trapezoidArea } from '../../src/metrics/roc.js';
+import { rocCurve, rocVertices, thinRoc, trapezoidArea } from '../../src/metrics/roc.js';
 import { rng } from './helpers.js';
 
 /** Brute force: every ordered pair u ≠ v with its score (0 when unlisted) and label. */
@@ -123,6 +123,15 @@ describe('thinRoc', () => {
       keptOnly.map((k) => thin.tpr[k]),
     );
     expect(Math.abs(off - trapezoidArea(full.fpr, full.tpr))).toBeGreaterThan(1e-6);
+  });
+
+  it('streams: rocCurve (two passes, no vertex array) gives thinRoc of every vertex', () => {
+    const r = rng(10);
+    const pos = Float64Array.from({ length: 2000 }, () => Math.round(r() * 500) / 500).sort();
+    const neg = Float64Array.from({ length: 9000 }, () => Math.round(r() ** 3 * 500) / 500).sort();
+    const l = { pos, neg, zeroNeg: 7000 };
+    expect(rocCurve(l, 100)).toEqual(thinRoc(rocVertices(l)!, 100));
+    expect(rocCurve({ pos: new Float64Array(0), neg, zeroNeg: 1 })).toBeNull();
   });
 
   it('leaves a short curve as it is', () => {
