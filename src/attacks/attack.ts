@@ -114,14 +114,17 @@ export interface AttackResult {
   causalTop: Int32Array;
   /**
    * Optional, for the tie-aware time to first deanonymisation: for each target whose causal top
-   * is a tie of at most a few candidates (the attack's own bound, e.g. users behind one NAT), those
-   * candidates in CSR form, cand[offsets[i] .. offsets[i+1]); no entries for a unique top, no
+   * is a tie of at most MAX_CAUSAL_TIE candidates (e.g. users behind one NAT), those candidates in
+   * CSR form, cand[offsets[i] .. offsets[i+1]), ascending; no entries for a unique top, no
    * candidate, or a wider tie. Attacks that do not fill it count such ties as unidentified.
    */
   causalTie?: { offsets: Int32Array; cand: Int32Array };
   /** Pair scores (sender, recipient); pairs not listed score 0. No duplicates. */
   pairs: { sender: Int32Array; recipient: Int32Array; score: Float64Array };
 }
+
+/** Widest causal tie an attack records in AttackResult.causalTie (1/16 is where a tie stops naming anyone). */
+export const MAX_CAUSAL_TIE = 16;
 
 export interface AttackModule {
   id: string;

@@ -150,14 +150,24 @@ function disclosureLists(job: DisclosureJob, timed: Causal | null): PairLists {
   const sweeps: Sweep[] = [];
   if (sda) sweeps.push(sda);
   if (rc) sweeps.push(rc);
-  const best = combinedBest(job.users, sda, rc);
-  const bestTimed = timed ? timedBest(job.users, sda, rc, timed) : null;
-  return sweepRecipients(sweeps, job.idx, job.users, job.pairKeep, (ok, r, i) => {
-    const okS = sda !== null && ok[0] === 1;
-    const okR = rc !== null && ok[sda ? 1 : 0] === 1;
-    const top = bestTimed ? bestTimed(okS, okR, r, i) : NOTHING;
-    return top === NOTHING ? best(okS, okR, r) : top;
-  });
+  const combined = combinedBest(job.users, sda, rc);
+  const byTiming = timed ? timedBest(job.users, sda, rc, timed) : null;
+  // Which ranking answered the last target: its tie is the one recorded (AttackResult.causalTie).
+  let answered = combined.tied;
+  return sweepRecipients(
+    sweeps,
+    job.idx,
+    job.users,
+    job.pairKeep,
+    (ok, r, i) => {
+      const okS = sda !== null && ok[0] === 1;
+      const okR = rc !== null && ok[sda ? 1 : 0] === 1;
+      const top = byTiming ? byTiming.best(okS, okR, r, i) : NOTHING;
+      answered = top === NOTHING ? combined.tied : (byTiming as NonNullable<typeof byTiming>).tied;
+      return top === NOTHING ? combined.best(okS, okR, r) : top;
+    },
+    () => answered(),
+  );
 }
 
 /**
@@ -237,17 +247,18 @@ class PerUserShare implements Sweep {
 /**
  * The causal top of s(u) = v̂(ip(u))/n(ip(u)) + v̂_r(u): first every user with receipt evidence (few,
  * scored exactly), then the SDA candidate ips in slot order, skipping an ip whose bound (users
- * there without receipt evidence have v̂_r ≤ 0) cannot beat, or before a tie is known equal, the
- * best so far. Identical to scoring every candidate; ties within TIE_REL give -1.
+ * there without receipt evidence have v̂_r ≤ 0) cannot beat the best so far, or equal it while the
+ * tie at the top is narrow enough to be kept. Identical to scoring every candidate; ties within
+ * TIE_REL give -1, and `tied` lists a narrow tie's members (users behind one NAT).
  */
 function combinedBest(
   users: number,
   share: PerUserShare | null,
   rc: ReceiptSweep | null,
-): (okS: boolean, okR: boolean, recipient: number) => number {
+): { best: (okS: boolean, okR: boolean, recipient: number) => number; tied: () => Int32Array } {
   const seen = new CandidateSet(users);
   const pick = new TieTop();
-  return (okS, okR, recipient) => {
+  const best = (okS: boolean, okR: boolean, recipient: number): number => {
     pick.reset();
     seen.clear();
     const sda = share?.ip ?? null;
@@ -260,10 +271,11 @@ function combinedBest(
     }
     if (okS && sda) {
       const { ipStart, ipUsers } = sda.s;
-      // Visit an ip only if its bound could beat the best (or, before a tie is known, equal it).
-      // The scan bounds the ip-level score, which is ≥ each user's share of it: still safe.
+      // Visit an ip only if its bound could beat the best, or equal it while the tie is narrow
+      // enough for its members to be kept (AttackResult.causalTie). The scan bounds the ip-level
+      // score, which is ≥ each user's share of it: still safe.
       const threshold = (): number =>
-        pick.tie ? pick.best * (1 + TIE_REL) * (1 + 1e-15) : Math.max(pick.best * (1 - TIE_REL), Number.MIN_VALUE);
+        pick.wide ? pick.best * (1 + TIE_REL) * (1 + 1e-15) : Math.max(pick.best * (1 - TIE_REL), Number.MIN_VALUE);
       scanSda(sda, threshold(), (q) => {
         const a = sda.slotIp[q];
         let v = Number.NaN;
@@ -278,6 +290,7 @@ function combinedBest(
     }
     return pick.result;
   };
+  return { best, tied: () => pick.tied() };
 }
 
 /**
@@ -292,11 +305,11 @@ function timedBest(
   share: PerUserShare | null,
   rc: ReceiptSweep | null,
   c: Causal,
-): (okS: boolean, okR: boolean, recipient: number, target: number) => number {
+): { best: (okS: boolean, okR: boolean, recipient: number, target: number) => number; tied: () => Int32Array } {
   const seen = new CandidateSet(users);
   const pick = new TieTop();
   const { timing, ipStart, ipUsers, userIp } = c;
-  return (okS, okR, recipient, i) => {
+  const best = (okS: boolean, okR: boolean, recipient: number, i: number): number => {
     const x = c.at[i];
     if (!timing.usable || Number.isNaN(x) || !(okS || okR)) return NOTHING;
     timing.begin(x);
@@ -345,6 +358,7 @@ function timedBest(
     }
     return pick.best > 0 || pick.tie ? pick.result : NOTHING;
   };
+  return { best, tied: () => pick.tied() };
 }
 
 export const disclosure: AttackModule = {

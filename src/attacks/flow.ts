@@ -67,12 +67,12 @@ export const flow: AttackModule = {
     const idx = indexTargets(input.targets, input.users);
     const lists = sweepRecipients([new IpSweep(series, PEARSON)], idx, input.users, pairKeep);
     if (!timed) {
-      lists.causalTop = flowCausalTops(series, idx);
+      ({ top: lists.causalTop, tie: lists.causalTie } = flowCausalTops(series, idx));
       return assembleResult(input.users, input.targets, lists, listTop);
     }
     const timing = new DeliveryTiming(buildDepartures(input), input.endToEnd, series.ips);
     const at = anchorSightings(input);
-    lists.causalTop = flowCausalTops(series, idx, { timing, at: at.causal });
+    ({ top: lists.causalTop, tie: lists.causalTie } = flowCausalTops(series, idx, { timing, at: at.causal }));
     return assembleResult(input.users, input.targets, lists, listTop, { timing, at: at.final, userIp: series.userIp });
   },
 };

@@ -12,14 +12,12 @@
  * devices are not deliveries). This is what the question says, not ground truth.
  */
 import { parseDuration } from '../core/time.js';
-import type { AttackInput, AttackResult } from './attack.js';
+import { type AttackInput, type AttackResult, MAX_CAUSAL_TIE } from './attack.js';
 import { KeyTable } from './util-hash.js';
 import { kthLargest } from './util-index.js';
 
 /** Most candidates listed per target (see ScoreBuilder.commit). */
 export const MAX_LISTED = 256;
-/** Widest causal tie recorded per target (AttackResult.causalTie). */
-export const MAX_CAUSAL_TIE = 16;
 /** Most candidates per target that add pair mass (see ScoreBuilder.commit). */
 export const MAX_PAIRED = 32;
 

@@ -223,7 +223,7 @@ describe('sparse engine vs dense reference', () => {
     const idx = indexTargets(targets, users);
     const sweep = new IpSweep(series7, PEARSON);
     const want = sweepRecipients([sweep], idx, users, 256, (ok) => (ok[0] ? sweep.best() : -1)).causalTop;
-    const got = flowCausalTops(series7, idx);
+    const got = flowCausalTops(series7, idx).top;
     expect(Array.from(got)).toEqual(Array.from(want));
     expect(want.filter((u) => u >= 0).length).toBeGreaterThan(20);
     expect(want.filter((u) => u === -1).length).toBeGreaterThan(0);

@@ -5,9 +5,10 @@
  * stepped through each recipient's deliveries (tested), at a fraction of the cost when most ips
  * are candidates.
  */
+import { MAX_CAUSAL_TIE } from '../attack.js';
 import type { DeliveryTiming } from './delivery-timing.js';
 import type { TargetIndex } from './pairs.js';
-import { TIE_REL } from './select.js';
+import { CausalTies, TIE_REL } from './select.js';
 import type { WindowSeries } from './series.js';
 import { windowOf } from './series.js';
 
@@ -34,6 +35,10 @@ class GlobalPass {
   xpN = 0;
   /** Users behind each ip (candidates; the recipient's own ip is never one). */
   readonly ipCount: Int32Array;
+  /** The ips tied at the top by the last bestIp/bestTimedIp (all while tieN ≤ MAX_CAUSAL_TIE), and the users behind them. */
+  readonly tieIps = new Int32Array(MAX_CAUSAL_TIE);
+  tieN = 0;
+  tieUsers = 0;
 
   constructor(s: WindowSeries, rows: number) {
     const n = s.ips;
@@ -52,6 +57,20 @@ class GlobalPass {
     }
   }
 
+  /** A new best ip a with m candidate users: the tie starts over from it. */
+  private tieStart(a: number, m: number): void {
+    this.tieIps[0] = a;
+    this.tieN = 1;
+    this.tieUsers = m;
+  }
+
+  /** Ip a with m users ties the best. */
+  private tieAdd(a: number, m: number): void {
+    if (this.tieN < MAX_CAUSAL_TIE) this.tieIps[this.tieN] = a;
+    this.tieN++;
+    this.tieUsers += m;
+  }
+
   /**
    * The ip with the unique largest positive Pearson r against recipient row b (ip v), or -1 on a
    * tie (within TIE_REL) or when none is positive. For a fixed recipient r > 0 ranks as N²/Vx with
@@ -67,6 +86,7 @@ class GlobalPass {
     let best = 0;
     let bestIp = -1;
     let tie = false;
+    this.tieN = 0;
     // q2 = N²/Vx is compared as N² ≥ thr·Vx (no division on the common, losing path).
     let thr = 0;
     const dense = accN * 4 > n;
@@ -94,9 +114,11 @@ class GlobalPass {
         best = q2;
         bestIp = a;
         tie = m > 1;
+        this.tieStart(a, m);
       } else {
         tie = true;
         if (q2 > best) best = q2;
+        this.tieAdd(a, m);
       }
       thr = best * (1 - 2 * TIE_REL);
     }
@@ -122,6 +144,7 @@ class GlobalPass {
     let best = 0;
     let bestIp = -1;
     let tie = false;
+    this.tieN = 0;
     for (let c = 0; c < end; c++) {
       let a: number;
       if (byWindow) a = tm.list[c];
@@ -146,9 +169,11 @@ class GlobalPass {
         best = q2;
         bestIp = a;
         tie = m > 1;
+        this.tieStart(a, m);
       } else if (q2 >= best * (1 - 2 * TIE_REL)) {
         tie = true;
         if (q2 > best) best = q2;
+        this.tieAdd(a, m);
       }
     }
     if (bestIp < 0 && !tie) return NOTHING;
@@ -171,7 +196,7 @@ export function flowCausalTops(
   s: WindowSeries,
   idx: TargetIndex,
   timed?: { timing: DeliveryTiming; at: Float64Array },
-): Int32Array {
+): { top: Int32Array; tie: { offsets: Int32Array; cand: Int32Array } } {
   const n = s.ips;
   const K = s.windows;
   const { ipStart, ipUsers, users } = s;
@@ -191,6 +216,8 @@ export function flowCausalTops(
   const sy = new Float64Array(B);
   const syy = new Float64Array(B);
   const causalTop = new Int32Array(idx.count).fill(-1);
+  const ties = new CausalTies(idx.count);
+  const tied: number[] = [];
   const tCut = idx.tCut;
 
   for (let b0 = 0; b0 < ips.length; b0 += B) {
@@ -276,6 +303,7 @@ export function flowCausalTops(
       const syT = sy[b] + yp;
       const vy = Kt * (syy[b] + yp * yp) - syT * syT;
       let bestIp = -1;
+      g.tieN = 0;
       if (vy > 0) {
         // The delivery's own timing first; without a usable sighting, or when no candidate with a
         // positive r has a departure the delay model allows, the ranking by r alone.
@@ -297,7 +325,20 @@ export function flowCausalTops(
         }
       }
       causalTop[i] = top;
+      // A narrow tie: the users behind the tied ips (a NAT's users, or a few equal flows).
+      if (top < 0 && g.tieN > 0 && g.tieN <= MAX_CAUSAL_TIE && g.tieUsers > 1 && g.tieUsers <= MAX_CAUSAL_TIE) {
+        tied.length = 0;
+        for (let k = 0; k < g.tieN; k++) {
+          const a = g.tieIps[k];
+          for (let q = ipStart[a]; q < ipStart[a + 1]; q++)
+            if (ipUsers[q] !== R && ipUsers[q] < users) tied.push(ipUsers[q]);
+        }
+        ties.set(
+          i,
+          tied.sort((x, y) => x - y),
+        );
+      }
     }
   }
-  return causalTop;
+  return { top: causalTop, tie: ties.result() };
 }

@@ -6,7 +6,7 @@
 import type { AttackResult, Targets } from '../attack.js';
 import { prefixSum } from './arrays.js';
 import type { DeliveryTiming } from './delivery-timing.js';
-import { bestWithTies, CandidateSet, cutWithTies } from './select.js';
+import { bestWithTies, CandidateSet, CausalTies, cutWithTies } from './select.js';
 import type { Sweep } from './sweep.js';
 
 /** Targets grouped by recipient, each group in delivery-time order. */
@@ -51,6 +51,8 @@ export interface PairLists {
   cand: Int32Array;
   score: Float64Array;
   causalTop: Int32Array;
+  /** The causal ties (AttackResult.causalTie), when the attack records them. */
+  causalTie?: { offsets: Int32Array; cand: Int32Array };
 }
 
 /**
@@ -70,6 +72,7 @@ export function sweepRecipients(
   users: number,
   pairKeep: number,
   causal?: CausalTop,
+  tied?: () => ArrayLike<number>,
 ): PairLists {
   const cs = new CandidateSet(users);
   const ok = new Uint8Array(sweeps.length);
@@ -80,6 +83,8 @@ export function sweepRecipients(
   const outCand: number[] = [];
   const outScore: number[] = [];
   const causalTop = new Int32Array(idx.count).fill(-1);
+  // The tie behind each -1, read from `tied` right after `causal` answered for that target.
+  const ties = causal && tied ? new CausalTies(idx.count) : null;
   const only = sweeps.length === 1 ? sweeps[0] : null;
 
   for (let r = 0; r < users; r++) {
@@ -88,6 +93,7 @@ export function sweepRecipients(
       const i = idx.order[q];
       for (let k = 0; k < sweeps.length; k++) ok[k] = sweeps[k].at(idx.tCut[i]) ? 1 : 0;
       causalTop[i] = causal(ok, r, i);
+      if (ties && causalTop[i] === -1) ties.set(i, tied!());
     }
 
     let any = false;
@@ -118,7 +124,9 @@ export function sweepRecipients(
     }
     start[r + 1] = outCand.length;
   }
-  return { start, cand: Int32Array.from(outCand), score: Float64Array.from(outScore), causalTop };
+  const lists: PairLists = { start, cand: Int32Array.from(outCand), score: Float64Array.from(outScore), causalTop };
+  if (ties) lists.causalTie = ties.result();
+  return lists;
 }
 
 /** What per-target lists need to weigh each delivery's candidates by its own timing. */
@@ -194,6 +202,7 @@ export function assembleResult(
       base: new Float64Array(targets.count),
     },
     causalTop: lists.causalTop,
+    ...(lists.causalTie ? { causalTie: lists.causalTie } : {}),
     pairs: { sender: lists.cand, recipient, score: lists.score },
   };
 }

@@ -3,21 +3,29 @@
  * and cutting score lists without splitting ties (binary search and k-th largest live in
  * util-index.ts, shared with the timing attack).
  */
+import { MAX_CAUSAL_TIE } from '../attack.js';
 import { kthLargest } from '../util-index.js';
 
 /** Scores within this relative distance of the best count as tied for the causal top. */
 export const TIE_REL = 1e-9;
 
-/** Running argmax under the TIE_REL rule: `result` is -1 on a tie or when nothing scored above 0. */
+/**
+ * Running argmax under the TIE_REL rule: `result` is -1 on a tie or when nothing scored above 0.
+ * It also keeps the candidates tied at the top while they are at most MAX_CAUSAL_TIE (`tied`);
+ * past that the tie is `wide` and its members are not kept.
+ */
 export class TieTop {
   best = 0;
   tie = false;
   private top = -1;
+  private readonly members = new Int32Array(MAX_CAUSAL_TIE);
+  private n = 0;
 
   reset(): void {
     this.best = 0;
     this.tie = false;
     this.top = -1;
+    this.n = 0;
   }
 
   consider(u: number, v: number): void {
@@ -25,14 +33,55 @@ export class TieTop {
       this.best = v;
       this.top = u;
       this.tie = false;
+      this.members[0] = u;
+      this.n = 1;
     } else if (v > 0 && v >= this.best * (1 - TIE_REL)) {
       this.tie = true;
       if (v > this.best) this.best = v;
+      if (this.n < MAX_CAUSAL_TIE) this.members[this.n] = u;
+      this.n++;
     }
   }
 
   get result(): number {
     return this.tie ? -1 : this.top;
+  }
+
+  /** More candidates tied at the top than are kept. */
+  get wide(): boolean {
+    return this.n > MAX_CAUSAL_TIE;
+  }
+
+  /** The candidates tied at the top, ascending; empty without a tie or for a wide one. */
+  tied(): Int32Array {
+    return this.tie && !this.wide ? this.members.slice(0, this.n).sort() : new Int32Array(0);
+  }
+}
+
+/** AttackResult.causalTie built target by target, in any order of targets. */
+export class CausalTies {
+  private readonly at: Int32Array;
+  private readonly len: Int32Array;
+  private readonly buf: number[] = [];
+
+  constructor(count: number) {
+    this.at = new Int32Array(count);
+    this.len = new Int32Array(count);
+  }
+
+  set(i: number, members: ArrayLike<number>): void {
+    this.at[i] = this.buf.length;
+    this.len[i] = members.length;
+    for (let k = 0; k < members.length; k++) this.buf.push(members[k]);
+  }
+
+  result(): { offsets: Int32Array; cand: Int32Array } {
+    const n = this.at.length;
+    const offsets = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i] + this.len[i];
+    const cand = new Int32Array(offsets[n]);
+    for (let i = 0; i < n; i++) for (let k = 0; k < this.len[i]; k++) cand[offsets[i] + k] = this.buf[this.at[i] + k];
+    return { offsets, cand };
   }
 }
 
