@@ -35,9 +35,9 @@ export function viewInput(design: string, n: number, adversary: 'global-passive'
     users: n,
     ...see(world, s.adversaries[0], s.warmup, streams),
     ...ipIndex(world.hosts),
-    dwell: dwellModel(world.net.log, n),
+    dwell: dwellModel(world.log, n),
     // The size law the pipeline gives every timing run (read unless `sizes: false`).
-    hopSizes: hopSizeModel(world.net.log, n),
+    hopSizes: hopSizeModel(world.log, n),
     duration: s.duration,
     params: {},
   };

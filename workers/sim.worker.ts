@@ -1,7 +1,7 @@
 /** Worker entry: runs one simulation job (see src/pipeline/job.ts) and returns its rows. */
-import { type JobResult, type JobSpec, runJob } from '../src/pipeline/job.js';
+import { executeJob, type JobResult, type JobSpec } from '../src/pipeline/job.js';
 import { fromPlain } from '../src/pipeline/serialize.js';
 
-export default function run(task: unknown): JobResult {
-  return runJob(fromPlain<JobSpec>(task));
+export default function run(task: unknown): Promise<JobResult> {
+  return executeJob(fromPlain<JobSpec>(task));
 }

@@ -4,6 +4,7 @@
  * `argv:1:3 --seed: "x" is not an integer; expected an integer ≥ 0`.
  */
 import type { Pos, Problem } from '../scenario/errors.js';
+import type { Override } from '../scenario/load.js';
 
 export class Argv {
   constructor(readonly args: readonly string[]) {}
@@ -31,4 +32,26 @@ export function parseIntArg(v: string): number | undefined {
   if (!/^\s*\d+\s*$/.test(v)) return undefined;
   const n = Number(v);
   return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** `--set PATH=VALUE` flags as scenario overrides; malformed ones become problems at their argument. */
+export function setOverrides(sets: readonly string[], argv: Argv, problems: Problem[]): Override[] {
+  const overrides: Override[] = [];
+  sets.forEach((s, i) => {
+    const eq = s.indexOf('=');
+    if (eq <= 0) {
+      problems.push(
+        argv.problem(
+          '--set',
+          `"${s}" is not PATH=VALUE`,
+          'PATH=VALUE, e.g. --set workload.users=5000 or --set designs.1.nodes=500',
+          undefined,
+          i,
+        ),
+      );
+      return;
+    }
+    overrides.push({ path: s.slice(0, eq).trim(), value: s.slice(eq + 1), pos: argv.pos('--set', i) });
+  });
+  return overrides;
 }

@@ -1,5 +1,5 @@
 /**
- * The `anonsim` command line (docs/cli.md): run, validate, list, view, merge. Commander parses; every
+ * The `anonsim` command line (docs/cli.md): run, attack, validate, list, view, merge. Commander parses; every
  * error is mapped to an exit code here — 0 success, 2 bad input (one line per problem on stderr
  * in the scenario problem format, including unknown commands and flags), 1 internal error,
  * 130 interrupted. `main` does not call process.exit (only a second Ctrl-C during a run does), so
@@ -13,6 +13,7 @@ import { formatProblem, type Problem, ScenarioError } from '../scenario/errors.j
 import { nearMiss } from '../scenario/fields.js';
 import { scenarioReference } from '../scenario/reference.js';
 import { Argv } from './argv.js';
+import { type AttackFlags, attackCommand } from './attack.js';
 import { type CompareFlags, compareCommand } from './compare.js';
 import { FIGURE_CONTROLS, figuresCommand } from './figures.js';
 import { type Io, processIo } from './io.js';
@@ -24,7 +25,7 @@ import { validateCommand } from './validate.js';
 import { viewCommand } from './view.js';
 
 /** Every subcommand, named in "expected one of …" messages and used to find the usage a parse error quotes. */
-const COMMANDS = ['run', 'validate', 'list', 'view', 'compare', 'merge', 'figures', 'tables'];
+const COMMANDS = ['run', 'attack', 'validate', 'list', 'view', 'compare', 'merge', 'figures', 'tables'];
 const ALL_COMMANDS = COMMANDS;
 
 class Exit extends Error {
@@ -119,8 +120,30 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       '--precision <H>',
       "run replicates until every top1's 95% interval has half-width ≤ H (at least 5, at most --replicates); same CSVs as --replicates n for the n it stops at",
     )
+    .option(
+      '--log',
+      'also save every simulated world (observation log, ground truth) as Parquet in DIR/log/ (docs/log.md)',
+    )
     .action(async (file: string, flags: RunFlags) => {
       throw new Exit(await runCommand(file, flags, args, io));
+    });
+
+  program
+    .command('attack')
+    .description('run adversaries and attacks on a log saved by `anonsim run --log`, without simulating (docs/log.md)')
+    .argument('<log>', 'the saved log: DIR/log of a run with --log')
+    .option('-o, --out <dir>', 'results folder (default: results/<scenario name>-attack/)')
+    .option(
+      '--set <path=value>',
+      'override adversaries, attacks, attackParams or warmup, e.g. adversaries.0.target=random (repeatable)',
+      (v, prev: string[]) => [...prev, v],
+      [],
+    )
+    .option('--workers <n>', 'worker threads (default: available parallelism)')
+    .option('--messages', 'also write messages.csv (one row per scored delivery)')
+    .option('--quiet', 'no progress bar and no summary table')
+    .action(async (dir: string, flags: AttackFlags) => {
+      throw new Exit(await attackCommand(dir, flags, args, io));
     });
 
   program

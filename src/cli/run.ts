@@ -18,6 +18,7 @@ import { anonsimVersion, gitCommit } from '../export/manifest.js';
 import { sweepRates } from '../export/rates.js';
 import { writeReport } from '../export/report.js';
 import { ensureOutputDir, removeStagingSync, writeResults } from '../export/write.js';
+import { prepareLogDir, writeLogIndex } from '../log/index.js';
 import type { JobResult } from '../pipeline/job.js';
 import { precisionLine, precisionManifest, runToPrecision, withReplicates } from '../pipeline/precision.js';
 import { inJobOrder, mergeResults, planJobs, type RunOptions, runJobs, scenarioCells } from '../pipeline/run.js';
@@ -43,7 +44,7 @@ import { formatWarning, type Problem, ScenarioError } from '../scenario/errors.j
 import { type Loaded, loadScenario, type Override } from '../scenario/load.js';
 import { sweepCells } from '../scenario/sweep.js';
 import { scenarioToPlain } from '../scenario/to-yaml.js';
-import { type Argv, parseIntArg } from './argv.js';
+import { type Argv, parseIntArg, setOverrides } from './argv.js';
 import type { Io } from './io.js';
 import { capProblem, parsePrecision } from './precision.js';
 import { jobLabel, makeProgress } from './progress.js';
@@ -62,6 +63,7 @@ export interface RunFlags {
   shards?: string;
   resume?: boolean;
   precision?: string;
+  log?: boolean;
 }
 
 /** Why `dir` cannot become the output folder (a file on the path), or undefined. */
@@ -106,22 +108,7 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
   intFlag('--seed', flags.seed, 0, Number.MAX_SAFE_INTEGER, 'seed');
   intFlag('--replicates', flags.replicates, 1, 10_000, 'replicates');
   const workers = intFlag('--workers', flags.workers, 1, 1024) ?? availableParallelism();
-  flags.set.forEach((s, i) => {
-    const eq = s.indexOf('=');
-    if (eq <= 0) {
-      problems.push(
-        argv.problem(
-          '--set',
-          `"${s}" is not PATH=VALUE`,
-          'PATH=VALUE, e.g. --set workload.users=5000 or --set designs.1.nodes=500',
-          undefined,
-          i,
-        ),
-      );
-      return;
-    }
-    overrides.push({ path: s.slice(0, eq).trim(), value: s.slice(eq + 1), pos: argv.pos('--set', i) });
-  });
+  overrides.push(...setOverrides(flags.set, argv, problems));
 
   let loaded: Loaded | undefined;
   try {
@@ -239,6 +226,7 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
   process.on('SIGINT', onSigint);
   io.signal?.addEventListener('abort', onExternal, { once: true });
   if (io.signal?.aborted) onExternal();
+  const logRoot = flags.log ? await prepareLogDir(outDir, flags.resume === true) : null;
   const progress = makeProgress(io, flags.quiet === true);
   const t0 = performance.now();
   let saved = 0;
@@ -260,6 +248,7 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
         await writeJobFile(outDir, id, i, jobs[i], r);
         saved++;
       },
+      ...(logRoot ? { log: { root: logRoot, mode: 'write' as const } } : {}),
     };
     // With --precision, only the first n replicates are kept and written as a run of n.
     const reached =
@@ -272,6 +261,8 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
       cells = withReplicates(cells, reached.outcome.replicates);
     }
     if (controller.signal.aborted) throw new Interrupted();
+    // A --precision run that stopped at n replicates saved a log of n replicates (later ones are not indexed).
+    if (logRoot) await writeLogIndex(logRoot, reached ? { ...raw, replicates: scenario.replicates } : raw, cells);
     if (shard) {
       progress.stop();
       if (!flags.quiet)

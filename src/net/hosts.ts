@@ -35,6 +35,18 @@ export class Hosts {
     this.nextIp = users;
   }
 
+  /** Hosts as a saved log lists them (src/log/read.ts): roles, addresses and labels of every host, users first. */
+  static fromColumns(users: number, role: ArrayLike<number>, ip: ArrayLike<number>, label: readonly string[]): Hosts {
+    const h = new Hosts(users);
+    for (let i = 0; i < role.length; i++) {
+      h.role[i] = role[i];
+      h.ip[i] = ip[i];
+      h.label[i] = label[i];
+      if (ip[i] >= h.nextIp) h.nextIp = ip[i] + 1;
+    }
+    return h;
+  }
+
   get count(): number {
     return this.role.length;
   }

@@ -57,6 +57,17 @@ export class ObservationLog {
   obj = new Int32Array(1024);
   idVis = new Uint8Array(1024);
   msg = new Int32Array(1024);
+  /** Streaming hook (src/log/write.ts): called once `rowsEvery` more rows exist; rows never change once appended. */
+  private rowsHook: (() => void) | null = null;
+  private rowsEvery = 0;
+  private rowsAt = Number.POSITIVE_INFINITY;
+
+  /** Calls `hook` each time `every` more rows have been appended (null: stop). */
+  onRows(every: number, hook: (() => void) | null): void {
+    this.rowsHook = hook;
+    this.rowsEvery = every;
+    this.rowsAt = hook ? this.length + every : Number.POSITIVE_INFINITY;
+  }
 
   /** Appends a row; returns its index. */
   append(
@@ -84,6 +95,10 @@ export class ObservationLog {
     this.rAcct[i] = ids?.rAcct ?? -1;
     this.obj[i] = ids?.obj ?? -1;
     this.idVis[i] = ids?.vis ?? VIS_RX | VIS_TX;
+    if (this.length >= this.rowsAt) {
+      this.rowsAt += this.rowsEvery;
+      this.rowsHook?.();
+    }
     return i;
   }
 

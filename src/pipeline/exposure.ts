@@ -10,8 +10,8 @@ import type { BuiltDesign } from '../designs/design.js';
 import type { Hosts } from '../net/hosts.js';
 import { type ObservationLog, VIS_RX, VIS_TX } from '../net/log.js';
 import type { GroundTruth } from '../net/truth.js';
-import type { Workload } from '../workload/types.js';
 import type { Evaluation } from './evaluate.js';
+import type { WorldWorkload } from './job.js';
 
 export const VECTORS = [
   'real_world_identifier',
@@ -88,7 +88,7 @@ interface ExposureInput {
   log: ObservationLog;
   truth: GroundTruth;
   hosts: Hosts;
-  workload: Workload;
+  workload: WorldWorkload;
   built: BuiltDesign;
   scored: Int32Array;
   attacks: string[];

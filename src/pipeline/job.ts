@@ -4,6 +4,8 @@
  * same log ("record once, attack many"). Runs inside a worker or in-process; the result holds
  * only plain rows, so merging jobs in a fixed order gives byte-identical output.
  */
+
+import { join } from 'node:path';
 import { makeView } from '../adversary/adversaries.js';
 import {
   breakModel,
@@ -22,9 +24,13 @@ import { replicateSeed, Streams } from '../core/rng.js';
 import { Sim } from '../core/sim.js';
 import type { BuiltDesign, DesignModule } from '../designs/design.js';
 import { DESIGNS } from '../designs/registry.js';
+import { loadJobWorlds } from '../log/read.js';
+import { commitWorld, WorldLogWriter, type WorldMeta } from '../log/write.js';
 import { boundPairs, latencyMetrics } from '../metrics/index.js';
 import { Hosts } from '../net/hosts.js';
+import type { ObservationLog, PeriodicFlows } from '../net/log.js';
 import { Net } from '../net/net.js';
+import type { GroundTruth } from '../net/truth.js';
 import type { DesignItem, Scenario } from '../scenario/types.js';
 import { generateWorkload } from '../workload/generate.js';
 import type { Workload } from '../workload/types.js';
@@ -64,6 +70,12 @@ export interface JobSpec {
   messages: boolean;
   /** Whether this job contributes timelines and the exposure matrix (cell 0, replicate 0). */
   primary: boolean;
+  /**
+   * Saved observation log (src/log): `write` saves this job's worlds as Parquet under `root`
+   * (`anonsim run --log`, folders named by `worldName(job, …)`); `read` takes the worlds named
+   * in `worlds` from there instead of simulating (`anonsim attack`).
+   */
+  log?: { root: string; job: number; mode: 'write' | 'read'; worlds?: SavedWorlds };
 }
 
 export interface JobResult {
@@ -98,13 +110,19 @@ export function ipIndex(hosts: Hosts): { hostIp: Int32Array; ipStart: Int32Array
   return { hostIp, ipStart, ipUsers };
 }
 
-/** One simulated run of a design item: its workload, hosts, what the network logged, and the design's facts. */
+/**
+ * One simulated run of a design item: its workload, hosts, what the network logged, and the
+ * design's facts. A saved log (src/log/read.ts) gives back exactly this, so attacks cannot tell
+ * a loaded world from a simulated one.
+ */
 export interface World {
-  workload: Workload;
+  workload: WorldWorkload;
   /** Events the simulation fired (the Sim itself is let go once the run is over). */
   events: number;
   hosts: Hosts;
-  net: Net;
+  log: ObservationLog;
+  truth: GroundTruth;
+  periodic: PeriodicFlows;
   built: BuiltDesign;
 }
 
@@ -119,12 +137,37 @@ export function streamScope(item: Pick<DesignItem, 'design'>): string {
   return item.design;
 }
 
-export function simulate(base: Scenario, item: DesignItem, module: DesignModule, streams: Streams): World {
+/** The workload's messages (what a saved log's messages table holds); the contact graph and sessions stay behind. */
+export type WorldWorkload = Pick<
+  Workload,
+  'users' | 'count' | 'realCount' | 'tSend' | 'sender' | 'recipient' | 'group' | 'size' | 'replyTo'
+>;
+
+/** Folders (under the log root) of a job's saved worlds; `calibration` null when the log has none. */
+export interface SavedWorlds {
+  run: string;
+  calibration: string | null;
+}
+
+/** Where `simulate` saves the world (`anonsim run --log`): its folder and what world.json says about it. */
+export interface LogTarget {
+  dir: string;
+  meta: Pick<WorldMeta, 'world' | 'kind' | 'job' | 'replicate' | 'designIndex' | 'seed' | 'cells' | 'warmup'>;
+}
+
+export function simulate(
+  base: Scenario,
+  item: DesignItem,
+  module: DesignModule,
+  streams: Streams,
+  logTo?: LogTarget,
+): World {
   const workload = generateWorkload({ ...base.workload, duration: base.duration }, streams);
   const sim = new Sim();
   const hosts = new Hosts(workload.users);
   const scope = streamScope(item);
   const net = new Net(sim, hosts, base.network.latency, streams.stream(`design/${scope}/net`));
+  const writer = logTo ? new WorldLogWriter(logTo.dir, hosts, net.log) : null;
   const built = module.build(
     {
       sim,
@@ -140,7 +183,23 @@ export function simulate(base: Scenario, item: DesignItem, module: DesignModule,
   );
   sim.run({ until: base.duration + DRAIN_NS });
   net.log.trim();
-  return { workload, events: sim.fired, hosts, net, built };
+  const world = { workload, events: sim.fired, hosts, log: net.log, truth: net.truth, periodic: net.periodic, built };
+  if (writer && logTo) {
+    writer.finish(net.truth, net.periodic, workload, {
+      ...logTo.meta,
+      design: item.name,
+      designId: item.design,
+      users: workload.users,
+      duration: base.duration,
+      events: sim.fired,
+      hops: net.log.length,
+      deliveries: net.truth.length,
+      messages: workload.count,
+      built,
+    });
+    commitWorld(logTo.dir);
+  }
+  return world;
 }
 
 /** What an adversary's view of a world gives an attack: rows, targets, and the laws learnt from them. */
@@ -152,10 +211,10 @@ export type Seen = Pick<AttackInput, 'obs' | 'targets' | 'endToEnd' | 'endToEndS
 };
 
 export function see(world: World, adv: Scenario['adversaries'][number], warmup: number, advStreams: Streams): Seen {
-  const { net, built, hosts } = world;
+  const { log, truth, built, hosts } = world;
   const view = makeView(adv, built, hosts.count, advStreams);
-  const { obs, rowOf, obsOf } = observe(net.log, view);
-  const targets = buildTargets(net.log, net.truth, scoredDeliveries(net.truth, warmup), obs, obsOf, {
+  const { obs, rowOf, obsOf } = observe(log, view);
+  const targets = buildTargets(log, truth, scoredDeliveries(truth, warmup), obs, obsOf, {
     rowOf,
     groupMembersReadable: built.groupMembersReadable === true,
   });
@@ -166,9 +225,9 @@ export function see(world: World, adv: Scenario['adversaries'][number], warmup: 
     heldHosts,
     obs,
     targets,
-    endToEnd: endToEndModel(net.log, obs, rowOf, targets, obsOf),
-    endToEndSizes: endToEndSizeModel(net.log, obs, rowOf, targets),
-    fromBreak: breakModel(net.log, obs, rowOf, obsOf, targets, world.workload.users),
+    endToEnd: endToEndModel(log, obs, rowOf, targets, obsOf),
+    endToEndSizes: endToEndSizeModel(log, obs, rowOf, targets),
+    fromBreak: breakModel(log, obs, rowOf, obsOf, targets, world.workload.users),
   };
 }
 
@@ -200,37 +259,83 @@ class Knowledge {
   }
 
   get dwell(): DelayModel {
-    this.dwellLaw ??= dwellModel(this.world.net.log, this.world.workload.users);
+    this.dwellLaw ??= dwellModel(this.world.log, this.world.workload.users);
     return this.dwellLaw;
   }
 
   get hopSizes(): SizeModel {
-    this.hopSizeLaw ??= hopSizeModel(this.world.net.log, this.world.workload.users);
+    this.hopSizeLaw ??= hopSizeModel(this.world.log, this.world.workload.users);
     return this.hopSizeLaw;
   }
 
   /** Per-kind dwell laws (timing `dwell: per-kind`). */
   get dwellByKind(): NonNullable<AttackInput['dwellByKind']> {
-    const { hosts, net, workload } = this.world;
-    this.kinds ??= { role: Uint8Array.from(hosts.role), models: dwellKindModels(net.log, workload.users, hosts.role) };
+    const { hosts, log, workload } = this.world;
+    this.kinds ??= { role: Uint8Array.from(hosts.role), models: dwellKindModels(log, workload.users, hosts.role) };
     return this.kinds;
   }
 }
 
-export function runJob(spec: JobSpec): JobResult {
+/**
+ * The worlds a job attacks: the run itself, and the calibration run (timing `calibration:
+ * independent-run`) when an attack first asks for it. Simulated by default (and saved with
+ * `spec.log.mode === 'write'`); a saved log's loader (src/log/read.ts) passes its own.
+ */
+export interface JobWorlds {
+  run: World;
+  calibration(): World;
+}
+
+/** Name of a job's world folder under the log root (`job-0007`, `job-0007-calibration`). */
+export function worldName(job: number, kind: 'run' | 'calibration'): string {
+  const base = `job-${String(job).padStart(4, '0')}`;
+  return kind === 'run' ? base : `${base}-calibration`;
+}
+
+/** Whether any attack of the job learns its laws from the calibration run. */
+export function needsCalibration(spec: JobSpec): boolean {
+  return spec.cells.some(({ scenario: s }) =>
+    s.attacks.some((a) => s.attackParams[a]?.calibration === 'independent-run'),
+  );
+}
+
+function simulatedWorlds(spec: JobSpec): JobWorlds {
   const base = spec.cells[0].scenario;
   const item = base.designs[spec.designIndex];
   const module = DESIGNS.get(item.design);
   if (!module) throw new Error(`unknown design ${item.design}`);
   const seed = replicateSeed(base.seed, spec.replicate);
   const streams = new Streams(seed);
-  const world = simulate(base, item, module, streams);
-  const { workload, hosts, net, built } = world;
+  const target = (kind: 'run' | 'calibration'): LogTarget | undefined => {
+    if (spec.log?.mode !== 'write') return undefined;
+    const world = worldName(spec.log.job, kind);
+    const cells = spec.cells.map((c) => c.cell);
+    const meta = { world, kind, job: spec.log.job, replicate: spec.replicate, designIndex: spec.designIndex, seed };
+    return { dir: join(spec.log.root, world), meta: { ...meta, cells, warmup: base.warmup } };
+  };
+  // The calibration run: the same scenario and design simulated with the replicate's `calibration` streams.
+  return {
+    run: simulate(base, item, module, streams, target('run')),
+    calibration: () => simulate(base, item, module, streams.sub('calibration'), target('calibration')),
+  };
+}
 
-  const { log, truth } = net;
+/** Runs a job on simulated worlds, or on the worlds a saved log holds (`spec.log.mode === 'read'`). */
+export async function executeJob(spec: JobSpec): Promise<JobResult> {
+  return spec.log?.mode === 'read' ? runJob(spec, await loadJobWorlds(spec)) : runJob(spec);
+}
+
+export function runJob(spec: JobSpec, worlds: JobWorlds = simulatedWorlds(spec)): JobResult {
+  const base = spec.cells[0].scenario;
+  const item = base.designs[spec.designIndex];
+  const seed = replicateSeed(base.seed, spec.replicate);
+  const streams = new Streams(seed);
+  const world = worlds.run;
+  const { workload, hosts, built, log, truth, periodic } = world;
+
   let messagesSent = 0;
   for (let m = 0; m < workload.count; m++) if (workload.tSend[m] < base.duration) messagesSent++;
-  const bytesPerMessage = messagesSent > 0 ? (log.totalBytes() + net.periodic.totalBytes()) / messagesSent : 0;
+  const bytesPerMessage = messagesSent > 0 ? (log.totalBytes() + periodic.totalBytes()) / messagesSent : 0;
   const ip = ipIndex(hosts);
   const advStreams = streams.sub(`adversary/${streamScope(item)}`);
   const own = new Knowledge(world, advStreams);
@@ -275,7 +380,7 @@ export function runJob(spec: JobSpec): JobResult {
     // same adversary then gives the end-to-end laws as well.
     const laws =
       params.calibration === 'independent-run'
-        ? (calibration ??= new Knowledge(simulate(base, item, module, streams.sub('calibration')), advStreams))
+        ? (calibration ??= new Knowledge(worlds.calibration(), advStreams))
         : own;
     const { endToEnd, endToEndSizes, fromBreak } = laws === own ? seen : laws.seen(adv, scenario.warmup);
     const input: AttackInput = {

@@ -10,7 +10,7 @@ import { replicateSeed } from '../core/rng.js';
 import type { Scenario } from '../scenario/types.js';
 import { workerPool } from '../worker-pool.js';
 import { grade, INPUT_VECTORS, VECTORS, type Vector } from './exposure.js';
-import { type JobCell, type JobResult, type JobSpec, runJob } from './job.js';
+import { executeJob, type JobCell, type JobResult, type JobSpec, type SavedWorlds } from './job.js';
 import { toPlain } from './serialize.js';
 import type { ExposureRow, RunResult, SweepValues } from './types.js';
 
@@ -37,6 +37,8 @@ export interface RunOptions {
   onJob?: (index: number, result: JobResult) => void | Promise<void>;
   /** Swept key paths for the merged result (see mergeResults). */
   sweepKeys?: string[];
+  /** Save every job's worlds as Parquet under `root` (`write`), or attack the ones saved there (`read`). */
+  log?: { root: string; mode: 'write' } | { root: string; mode: 'read'; worldsOf(job: number): SavedWorlds };
 }
 
 /** A JobSpec as plain data (see serialize.ts): what crosses into a worker. */
@@ -157,6 +159,15 @@ export function mergeResults(results: JobResult[], cells: Cell[], sweepKeys?: st
  */
 export async function runJobs(cells: Cell[], opts: RunOptions): Promise<Map<number, JobResult>> {
   const jobs = planJobs(cells, opts.messages);
+  const log = opts.log;
+  if (log)
+    for (let i = 0; i < jobs.length; i++)
+      jobs[i].log = {
+        root: log.root,
+        mode: log.mode,
+        job: i,
+        ...(log.mode === 'read' ? { worlds: log.worldsOf(i) } : {}),
+      };
   const results = new Map<number, JobResult>();
   const todo: number[] = [];
   for (let i = 0; i < jobs.length; i++) {
@@ -177,7 +188,7 @@ export async function runJobs(cells: Cell[], opts: RunOptions): Promise<Map<numb
   if (workers === 1) {
     for (const i of todo) {
       if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
-      await finish(i, runJob(jobs[i]));
+      await finish(i, await executeJob(jobs[i]));
       // Yield so a SIGINT handler can run between jobs.
       await new Promise((r) => setImmediate(r));
     }

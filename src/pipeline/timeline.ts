@@ -7,7 +7,7 @@ import type { View } from '../adversary/view.js';
 import { type Hosts, ROLE_NAMES } from '../net/hosts.js';
 import { KIND_NAMES, type ObservationLog, VIS_RX } from '../net/log.js';
 import type { GroundTruth } from '../net/truth.js';
-import type { Workload } from '../workload/types.js';
+import type { WorldWorkload } from './job.js';
 import type { Timeline } from './types.js';
 
 const SAMPLES = 3;
@@ -27,7 +27,7 @@ export function buildTimelines(
   log: ObservationLog,
   truth: GroundTruth,
   hosts: Hosts,
-  workload: Workload,
+  workload: WorldWorkload,
   design: string,
   views: { name: string; view: View }[],
 ): Timeline[] {
