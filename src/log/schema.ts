@@ -121,16 +121,18 @@ export const HOST_COLUMNS: readonly ColumnSpec[] = [
   { name: 'push', type: 'BOOLEAN', doc: 'a platform push provider' },
 ];
 
-/** The workload (src/workload/types.ts): every message written, real or cover. */
+/**
+ * The workload's messages (src/workload/types.ts). Cover messages of a countermeasure are the
+ * design's own and are not listed: in hops.parquet they carry msg ids ≥ the row count here.
+ */
 export const MESSAGE_COLUMNS: readonly ColumnSpec[] = [
   { name: 'msg', type: 'INT32', encoding: 'delta', doc: 'message id' },
   { name: 'sender', type: 'INT32', doc: 'writing user' },
   { name: 'recipient', type: 'INT32', doc: 'receiving user, -1 for a group message' },
   { name: 'group', type: 'INT32', doc: 'group id, -1 for 1:1' },
-  { name: 't_written_ns', type: 'DOUBLE', encoding: 'split', doc: 'time written (cover: the slot time)' },
+  { name: 't_written_ns', type: 'DOUBLE', encoding: 'split', doc: 'time written' },
   { name: 'bytes', type: 'INT32', doc: 'plaintext size' },
   { name: 'reply_to', type: 'INT32', doc: 'message it answers, -1 none' },
-  { name: 'cover', type: 'BOOLEAN', doc: 'a cover message (countermeasure), never a delivery' },
 ];
 
 /**

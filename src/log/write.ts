@@ -61,16 +61,24 @@ export class WorldLogWriter {
   private readonly hops: TableFile;
   private written = 0;
 
-  /** `dir` is the final folder; files go to `dir + TEMP_SUFFIX` until `commit`. */
+  /** Row groups streamed out while the simulation was still running (the rest go at `finish`). */
+  groupsDuringRun = 0;
+  private running = true;
+
+  /**
+   * `dir` is the final folder; files go to `dir + TEMP_SUFFIX` until `commitWorld`. `groupRows`:
+   * rows per hop row group (HOP_GROUP_ROWS; tests pass fewer to exercise streaming).
+   */
   constructor(
     readonly dir: string,
     private readonly hosts: Hosts,
     private readonly log: ObservationLog,
+    private readonly groupRows = HOP_GROUP_ROWS,
   ) {
     rmSync(this.tempDir, { recursive: true, force: true });
     mkdirSync(this.tempDir, { recursive: true });
     this.hops = new TableFile(join(this.tempDir, 'hops.parquet'), HOP_COLUMNS, 'hops');
-    log.onRows(HOP_GROUP_ROWS, () => this.flushHops());
+    log.onRows(groupRows, () => this.flushHops());
   }
 
   get tempDir(): string {
@@ -82,15 +90,17 @@ export class WorldLogWriter {
     const log = this.log;
     while (this.written < log.length) {
       const lo = this.written;
-      const hi = Math.min(log.length, lo + HOP_GROUP_ROWS);
+      const hi = Math.min(log.length, lo + this.groupRows);
       this.hops.writeGroup(hopGroup(log, this.hosts.role, lo, hi));
       this.written = hi;
+      if (this.running) this.groupsDuringRun++;
     }
   }
 
   /** Writes the remaining tables; the folder keeps its temporary name until `commitWorld`. */
   finish(truth: GroundTruth, periodic: PeriodicFlows, workload: Workload, meta: Omit<WorldMeta, 'format'>): void {
     this.log.onRows(0, null);
+    this.running = false;
     this.flushHops();
     this.hops.finish();
     const table = (name: string, cols: typeof HOST_COLUMNS, data: Record<string, ColumnValues>) => {
@@ -194,8 +204,6 @@ function hostColumns(hosts: Hosts, built: BuiltDesign): Record<string, ColumnVal
 
 function messageColumns(w: Workload): Record<string, ColumnValues> {
   const n = w.count;
-  const cover = new Array<boolean>(n);
-  for (let m = 0; m < n; m++) cover[m] = m >= w.realCount;
   return {
     msg: iota(n),
     sender: w.sender.slice(0, n),
@@ -204,7 +212,6 @@ function messageColumns(w: Workload): Record<string, ColumnValues> {
     t_written_ns: w.tSend.slice(0, n),
     bytes: w.size.slice(0, n),
     reply_to: w.replyTo.slice(0, n),
-    cover,
   };
 }
 

@@ -152,6 +152,8 @@ export interface SavedWorlds {
 /** Where `simulate` saves the world (`anonsim run --log`): its folder and what world.json says about it. */
 export interface LogTarget {
   dir: string;
+  /** Rows per streamed hop row group (default HOP_GROUP_ROWS). */
+  groupRows?: number;
   meta: Pick<WorldMeta, 'world' | 'kind' | 'job' | 'replicate' | 'designIndex' | 'seed' | 'cells' | 'warmup'>;
 }
 
@@ -167,7 +169,7 @@ export function simulate(
   const hosts = new Hosts(workload.users);
   const scope = streamScope(item);
   const net = new Net(sim, hosts, base.network.latency, streams.stream(`design/${scope}/net`));
-  const writer = logTo ? new WorldLogWriter(logTo.dir, hosts, net.log) : null;
+  const writer = logTo ? new WorldLogWriter(logTo.dir, hosts, net.log, logTo.groupRows) : null;
   const built = module.build(
     {
       sim,
