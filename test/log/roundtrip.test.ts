@@ -3,7 +3,7 @@
  * and read back is the world simulated, bit for bit, for every design (groups, cover traffic,
  * sessions with push, periodic flows), with hop row groups streamed out while rows arrive.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet';
@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { replicateSeed, Streams } from '../../src/core/rng.js';
 import { DESIGNS } from '../../src/designs/registry.js';
 import { loadWorld } from '../../src/log/read.js';
-import { HOP_COLUMNS, PERIODIC_COLUMNS, TRUTH_COLUMNS } from '../../src/log/schema.js';
+import { HOP_COLUMNS, PERIODIC_COLUMNS, TABLE_COLUMNS, TRUTH_COLUMNS, WORLD_COLUMNS } from '../../src/log/schema.js';
 import { WorldLogWriter } from '../../src/log/write.js';
 import { Hosts } from '../../src/net/hosts.js';
 import { Kind, ObservationLog } from '../../src/net/log.js';
@@ -58,6 +58,12 @@ function arrayFields(o: object): string[] {
 }
 
 describe('schema', () => {
+  it('is documented: docs/log.md names every column of every table', () => {
+    const doc = readFileSync(join(process.cwd(), 'docs/log.md'), 'utf8');
+    for (const [table, cols] of [...Object.entries(TABLE_COLUMNS), ['worlds', WORLD_COLUMNS] as const])
+      for (const c of cols) expect(doc, `${table}.${c.name}`).toContain(`\`${c.name}\``);
+  });
+
   it('carries every ObservationLog and GroundTruth column and every PeriodicFlow field', () => {
     const hop = new Set(HOP_COLUMNS.map((c) => c.field));
     for (const f of arrayFields(new ObservationLog())) expect(hop, `ObservationLog.${f}`).toContain(f);
