@@ -1,8 +1,9 @@
 /**
  * Reads a saved world (write.ts) back into the `World` a job attacks, exactly as simulated:
- * same rows, same order, same doubles. Only the columns the job needs are read (the `kind` and
- * `msg` hop columns only for the job that builds the viewer's timelines; the role columns never,
- * since hosts.parquet has the roles), one row group at a time so the file is never held whole.
+ * same rows, same order, same doubles. Only the columns a job uses are read (never the hops'
+ * role columns: hosts.parquet has the roles), one row group at a time so the file is never held
+ * whole. The hops' ground-truth `kind` and `msg` are read too: the targets (which copies of a
+ * payload anchor a delivery) and the viewer's timelines use them, as on a simulated world.
  *
  * `checkWorld` is the cheap pre-flight (world.json and every table's footer) that `anonsim
  * attack` runs before starting, so a foreign, truncated or incomplete log is one clear problem
@@ -142,7 +143,7 @@ function code(ids: Map<string, number>, what: string): (name: unknown) => number
   };
 }
 
-async function loadHops(dir: string, meta: WorldMeta, timelines: boolean): Promise<ObservationLog> {
+async function loadHops(dir: string, meta: WorldMeta): Promise<ObservationLog> {
   const n = meta.hops;
   const log = new ObservationLog();
   log.reserve(n);
@@ -167,17 +168,12 @@ async function loadHops(dir: string, meta: WorldMeta, timelines: boolean): Promi
     obj: into(log.obj),
     to_reads_ids: vis(VIS_RX),
     from_reads_ids: vis(VIS_TX),
-  };
-  if (timelines) {
-    sinks.msg = into(log.msg);
-    sinks.kind = (v, at) => {
+    msg: into(log.msg),
+    kind: (v, at) => {
       const k = v as ArrayLike<string>;
       for (let i = 0; i < k.length; i++) log.kind[at + i] = kindOf(k[i]) as KindId;
-    };
-  } else {
-    // Only the viewer's timelines read the ground-truth labels of hops; other jobs skip the columns.
-    log.msg.fill(-1);
-  }
+    },
+  };
   await readColumns(dir, 'hops', meta, sinks);
   return log;
 }
@@ -278,14 +274,14 @@ async function loadPeriodic(dir: string, meta: WorldMeta): Promise<PeriodicFlows
   return flows;
 }
 
-/** Loads one saved world; `timelines` also reads the hops' ground-truth labels (kind, msg). */
-export async function loadWorld(dir: string, timelines: boolean): Promise<{ world: World; meta: WorldMeta }> {
+/** Loads one saved world. */
+export async function loadWorld(dir: string): Promise<{ world: World; meta: WorldMeta }> {
   const meta = readWorldMeta(dir);
   const world: World = {
     workload: await loadMessages(dir, meta),
     events: meta.events,
     hosts: await loadHosts(dir, meta),
-    log: await loadHops(dir, meta, timelines),
+    log: await loadHops(dir, meta),
     truth: await loadTruth(dir, meta),
     periodic: await loadPeriodic(dir, meta),
     built: meta.built,
@@ -297,9 +293,9 @@ export async function loadWorld(dir: string, timelines: boolean): Promise<{ worl
 export async function loadJobWorlds(spec: JobSpec): Promise<JobWorlds> {
   const log = spec.log;
   if (!log?.worlds) throw new Error('loadJobWorlds: the job names no saved worlds');
-  const run = (await loadWorld(join(log.root, log.worlds.run), spec.primary)).world;
+  const run = (await loadWorld(join(log.root, log.worlds.run))).world;
   const calibrationDir = log.worlds.calibration;
-  const calibration = calibrationDir ? (await loadWorld(join(log.root, calibrationDir), false)).world : null;
+  const calibration = calibrationDir ? (await loadWorld(join(log.root, calibrationDir))).world : null;
   return {
     run,
     calibration: () => {

@@ -166,7 +166,7 @@ describe('command-line errors', () => {
     const r = await cli(['rnu', 'x.yaml']);
     expect(r.code).toBe(2);
     expect(r.lines).toEqual([
-      'argv:1:1 rnu: unknown command "rnu"; expected one of run, validate, list, view, compare, merge, figures, tables (did you mean run?)',
+      'argv:1:1 rnu: unknown command "rnu"; expected one of run, attack, validate, list, view, compare, merge, figures, tables (did you mean run?)',
     ]);
   });
 
@@ -188,7 +188,7 @@ describe('command-line errors', () => {
     const r = await cli([]);
     expect(r.code).toBe(2);
     expect(r.lines[0]).toBe(
-      'argv:1:1 (command): no command given; expected one of run, validate, list, view, compare, merge, figures, tables (see anonsim --help)',
+      'argv:1:1 (command): no command given; expected one of run, attack, validate, list, view, compare, merge, figures, tables (see anonsim --help)',
     );
   });
 

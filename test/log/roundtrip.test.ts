@@ -132,7 +132,7 @@ describe('a world written and read back', () => {
       });
       // Times have sub-nanosecond digits: a saved log must keep them (docs/log.md).
       expect(Array.from(simulated.log.tTx.subarray(0, 200)).some((t) => !Number.isInteger(t))).toBe(true);
-      const { world: loaded } = await loadWorld(world, true);
+      const { world: loaded } = await loadWorld(world);
       expectSameWorld(simulated, loaded);
       const md = await parquetMetadataAsync(await asyncBufferFromFile(join(world, 'hops.parquet')));
       expect(md.row_groups.length).toBe(Math.ceil(simulated.log.length / groupRows));
