@@ -35,14 +35,14 @@ function attacked(attackId: string) {
     users,
     ...seen,
     ...ipIndex(world.hosts),
-    dwell: dwellModel(world.net.log, users),
+    dwell: dwellModel(world.log, users),
     duration: scenario.duration,
     params: {},
   };
   const result: AttackResult = ATTACKS.get(attackId)!.run(input);
-  const scored = scoredDeliveries(world.net.truth, scenario.warmup);
-  const sender = Int32Array.from(scored, (d) => world.net.truth.sender[d]);
-  const message = Int32Array.from(scored, (d) => world.net.truth.msg[d]);
+  const scored = scoredDeliveries(world.truth, scenario.warmup);
+  const sender = Int32Array.from(scored, (d) => world.truth.sender[d]);
+  const message = Int32Array.from(scored, (d) => world.truth.msg[d]);
   return { world, input, result, scored, sender, samples: computeSamples(input, result, sender, message) };
 }
 
@@ -154,7 +154,7 @@ describe('candidate samples (timing, global passive observer)', () => {
       expect(c.otherMass + posteriors.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
       // Ground truth: the sender's device sent this message at tSend; a global observer saw it leave.
       const d = scored[i];
-      const truth = world.net.truth;
+      const truth = world.truth;
       const trueSend = c.anchorNs - truth.tSend[d];
       const own = c.candidates.find((x) => x.isTrue)!;
       if (own.before.some((b) => Math.abs(b - trueSend) < 1)) seenDeparture++;
