@@ -13,7 +13,7 @@ import type { Hosts } from '../net/hosts.js';
 import type { ObservationLog, PeriodicFlows } from '../net/log.js';
 import { VIS_RX, VIS_TX } from '../net/log.js';
 import type { GroundTruth } from '../net/truth.js';
-import type { Workload } from '../workload/types.js';
+import type { WorldWorkload } from '../pipeline/job.js';
 import { type ColumnValues, TableFile } from './parquet.js';
 import {
   HOP_COLUMNS,
@@ -98,7 +98,7 @@ export class WorldLogWriter {
   }
 
   /** Writes the remaining tables; the folder keeps its temporary name until `commitWorld`. */
-  finish(truth: GroundTruth, periodic: PeriodicFlows, workload: Workload, meta: Omit<WorldMeta, 'format'>): void {
+  finish(truth: GroundTruth, periodic: PeriodicFlows, workload: WorldWorkload, meta: Omit<WorldMeta, 'format'>): void {
     this.log.onRows(0, null);
     this.running = false;
     this.flushHops();
@@ -202,7 +202,7 @@ function hostColumns(hosts: Hosts, built: BuiltDesign): Record<string, ColumnVal
   };
 }
 
-function messageColumns(w: Workload): Record<string, ColumnValues> {
+function messageColumns(w: WorldWorkload): Record<string, ColumnValues> {
   const n = w.count;
   return {
     msg: iota(n),

@@ -6,7 +6,7 @@
  * foreign, truncated or incomplete logs and settings that would need a new simulation exit 2
  * with one clear line and write nothing.
  */
-import { cpSync, existsSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, tempDir, writeScenario } from '../cli/helpers.js';
