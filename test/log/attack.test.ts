@@ -6,9 +6,12 @@
  * foreign, truncated or incomplete logs and settings that would need a new simulation exit 2
  * with one clear line and write nothing.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { estimateLogBytes } from '../../src/log/estimate.js';
+import { scenarioCells } from '../../src/pipeline/run.js';
+import { loadScenario, sweepCells } from '../../src/scenario/index.js';
 import { cli, tempDir, writeScenario } from '../cli/helpers.js';
 
 const SCENARIO = `name: log-attack
@@ -67,6 +70,21 @@ describe('anonsim run --log', () => {
     expect(r.code).toBe(0);
     expectSameFiles(plain, logged);
   }, 120_000);
+
+  it('takes about the disk estimateLogBytes predicts (within a factor of two)', () => {
+    const { scenario: s, raw } = loadScenario(scenario);
+    const cells = scenarioCells(
+      s,
+      sweepCells(s, raw, scenario).map((c) => ({ sweep: c.values, scenario: c.scenario })),
+    );
+    let bytes = 0;
+    const root = join(logged, 'log');
+    for (const w of readdirSync(root).filter((d) => d.startsWith('job-')))
+      for (const f of readdirSync(join(root, w))) bytes += statSync(join(root, w, f)).size;
+    const ratio = estimateLogBytes(cells) / bytes;
+    expect(ratio).toBeGreaterThan(0.5);
+    expect(ratio).toBeLessThan(2);
+  });
 });
 
 describe('anonsim attack', () => {
