@@ -125,8 +125,13 @@ async function readColumns(
   return start;
 }
 
-function into(dst: { [i: number]: number }): Sink {
+/** Copies a chunk into `dst` at its row offset: one memcpy when the reader decoded the same typed array. */
+function into(dst: Float64Array | Int32Array | number[]): Sink {
   return (v, at) => {
+    if (!Array.isArray(dst) && v.constructor === dst.constructor) {
+      (dst as Float64Array).set(v as Float64Array, at);
+      return;
+    }
     const src = v as ArrayLike<number>;
     for (let i = 0; i < src.length; i++) dst[at + i] = src[i];
   };
