@@ -137,6 +137,9 @@ export function streamScope(item: Pick<DesignItem, 'design'>): string {
   return item.design;
 }
 
+/** A world just simulated: its whole workload too (contact graph, sessions), which tests read. */
+export type SimulatedWorld = World & { workload: Workload };
+
 /** The workload's messages (what a saved log's messages table holds); the contact graph and sessions stay behind. */
 export type WorldWorkload = Pick<
   Workload,
@@ -163,7 +166,7 @@ export function simulate(
   module: DesignModule,
   streams: Streams,
   logTo?: LogTarget,
-): World {
+): SimulatedWorld {
   const workload = generateWorkload({ ...base.workload, duration: base.duration }, streams);
   const sim = new Sim();
   const hosts = new Hosts(workload.users);

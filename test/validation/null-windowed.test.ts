@@ -56,7 +56,7 @@ describe('V21 for flow and disclosure: observations shuffled independently of th
   const item = s.designs[0];
   const world = simulate(s, item, DESIGNS.get(item.design)!, streams);
   const advStreams = streams.sub(`adversary/${item.name}`);
-  const scored = scoredDeliveries(world.net.truth, s.warmup);
+  const scored = scoredDeliveries(world.truth, s.warmup);
 
   function metrics(adversary: number, attack: string, shuffle: boolean) {
     const seen = see(world, s.adversaries[adversary], s.warmup, advStreams);
@@ -81,7 +81,7 @@ describe('V21 for flow and disclosure: observations shuffled independently of th
       params: s.attackParams[attack] ?? {},
     };
     const result = ATTACKS.get(attack)!.run(input);
-    return evaluateAttack(result, seen.targets, world.net.truth, scored, U);
+    return evaluateAttack(result, seen.targets, world.truth, scored, U);
   }
 
   for (const [adversary, attack] of [
@@ -106,7 +106,7 @@ describe('V21 for flow and disclosure: observations shuffled independently of th
       }
       // Mann–Whitney null SE over n1 positive and n0 negative pairs (ties only shrink it).
       const pairs = new Set<number>();
-      for (const d of scored) pairs.add(world.net.truth.sender[d] * U + world.net.truth.recipient[d]);
+      for (const d of scored) pairs.add(world.truth.sender[d] * U + world.truth.recipient[d]);
       const n1 = pairs.size;
       expect(n1).toBeGreaterThan(500);
       const n0 = U * (U - 1) - n1;
