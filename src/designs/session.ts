@@ -31,7 +31,8 @@ import { Platform } from '../workload/types.js';
 import { feedWorkload, intAtLeast, padTo, positiveDuration } from './common.js';
 import { applyCountermeasures, COUNTERMEASURE_PARAMS, countermeasureProblems, holdOf } from './countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamProblem, ParamSpec, ResolvedParams } from './design.js';
-import { buildPaths, freshPath, SwarmRing, selectGuards } from './session-paths.js';
+import { freshPath, SwarmRing } from './session-paths.js';
+import { NodeOutages, PathTimelineBuilder } from './session-timeline.js';
 
 const SD = 'session-foundation/session-desktop';
 const LS = 'session-foundation/libsession-util';
@@ -82,8 +83,26 @@ const PARAMS: readonly ParamSpec[] = [
     default: '0s',
     unit: 'duration',
     description:
-      'Rebuild the non-guard hops of every path this often (guards persist); 0 = never: session-desktop rebuilds a path only after 3 failures, and failures are not modelled. libsession (mobile clients) uses 10min',
+      'Rebuild the non-guard hops of every path this often (guards persist); 0 = never: session-desktop rebuilds a path only after failures (nodeFailureRate). libsession (mobile clients) uses 10min',
     source: `${SD} ts/session/onions/onionPath.ts (a path is rebuilt after pathFailureThreshold = 3 failures); ${LS} include/session/network/network_config.hpp (onionreq_path_rotation_frequency = 10 min)`,
+  },
+  {
+    name: 'nodeFailureRate',
+    type: 'rate',
+    default: '0/s',
+    unit: 'per node',
+    description:
+      "Each service node fails as a Poisson process of this rate and stays down for nodeDowntime. A client repairs its paths as session-desktop does: a path whose guard is down is dropped with its guard after 3 failed requests and a new guard takes its place; a down non-guard node is swapped out at once (noticed at the client's polls while it is online). 0 = no failures",
+    source: `[assumption] no published failure rate for Session service nodes, off by default (measured with and without in docs/designs/session.md); repair rules: ${SD} ts/session/onions/onionPath.ts (pathFailureThreshold = 3, guards replaced when their path is dropped); guard churn raises exposure: Elahi et al., WPES 2012`,
+  },
+  {
+    name: 'nodeDowntime',
+    type: 'dist',
+    default: 'exp(1h)',
+    unit: 'duration',
+    description: 'How long a failed service node stays down (with nodeFailureRate > 0)',
+    source:
+      '[assumption] restarts and reconnects take minutes to hours; no published distribution for Session service nodes',
   },
   {
     name: 'onionPadding',
@@ -286,7 +305,7 @@ export const session: DesignModule = {
     intAtLeast(p, out, 'envelopeBytes', 0);
     intAtLeast(p, out, 'onionLayerBytes', 0);
     for (const name of ['pollInterval', 'groupPollInterval']) positiveDuration(p, out, name, '5s');
-    for (const name of ['pathRotation', 'guardRotation', 'backgroundPoll']) {
+    for (const name of ['pathRotation', 'guardRotation', 'backgroundPoll', 'nodeFailureRate']) {
       if (!((p[name] as number) >= 0))
         out.push({ param: name, message: `${name} must be 0 (off) or positive`, expected: 'a duration ≥ 0' });
     }
@@ -406,11 +425,28 @@ function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
   const bgPhase = new Float64Array(U);
   const rotOff = new Float64Array(U);
   const nodeBase = new Float64Array(U);
-  const epStart = new Int32Array(U + 1);
-  const epIds: number[] = [];
-  const epPathList: Int32Array[] = [];
   const userRng: Rng[] = new Array(U);
-  const PL = G * L;
+  const failureRate = p.nodeFailureRate as number;
+  const churnRng: (Rng | undefined)[] = new Array(U);
+  const outages =
+    failureRate > 0 && G > 0
+      ? NodeOutages.draw(ctx.streams.stream('churn/nodes'), N, failureRate, p.nodeDowntime as Dist, end)
+      : null;
+  const timelineBuilder = new PathTimelineBuilder(
+    {
+      nodes: N,
+      guards: G,
+      pathLength: L,
+      rotation: rot,
+      guardRotation: gRot,
+      workload: w,
+      end,
+      churn: outages
+        ? { outages, pollInterval: P, rng: (u) => (churnRng[u] ??= ctx.streams.stream(`user/${u}/churn`)) }
+        : null,
+    },
+    rotOff,
+  );
   for (let u = 0; u < U; u++) {
     const rng = ctx.streams.stream(`user/${u}`);
     userRng[u] = rng;
@@ -418,52 +454,15 @@ function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     bgPhase[u] = Math.floor(rng() * (B > 0 ? B : 1));
     rotOff[u] = rot > 0 ? Math.floor(rng() * rot) : 0;
     nodeBase[u] = rng();
-    if (G > 0) {
-      let guards = selectGuards(rng, N, G);
-      let guardEpoch = Number.NaN;
-      for (const e of pathEpochs(u)) {
-        if (gRot > 0) {
-          const ge = Math.floor((e * rot) / gRot);
-          if (ge !== guardEpoch && !Number.isNaN(guardEpoch)) guards = selectGuards(rng, N, G);
-          guardEpoch = ge;
-        }
-        const paths = new Int32Array(PL);
-        buildPaths(rng, N, guards, L, paths);
-        epIds.push(e);
-        epPathList.push(paths);
-      }
-    }
-    epStart[u + 1] = epIds.length;
+    if (G > 0) timelineBuilder.addUser(u, rng);
+    else timelineBuilder.addEmptyUser();
   }
-  const epId = Float64Array.from(epIds);
-  const epPaths = new Int32Array(epPathList.length * PL);
-  for (let i = 0; i < epPathList.length; i++) epPaths.set(epPathList[i], i * PL);
+  const timeline = timelineBuilder.done();
+  const epPaths = timeline.paths;
+  const PL = G * L;
 
-  /** Path epochs a user needs: every epoch overlapping an online interval, and the one at t = 0. */
-  function pathEpochs(u: number): number[] {
-    if (rot <= 0) return [0];
-    const set = new Set<number>([Math.floor(rotOff[u] / rot)]);
-    for (let k = w.onIdx[u]; k < w.onIdx[u + 1]; k++) {
-      const a = w.onStart[k];
-      const b = Math.min(w.onEnd[k], end);
-      if (b <= a) continue;
-      const e0 = Math.floor((a + rotOff[u]) / rot);
-      const e1 = Math.floor((b - 1 + rotOff[u]) / rot);
-      for (let e = e0; e <= e1; e++) set.add(e);
-    }
-    return [...set].sort((x, y) => x - y);
-  }
-
-  /** Offset in epPaths of the paths user u uses at time t (the latest drawn epoch ≤ t's epoch). */
-  const pathOff = (u: number, t: number): number => {
-    const a = epStart[u];
-    const b = epStart[u + 1];
-    if (rot <= 0 || b - a === 1) return a * PL;
-    const e = Math.floor((t + rotOff[u]) / rot);
-    let k = a;
-    for (let i = a + 1; i < b && epId[i] <= e; i++) k = i;
-    return k * PL;
-  };
+  /** Offset in epPaths of the paths user u uses at time t. */
+  const pathOff = (u: number, t: number): number => timeline.off(u, t);
 
   const pathHas = (off: number, node: number): boolean => {
     for (let h = off; h < off + L; h++) if (epPaths[h] === node) return true;
@@ -1027,11 +1026,12 @@ function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
 
   const groupsOf: number[][] = new Array(U);
   for (let k = 0; k < w.groupMembers.length; k++) (groupsOf[w.groupMembers[k]] ??= []).push(memberGroup[k]);
-  /** All pollers of u over [a, b), split at path-rotation boundaries. */
+  /** All pollers of u over [a, b), split where its paths change (rotation, churn repairs). */
   const addSegmentFlows = (u: number, a: number, b: number, per: number, perG: number, ph: number): void => {
     let t = a;
     while (t < b) {
-      const next = rot > 0 && G > 0 ? Math.min(b, (Math.floor((t + rotOff[u]) / rot) + 1) * rot - rotOff[u]) : b;
+      let next = rot > 0 && G > 0 ? Math.min(b, (Math.floor((t + rotOff[u]) / rot) + 1) * rot - rotOff[u]) : b;
+      if (outages) next = Math.min(next, timeline.nextStart(u, t));
       addFlows(u, userSwarm[u], per, ph, t, next);
       for (const g of groupsOf[u] ?? []) addFlows(u, groupSwarm[g], perG, ph, t, next);
       t = next;
