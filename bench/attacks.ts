@@ -6,7 +6,7 @@
 // Peer in the same run: the identifier attack on the same view (a linear pass), for scale.
 // Usage: npm run bench:attacks [-- --users 10000]
 import { loadavg } from 'node:os';
-import { dwellModel, hopSizeModel } from '../src/adversary/targets.js';
+import { causeClassLaw, dwellModel, hopSizeModel } from '../src/adversary/targets.js';
 import type { AttackInput } from '../src/attacks/attack.js';
 import { ATTACKS } from '../src/attacks/registry.js';
 import { Streams } from '../src/core/rng.js';
@@ -38,6 +38,8 @@ export function viewInput(design: string, n: number, adversary: 'global-passive'
     dwell: dwellModel(world.log, n),
     // The size law the pipeline gives every timing run (read unless `sizes: false`).
     hopSizes: hopSizeModel(world.log, n),
+    // Where each kind of forward's causes come from (the pipeline gives it to every timing run).
+    causeClasses: { role: Uint8Array.from(world.hosts.role), p: causeClassLaw(world.log, n, world.hosts.role) },
     duration: s.duration,
     params: {},
   };

@@ -245,6 +245,36 @@ export function dwellKindModels(log: ObservationLog, users: number, role: ArrayL
 }
 
 /**
+ * Where the causes of each kind of forward (dwellKind) come from: `p[2·kind + 1]` = the share of
+ * forwards of that kind whose cause arrived from a device, `p[2·kind]` from another party, with
+ * half a sample's worth for a class never seen (like the size law). Both ends are public: which
+ * party forwards, whether the row goes to a device, and whether the incoming row came from one.
+ * A protocol-aware observer learns this from the protocol's own traffic, e.g. that a provider
+ * hands a device only what came from a mix, never another device's upload.
+ */
+export function causeClassLaw(log: ObservationLog, users: number, role: ArrayLike<number>): Float64Array {
+  const counts: number[] = [];
+  for (let i = 0; i < log.length; i++) {
+    const p = log.prev[i];
+    if (p < 0 || log.from[i] < users) continue;
+    const k = 2 * dwellKind(role[log.from[i]], log.to[i] < users) + (log.from[p] < users ? 1 : 0);
+    counts[k] = (counts[k] ?? 0) + 1;
+  }
+  const p = new Float64Array(counts.length + (counts.length % 2));
+  for (let k = 0; k < p.length; k += 2) {
+    const n = (counts[k] ?? 0) + (counts[k + 1] ?? 0);
+    if (n === 0) {
+      p[k] = 1;
+      p[k + 1] = 1;
+      continue;
+    }
+    p[k] = (counts[k] ?? 0) / n || 0.5 / n;
+    p[k + 1] = (counts[k + 1] ?? 0) / n || 0.5 / n;
+  }
+  return p;
+}
+
+/**
  * Delay from the sender's departure to the break row, as the view sees both: going back from
  * the anchor along causes the view knows exactly (`obs.prev`), the first row whose cause it does
  * not know. Over the view's anchored targets whose departure it observed and whose chain breaks

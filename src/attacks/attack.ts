@@ -41,6 +41,8 @@ export interface DelayModel {
   hi: number;
   /** Number of samples it was estimated from (0 = no model). */
   samples: number;
+  /** The largest density at delays in [a, b] (optional; absent ⇒ unknown, any cut may matter). */
+  maxOver?(a: number, b: number): number;
 }
 
 /**
@@ -85,6 +87,13 @@ export interface AttackInput {
    * and whether the row goes to a device or to another party.
    */
   dwellByKind?: { role: Uint8Array; models: readonly DelayModel[] };
+  /**
+   * Where the causes of each kind of forward come from (optional; `causeClassLaw` in
+   * src/adversary/targets.ts): for a row forwarded by host h, `p[2·dwellKind(role[h], to is a
+   * device) + (cause came from a device ? 1 : 0)]`. Read by the timing attack's protocol-aware
+   * observer.
+   */
+  causeClasses?: { role: Uint8Array; p: Float64Array };
   /** Size change from a party's incoming row to the row it forwards (optional: size-reading attacks only). */
   hopSizes?: SizeModel;
   /** Size change from the sender's departure row to the anchor row (optional, as hopSizes). */
@@ -121,10 +130,20 @@ export interface AttackResult {
   causalTie?: { offsets: Int32Array; cand: Int32Array };
   /** Pair scores (sender, recipient); pairs not listed score 0. No duplicates. */
   pairs: { sender: Int32Array; recipient: Int32Array; score: Float64Array };
+  /**
+   * Optional: the work caps that bound this run, by name (e.g. timing's `scan`, `beam`,
+   * `budget`, `depth`), each with the number of targets whose posterior it cut by more than
+   * CAP_MASS of its mass (an upper bound on what the rows or hypotheses it left out could have
+   * weighed). Only caps that bound at least once are listed; reported in manifest.json.
+   */
+  caps?: Record<string, number>;
 }
 
 /** Widest causal tie an attack records in AttackResult.causalTie (1/16 is where a tie stops naming anyone). */
 export const MAX_CAUSAL_TIE = 16;
+
+/** Posterior mass a work cap may leave out of a target before the target counts as capped. */
+export const CAP_MASS = 1e-3;
 
 export interface AttackModule {
   id: string;

@@ -46,6 +46,7 @@ function run(input: AttackInput): AttackResult {
 
   // Set by `evidence` when it left out a sighting or a vote made after `by`.
   let later = false;
+  const { anchorStart, anchors } = anchorLists(targets);
 
   /**
    * Adds target i's evidence from its anchors sighted by `by` (sync votes arriving by `by`) to
@@ -53,15 +54,15 @@ function run(input: AttackInput): AttackResult {
    */
   const evidence = (i: number, by: number): boolean => {
     const r = targets.recipient[i];
-    named.length = 0;
-    devices.length = 0;
-    departed.length = 0;
+    if (named.length > 0) named.length = 0;
+    if (devices.length > 0) {
+      devices.length = 0;
+      departed.length = 0;
+    }
     later = false;
     let t0 = Number.POSITIVE_INFINITY;
-    const a0 = targets.anchorStart ? targets.anchorStart[i] : 0;
-    const a1 = targets.anchorStart ? targets.anchorStart[i + 1] : targets.anchor[i] >= 0 ? 1 : 0;
-    for (let k = a0; k < a1; k++) {
-      let row = targets.anchors && targets.anchorStart ? targets.anchors[k] : targets.anchor[i];
+    for (let k = anchorStart[i]; k < anchorStart[i + 1]; k++) {
+      let row = anchors[k];
       if (obs.tRx[row] > by) {
         later = true;
         continue;
@@ -122,8 +123,7 @@ function run(input: AttackInput): AttackResult {
   for (let i = 0; i < targets.count; i++) {
     // Causal top from what was sighted by the delivery time; scores from every sighting (the
     // same evidence unless a copy was sighted, or a vote arrived, after the delivery).
-    evidence(i, targets.tDeliver[i]);
-    const top = b.uniqueArgmax();
+    const top = evidence(i, targets.tDeliver[i]) ? b.uniqueArgmax() : -1;
     if (later) {
       b.clear();
       evidence(i, Number.POSITIVE_INFINITY);
@@ -131,6 +131,14 @@ function run(input: AttackInput): AttackResult {
     b.commit(i, top);
   }
   return b.result();
+}
+
+/** Every target's anchors as CSR lists (hand-built targets may give only the primary one). */
+function anchorLists(targets: AttackInput['targets']): { anchorStart: Int32Array; anchors: Int32Array } {
+  if (targets.anchorStart && targets.anchors) return { anchorStart: targets.anchorStart, anchors: targets.anchors };
+  const anchorStart = new Int32Array(targets.count + 1);
+  for (let i = 0; i < targets.count; i++) anchorStart[i + 1] = anchorStart[i] + (targets.anchor[i] >= 0 ? 1 : 0);
+  return { anchorStart, anchors: targets.anchor.filter((a) => a >= 0) };
 }
 
 function vote(b: ScoreBuilder, u: number, r: number, users: number): void {

@@ -41,11 +41,13 @@ import {
   type AttackInput,
   type AttackModule,
   type AttackResult,
+  CAP_MASS,
   type DelayModel,
   dwellKind,
   type SizeModel,
 } from './attack.js';
 import { enumParam } from './params.js';
+import { density, densityBound, type Margins, margins } from './timing-laws.js';
 import {
   type HostIndex,
   incomingIndex,
@@ -62,52 +64,18 @@ const MAX_DEPTH = 64;
 const MIN_KIND_SAMPLES = 30;
 
 /**
- * Edge margins of a delay model. The models are histograms over the range of the adversary's
- * calibration samples, so a true delay can fall just outside that range: beyond an edge where
- * the density is f, the gap between the true support bound and the nearest of n samples is
- * ≈ Exp(mean 1/(n·f)). Within EDGE_GAPS such means of an edge the edge density is extended
- * outward instead of ruling the candidate out (a true delay lands beyond it with probability
- * ≈ e^−5 of those rare cases), which is far narrower than a histogram bin where the density is high.
- */
-const EDGE_GAPS = 5;
-
-/**
  * Candidates whose density is below this fraction of the best in their window are not
  * expanded (their mass, at most scan·1e-6 of the window's, is dropped): it keeps floor-level
  * rows from costing work when a real candidate exists, and keeps them when none does.
  */
 const NEGLIGIBLE = 1e-6;
 
-interface Margins {
-  lo: number;
-  hi: number;
-  /** Least density inside the (extended) support. */
-  floor: number;
-}
-
-/**
- * Edges and floor of a model. The floor is additive smoothing: one calibration sample's worth
- * of density spread over the support, 1/(n·(hi − lo)). A histogram bin that happened to get no
- * calibration sample (narrow bins at small delays) would otherwise rule out a delay the true
- * distribution allows; the floor is far below any populated bin, so it only decides when
- * nothing better fits.
- */
-function margins(m: DelayModel): Margins {
-  if (m.samples === 0) return { lo: 0, hi: 0, floor: 0 };
-  const cap = m.hi - m.lo;
-  const at = (x: number) => {
-    const f = m.pdf(x);
-    return f > 0 ? Math.min(cap, EDGE_GAPS / (m.samples * f)) : 0;
-  };
-  return { lo: at(m.lo), hi: at(m.hi), floor: cap > 0 ? 1 / (m.samples * cap) : 0 };
-}
-
-/** Model density with its edges extended by the margins and floored inside. */
-function density(m: DelayModel, x: number, e: Margins): number {
-  if (x < m.lo) return x >= m.lo - e.lo ? Math.max(m.pdf(m.lo), e.floor) : 0;
-  if (x > m.hi) return x <= m.hi + e.hi ? Math.max(m.pdf(m.hi), e.floor) : 0;
-  return Math.max(m.pdf(x), e.floor);
-}
+/** The work caps whose cuts are counted (AttackResult.caps), by index into Tracer.cut. */
+const CAPS = ['scan', 'beam', 'budget', 'depth'] as const;
+const SCAN = 0;
+const BEAM = 1;
+const BUDGET = 2;
+const DEPTH = 3;
 
 /**
  * True when the view sees rows between parties it does not hold: it watches links, so the
@@ -152,6 +120,10 @@ class Tracer {
   // Size-change laws, when the adversary reads sizes (param `sizes`).
   private readonly hopSizes: SizeModel | null;
   private readonly e2eSizes: SizeModel | null;
+  /** Where each kind of forward's causes come from (AttackInput.causeClasses); null when not given. */
+  private readonly causes: NonNullable<AttackInput['causeClasses']> | null;
+  /** Posterior mass (bound) each cap left out of the current target, by CAPS index. */
+  readonly cut = new Float64Array(CAPS.length);
 
   constructor(
     private readonly input: AttackInput,
@@ -183,19 +155,30 @@ class Tracer {
     this.departures = timeIndex(obs.tTx, obs.length, (j) => obs.from[j] < users);
     this.trace = trace;
     this.dens = new Float64Array(scan);
+    this.causes = input.causeClasses ?? null;
     this.hopSizes = sizes && input.hopSizes?.samples ? input.hopSizes : null;
     this.e2eSizes = sizes && input.endToEndSizes?.samples ? input.endToEndSizes : null;
   }
 
-  /** Scores one anchored target into the builder (does not commit). */
+  /** Scores one anchored target into the builder (does not commit); `cut` holds what the caps left out. */
   score(anchor: number): void {
     const { obs, endToEnd } = this.input;
     const x = obs.tRx[anchor];
     this.nb = 0;
+    this.cut.fill(0);
     const lost = this.trace ? this.walk(anchor, x) : 1;
     if (lost > 0) this.spread(endToEnd, this.e2eEdges, x, lost, anchor);
     const fb = this.fromBreak;
     if (fb) for (let k = 0; k < this.nb; k++) this.spread(fb.model, fb.edges, obs.tTx[this.bRow[k]], this.bW[k], -1);
+  }
+
+  /**
+   * Share of a window's mass that `rows` unweighed rows, each of density at most `bound`, could
+   * have taken from the `sum` the weighed ones got (1 when nothing was weighed or the bound is unknown).
+   */
+  private cutShare(rows: number, bound: number, sum: number): number {
+    const m = rows * bound;
+    return m > 0 ? (Number.isFinite(m) && sum > 0 ? m / (sum + m) : 1) : 0;
   }
 
   /** A hypothesis lost where the exact chain breaks: kept to be spread from the break row (fallback: break). */
@@ -226,6 +209,7 @@ class Tracer {
     for (let depth = 0; nf > 0; depth++) {
       if (depth === MAX_DEPTH) {
         for (let k = 0; k < nf; k++) lost += this.fW[k];
+        for (let k = 0; k < nf; k++) this.cut[DEPTH] += this.fW[k];
         break;
       }
       let nc = 0;
@@ -266,26 +250,41 @@ class Tracer {
         const inc = this.incoming as HostIndex;
         const t = obs.tTx[row];
         const hi = upperBound(inc.t, inc.start[h], inc.start[h + 1], Math.min(t, t - model.lo + e.lo));
-        let lo = lowerBound(inc.t, inc.start[h], hi, t - model.hi - e.hi);
+        const full = lowerBound(inc.t, inc.start[h], hi, t - model.hi - e.hi);
+        let lo = full;
         // Work budget: at most `scan` rows per party, the most recent (shortest dwells); and
         // `budget` per delivery, past which the remaining hypotheses fall back.
         if (budget <= 0) {
           lost += w;
+          this.cut[BUDGET] += w;
           continue;
         }
+        let cap = SCAN;
         if (hi - lo > this.scan) lo = hi - this.scan;
-        if (hi - lo > budget) lo = hi - budget;
+        if (hi - lo > budget) {
+          lo = hi - budget;
+          cap = BUDGET;
+        }
         budget -= hi - lo;
         const f = this.dens;
         const hs = this.hopSizes;
+        // Directions: how likely a cause from a device (or from a party) is for this kind of forward.
+        const cs = this.causes;
+        const ck = cs ? 2 * dwellKind(cs.role[h], obs.to[row] < users) : -1;
+        const byClass = cs !== null && ck + 1 < cs.p.length;
         let sum = 0;
         let top = 0;
         for (let m = lo; m < hi; m++) {
           let v = density(model, t - inc.t[m], e);
+          if (byClass && v > 0) v *= (cs as NonNullable<typeof cs>).p[ck + (obs.from[inc.rows[m]] < users ? 1 : 0)];
           if (hs && v > 0) v *= hs.p(obs.bytes[row] - obs.bytes[inc.rows[m]]);
           f[m - lo] = v;
           sum += v;
           if (v > top) top = v;
+        }
+        if (lo > full) {
+          const bound = densityBound(model, e, t - inc.t[lo - 1], t - inc.t[full]);
+          this.cut[cap] += w * this.cutShare(lo - full, bound, sum);
         }
         if (!(sum > 0)) {
           lost += w;
@@ -371,11 +370,12 @@ class Tracer {
     scratch.set(this.cW.subarray(0, nc));
     const cut = kthLargest(scratch, nc, this.beam);
     let n = 0;
+    let pruned = 0;
     for (let k = 0; k < nc; k++) {
       if (this.cW[k] > cut) {
         this.fRow[n] = this.cRow[k];
         this.fW[n++] = this.cW[k];
-      }
+      } else pruned += this.cW[k];
     }
     if (n < this.beam) {
       // Ties at the cut: keep the smallest rows.
@@ -385,8 +385,10 @@ class Tracer {
       for (let k = 0; n < this.beam; k++) {
         this.fRow[n] = tied[k];
         this.fW[n++] = cut;
+        pruned -= cut;
       }
     }
+    this.cut[BEAM] += pruned;
     return n;
   }
 
@@ -401,7 +403,8 @@ class Tracer {
     const d = this.departures;
     const hi = upperBound(d.t, 0, d.t.length, Math.min(x, x - model.lo + e.lo));
     // Work budget: at most `scan` departures, the most recent (shortest delays) first.
-    const lo = Math.max(lowerBound(d.t, 0, hi, x - model.hi - e.hi), hi - this.scan);
+    const full = lowerBound(d.t, 0, hi, x - model.hi - e.hi);
+    const lo = Math.max(full, hi - this.scan);
     const f = this.dens;
     const es = sizeRow >= 0 ? this.e2eSizes : null;
     let sum = 0;
@@ -413,6 +416,8 @@ class Tracer {
       sum += v;
       if (v > top) top = v;
     }
+    if (lo > full)
+      this.cut[SCAN] += mass * this.cutShare(lo - full, densityBound(model, e, x - d.t[lo - 1], x - d.t[full]), sum);
     if (!(sum > 0)) return;
     const least = top * NEGLIGIBLE;
     for (let k = lo; k < hi; k++) if (f[k - lo] > least) this.b.addIp(obs.from[d.rows[k]], (mass * f[k - lo]) / sum);
@@ -425,11 +430,14 @@ function run(input: AttackInput): AttackResult {
   const scan = Math.max(1, Math.floor(numberParam(input.params.scan, 32)));
   const budget = Math.max(1, Math.floor(numberParam(input.params.budget, 8192)));
   const sizes = boolParam(input.params.sizes, true);
-  const b = new ScoreBuilder(input);
+  // Every candidate is listed: the posterior is bounded by the work caps, not folded at a count.
+  const b = new ScoreBuilder(input, input.targets.count, Number.POSITIVE_INFINITY);
   const perKind = enumParam(input.params, 'dwell', ['pooled', 'per-kind'] as const, 'pooled') === 'per-kind';
   const fromBreak = enumParam(input.params, 'fallback', ['anchor', 'break'] as const, 'anchor') === 'break';
   const tracer = new Tracer(input, b, trace, beam, scan, budget, sizes, perKind, fromBreak);
   const { targets } = input;
+  // Targets whose posterior each cap cut by more than CAP_MASS (AttackResult.caps).
+  const capped = new Int32Array(CAPS.length);
   for (let i = 0; i < targets.count; i++) {
     const a = targets.anchor[i];
     // A primary anchor sighted after the delivery (a late copy) answers for the scores; the
@@ -441,10 +449,15 @@ function run(input: AttackInput): AttackResult {
       top = b.uniqueArgmax();
       b.clear();
     }
-    if (a >= 0) tracer.score(a);
+    if (a >= 0) {
+      tracer.score(a);
+      for (let k = 0; k < CAPS.length; k++) if (tracer.cut[k] > CAP_MASS) capped[k]++;
+    }
     b.commit(i, c === a ? b.uniqueArgmax() : top);
   }
-  return b.result();
+  const caps: Record<string, number> = {};
+  for (let k = 0; k < CAPS.length; k++) if (capped[k] > 0) caps[CAPS[k]] = capped[k];
+  return { ...b.result(), caps };
 }
 
 export const timing: AttackModule = {

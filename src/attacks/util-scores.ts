@@ -67,9 +67,14 @@ export class ScoreBuilder {
   private readonly tieOffsets: Int32Array;
   private readonly tieCand: number[] = [];
 
+  /**
+   * @param maxListed most candidates listed per target before the tail is folded into `base`
+   *   (see commit); Infinity lists every candidate (a posterior bounded by the attack's own work).
+   */
   constructor(
     private readonly input: AttackInput,
     private readonly count = input.targets.count,
+    private readonly maxListed = MAX_LISTED,
   ) {
     this.acc = new Float64Array(input.users);
     this.touched = new Int32Array(input.users);
@@ -159,7 +164,7 @@ export class ScoreBuilder {
 
   /**
    * Commits the current evidence as target i's scores (and its pair mass), then clears.
-   * At most MAX_LISTED candidates are listed: beyond that the least probable ones (the tail)
+   * At most `maxListed` (default MAX_LISTED) candidates are listed: beyond that the least probable ones (the tail)
    * are folded into `base`, their mass spread evenly over every unlisted user, and give no pair
    * mass. Ties at the cut are listed together, or all folded when that would list more than
    * 2·MAX_LISTED, so the choice never depends on user ids. This bounds memory when a delay
@@ -183,7 +188,7 @@ export class ScoreBuilder {
     }
     const list = this.touched.subarray(0, n).sort();
     const total = this.total();
-    const cut = this.cutFor(list, MAX_LISTED);
+    const cut = this.cutFor(list, this.maxListed);
     const pairCut = Math.max(cut, this.cutFor(list, MAX_PAIRED));
     const r = this.input.targets.recipient[i];
     const users = this.input.users;

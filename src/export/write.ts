@@ -204,6 +204,9 @@ export async function writeResults(dir: string, result: RunResult, opts: WriteOp
       files: fileInfo,
       ...(opts.rates ? { rates: opts.rates } : {}),
       ...opts.extra,
+      // Evaluations whose work caps cut a posterior (timing's scan, beam, budget, depth): out of
+      // `targets`, how many each cap cut by more than 0.1 % of their mass; absent when none did.
+      ...(result.caps?.length ? { caps: result.caps } : {}),
       // Last: one entry per (cell, replicate, design, adversary), possibly long.
       held: result.held,
     };

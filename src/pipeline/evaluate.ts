@@ -28,6 +28,8 @@ export interface Evaluation {
   distributions: Untagged<DistributionRow>[];
   /** Sampled series for the correlation figures; null when not asked for. */
   samples: Samples | null;
+  /** Targets each work cap cut (AttackResult.caps); empty when none bound. */
+  caps: Record<string, number>;
 }
 
 /** What the figures' samples need of the attacked view (every field is the attack's own input). */
@@ -74,5 +76,6 @@ export function evaluateAttack(
       q: quantiles(perDelivery[metric]),
     })),
     samples: sampleView ? computeSamples(sampleView, result, sender, message) : null,
+    caps: result.caps ?? {},
   };
 }

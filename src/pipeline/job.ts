@@ -10,6 +10,7 @@ import { makeView } from '../adversary/adversaries.js';
 import {
   breakModel,
   buildTargets,
+  causeClassLaw,
   dwellKindModels,
   dwellModel,
   endToEndModel,
@@ -39,6 +40,7 @@ import { type DesignExposure, measureExposure } from './exposure.js';
 import { buildTimelines } from './timeline.js';
 import type {
   CandidateRow,
+  CapRecord,
   CorrelationRow,
   DistributionRow,
   HeldRecord,
@@ -94,6 +96,8 @@ export interface JobResult {
   exposure: DesignExposure | null;
   /** Hosts each adversary holds, per cell (manifest.json `held`). */
   held: HeldRecord[];
+  /** Evaluations whose work caps cut a posterior (manifest.json `caps`). */
+  caps: CapRecord[];
   counts: { events: number; messagesSent: number; hops: number; deliveries: number };
 }
 
@@ -248,6 +252,7 @@ class Knowledge {
   private dwellLaw: DelayModel | null = null;
   private hopSizeLaw: SizeModel | null = null;
   private kinds: NonNullable<AttackInput['dwellByKind']> | null = null;
+  private causes: NonNullable<AttackInput['causeClasses']> | null = null;
 
   constructor(
     readonly world: World,
@@ -271,6 +276,13 @@ class Knowledge {
   get hopSizes(): SizeModel {
     this.hopSizeLaw ??= hopSizeModel(this.world.log, this.world.workload.users);
     return this.hopSizeLaw;
+  }
+
+  /** Where each kind of forward's causes come from (timing's protocol-aware observer). */
+  get causeClasses(): NonNullable<AttackInput['causeClasses']> {
+    const { hosts, log, workload } = this.world;
+    this.causes ??= { role: Uint8Array.from(hosts.role), p: causeClassLaw(log, workload.users, hosts.role) };
+    return this.causes;
   }
 
   /** Per-kind dwell laws (timing `dwell: per-kind`). */
@@ -364,6 +376,7 @@ export function runJob(spec: JobSpec, worlds: JobWorlds = simulatedWorlds(spec))
     timelines: [],
     exposure: null,
     held: [],
+    caps: [],
     counts: { events: world.events, messagesSent, hops: log.length, deliveries: truth.length },
   };
 
@@ -403,6 +416,9 @@ export function runJob(spec: JobSpec, worlds: JobWorlds = simulatedWorlds(spec))
       get hopSizes() {
         return laws.hopSizes;
       },
+      get causeClasses() {
+        return laws.causeClasses;
+      },
       duration: scenario.duration,
       params,
     };
@@ -437,6 +453,16 @@ export function runJob(spec: JobSpec, worlds: JobWorlds = simulatedWorlds(spec))
             adversary: adv.name,
             kind: adv.kind,
             hosts: heldHosts.map((h) => hosts.label[h]),
+          });
+        if (Object.keys(evaluation.caps).length > 0)
+          out.caps.push({
+            cell,
+            replicate: spec.replicate,
+            design: item.name,
+            adversary: adv.name,
+            attack: attackId,
+            targets: evaluation.metrics.deliveries,
+            capped: evaluation.caps,
           });
         out.summary.push({
           cell,

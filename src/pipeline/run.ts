@@ -132,6 +132,10 @@ export function mergeResults(results: JobResult[], cells: Cell[], sweepKeys?: st
     .flatMap((r) => (r.held ?? []).map((h, k) => ({ h, d: r.designIndex, k })))
     .sort((a, b) => a.h.cell - b.h.cell || a.h.replicate - b.h.replicate || a.d - b.d || a.k - b.k)
     .map((t) => t.h);
+  const caps = sorted
+    .flatMap((r) => (r.caps ?? []).map((c, k) => ({ c, d: r.designIndex, k })))
+    .sort((a, b) => a.c.cell - b.c.cell || a.c.replicate - b.c.replicate || a.d - b.d || a.k - b.k)
+    .map((t) => t.c);
   const primaries = sorted.filter((r) => r.exposure !== null);
   return {
     scenarioName: base.name,
@@ -147,6 +151,7 @@ export function mergeResults(results: JobResult[], cells: Cell[], sweepKeys?: st
     exposure: exposureRows(primaries, cells),
     timelines: primaries.flatMap((r) => r.timelines),
     held,
+    caps,
     seeds: Array.from({ length: base.replicates }, (_, r) => replicateSeed(base.seed, r)),
     counts,
   };

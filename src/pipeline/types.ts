@@ -139,6 +139,21 @@ export interface HeldRecord {
   hosts: string[];
 }
 
+/**
+ * How often an attack's work caps cut its posterior in one evaluation (manifest.json `caps`):
+ * out of `targets` scored deliveries, per cap, those whose posterior it cut by more than 0.1 %
+ * of its mass (AttackResult.caps). Only evaluations where some cap bound are recorded.
+ */
+export interface CapRecord {
+  cell: number;
+  replicate: number;
+  design: string;
+  adversary: string;
+  attack: string;
+  targets: number;
+  capped: Record<string, number>;
+}
+
 export interface RunResult {
   scenarioName: string;
   sweepKeys: string[];
@@ -154,6 +169,8 @@ export interface RunResult {
   timelines: Timeline[];
   /** In (cell, replicate, design item, adversary) order. */
   held: HeldRecord[];
+  /** Evaluations whose work caps cut a posterior, in (cell, replicate, design item, adversary, attack) order. */
+  caps?: CapRecord[];
   seeds: number[];
   counts: { events: number; messagesSent: number; hops: number; deliveries: number };
 }

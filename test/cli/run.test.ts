@@ -1,15 +1,11 @@
-/**
- * `anonsim run` end to end (in-process). Tests that need the simulation pipeline skip while a
- * design, attack or the metrics still report "not implemented"; the interruption and
- * output-path tests do not need it.
- */
+/** `anonsim run` end to end (in-process). */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, type TestContext } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { extractReportData } from '../../src/export/report.js';
 import { buildModel } from '../../viz/src/data.js';
 import { ratesFor } from '../../viz/src/tradeoff-data.js';
-import { type CliResult, cli, tempDir, writeScenario } from './helpers.js';
+import { cli, tempDir, writeScenario } from './helpers.js';
 
 const TINY =
   'name: tiny\nduration: 5min\nwarmup: 30s\nworkload:\n  users: 60\n  contacts: 4\n  rate: 1/5min\ndesigns:\n  - design: signal\n  - design: simplex\nadversaries:\n  - kind: single\n  - kind: global-passive\n';
@@ -26,17 +22,11 @@ const CSVS = [
   'candidates.csv',
 ];
 
-async function runOrSkip(ctx: TestContext, args: string[]): Promise<CliResult> {
-  const r = await cli(args);
-  if (r.code === 1 && /not (yet )?(implemented|wired|modelled)/.test(r.err)) ctx.skip();
-  return r;
-}
-
 describe('anonsim run', () => {
-  it('writes every output file, prints the summary table and the report path', async (ctx) => {
+  it('writes every output file, prints the summary table and the report path', async () => {
     const dir = tempDir();
     const out = join(dir, 'out');
-    const r = await runOrSkip(ctx, ['run', writeScenario(dir, TINY), '-o', out, '--workers', '1', '--messages']);
+    const r = await cli(['run', writeScenario(dir, TINY), '-o', out, '--workers', '1', '--messages']);
     expect(r.code, r.err).toBe(0);
     for (const f of [...CSVS, 'messages.csv', 'manifest.json']) expect(existsSync(join(out, f)), f).toBe(true);
     expect(r.out).toMatch(
@@ -44,6 +34,34 @@ describe('anonsim run', () => {
     );
     expect(r.out).toMatch(/\n(report|results): .+\n$/);
     expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it("lists in manifest.json how often the timing attack's work caps cut a posterior", async () => {
+    const dir = tempDir();
+    const file = writeScenario(dir, TINY);
+    // One row per window and one hypothesis per hop cut some posteriors of a global observer.
+    const tight = ['--set', 'attackParams.timing.scan=1', '--set', 'attackParams.timing.beam=1'];
+    const r = await cli(['run', file, '-o', join(dir, 'tight'), '--quiet', ...tight]);
+    expect(r.code, r.err).toBe(0);
+    const caps = JSON.parse(readFileSync(join(dir, 'tight', 'manifest.json'), 'utf8')).caps as {
+      attack: string;
+      adversary: string;
+      targets: number;
+      capped: Record<string, number>;
+    }[];
+    expect(caps.length).toBeGreaterThan(0);
+    for (const c of caps) {
+      expect(c.attack).toBe('timing');
+      expect(c.adversary).toBe('global-passive');
+      for (const n of Object.values(c.capped)) {
+        expect(n).toBeGreaterThan(0);
+        expect(n).toBeLessThanOrEqual(c.targets);
+      }
+    }
+    // With the default caps nothing in this small run is cut, and the key is left out.
+    const d = await cli(['run', file, '-o', join(dir, 'default'), '--quiet']);
+    expect(d.code, d.err).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'default', 'manifest.json'), 'utf8')).caps).toBeUndefined();
   });
 
   // Also with every option that adds simulation or randomness: a calibration run, cover slots.
@@ -54,21 +72,21 @@ describe('anonsim run', () => {
   it.for<[string, string[]]>([
     ['defaults', []],
     ['the strongest timing attack and cover slots', STRONG],
-  ])('gives byte-identical CSVs for 1 and 2 workers (%s)', async ([, more], ctx) => {
+  ])('gives byte-identical CSVs for 1 and 2 workers (%s)', async ([, more]) => {
     const dir = tempDir();
     const file = writeScenario(dir, TINY);
-    const a = await runOrSkip(ctx, ['run', file, '-o', join(dir, 'a'), '--workers', '1', '--quiet', ...more]);
+    const a = await cli(['run', file, '-o', join(dir, 'a'), '--workers', '1', '--quiet', ...more]);
     expect(a.code, a.err).toBe(0);
-    const b = await runOrSkip(ctx, ['run', file, '-o', join(dir, 'b'), '--workers', '2', '--quiet', ...more]);
+    const b = await cli(['run', file, '-o', join(dir, 'b'), '--workers', '2', '--quiet', ...more]);
     expect(b.code, b.err).toBe(0);
     for (const f of CSVS) expect(readFileSync(join(dir, 'b', f)), f).toEqual(readFileSync(join(dir, 'a', f)));
     expect(a.out).toBe('');
   });
 
-  it('applies --set and --seed', async (ctx) => {
+  it('applies --set and --seed', async () => {
     const dir = tempDir();
     const out = join(dir, 'out');
-    const r = await runOrSkip(ctx, [
+    const r = await cli([
       'run',
       writeScenario(dir, TINY),
       '-o',
@@ -90,19 +108,11 @@ describe('anonsim run', () => {
     expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).scenario.workload.users).toBe(40);
   });
 
-  it('records message rates per sweep cell in manifest.json and report.html for the trade-off chart', async (ctx) => {
+  it('records message rates per sweep cell in manifest.json and report.html for the trade-off chart', async () => {
     const dir = tempDir();
     const out = join(dir, 'out');
     const sweep = 'sweep:\n  designs.*.mixDelay: [0s, 1s]\n  designs.*.coverRate: [0/s, 1/min]\n';
-    const r = await runOrSkip(ctx, [
-      'run',
-      writeScenario(dir, `${TINY}${sweep}`),
-      '-o',
-      out,
-      '--quiet',
-      '--workers',
-      '1',
-    ]);
+    const r = await cli(['run', writeScenario(dir, `${TINY}${sweep}`), '-o', out, '--quiet', '--workers', '1']);
     expect(r.code, r.err).toBe(0);
     const rates = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).rates;
     expect(rates.keys).toEqual(['designs.*.mixDelay', 'designs.*.coverRate']);
