@@ -16,7 +16,7 @@ import { indexTargets, sweepRecipients } from '../../src/attacks/windowed/pairs.
 import { buildWindowSeries } from '../../src/attacks/windowed/series.js';
 import { PEARSON, SDA } from '../../src/attacks/windowed/statistics.js';
 import { IpSweep } from '../../src/attacks/windowed/sweep.js';
-import { randExp, randInt, Streams } from '../../src/core/rng.js';
+import { randExp, Streams } from '../../src/core/rng.js';
 import { SEC } from '../../src/core/time.js';
 import { Kind, ObservationLog } from '../../src/net/log.js';
 import { GroundTruth } from '../../src/net/truth.js';
@@ -315,54 +315,4 @@ describe('delay shift', () => {
     expect(st.median).toBeLessThan(100e6 + (60 * SEC - 100e6) / 256);
     expect(st.mean).toBeGreaterThan(5 * SEC);
   });
-});
-
-/**
- * Scale check (ANONSIM_PERF=1): 10 000 users, Poisson messages through one server with a
- * receipt back for each, every pair scored and a causal top for every delivery.
- */
-describe.runIf(process.env.ANONSIM_PERF)('flow at 10 000 users', () => {
-  for (const perMin of [0.1]) {
-    it(`rate ${perMin}/min per user, 1 h`, () => {
-      const users = 10000;
-      const D = 3600 * SEC;
-      const rng = new Streams(99).stream('perf');
-      const rows: Row[] = [];
-      const rec: number[] = [];
-      const tDel: number[] = [];
-      const total = Math.round(users * perMin * 60);
-      for (let i = 0; i < total; i++) {
-        const t = rng() * (D - 2 * SEC);
-        const s = randInt(rng, users);
-        let r = randInt(rng, users - 1);
-        if (r >= s) r++;
-        const t1 = t + 0.04 * SEC;
-        const t2 = t1 + 0.05 * SEC;
-        rows.push({ tTx: t, tRx: t1, from: s, to: users }, { tTx: t1, tRx: t2, from: users, to: r });
-        rows.push(
-          { tTx: t2, tRx: t2 + 0.04 * SEC, from: r, to: users },
-          { tTx: t2 + 0.04 * SEC, tRx: t2 + 0.09 * SEC, from: users, to: s },
-        );
-        rec.push(r);
-        tDel.push(t2);
-      }
-      const targets: Targets = {
-        count: total,
-        anchor: new Int32Array(total).fill(-1),
-        recipient: Int32Array.from(rec),
-        tDeliver: Float64Array.from(tDel),
-      };
-      const hostIp = Array.from({ length: users + 1 }, (_, h) => h);
-      const input = mkInput(obsOf(rows), users, hostIp, D, {}, targets);
-      const t0 = performance.now();
-      const res = flow.run(input);
-      const secs = (performance.now() - t0) / 1000;
-      console.log(
-        `flow perf ${perMin}/min: rows ${rows.length}, targets ${total}; ` +
-          `${secs.toFixed(2)} s single thread, ${((users * (users - 1)) / secs / 1e6).toFixed(1)} M pairs/s; ` +
-          `pairs listed ${res.pairs.sender.length}, per-target entries ${res.perTarget.cand.length}`,
-      );
-      expect(secs).toBeLessThan(60);
-    }, 600_000);
-  }
 });
