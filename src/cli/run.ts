@@ -18,7 +18,9 @@ import { anonsimVersion, gitCommit } from '../export/manifest.js';
 import { sweepRates } from '../export/rates.js';
 import { writeReport } from '../export/report.js';
 import { ensureOutputDir, removeStagingSync, writeResults } from '../export/write.js';
+import { estimateLogBytes } from '../log/estimate.js';
 import { prepareLogDir, writeLogIndex } from '../log/index.js';
+import { estimateDiskBytes } from '../pipeline/disk-estimate.js';
 import type { JobResult } from '../pipeline/job.js';
 import { precisionLine, precisionManifest, runToPrecision, withReplicates } from '../pipeline/precision.js';
 import { inJobOrder, mergeResults, planJobs, type RunOptions, runJobs, scenarioCells } from '../pipeline/run.js';
@@ -46,7 +48,9 @@ import { sweepCells } from '../scenario/sweep.js';
 import { scenarioToPlain } from '../scenario/to-yaml.js';
 import { type Argv, parseIntArg, setOverrides } from './argv.js';
 import type { Io } from './io.js';
+import { lockName } from './lock.js';
 import { capProblem, parsePrecision } from './precision.js';
+import { preflight } from './preflight.js';
 import { jobLabel, makeProgress } from './progress.js';
 import { resolveShard } from './shard.js';
 import { summaryTable } from './table.js';
@@ -88,6 +92,11 @@ export class Interrupted extends Error {
 
 export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: Io): Promise<number> {
   const problems: Problem[] = [];
+  // Problems with the output folder point at -o when given, else at the default folder.
+  const outProblem = (message: string, expected: string): Problem =>
+    flags.out !== undefined
+      ? argv.problem('-o', message, expected)
+      : { file: 'argv', line: 1, col: 1, path: '(output)', message, expected };
   const overrides: Override[] = [];
   const intFlag = (
     flag: string,
@@ -125,14 +134,7 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
       problems.push(
         flags.out !== undefined
           ? argv.problem('-o', bad, 'a folder, or a path that does not exist yet')
-          : {
-              file: 'argv',
-              line: 1,
-              col: 1,
-              path: '(output)',
-              message: bad,
-              expected: 'a folder results/<name>/, or give another folder with -o DIR',
-            },
+          : outProblem(bad, 'a folder results/<name>/, or give another folder with -o DIR'),
       );
   }
   const sharding = resolveShard(flags, io.env ?? process.env, argv);
@@ -162,155 +164,167 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
   if (shard && sharding.choice?.source !== '--shard' && !flags.quiet)
     io.err(`anonsim: running shard ${shard.index}/${shard.count} (from ${sharding.choice?.source})\n`);
 
-  // Finished jobs: reused with --resume (only after checking they belong to this run), else discarded.
-  const done = new Map<number, JobResult>();
-  if (flags.resume) {
-    await removeStaleTemp(outDir);
-    const bad = new Map<string, number[]>();
-    for (const i of listJobFiles(outDir)) {
-      if (!mine(i)) continue;
-      let why: string | null;
-      try {
-        const f = readJobFile(outDir, i);
-        why = jobFileProblem(f, id, i, jobs);
-        if (!why) done.set(i, f.result);
-      } catch (e) {
-        why = e instanceof Error ? e.message : String(e);
-      }
-      if (why) bad.set(why, [...(bad.get(why) ?? []), i]);
-    }
-    if (bad.size > 0)
-      throw new ScenarioError(
-        [...bad].map(([why, idx]) => ({
-          file: idx.length === 1 ? jobPath(outDir, idx[0]) : join(outDir, JOBS_DIR),
-          line: 1,
-          col: 1,
-          path: idx.length === 1 ? '(file)' : `jobs ${idx.join(', ')}`,
-          message: why,
-          expected: `job files of this run (remove ${join(outDir, JOBS_DIR)} or run without --resume)`,
-        })),
-      );
-    const selected = shard ? shardJobs(shard, jobs.length).length : jobs.length;
-    if (!flags.quiet) io.err(`anonsim: resuming: ${done.size} of ${selected} jobs already finished\n`);
-  } else if (shard) {
-    // Several shards may share one folder: only this shard's own job files are stale.
-    for (const i of shardJobs(shard, jobs.length)) await rm(jobPath(outDir, i), { force: true });
-  } else {
-    await rm(join(outDir, JOBS_DIR), { recursive: true, force: true });
-  }
-  if (shard) {
-    const manifest: ShardManifest = {
-      format: SHARD_FORMAT,
-      ...id,
-      shard,
-      source: sharding.choice?.source ?? '--shard',
-      jobs: shardJobs(shard, jobs.length),
-      scenario: scenarioToPlain(scenario),
-      commit: gitCommit(),
-    };
-    await ensureOutputDir(outDir);
-    await writeAtomic(join(outDir, shardManifestName(shard)), `${encodeJson(manifest, 2)}\n`);
-  }
-
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) {
-      // A second Ctrl-C: stop waiting for workers, but still never leave partial files.
-      removeStagingSync();
-      process.exit(130);
-    }
-    io.err('anonsim: interrupted; stopping workers and removing temporary files\n');
-    controller.abort(new Interrupted());
-  };
-  const onExternal = () => controller.abort(new Interrupted());
-  process.on('SIGINT', onSigint);
-  io.signal?.addEventListener('abort', onExternal, { once: true });
-  if (io.signal?.aborted) onExternal();
-  const logRoot = flags.log ? await prepareLogDir(outDir, flags.resume === true) : null;
-  const progress = makeProgress(io, flags.quiet === true);
-  const t0 = performance.now();
-  let saved = 0;
+  // Pre-flight: nothing below (not even removing old checkpoints) may run while another run holds the folder.
+  const need = estimateDiskBytes(cells, {
+    messages,
+    ...(flags.log ? { logBytes: estimateLogBytes(cells) } : {}),
+  });
+  const pre = preflight(outDir, { lockName: lockName(shard), need });
+  if (!pre.ok) throw new ScenarioError([outProblem(pre.problem.message, pre.problem.expected)]);
+  for (const w of pre.warnings) io.err(w);
   try {
-    const runOpts: RunOptions = {
-      workers,
-      messages,
-      onProgress: (phase, n, total, i) =>
-        progress.update(
-          phase,
-          n,
-          total,
-          i === undefined ? undefined : jobLabel(jobs[i], scenario.designs[jobs[i].designIndex].name),
-        ),
-      signal: controller.signal,
-      done,
-      select: mine,
-      onJob: async (i, r) => {
-        await writeJobFile(outDir, id, i, jobs[i], r);
-        saved++;
-      },
-      ...(logRoot ? { log: { root: logRoot, mode: 'write' as const } } : {}),
-    };
-    // With --precision, only the first n replicates are kept and written as a run of n.
-    const reached =
-      precision === undefined
-        ? null
-        : await runToPrecision(cells, runOpts, { halfWidth: precision, cap: scenario.replicates });
-    const results = reached ? reached.results : await runJobs(cells, runOpts);
-    if (reached) {
-      scenario = { ...scenario, replicates: reached.outcome.replicates };
-      cells = withReplicates(cells, reached.outcome.replicates);
-    }
-    if (controller.signal.aborted) throw new Interrupted();
-    // A --precision run that stopped at n replicates saved a log of n replicates (later ones are not indexed).
-    if (logRoot) await writeLogIndex(logRoot, reached ? { ...raw, replicates: scenario.replicates } : raw, cells);
-    if (shard) {
-      progress.stop();
-      if (!flags.quiet)
-        io.out(
-          `shard ${shard.index}/${shard.count}: ${results.size} of ${jobs.length} jobs finished (${done.size} resumed); results: ${outDir}\n`,
+    // Finished jobs: reused with --resume (only after checking they belong to this run), else discarded.
+    const done = new Map<number, JobResult>();
+    if (flags.resume) {
+      await removeStaleTemp(outDir);
+      const bad = new Map<string, number[]>();
+      for (const i of listJobFiles(outDir)) {
+        if (!mine(i)) continue;
+        let why: string | null;
+        try {
+          const f = readJobFile(outDir, i);
+          why = jobFileProblem(f, id, i, jobs);
+          if (!why) done.set(i, f.result);
+        } catch (e) {
+          why = e instanceof Error ? e.message : String(e);
+        }
+        if (why) bad.set(why, [...(bad.get(why) ?? []), i]);
+      }
+      if (bad.size > 0)
+        throw new ScenarioError(
+          [...bad].map(([why, idx]) => ({
+            file: idx.length === 1 ? jobPath(outDir, idx[0]) : join(outDir, JOBS_DIR),
+            line: 1,
+            col: 1,
+            path: idx.length === 1 ? '(file)' : `jobs ${idx.join(', ')}`,
+            message: why,
+            expected: `job files of this run (remove ${join(outDir, JOBS_DIR)} or run without --resume)`,
+          })),
         );
-      return 0;
+      const selected = shard ? shardJobs(shard, jobs.length).length : jobs.length;
+      if (!flags.quiet) io.err(`anonsim: resuming: ${done.size} of ${selected} jobs already finished\n`);
+    } else if (shard) {
+      // Several shards may share one folder: only this shard's own job files are stale.
+      for (const i of shardJobs(shard, jobs.length)) await rm(jobPath(outDir, i), { force: true });
+    } else {
+      await rm(join(outDir, JOBS_DIR), { recursive: true, force: true });
     }
-    const result = mergeResults(
-      inJobOrder(results),
-      cells,
-      scenario.sweep.map((s) => s.path),
-    );
-    const written = await writeResults(outDir, result, {
-      scenario,
-      workers,
-      wallTimeS: (performance.now() - t0) / 1000,
-      messages,
-      signal: controller.signal,
-      report: writeReport,
-      rates: sweepRates(
+    if (shard) {
+      const manifest: ShardManifest = {
+        format: SHARD_FORMAT,
+        ...id,
+        shard,
+        source: sharding.choice?.source ?? '--shard',
+        jobs: shardJobs(shard, jobs.length),
+        scenario: scenarioToPlain(scenario),
+        commit: gitCommit(),
+      };
+      await ensureOutputDir(outDir);
+      await writeAtomic(join(outDir, shardManifestName(shard)), `${encodeJson(manifest, 2)}\n`);
+    }
+
+    const controller = new AbortController();
+    const onSigint = () => {
+      if (controller.signal.aborted) {
+        // A second Ctrl-C: stop waiting for workers, but still never leave partial files.
+        removeStagingSync();
+        process.exit(130);
+      }
+      io.err('anonsim: interrupted; stopping workers and removing temporary files\n');
+      controller.abort(new Interrupted());
+    };
+    const onExternal = () => controller.abort(new Interrupted());
+    process.on('SIGINT', onSigint);
+    io.signal?.addEventListener('abort', onExternal, { once: true });
+    if (io.signal?.aborted) onExternal();
+    const logRoot = flags.log ? await prepareLogDir(outDir, flags.resume === true) : null;
+    const progress = makeProgress(io, flags.quiet === true);
+    const t0 = performance.now();
+    let saved = 0;
+    try {
+      const runOpts: RunOptions = {
+        workers,
+        messages,
+        onProgress: (phase, n, total, i) =>
+          progress.update(
+            phase,
+            n,
+            total,
+            i === undefined ? undefined : jobLabel(jobs[i], scenario.designs[jobs[i].designIndex].name),
+          ),
+        signal: controller.signal,
+        done,
+        select: mine,
+        onJob: async (i, r) => {
+          await writeJobFile(outDir, id, i, jobs[i], r);
+          saved++;
+        },
+        ...(logRoot ? { log: { root: logRoot, mode: 'write' as const } } : {}),
+      };
+      // With --precision, only the first n replicates are kept and written as a run of n.
+      const reached =
+        precision === undefined
+          ? null
+          : await runToPrecision(cells, runOpts, { halfWidth: precision, cap: scenario.replicates });
+      const results = reached ? reached.results : await runJobs(cells, runOpts);
+      if (reached) {
+        scenario = { ...scenario, replicates: reached.outcome.replicates };
+        cells = withReplicates(cells, reached.outcome.replicates);
+      }
+      if (controller.signal.aborted) throw new Interrupted();
+      // A --precision run that stopped at n replicates saved a log of n replicates (later ones are not indexed).
+      if (logRoot) await writeLogIndex(logRoot, reached ? { ...raw, replicates: scenario.replicates } : raw, cells);
+      if (shard) {
+        progress.stop();
+        if (!flags.quiet)
+          io.out(
+            `shard ${shard.index}/${shard.count}: ${results.size} of ${jobs.length} jobs finished (${done.size} resumed); results: ${outDir}\n`,
+          );
+        return 0;
+      }
+      const result = mergeResults(
+        inJobOrder(results),
         cells,
         scenario.sweep.map((s) => s.path),
-      ),
-      ...(reached ? { extra: { precision: precisionManifest(reached.outcome) } } : {}),
-    });
-    if (reached && !flags.quiet) io.err(precisionLine(reached.outcome));
-    else if (reached && !reached.outcome.reached) io.err(precisionLine(reached.outcome));
-    // The CSVs are in place: the checkpoints are no longer needed.
-    await rm(join(outDir, JOBS_DIR), { recursive: true, force: true });
-    progress.stop();
-    if (written.reportError) io.err(`anonsim: warning: report.html was not written: ${written.reportError}\n`);
-    if (!flags.quiet) {
-      io.out(`${summaryTable(result, scenario.compare)}\n\n`);
-      io.out(written.report ? `report: ${written.report}\n` : `results: ${written.dir}\n`);
-    }
-    return 0;
-  } catch (e) {
-    progress.stop();
-    const kept = done.size + saved;
-    if (kept > 0)
-      io.err(
-        `anonsim: ${kept} finished jobs are kept in ${join(outDir, JOBS_DIR)}; run again with --resume to continue\n`,
       );
-    if (controller.signal.aborted) return 130;
-    throw e;
+      const written = await writeResults(outDir, result, {
+        scenario,
+        workers,
+        wallTimeS: (performance.now() - t0) / 1000,
+        messages,
+        signal: controller.signal,
+        report: writeReport,
+        rates: sweepRates(
+          cells,
+          scenario.sweep.map((s) => s.path),
+        ),
+        ...(reached ? { extra: { precision: precisionManifest(reached.outcome) } } : {}),
+      });
+      if (reached && !flags.quiet) io.err(precisionLine(reached.outcome));
+      else if (reached && !reached.outcome.reached) io.err(precisionLine(reached.outcome));
+      // The CSVs are in place: the checkpoints are no longer needed.
+      await rm(join(outDir, JOBS_DIR), { recursive: true, force: true });
+      progress.stop();
+      if (written.reportError) io.err(`anonsim: warning: report.html was not written: ${written.reportError}\n`);
+      if (!flags.quiet) {
+        io.out(`${summaryTable(result, scenario.compare)}\n\n`);
+        io.out(written.report ? `report: ${written.report}\n` : `results: ${written.dir}\n`);
+      }
+      return 0;
+    } catch (e) {
+      progress.stop();
+      const kept = done.size + saved;
+      if (kept > 0)
+        io.err(
+          `anonsim: ${kept} finished jobs are kept in ${join(outDir, JOBS_DIR)}; run again with --resume to continue\n`,
+        );
+      if (controller.signal.aborted) return 130;
+      throw e;
+    } finally {
+      process.off('SIGINT', onSigint);
+      io.signal?.removeEventListener('abort', onExternal);
+    }
   } finally {
-    process.off('SIGINT', onSigint);
-    io.signal?.removeEventListener('abort', onExternal);
+    pre.lock.release();
   }
 }
