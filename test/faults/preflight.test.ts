@@ -90,7 +90,10 @@ describe('the folder lock', () => {
     const out = join(dir, 'out');
     const first = start(['run', file, '-o', out, '--quiet', '--workers', '1']);
     await until(() => jobCount(out) > 0, first.child);
+    // Paused, the first run is certainly still live while the second one starts, however loaded the machine.
+    first.child.kill('SIGSTOP');
     const second = await anonsim(['run', file, '-o', out, '--quiet', '--workers', '1']);
+    first.child.kill('SIGCONT');
     expect(second.code, second.err).toBe(2);
     expect(second.err).toContain(
       `argv:1:3 -o: is in use by another run: pid ${first.child.pid} on ${hostname()} since `,
@@ -108,14 +111,15 @@ describe('the folder lock', () => {
     const out = join(dir, 'out');
     const shard0 = start(['run', file, '-o', out, '--shard', '0/2', '--quiet', '--workers', '1']);
     await until(() => existsSync(join(out, '.anonsim-shard-0-of-2.lock')), shard0.child);
-    const [shard1, whole] = await Promise.all([
-      anonsim(['run', file, '-o', out, '--shard', '1/2', '--quiet', '--workers', '1']),
-      anonsim(['run', file, '-o', out, '--quiet', '--workers', '1']),
-    ]);
-    expect(shard1.code, shard1.err).toBe(0);
+    shard0.child.kill('SIGSTOP');
+    const whole = await anonsim(['run', file, '-o', out, '--quiet', '--workers', '1']);
+    const shard1 = await anonsim(['run', file, '-o', out, '--shard', '1/2', '--quiet', '--workers', '1']);
+    shard0.child.kill('SIGCONT');
     expect(whole.code, whole.err).toBe(2);
-    expect(whole.err).toMatch(/is in use by another run: pid \d+ on /);
+    expect(whole.err).toContain(`is in use by another run: pid ${shard0.child.pid} on ${hostname()}`);
+    expect(shard1.code, shard1.err).toBe(0);
     expect((await shard0.done).code).toBe(0);
+    expect(jobCount(out)).toBe(12);
   });
 
   it('takes over the lock of a dead process with a warning and a live one of another host is refused', async () => {
