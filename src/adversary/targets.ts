@@ -3,7 +3,7 @@
  * the delay models it is assumed to know. This is the only adversary-side module that reads
  * ground truth; it passes on observed row indices and population statistics only.
  */
-import { type DelayModel, dwellKind, type SizeModel, type Targets } from '../attacks/attack.js';
+import { type DelayModel, dwellKind, type PayloadSizes, type SizeModel, type Targets } from '../attacks/attack.js';
 import { Kind, type ObservationLog } from '../net/log.js';
 import type { GroundTruth } from '../net/truth.js';
 import { histogramModel } from './delay-model.js';
@@ -322,11 +322,29 @@ function forwarded(log: ObservationLog, users: number, f: (row: number, cause: n
  */
 export function sizeModel(samples: ArrayLike<number>): SizeModel {
   const n = samples.length;
-  if (n === 0) return { p: () => 1, samples: 0 };
+  if (n === 0) return { p: () => 1, seen: () => true, samples: 0 };
   const count = new Map<number, number>();
   for (let i = 0; i < n; i++) count.set(samples[i], (count.get(samples[i]) ?? 0) + 1);
   const floor = 0.5 / n;
-  return { p: (d) => (count.get(d) ?? 0) / n || floor, samples: n };
+  return { p: (d) => (count.get(d) ?? 0) / n || floor, seen: (d) => count.has(d), samples: n };
+}
+
+/**
+ * Sizes of payload rows at user devices, over every delivery of the world (the adversary's own
+ * test traffic: it knows the protocol's framing and padding, not this run's messages): the row that
+ * left the sender's device (`departure`) and the row that handed the payload to the recipient's
+ * device (`arrival`). Acks, receipts, polls, keepalives and pushes have sizes of their own unless
+ * padding hides them (SimpleX pads every block to 16 KiB).
+ */
+export function payloadSizeLaws(log: ObservationLog, truth: GroundTruth): PayloadSizes {
+  const departure = new Int32Array(truth.length);
+  const arrival = new Int32Array(truth.length);
+  for (let d = 0; d < truth.length; d++) {
+    const row = truth.finalRow[d];
+    arrival[d] = log.bytes[row];
+    departure[d] = log.bytes[originRow(log, row)];
+  }
+  return { departure: sizeModel(departure), arrival: sizeModel(arrival) };
 }
 
 /** Size change at infrastructure parties (bytes of a forwarded row − bytes of its cause), all rows. */

@@ -53,8 +53,19 @@ export interface DelayModel {
 export interface SizeModel {
   /** Probability of a change of d bytes; never 0 (an unseen change keeps a floor). */
   p(d: number): number;
+  /**
+   * Whether d was ever measured (true for every d without a model): what a protocol-aware observer
+   * counts as possible at all, where `p` only weighs (src/attacks/wire-rows.ts).
+   */
+  seen(d: number): boolean;
   /** Number of samples it was estimated from (0 = no model). */
   samples: number;
+}
+
+/** The size laws of payload rows at user devices (AttackInput.payloadSizes). */
+export interface PayloadSizes {
+  departure: SizeModel;
+  arrival: SizeModel;
 }
 
 /** Index of a kind of forward in `AttackInput.dwellByKind.models`: the forwarding party's role, and whether the row goes to a device. */
@@ -98,6 +109,13 @@ export interface AttackInput {
   hopSizes?: SizeModel;
   /** Size change from the sender's departure row to the anchor row (optional, as hopSizes). */
   endToEndSizes?: SizeModel;
+  /**
+   * Sizes of the rows that carry a payload off the sender's device (`departure`) and onto the
+   * recipient's (`arrival`), as the adversary measures them with its own traffic (optional: the
+   * windowed attacks' protocol-aware observer, src/attacks/wire-rows.ts). Here `SizeModel` is a law
+   * of sizes, not of changes.
+   */
+  payloadSizes?: PayloadSizes;
   duration: number;
   params: Record<string, number | string | boolean>;
 }

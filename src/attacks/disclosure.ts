@@ -28,6 +28,11 @@
  *   v̂_r(u → R) = (c[u] − β̂[u]·|U_R|) / C_R             (excess rows addressed to u per epoch)
  * Without evidence c[u] = 0 and v̂_r ≤ 0 exactly.
  *
+ * Rows: the ip-level receipt triggers and the departures weighed per delivery are what a
+ * protocol-aware observer takes for payloads (`sizes`, default on; wire-rows.ts): not acks, polls
+ * or pushes the wire tells apart by size. The SDA rounds count every row, as flow's series do
+ * (an ack or a poll there is activity that correlates, flow.ts); receipt evidence is read by account.
+ *
  * Scores: s(u → R) = max(0, v̂(ip(u))/n(ip(u)) + v̂_r(u)) with n the users behind u's address
  * (method 'both'; either alone with 'sda' / 'receipt'),
  * where a view without readable identifiers contributes no receipt evidence and one without
@@ -57,6 +62,7 @@ import { CandidateSet, TIE_REL, TieTop } from './windowed/select.js';
 import { buildWindowSeries, type WindowSeries } from './windowed/series.js';
 import { SDA, scanSda } from './windowed/statistics.js';
 import { IpSweep, type Sweep } from './windowed/sweep.js';
+import { SIZES_PARAM, type WireRows, wireRows } from './wire-rows.js';
 
 export const METHODS = ['both', 'sda', 'receipt', 'intersection'] as const;
 export const RECEIPT_SOURCES = ['recipient-ip', 'any'] as const;
@@ -83,6 +89,7 @@ export const DISCLOSURE_PARAMS: readonly ParamSpec[] = [
       'needed grow with the background per round: the flow-window trade-off, same default (measured on the default scenario)',
   },
   SHIFT_PARAM,
+  SIZES_PARAM,
   {
     name: 'receiptWindow',
     type: 'duration',
@@ -109,6 +116,8 @@ export const DISCLOSURE_PARAMS: readonly ParamSpec[] = [
 /** What the disclosure attack builds from its input before sweeping the recipients. */
 export interface DisclosureJob {
   users: number;
+  /** The rows counted as sends and deliveries (param `sizes`). */
+  rows: WireRows;
   series: WindowSeries | null;
   receipts: ReceiptData | null;
   /** Intersection only: the anchor sighting of each target in idx.order. */
@@ -130,10 +139,12 @@ export function prepareDisclosure(input: AttackInput): DisclosureJob {
   const { pairKeep, listTop } = listBounds(p);
   const idx = indexTargets(input.targets, input.users);
   const receipts = method === 'both' || method === 'receipt';
+  const rows = wireRows(input);
   return {
     users: input.users,
+    rows,
     series: method === 'receipt' ? null : buildWindowSeries(input, epoch, shift),
-    receipts: receipts ? buildReceiptData(input, w, src === 'any') : null,
+    receipts: receipts ? buildReceiptData(input, w, src === 'any', rows) : null,
     rounds: method === 'intersection' ? sightingsByRecipient(input.targets, idx, input.obs.tRx) : null,
     idx,
     pairKeep,
@@ -371,7 +382,7 @@ export const disclosure: AttackModule = {
     const job = prepareDisclosure(input);
     if (!job.deliveryTiming) return assembleResult(input.users, input.targets, disclosureLists(job, null), job.listTop);
     const ips = input.ipStart.length - 1;
-    const timing = new DeliveryTiming(buildDepartures(input), input.endToEnd, ips);
+    const timing = new DeliveryTiming(buildDepartures(input, job.rows), input.endToEnd, ips);
     const at = anchorSightings(input);
     const userIp = Int32Array.from(input.hostIp.subarray(0, input.users));
     const { ipStart, ipUsers } = input;

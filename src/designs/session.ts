@@ -459,7 +459,6 @@ function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
   }
   const timeline = timelineBuilder.done();
   const epPaths = timeline.paths;
-  const PL = G * L;
 
   /** Offset in epPaths of the paths user u uses at time t. */
   const pathOff = (u: number, t: number): number => timeline.off(u, t);

@@ -16,10 +16,11 @@ import {
   endToEndModel,
   endToEndSizeModel,
   hopSizeModel,
+  payloadSizeLaws,
   scoredDeliveries,
 } from '../adversary/targets.js';
 import { observe } from '../adversary/view.js';
-import type { AttackInput, DelayModel, SizeModel } from '../attacks/attack.js';
+import type { AttackInput, DelayModel, PayloadSizes, SizeModel } from '../attacks/attack.js';
 import { ATTACKS } from '../attacks/registry.js';
 import { replicateSeed, Streams } from '../core/rng.js';
 import { Sim } from '../core/sim.js';
@@ -251,6 +252,7 @@ class Knowledge {
   private lastView: { key: string; value: Seen } | null = null;
   private dwellLaw: DelayModel | null = null;
   private hopSizeLaw: SizeModel | null = null;
+  private payloadSizeLaw: PayloadSizes | null = null;
   private kinds: NonNullable<AttackInput['dwellByKind']> | null = null;
   private causes: NonNullable<AttackInput['causeClasses']> | null = null;
 
@@ -276,6 +278,12 @@ class Knowledge {
   get hopSizes(): SizeModel {
     this.hopSizeLaw ??= hopSizeModel(this.world.log, this.world.workload.users);
     return this.hopSizeLaw;
+  }
+
+  /** Sizes of payload rows at devices (the windowed attacks' protocol-aware observer). */
+  get payloadSizes(): PayloadSizes {
+    this.payloadSizeLaw ??= payloadSizeLaws(this.world.log, this.world.truth);
+    return this.payloadSizeLaw;
   }
 
   /** Where each kind of forward's causes come from (timing's protocol-aware observer). */
@@ -415,6 +423,9 @@ export function runJob(spec: JobSpec, worlds: JobWorlds = simulatedWorlds(spec))
       },
       get hopSizes() {
         return laws.hopSizes;
+      },
+      get payloadSizes() {
+        return laws.payloadSizes;
       },
       get causeClasses() {
         return laws.causeClasses;

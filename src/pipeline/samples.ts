@@ -37,6 +37,7 @@ import { pairOrder } from '../attacks/util-hash.js';
 import { pearsonFromSums } from '../attacks/windowed/estimators.js';
 import { delayShift, SHIFTS } from '../attacks/windowed/options.js';
 import { windowOf } from '../attacks/windowed/series.js';
+import { type WireRows, wireRows } from '../attacks/wire-rows.js';
 
 export const CORRELATION_PAIRS = 3;
 export const CANDIDATES_SHOWN = 12;
@@ -96,7 +97,10 @@ export interface Samples {
   candidates: CandidateSample[];
 }
 
-type View = Pick<AttackInput, 'users' | 'obs' | 'hostIp' | 'duration' | 'params' | 'endToEnd' | 'targets'>;
+type View = Pick<
+  AttackInput,
+  'users' | 'obs' | 'hostIp' | 'duration' | 'params' | 'endToEnd' | 'targets' | 'payloadSizes'
+>;
 
 /** The sampled true pairs and, for each, the indices of its scored deliveries in delivery order. */
 export function samplePairs(sender: Int32Array, recipient: Int32Array, tDeliver: Float64Array, count: number) {
@@ -124,22 +128,29 @@ export function seriesOptions(params: AttackInput['params'], endToEnd: DelayMode
   return { width, shift: delayShift(endToEnd, enumParam(params, 'shift', SHIFTS, 'min')) };
 }
 
-/** Observed departure (egress) and arrival (ingress) times of user devices at a few ips, in one pass. */
-function rowsAt(obs: ObservedLog, users: number, hostIp: Int32Array, ips: Set<number>) {
+/**
+ * Observed departure (egress) and arrival (ingress) times of user devices at a few ips, in one
+ * pass: every row, as the windowed series count them, and the candidate sends (`rows`) apart.
+ */
+function rowsAt(obs: ObservedLog, users: number, rows: WireRows, hostIp: Int32Array, ips: Set<number>) {
   const egress = new Map<number, number[]>();
+  const sends = new Map<number, number[]>();
   const ingress = new Map<number, number[]>();
   for (const ip of ips) {
     egress.set(ip, []);
+    sends.set(ip, []);
     ingress.set(ip, []);
   }
   for (let j = 0; j < obs.length; j++) {
     const f = obs.from[j];
     if (f < users) egress.get(hostIp[f])?.push(obs.tTx[j]);
+    if (f < users && rows.send(j)) sends.get(hostIp[f])?.push(obs.tTx[j]);
     const t = obs.to[j];
     if (t < users) ingress.get(hostIp[t])?.push(obs.tRx[j]);
   }
   for (const list of egress.values()) list.sort((a, b) => a - b);
-  return { egress, ingress };
+  for (const list of sends.values()) list.sort((a, b) => a - b);
+  return { egress, sends, ingress };
 }
 
 function counts(times: readonly number[], offset: number, width: number, windows: number): Float64Array {
@@ -227,7 +238,7 @@ export function computeSamples(view: View, result: AttackResult, sender: Int32Ar
     if (w !== undefined) ips.add(hostIp[w]);
   }
   for (const c of chosen) for (const s of c.shown) ips.add(hostIp[s.user]);
-  const rows = rowsAt(obs, users, hostIp, ips);
+  const rows = rowsAt(obs, users, wireRows(view), hostIp, ips);
 
   const { width, shift } = seriesOptions(view.params, view.endToEnd);
   const windows = Math.max(1, Math.ceil(view.duration / width));
@@ -274,7 +285,7 @@ export function computeSamples(view: View, result: AttackResult, sender: Int32Ar
       const density: number[] = [];
       if (a >= 0) {
         const found: { d: number; f: number }[] = [];
-        for (const t of rows.egress.get(hostIp[c.user]) ?? []) {
+        for (const t of rows.sends.get(hostIp[c.user]) ?? []) {
           const d = x - t;
           if (d >= 0 && d <= span) found.push({ d, f: model.samples > 0 ? model.pdf(d) : 0 });
         }

@@ -19,6 +19,7 @@
  */
 import type { AttackInput, DelayModel } from '../attack.js';
 import { lowerBound, upperBound } from '../util-index.js';
+import { payloadRows, type WireRows } from '../wire-rows.js';
 import { prefixSum, sortSliceByTime } from './arrays.js';
 import type { SeriesInput } from './series.js';
 
@@ -32,18 +33,19 @@ export interface Departures {
   ipT: Float64Array;
 }
 
-export function buildDepartures(input: SeriesInput): Departures {
-  const { obs, users, hostIp } = input;
+/** The candidate sends of `rows` (by default every row leaving a user device), by time. */
+export function buildDepartures(input: SeriesInput, rows: WireRows = payloadRows(input, false)): Departures {
+  const { obs, hostIp } = input;
   const nIp = input.ipStart.length - 1;
   let n = 0;
-  for (let j = 0; j < obs.length; j++) if (obs.from[j] < users) n++;
+  for (let j = 0; j < obs.length; j++) if (rows.send(j)) n++;
   const t = new Float64Array(n);
   const ip = new Int32Array(n);
   const start = new Int32Array(nIp + 1);
   let k = 0;
   for (let j = 0; j < obs.length; j++) {
+    if (!rows.send(j)) continue;
     const f = obs.from[j];
-    if (f >= users) continue;
     t[k] = obs.tTx[j];
     ip[k] = hostIp[f];
     start[ip[k] + 1]++;

@@ -9,6 +9,7 @@
  */
 import type { AttackInput } from '../attack.js';
 import { lowerBound, upperBound } from '../util-index.js';
+import { payloadRows, type WireRows } from '../wire-rows.js';
 import { prefixSum, sortSliceByTime } from './arrays.js';
 import { receiptEstimate } from './estimators.js';
 import type { CandidateSet } from './select.js';
@@ -70,6 +71,7 @@ export function buildReceiptData(
   input: Pick<AttackInput, 'users' | 'obs' | 'hostIp' | 'ipStart' | 'ipUsers' | 'duration'>,
   window: number,
   anySource: boolean,
+  rows: WireRows = payloadRows(input, false),
 ): ReceiptData {
   if (!(window > 0)) throw new RangeError(`receipt window must be > 0 ns, got ${window}`);
   const { obs, users, hostIp, ipStart } = input;
@@ -117,7 +119,8 @@ export function buildReceiptData(
   // device's address (an IP-level adversary identifies R's connection by its address). Behind a
   // shared address such a row (a 200 response, a push wake-up, a delivery to a neighbour) could
   // be anyone's there: counting it for every user there would open epochs for R on all of its
-  // NAT neighbours' traffic, which behind a carrier-grade NAT covers the whole run.
+  // NAT neighbours' traffic, which behind a carrier-grade NAT covers the whole run. Of the rows
+  // into R's device only candidate deliveries (`rows`: not acks or pushes when sizes are read) count.
   const ipSize = (ip: number): number => ipStart[ip + 1] - ipStart[ip];
   const trigStart = new Int32Array(users + 1);
   const eachTrigger = (fn: (r: number, j: number) => void): void => {
@@ -126,7 +129,7 @@ export function buildReceiptData(
       const ra = obs.rAcct[j];
       if (selfAddressed(j)) continue;
       if (ra >= 0 && ra < users) fn(ra, j);
-      else if (to < users && ipSize(hostIp[to]) === 1) fn(to, j);
+      else if (to < users && ipSize(hostIp[to]) === 1 && rows.delivery(j)) fn(to, j);
     }
   };
   eachTrigger((r) => trigStart[r + 1]++);

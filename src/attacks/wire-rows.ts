@@ -1,0 +1,58 @@
+/**
+ * Which observed rows a protocol-aware observer counts as a possible send or delivery of a
+ * payload. Every party and wire observer reads sizes and directions: a row leaving a user device
+ * whose size no payload departure ever had (a 64 B ack, an 800 B Session poll, a 150 B Matrix
+ * typing notification) is not a candidate send, and a row into a device whose size no payload
+ * arrival ever had (an ack, a push wake-up, a sync long-poll answer) is not a candidate delivery.
+ * The sizes are the adversary's size laws (AttackInput.payloadSizes, measured like the timing
+ * attack's size-change laws with its own traffic); a size the law never saw is ruled out, which is
+ * the timing attack's weighing (`SizeModel.p`, a floor for an unseen size or change) taken to its
+ * limit for counts that cannot carry weights. Padding to one size (SimpleX's 16 KiB blocks) leaves
+ * every row a candidate, as it should. `sizes: false` is the size-blind observer (every row from or
+ * to a device counts), for comparison. One rule for the windowed attacks (the departures weighed per
+ * delivery, the receipt triggers) and the figures' candidate sends; the windowed series count every
+ * row on purpose (activity there is evidence, src/attacks/flow.ts).
+ */
+import type { ParamSpec } from '../designs/design.js';
+import type { AttackInput } from './attack.js';
+import { boolParam } from './params.js';
+
+/** Predicates over observed rows j: a candidate send (leaves a user device), a candidate delivery (reaches one). */
+export interface WireRows {
+  send(j: number): boolean;
+  delivery(j: number): boolean;
+  /** False when the observer is size-blind or has no size laws: every device row counts. */
+  readonly sizeAware: boolean;
+}
+
+/** The rows `input`'s observer counts, reading its `sizes` parameter (default true). */
+export function wireRows(input: Pick<AttackInput, 'users' | 'obs' | 'payloadSizes' | 'params'>): WireRows {
+  return payloadRows(input, boolParam(input.params, 'sizes', true));
+}
+
+/** The rows counted with sizes read (`sizes`) or not. */
+export function payloadRows(input: Pick<AttackInput, 'users' | 'obs' | 'payloadSizes'>, sizes: boolean): WireRows {
+  const { obs, users } = input;
+  const laws = sizes ? input.payloadSizes : undefined;
+  const dep = laws && laws.departure.samples > 0 ? laws.departure : null;
+  const arr = laws && laws.arrival.samples > 0 ? laws.arrival : null;
+  return {
+    send: dep ? (j) => obs.from[j] < users && dep.seen(obs.bytes[j]) : (j) => obs.from[j] < users,
+    delivery: arr ? (j) => obs.to[j] < users && arr.seen(obs.bytes[j]) : (j) => obs.to[j] < users,
+    sizeAware: dep !== null || arr !== null,
+  };
+}
+
+export const SIZES_PARAM: ParamSpec = {
+  name: 'sizes',
+  type: 'bool',
+  default: true,
+  description:
+    'read packet sizes as a protocol-aware observer does: a row from (to) a device whose size no payload departure ' +
+    "(arrival) had in the size laws — an ack, poll, push, typing notification — is not a candidate send behind a delivery's " +
+    'timing (not a receipt trigger); false: the size-blind observer, for comparison (padding is the countermeasure). ' +
+    'The windowed series count every row either way',
+  source:
+    "every party and wire observer reads sizes and directions, as for the timing attack's sizes (DeepCorr, Nasr et al., " +
+    'CCS 2018); the size-blind count took acks and polls for sends (docs/attacks-flow-disclosure.md)',
+};
