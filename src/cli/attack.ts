@@ -22,9 +22,10 @@ import { formatWarning, type Problem, ScenarioError } from '../scenario/errors.j
 import { type Loaded, loadScenario } from '../scenario/load.js';
 import { sweepCells } from '../scenario/sweep.js';
 import { type Argv, parseIntArg, setOverrides } from './argv.js';
+import { Interrupted } from './interrupt.js';
 import type { Io } from './io.js';
 import { makeProgress } from './progress.js';
-import { Interrupted, outputDirProblem } from './run.js';
+import { outputDirProblem } from './run.js';
 import { summaryTable } from './table.js';
 
 export interface AttackFlags {

@@ -1,13 +1,14 @@
 /**
  * The `anonsim` command line (docs/cli.md): run, attack, validate, list, view, merge. Commander parses; every
  * error is mapped to an exit code here — 0 success, 2 bad input (one line per problem on stderr
- * in the scenario problem format, including unknown commands and flags), 1 internal error,
- * 130 interrupted. `main` does not call process.exit (only a second Ctrl-C during a run does), so
+ * in the scenario problem format, including unknown commands and flags), 1 a fault of the machine
+ * (disk full, I/O error, permission: one line naming the file) or an internal error (a bug: with
+ * its stack trace), 130 / 143 interrupted by SIGINT / SIGTERM. `main` does not call process.exit (only a second Ctrl-C during a run does), so
  * tests run it in-process.
  */
 import { Command, CommanderError } from 'commander';
 import { ATTACK_ALIASES } from '../attacks/registry.js';
-import { InputError } from '../core/errors.js';
+import { InputError, machineFault } from '../core/errors.js';
 import { anonsimVersion } from '../export/manifest.js';
 import { formatProblem, type Problem, ScenarioError } from '../scenario/errors.js';
 import { nearMiss } from '../scenario/fields.js';
@@ -16,6 +17,7 @@ import { Argv } from './argv.js';
 import { type AttackFlags, attackCommand } from './attack.js';
 import { type CompareFlags, compareCommand } from './compare.js';
 import { FIGURE_CONTROLS, figuresCommand } from './figures.js';
+import { interruptExit } from './interrupt.js';
 import { type Io, processIo } from './io.js';
 import { LIST_WHAT, listNames, listText } from './list.js';
 import { type MergeFlags, mergeCommand } from './merge.js';
@@ -314,7 +316,15 @@ function exitCode(e: unknown, io: Io, args: Argv, program: Command): number {
     printProblems(io, [args.problem(e.path || '(arguments)', e.message, e.expected)]);
     return 2;
   }
-  if (e instanceof Error && e.name === 'AbortError') return 130;
+  const stopped = interruptExit(e);
+  if (stopped !== undefined) return stopped;
+  // A full disk, an I/O error, a permission: the machine's fault, one line naming the file (exit 1).
+  const fault = machineFault(e);
+  if (fault) {
+    io.err(`anonsim: ${fault.message}\n`);
+    if (process.env.ANONSIM_DEBUG === '1') io.err(`${(fault.cause as Error | undefined)?.stack ?? fault.stack}\n`);
+    return 1;
+  }
   io.err(`anonsim: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   return 1;
 }

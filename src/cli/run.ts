@@ -14,12 +14,14 @@ import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { machineFault } from '../core/errors.js';
 import { anonsimVersion, gitCommit } from '../export/manifest.js';
 import { sweepRates } from '../export/rates.js';
 import { writeReport } from '../export/report.js';
-import { ensureOutputDir, removeStagingSync, writeResults } from '../export/write.js';
+import { ensureOutputDir, removeStaleStagingSync, writeResults } from '../export/write.js';
 import { estimateLogBytes } from '../log/estimate.js';
-import { prepareLogDir, writeLogIndex } from '../log/index.js';
+import { prepareLogDir, removeLogTempSync, writeLogIndex } from '../log/index.js';
+import { LOG_DIR } from '../log/schema.js';
 import { estimateDiskBytes } from '../pipeline/disk-estimate.js';
 import type { JobResult } from '../pipeline/job.js';
 import { precisionLine, precisionManifest, runToPrecision, withReplicates } from '../pipeline/precision.js';
@@ -47,6 +49,7 @@ import { type Loaded, loadScenario, type Override } from '../scenario/load.js';
 import { sweepCells } from '../scenario/sweep.js';
 import { scenarioToPlain } from '../scenario/to-yaml.js';
 import { type Argv, parseIntArg, setOverrides } from './argv.js';
+import { Interrupted, interruptExit, onInterrupt, resumeCommand } from './interrupt.js';
 import type { Io } from './io.js';
 import { lockName } from './lock.js';
 import { capProblem, parsePrecision } from './precision.js';
@@ -80,13 +83,6 @@ export function outputDirProblem(dir: string): string | undefined {
     if (up === p) return undefined;
     p = up;
     if (existsSync(p)) return statSync(p).isDirectory() ? undefined : `"${p}" (part of "${dir}") is a file`;
-  }
-}
-
-export class Interrupted extends Error {
-  override readonly name = 'AbortError';
-  constructor() {
-    super('interrupted');
   }
 }
 
@@ -169,9 +165,29 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
     messages,
     ...(flags.log ? { logBytes: estimateLogBytes(cells) } : {}),
   });
+  // Signals are caught from here on: a SIGTERM right after the lock is taken still releases it.
+  const controller = new AbortController();
+  const logRoot = flags.log ? join(outDir, LOG_DIR) : null;
+  const removeHandlers = onInterrupt(
+    controller,
+    io,
+    'stopping workers, keeping finished jobs, removing temporary files',
+    () => {
+      if (logRoot) removeLogTempSync(logRoot);
+    },
+  );
   const pre = preflight(outDir, { lockName: lockName(shard), need });
-  if (!pre.ok) throw new ScenarioError([outProblem(pre.problem.message, pre.problem.expected)]);
+  if (!pre.ok) {
+    removeHandlers();
+    throw new ScenarioError([outProblem(pre.problem.message, pre.problem.expected)]);
+  }
   for (const w of pre.warnings) io.err(w);
+  // What a killed run (SIGKILL, a crash) left half-written: staging folders and temporary job files.
+  // Shards may share a folder, so only a whole run (which excludes them) may sweep it.
+  if (!shard) {
+    removeStaleStagingSync(outDir);
+    await removeStaleTemp(outDir);
+  }
   try {
     // Finished jobs: reused with --resume (only after checking they belong to this run), else discarded.
     const done = new Map<number, JobResult>();
@@ -223,21 +239,7 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
       await writeAtomic(join(outDir, shardManifestName(shard)), `${encodeJson(manifest, 2)}\n`);
     }
 
-    const controller = new AbortController();
-    const onSigint = () => {
-      if (controller.signal.aborted) {
-        // A second Ctrl-C: stop waiting for workers, but still never leave partial files.
-        removeStagingSync();
-        process.exit(130);
-      }
-      io.err('anonsim: interrupted; stopping workers and removing temporary files\n');
-      controller.abort(new Interrupted());
-    };
-    const onExternal = () => controller.abort(new Interrupted());
-    process.on('SIGINT', onSigint);
-    io.signal?.addEventListener('abort', onExternal, { once: true });
-    if (io.signal?.aborted) onExternal();
-    const logRoot = flags.log ? await prepareLogDir(outDir, flags.resume === true) : null;
+    if (logRoot) await prepareLogDir(outDir, flags.resume === true);
     const progress = makeProgress(io, flags.quiet === true);
     const t0 = performance.now();
     let saved = 0;
@@ -271,7 +273,7 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
         scenario = { ...scenario, replicates: reached.outcome.replicates };
         cells = withReplicates(cells, reached.outcome.replicates);
       }
-      if (controller.signal.aborted) throw new Interrupted();
+      if (controller.signal.aborted) throw controller.signal.reason ?? new Interrupted();
       // A --precision run that stopped at n replicates saved a log of n replicates (later ones are not indexed).
       if (logRoot) await writeLogIndex(logRoot, reached ? { ...raw, replicates: scenario.replicates } : raw, cells);
       if (shard) {
@@ -313,18 +315,25 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
       return 0;
     } catch (e) {
       progress.stop();
+      if (logRoot) removeLogTempSync(logRoot);
+      const fault = machineFault(e);
+      const exit = fault ? undefined : interruptExit(controller.signal.aborted ? controller.signal.reason : e);
+      if (!fault && exit === undefined) throw e;
+      // A fault of the machine or an interruption: one line each, no stack trace (unless ANONSIM_DEBUG=1).
+      if (fault) io.err(`anonsim: ${fault.message}\n`);
+      if (fault && process.env.ANONSIM_DEBUG === '1')
+        io.err(`${(fault.cause as Error | undefined)?.stack ?? fault.stack}\n`);
       const kept = done.size + saved;
-      if (kept > 0)
-        io.err(
-          `anonsim: ${kept} finished jobs are kept in ${join(outDir, JOBS_DIR)}; run again with --resume to continue\n`,
-        );
-      if (controller.signal.aborted) return 130;
-      throw e;
-    } finally {
-      process.off('SIGINT', onSigint);
-      io.signal?.removeEventListener('abort', onExternal);
+      const total = shard ? shardJobs(shard, jobs.length).length : jobs.length;
+      io.err(
+        kept > 0
+          ? `anonsim: ${kept} of ${total} jobs finished and are kept in ${join(outDir, JOBS_DIR)}; ${fault ? 'once that is fixed, ' : ''}continue with: ${resumeCommand(argv.args)}\n`
+          : 'anonsim: no job had finished, so nothing is kept; run the same command again to start over\n',
+      );
+      return fault ? 1 : (exit as number);
     }
   } finally {
+    removeHandlers();
     pre.lock.release();
   }
 }

@@ -48,3 +48,42 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
   const limit = Math.max(2, Math.floor(word.length / 3));
   return bestD <= limit ? best : undefined;
 }
+
+/**
+ * A fault of the machine while reading or writing files (disk full, I/O error, permission or
+ * read-only filesystem, quota, too many open files): not bad input and not a bug, so the CLI prints
+ * one line naming the file and the error, no stack trace, and exits 1. Built from a Node error by
+ * `machineFault`, which also reads the code from the message of an error that crossed from a worker
+ * thread (structured cloning keeps the message but drops `code` and `path`).
+ */
+export class MachineFault extends Error {
+  override readonly name = 'MachineFault';
+  constructor(
+    /** errno code: ENOSPC, EIO, EACCES, … */
+    readonly code: string,
+    /** The file or folder being written. */
+    readonly path: string,
+    /** The system's words for it: "no space left on device". */
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot write ${path}: ${detail} (${code})`, options);
+  }
+}
+
+const MACHINE_CODES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EACCES', 'EPERM', 'EROFS', 'EFBIG', 'EMFILE', 'ENFILE']);
+
+/**
+ * The MachineFault `e` is, or null when it is something else. `path` names the file when the
+ * error does not (a failed write on an open file has no path).
+ */
+export function machineFault(e: unknown, path?: string): MachineFault | null {
+  if (e instanceof MachineFault) return e;
+  if (!(e instanceof Error)) return null;
+  const err = e as NodeJS.ErrnoException;
+  // "ENOSPC: no space left on device, write" / "EACCES: permission denied, open '/x/y'"
+  const m = /^(E[A-Z]+): ([^,]+)(?:, \w+(?: '([^']*)')?)?/.exec(err.message);
+  const code = err.code ?? m?.[1];
+  if (!code || !MACHINE_CODES.has(code)) return null;
+  return new MachineFault(code, path ?? err.path ?? m?.[3] ?? '(unknown file)', m?.[2] ?? err.message, { cause: e });
+}

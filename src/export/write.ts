@@ -13,10 +13,10 @@
  * Byte stability: fixed column order, fixed number text (format.ts), rows in the order the
  * pipeline merged them (deterministic for any worker count).
  */
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { InputError } from '../core/errors.js';
+import { InputError, machineFault } from '../core/errors.js';
 import type { RunResult } from '../pipeline/types.js';
 import { scenarioToPlain } from '../scenario/to-yaml.js';
 import type { Scenario } from '../scenario/types.js';
@@ -88,6 +88,7 @@ export interface Written {
 }
 
 const staging = new Set<string>();
+const STAGING_PREFIX = '.anonsim-tmp-';
 
 /** Removes staging folders of writes still in progress (for SIGINT / exit handlers). */
 export function removeStagingSync(): void {
@@ -99,6 +100,20 @@ export function removeStagingSync(): void {
     }
     staging.delete(d);
   }
+}
+
+/**
+ * Removes staging folders a killed run (SIGKILL, a crash, a power cut) left in `dir`. Only safe
+ * while holding the folder's lock: no other run can be writing there.
+ */
+export function removeStaleStagingSync(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) if (n.startsWith(STAGING_PREFIX)) rmSync(join(dir, n), { recursive: true, force: true });
 }
 
 /** Creates `dir` (and parents); InputError when it or a parent exists as a file. */
@@ -133,12 +148,17 @@ function sweepCells(values: readonly (string | number | boolean)[]): string[] {
 export async function writeResults(dir: string, result: RunResult, opts: WriteOptions): Promise<Written> {
   throwIfAborted(opts.signal);
   const out = await ensureOutputDir(dir);
-  const stage = await mkdtemp(join(out, '.anonsim-tmp-'));
+  const stage = await mkdtemp(join(out, STAGING_PREFIX)).catch((e) => {
+    throw machineFault(e, out) ?? e;
+  });
   staging.add(stage);
+  // The file being written, named by its final path: a disk-full or I/O error message names it.
+  let current = out;
   try {
     const files: Record<string, CsvResult> = {};
     const csv = async (name: string, header: readonly string[], rows: Iterable<string[]>, keepText = true) => {
       throwIfAborted(opts.signal);
+      current = join(out, name);
       files[name] = await writeCsv(join(stage, name), header, rows, { keepText, signal: opts.signal });
     };
     const keys = result.sweepKeys;
@@ -186,6 +206,7 @@ export async function writeResults(dir: string, result: RunResult, opts: WriteOp
       await csv(MESSAGES.name, MESSAGES.columns(keys), MESSAGES.rows(result), result.messages.length < 200_000);
 
     throwIfAborted(opts.signal);
+    current = join(out, 'timelines.json');
     await writeFile(join(stage, 'timelines.json'), `${JSON.stringify(result.timelines)}\n`);
 
     const fileInfo: Record<string, FileInfo> = {};
@@ -210,6 +231,7 @@ export async function writeResults(dir: string, result: RunResult, opts: WriteOp
       // Last: one entry per (cell, replicate, design, adversary), possibly long.
       held: result.held,
     };
+    current = join(out, 'manifest.json');
     await writeFile(join(stage, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
     let report: string | null = null;
@@ -222,6 +244,7 @@ export async function writeResults(dir: string, result: RunResult, opts: WriteOp
         if (!REPORT_ALWAYS.has(name) && f.bytes > REPORT_DETAIL_MAX) continue;
         texts[name] = f.text;
       }
+      current = join(out, 'report.html');
       try {
         await opts.report(stage, texts, {
           timelines: result.timelines,
@@ -231,6 +254,9 @@ export async function writeResults(dir: string, result: RunResult, opts: WriteOp
         });
         report = join(out, 'report.html');
       } catch (e) {
+        // A full disk fails the run like any other file; only a missing or broken viewer is an extra.
+        const fault = machineFault(e, current);
+        if (fault) throw fault;
         // The viewer is an extra; a missing viewer build must not cost the run its CSVs.
         reportError = e instanceof Error ? e.message : String(e);
       }
@@ -239,7 +265,10 @@ export async function writeResults(dir: string, result: RunResult, opts: WriteOp
     // Everything is complete: move into place. Manifest last, so it never describes files not yet there.
     throwIfAborted(opts.signal);
     const names = [...Object.keys(files), 'timelines.json', ...(report ? ['report.html'] : []), 'manifest.json'];
-    for (const name of names) await rename(join(stage, name), join(out, name));
+    for (const name of names) {
+      current = join(out, name);
+      await rename(join(stage, name), join(out, name));
+    }
     if (!opts.messages) await rm(join(out, 'messages.csv'), { force: true });
     if (compared.length === 0) await rm(join(out, 'compare.csv'), { force: true });
     await rmdir(stage).catch(() => rm(stage, { recursive: true, force: true }));
@@ -248,6 +277,6 @@ export async function writeResults(dir: string, result: RunResult, opts: WriteOp
   } catch (e) {
     await rm(stage, { recursive: true, force: true }).catch(() => {});
     staging.delete(stage);
-    throw e;
+    throw machineFault(e, current) ?? e;
   }
 }

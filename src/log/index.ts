@@ -5,7 +5,7 @@
  * loads and applies its own `--set` to) and `worlds.parquet` (one row per world, for SQL users).
  * World folders are written by the jobs themselves (write.ts); this is written once they are done.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -17,7 +17,7 @@ import type { Raw } from '../scenario/paths.js';
 import { TableFile, toInt64 } from './parquet.js';
 import { LogError } from './read.js';
 import { LOG_DIR, LOG_FORMAT, WORLD_COLUMNS } from './schema.js';
-import type { WorldMeta } from './write.js';
+import { TEMP_SUFFIX, type WorldMeta } from './write.js';
 
 export const LOG_INDEX = 'log.json';
 export const LOG_SCENARIO = 'scenario.yaml';
@@ -68,6 +68,22 @@ export async function prepareLogDir(outDir: string, resume: boolean): Promise<st
   if (!resume) await rm(root, { recursive: true, force: true });
   await mkdir(root, { recursive: true });
   return root;
+}
+
+/**
+ * Removes what unfinished writes left under the log root: world folders still under their
+ * temporary name (a job interrupted or failed mid-simulation) and `.tmp` index files. Finished
+ * worlds stay for --resume. Synchronous so a hard exit can call it.
+ */
+export function removeLogTempSync(root: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return;
+  }
+  for (const n of names)
+    if (n.endsWith(TEMP_SUFFIX) || n.endsWith('.tmp')) rmSync(join(root, n), { recursive: true, force: true });
 }
 
 async function writeAtomic(file: string, text: string | Uint8Array): Promise<void> {

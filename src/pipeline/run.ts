@@ -200,14 +200,34 @@ export async function runJobs(cells: Cell[], opts: RunOptions): Promise<Map<numb
     return results;
   }
   const pool = workerPool<WorkerTask, JobResult>('sim.worker', workers);
+  // The first failure (a job, or saving its result on a full disk) stops the jobs still queued or
+  // running: their results could not be saved either. An outside abort stops them the same way.
+  const stop = new AbortController();
+  const relay = () => stop.abort(opts.signal?.reason);
+  opts.signal?.addEventListener('abort', relay, { once: true });
+  if (opts.signal?.aborted) relay();
   // Every queued task listens on the one abort signal; that many listeners is intended.
-  if (opts.signal) setMaxListeners(todo.length + 10, opts.signal);
+  setMaxListeners(todo.length + 10, stop.signal);
+  let failure: { reason: unknown } | null = null;
   try {
-    const pending = todo.map((i) => pool.run(toPlain(jobs[i]), { signal: opts.signal }).then((r) => finish(i, r)));
-    // allSettled first so a failure never leaves unhandled rejections behind; then rethrow the first.
+    const pending = todo.map((i) =>
+      pool
+        .run(toPlain(jobs[i]), { signal: stop.signal })
+        .then((r) => finish(i, r))
+        .catch((e: unknown) => {
+          if (!stop.signal.aborted) {
+            failure = { reason: e };
+            stop.abort(e);
+          }
+          throw e;
+        }),
+    );
+    // allSettled first so a failure never leaves unhandled rejections behind; then rethrow the cause.
     const settled = await Promise.allSettled(pending);
+    if (failure) throw (failure as { reason: unknown }).reason;
     for (const s of settled) if (s.status === 'rejected') throw s.reason;
   } finally {
+    opts.signal?.removeEventListener('abort', relay);
     await pool.close({ force: true });
   }
   return results;

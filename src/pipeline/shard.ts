@@ -14,9 +14,10 @@
  * merged CSVs are byte-identical to a single run.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { machineFault } from '../core/errors.js';
 import { scenarioToPlain } from '../scenario/to-yaml.js';
 import type { Scenario } from '../scenario/types.js';
 import type { JobResult, JobSpec } from './job.js';
@@ -117,21 +118,37 @@ export function decodeJson<T>(text: string): T {
   }) as T;
 }
 
-/** Writes `text` to `path` atomically: temporary name in the same folder, fsync, rename. */
+/** Temporary files of writes in progress, for `removePendingTempSync` at a hard exit. */
+const pending = new Set<string>();
+
+/** Removes the temporary files of writes still in progress (an exit handler's last resort). */
+export function removePendingTempSync(): void {
+  for (const tmp of pending) rmSync(tmp, { force: true });
+  pending.clear();
+}
+
+/**
+ * Writes `text` to `path` atomically: temporary name in the same folder, fsync, rename. On any
+ * failure the temporary file is removed and the error is a MachineFault naming `path` when the
+ * machine caused it (disk full, I/O error, permission).
+ */
 export async function writeAtomic(path: string, text: string): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
-  const fh = await open(tmp, 'w');
+  pending.add(tmp);
   try {
-    await fh.writeFile(text);
-    await fh.datasync();
-  } finally {
-    await fh.close();
-  }
-  try {
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(text);
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, path);
   } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
+    await rm(tmp, { force: true }).catch(() => {});
+    throw machineFault(e, path) ?? e;
+  } finally {
+    pending.delete(tmp);
   }
 }
 
@@ -146,7 +163,9 @@ export async function writeJobFile(
   spec: JobSpec,
   result: JobResult,
 ): Promise<void> {
-  await mkdir(join(out, JOBS_DIR), { recursive: true });
+  await mkdir(join(out, JOBS_DIR), { recursive: true }).catch((e) => {
+    throw machineFault(e, join(out, JOBS_DIR)) ?? e;
+  });
   const file: JobFile = {
     format: JOB_FORMAT,
     ...id,
