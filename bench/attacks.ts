@@ -6,7 +6,7 @@
 // Peer in the same run: the identifier attack on the same view (a linear pass), for scale.
 // Usage: npm run bench:attacks [-- --users 10000]
 import { loadavg } from 'node:os';
-import { causeClassLaw, dwellModel, hopSizeModel } from '../src/adversary/targets.js';
+import { causeClassLaw, dwellKindModels, dwellModel, hopSizeModel, payloadSizeLaws } from '../src/adversary/targets.js';
 import type { AttackInput } from '../src/attacks/attack.js';
 import { ATTACKS } from '../src/attacks/registry.js';
 import { Streams } from '../src/core/rng.js';
@@ -40,6 +40,10 @@ export function viewInput(design: string, n: number, adversary: 'global-passive'
     hopSizes: hopSizeModel(world.log, n),
     // Where each kind of forward's causes come from (the pipeline gives it to every timing run).
     causeClasses: { role: Uint8Array.from(world.hosts.role), p: causeClassLaw(world.log, n, world.hosts.role) },
+    // Per-kind dwell laws (timing's default `dwell: per-kind`) and the payload sizes (flow's and
+    // disclosure's default `sizes: true`), as the pipeline gives them.
+    dwellByKind: { role: Uint8Array.from(world.hosts.role), models: dwellKindModels(world.log, n, world.hosts.role) },
+    payloadSizes: payloadSizeLaws(world.log, world.truth),
     duration: s.duration,
     params: {},
   };

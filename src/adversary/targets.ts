@@ -322,11 +322,13 @@ function forwarded(log: ObservationLog, users: number, f: (row: number, cause: n
  */
 export function sizeModel(samples: ArrayLike<number>): SizeModel {
   const n = samples.length;
-  if (n === 0) return { p: () => 1, seen: () => true, samples: 0 };
+  if (n === 0) return { p: () => 1, seen: () => true, max: 1, samples: 0 };
   const count = new Map<number, number>();
   for (let i = 0; i < n; i++) count.set(samples[i], (count.get(samples[i]) ?? 0) + 1);
   const floor = 0.5 / n;
-  return { p: (d) => (count.get(d) ?? 0) / n || floor, seen: (d) => count.has(d), samples: n };
+  let most = 0;
+  for (const c of count.values()) most = Math.max(most, c);
+  return { p: (d) => (count.get(d) ?? 0) / n || floor, seen: (d) => count.has(d), max: most / n, samples: n };
 }
 
 /**

@@ -58,6 +58,8 @@ export interface SizeModel {
    * counts as possible at all, where `p` only weighs (src/attacks/wire-rows.ts).
    */
   seen(d: number): boolean;
+  /** The largest `p` (1 without a model): what a size weight can be at most, for the work caps' bounds. */
+  max: number;
   /** Number of samples it was estimated from (0 = no model). */
   samples: number;
 }

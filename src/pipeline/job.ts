@@ -416,7 +416,6 @@ export function runJob(spec: JobSpec, worlds: JobWorlds = simulatedWorlds(spec))
       endToEnd,
       endToEndSizes,
       fromBreak,
-      ...(params.dwell === 'per-kind' ? { dwellByKind: laws.dwellByKind } : {}),
       // Getters, so attacks that never read the dwell or size laws never build them.
       get dwell() {
         return laws.dwell;
@@ -429,6 +428,9 @@ export function runJob(spec: JobSpec, worlds: JobWorlds = simulatedWorlds(spec))
       },
       get causeClasses() {
         return laws.causeClasses;
+      },
+      get dwellByKind() {
+        return laws.dwellByKind;
       },
       duration: scenario.duration,
       params,
