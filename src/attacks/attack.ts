@@ -3,6 +3,7 @@
  * `ObservedLog` (never ground truth) plus the delay model the adversary is assumed to know,
  * and scores candidate senders for each target delivery and candidate (sender, recipient) pairs.
  */
+import type { Background } from '../adversary/background.js';
 import type { ObservedLog } from '../adversary/view.js';
 import type { ParamSpec } from '../designs/design.js';
 
@@ -111,6 +112,11 @@ export interface AttackInput {
   hopSizes?: SizeModel;
   /** Size change from the sender's departure row to the anchor row (optional, as hopSizes). */
   endToEndSizes?: SizeModel;
+  /**
+   * The view's background traffic (periodic flows) as descriptors, expanded only in the windows
+   * an attack reads (src/adversary/background.ts); absent = none seen.
+   */
+  background?: Background;
   /**
    * Sizes of the rows that carry a payload off the sender's device (`departure`) and onto the
    * recipient's (`arrival`), as the adversary measures them with its own traffic (optional: the

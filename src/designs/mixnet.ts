@@ -17,14 +17,15 @@
  * fragmentation); no mix-generated loop cover; providers only add processing delay (no mix
  * delay). Every inbox fetch is answered with `fetchBatch` packets, dummies filling what is not
  * stored (Loopix); `fetchReply: stored` answers only non-empty fetches (empty ones are then
- * periodic flows, which attacks do not see).
+ * periodic flows, background to the views). Fetch requests are Loopix's short pull datagram
+ * (`fetchRequestBytes`), not packets.
  *
  * Identifiers: no account identifiers on any hop to, from or between mixes. The hop that
  * reaches the recipient's provider carries rAcct = recipient, readable by that provider (it
  * stores for its own users); so does the fetch response to the recipient. The sender's
  * provider sees the sender's device (the upload's `from`), no account field.
  * Row kinds: message (real payload packets), cover (loop and drop packets and the provider's
- * dummy fetch answers, same size), fetch (an inbox fetch request).
+ * dummy fetch answers, same size), fetch (an inbox fetch request, `fetchRequestBytes`).
  */
 import { randExp, randInt } from '../core/rng.js';
 import { Role } from '../net/hosts.js';
@@ -114,7 +115,7 @@ const PARAMS: readonly ParamSpec[] = [
     values: ['fixed', 'stored'],
     default: 'fixed',
     description:
-      "How the provider answers an inbox fetch. 'fixed' (Loopix): every fetch, empty or not, gets exactly fetchBatch packets, stored ones first and dummies filling the rest, so an observer sees the same exchange whether the user received or not. 'stored': only fetches that find something are answered, one packet per stored item (empty fetches stay periodic flows, invisible to attacks)",
+      "How the provider answers an inbox fetch. 'fixed' (Loopix): every fetch, empty or not, gets exactly fetchBatch packets, stored ones first and dummies filling the rest, so an observer sees the same exchange whether the user received or not. 'stored': only fetches that find something are answered, one packet per stored item (empty fetches stay periodic flows, which views see as background exchanges)",
     source: `${LOOPIX} §3 (clients pull a constant number of messages; the provider pads with dummies); UCL-InfoSec/loopix loopix/loopix_provider.py pull_messages (MAX_RETRIEVE = 50, padded with generate_dummy_messages). 'stored' is this simulator's earlier, leakier model, kept for comparison`,
   },
   {
@@ -127,6 +128,17 @@ const PARAMS: readonly ParamSpec[] = [
       "Packets in every answer to a fetch with fetchReply 'fixed'; more stored packets wait for the next fetch",
     source:
       '[assumption] 1 per 1 s fetch is ≥ 20× the default per-user arrival rate (real + loop); the Loopix implementation pulls 50 every 10 s (UCL-InfoSec/loopix loopix/loopix_provider.py MAX_RETRIEVE = 50; UCL-InfoSec/loopix loopix/config.json TIME_PULL = 10)',
+  },
+  {
+    name: 'fetchRequestBytes',
+    type: 'int',
+    default: 64,
+    unit: 'bytes',
+    min: 1,
+    description:
+      'Size of an inbox fetch (pull) request on the client → provider link. Loopix pulls with a short request, not a Sphinx packet, so a size-aware observer tells it from a send; set it to packetBytes for a client that pads its pulls',
+    source:
+      "UCL-InfoSec/loopix loopix/loopix_client.py retrieve_messages (a LoopingCall sends the datagram 'PULL' + client name, petlib-encoded, every TIME_PULL); 64 B with UDP/IP headers [assumption]",
   },
   {
     name: 'fetchInterval',
@@ -157,6 +169,7 @@ export const mixnet: DesignModule = {
       out.push({ param: 'mixDelay', message: 'mixDelay must not be negative', expected: 'a duration ≥ 0' });
     positiveDuration(p, out, 'fetchInterval', '1s');
     intAtLeast(p, out, 'fetchBatch', 1);
+    intAtLeast(p, out, 'fetchRequestBytes', 1);
     return out;
   },
   /** Providers and every mix of every layer. */
@@ -179,6 +192,7 @@ function buildMixnet(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
   const payloadRate = p.payloadRate as number;
   const fixedReply = p.fetchReply === 'fixed';
   const batch = p.fetchBatch as number;
+  const pullBytes = p.fetchRequestBytes as number;
   const proc = ctx.processing;
   const end = ctx.duration;
 
@@ -300,7 +314,7 @@ function buildMixnet(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
   };
 
   const onFetch = (u: number): void => {
-    const row = net.hop(u, provOf[u], B, Kind.fetch, -1, -1, undefined, null);
+    const row = net.hop(u, provOf[u], pullBytes, Kind.fetch, -1, -1, undefined, null);
     sim.at(log.tRx[row] + dwell(provOf[u]), serve, u);
   };
 
@@ -322,7 +336,7 @@ function buildMixnet(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
    * (kind cover, no cause) filling the rest; every answer row names u, like a real one.
    */
   const onFixedFetch = (u: number): void => {
-    const row = net.hop(u, provOf[u], B, Kind.fetch, -1, -1, undefined, null);
+    const row = net.hop(u, provOf[u], pullBytes, Kind.fetch, -1, -1, undefined, null);
     sim.at(log.tRx[row] + dwell(provOf[u]), serveFixed, u);
     const t = nextFetch(u, sim.now + 1);
     if (t < end) sim.at(t, onFixedFetch, u);
@@ -437,7 +451,8 @@ function buildMixnet(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
         phase: phase[u],
         start,
         end: stop,
-        bytesPerLink: 2 * B,
+        bytesPerLink: pullBytes + B,
+        bytesUp: pullBytes,
         kind: Kind.fetch,
       });
     }

@@ -981,6 +981,7 @@ function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     onionPad > 0
       ? wire(RETRIEVE_REQUEST_BYTES + (L + 1) * O) + wire(RETRIEVE_EMPTY_BYTES + O)
       : Math.round(RETRIEVE_REQUEST_BYTES + (O * (L + 2)) / 2 + RETRIEVE_EMPTY_BYTES + O);
+  const pollUp = onionPad > 0 ? wire(RETRIEVE_REQUEST_BYTES + (L + 1) * O) : pollBytes - (RETRIEVE_EMPTY_BYTES + O);
   /**
    * Flows of one poller over [a, b): query q of poll k uses path (k·R + q) mod G, so path j and
    * query q recur every G/gcd(R, G) polls; each such (j, q) is one flow. A flow's swarm member
@@ -1017,6 +1018,7 @@ function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
           start: a,
           end: b,
           bytesPerLink: pollBytes,
+          bytesUp: pollUp,
           kind: Kind.poll,
         });
       }

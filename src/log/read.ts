@@ -256,7 +256,7 @@ async function loadPeriodic(dir: string, meta: WorldMeta): Promise<PeriodicFlows
       const a = (cols[name] ??= []);
       for (let i = 0; i < v.length; i++) a[at + i] = v[i];
     };
-  const names = ['flow', 'host', 'kind', 'period_ns', 'phase_ns', 'start_ns', 'end_ns', 'bytes_per_link'];
+  const names = ['flow', 'host', 'kind', 'period_ns', 'phase_ns', 'start_ns', 'end_ns', 'bytes_per_link', 'bytes_up'];
   const rows = await readColumns(dir, 'periodic', meta, Object.fromEntries(names.map((c) => [c, keep(c)])));
   const kindOf = code(KIND_IDS, 'kind');
   const flows = new PeriodicFlows();
@@ -272,6 +272,7 @@ async function loadPeriodic(dir: string, meta: WorldMeta): Promise<PeriodicFlows
       start: cols.start_ns[r] as number,
       end: cols.end_ns[r] as number,
       bytesPerLink: cols.bytes_per_link[r] as number,
+      bytesUp: cols.bytes_up[r] as number,
       kind: kindOf(cols.kind[r]) as KindId,
     });
     r = e;

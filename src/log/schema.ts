@@ -15,7 +15,7 @@ import { ROLE_NAMES } from '../net/hosts.js';
 import { KIND_NAMES } from '../net/log.js';
 
 /** Schema version of every file in a saved log (written into log.json, world.json and each file's metadata). */
-export const LOG_FORMAT = 1;
+export const LOG_FORMAT = 2;
 /** Folder of the saved log inside a results folder. */
 export const LOG_DIR = 'log';
 /** Rows per Parquet row group of the hop table: also how many rows the writer holds before it streams them out. */
@@ -150,6 +150,7 @@ export const PERIODIC_COLUMNS: readonly (ColumnSpec & { field: string })[] = [
   { name: 'start_ns', field: 'start', type: 'DOUBLE', doc: '… for start ≤ t …' },
   { name: 'end_ns', field: 'end', type: 'DOUBLE', doc: '… < end' },
   { name: 'bytes_per_link', field: 'bytesPerLink', type: 'DOUBLE', doc: 'bytes per exchange on each link, both ways' },
+  { name: 'bytes_up', field: 'bytesUp', type: 'DOUBLE', doc: 'of those, the request away from the user' },
 ];
 
 export const TABLE_COLUMNS: Record<TableName, readonly ColumnSpec[]> = {

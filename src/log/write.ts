@@ -10,8 +10,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuiltDesign } from '../designs/design.js';
 import type { Hosts } from '../net/hosts.js';
-import type { ObservationLog, PeriodicFlows } from '../net/log.js';
-import { VIS_RX, VIS_TX } from '../net/log.js';
+import { type ObservationLog, type PeriodicFlows, requestBytes, VIS_RX, VIS_TX } from '../net/log.js';
 import type { GroundTruth } from '../net/truth.js';
 import type { WorldWorkload } from '../pipeline/job.js';
 import { type ColumnValues, TableFile } from './parquet.js';
@@ -225,6 +224,7 @@ function periodicColumns(p: PeriodicFlows): Record<string, ColumnValues> {
   const scalars = { period: new Float64Array(n), phase: new Float64Array(n), start: new Float64Array(n) };
   const end = new Float64Array(n);
   const bytes = new Float64Array(n);
+  const up = new Float64Array(n);
   let k = 0;
   p.flows.forEach((f, i) => {
     for (let j = 0; j < f.path.length; j++, k++) {
@@ -237,6 +237,7 @@ function periodicColumns(p: PeriodicFlows): Record<string, ColumnValues> {
       scalars.start[k] = f.start;
       end[k] = f.end;
       bytes[k] = f.bytesPerLink;
+      up[k] = requestBytes(f);
     }
   });
   return {
@@ -249,5 +250,6 @@ function periodicColumns(p: PeriodicFlows): Record<string, ColumnValues> {
     start_ns: scalars.start,
     end_ns: end,
     bytes_per_link: bytes,
+    bytes_up: up,
   };
 }

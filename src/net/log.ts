@@ -165,7 +165,18 @@ export interface PeriodicFlow {
   end: number;
   /** Bytes per exchange on each link of the path, both directions together. */
   bytesPerLink: number;
+  /**
+   * Of those, the request's (the direction away from the user); the answer has the rest. Absent:
+   * half each way (a keepalive and its echo, a PING and its PONG). Observers see each direction
+   * as its own row (src/adversary/background.ts), so an empty answer and a request differ in size.
+   */
+  bytesUp?: number;
   kind: KindId;
+}
+
+/** Bytes of a flow's request on each link (the answer has bytesPerLink minus this). */
+export function requestBytes(f: PeriodicFlow): number {
+  return f.bytesUp ?? f.bytesPerLink / 2;
 }
 
 export class PeriodicFlows {

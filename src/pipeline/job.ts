@@ -7,6 +7,7 @@
 
 import { join } from 'node:path';
 import { makeView } from '../adversary/adversaries.js';
+import { meanLatency, seeBackground } from '../adversary/background.js';
 import {
   breakModel,
   buildTargets,
@@ -213,7 +214,7 @@ export function simulate(
 }
 
 /** What an adversary's view of a world gives an attack: rows, targets, and the laws learnt from them. */
-export type Seen = Pick<AttackInput, 'obs' | 'targets' | 'endToEnd' | 'endToEndSizes' | 'fromBreak'> & {
+export type Seen = Pick<AttackInput, 'obs' | 'targets' | 'endToEnd' | 'endToEndSizes' | 'fromBreak' | 'background'> & {
   /** Hosts the adversary holds (summary.csv `held`; 0 for a pure link observer). */
   held: number;
   /** Their host ids, ascending (manifest.json `held`). */
@@ -238,6 +239,7 @@ export function see(world: World, adv: Scenario['adversaries'][number], warmup: 
     endToEnd: endToEndModel(log, obs, rowOf, targets, obsOf),
     endToEndSizes: endToEndSizeModel(log, obs, rowOf, targets),
     fromBreak: breakModel(log, obs, rowOf, obsOf, targets, world.workload.users),
+    background: seeBackground(world.periodic, view, world.workload.users, hosts.count, meanLatency(log)),
   };
 }
 

@@ -10,6 +10,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, trunca
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { estimateLogBytes } from '../../src/log/estimate.js';
+import { LOG_FORMAT } from '../../src/log/schema.js';
 import { scenarioCells } from '../../src/pipeline/run.js';
 import { loadScenario, sweepCells } from '../../src/scenario/index.js';
 import { cli, tempDir, writeScenario } from '../cli/helpers.js';
@@ -127,9 +128,9 @@ describe('bad logs exit 2 with one line and write nothing', () => {
         'other version',
         (root) => {
           const f = join(root, 'log.json');
-          writeFileSync(f, readFileSync(f, 'utf8').replace('"format": 1', '"format": 99'));
+          writeFileSync(f, readFileSync(f, 'utf8').replace(`"format": ${LOG_FORMAT}`, '"format": 99'));
         },
-        /log\.json.*is log format 99 .*; this anonsim reads format 1/,
+        new RegExp(`log\\.json.*is log format 99 .*; this anonsim reads format ${LOG_FORMAT}`),
       ],
       [
         'truncated file',

@@ -33,9 +33,9 @@ sweep:
 
 // The mixnet reference design has its own knobs: per-mix delay, drop cover (loop cover off) and
 // Loopix payload slots (real packets leave only in the slots of a Poisson stream). Fetches are
-// answered only when non-empty (fetchReply: stored): with Loopix's fixed answers the attacks take
-// every periodic fetch request for a send and sit at the blind guess in every cell
-// (docs/designs/mixnet.md), which would hide what delay, cover and slots each buy.
+// answered only when non-empty (fetchReply: stored): with Loopix's fixed answers every online user
+// receives a packet a second, which puts flow at the blind guess in every cell
+// (docs/designs/mixnet.md) and would hide what delay, cover and slots each buy.
 const MIXNET = `
 name: trilemma-mixnet
 seed: 4

@@ -67,6 +67,7 @@ export function nullControls(attacks: string[]) {
   function metrics(adversary: number, attack: string, shuffle: boolean): AttackMetrics {
     const seen = see(world, s.adversaries[adversary], s.warmup, advStreams);
     const obs = { ...seen.obs };
+    let background = seen.background;
     if (shuffle) {
       // A view's arrays may be the log's own columns (a pure link observer): relabel copies.
       const rng = new Streams(99).stream('shuffle');
@@ -76,11 +77,17 @@ export function nullControls(attacks: string[]) {
       obs.to = relabel(obs.to);
       obs.sAcct = relabel(obs.sAcct);
       obs.rAcct = relabel(obs.rAcct);
+      // Background exchanges name their devices too (keepalives, polls): relabelled alike.
+      if (seen.background) {
+        const bg = seen.background;
+        background = { ...bg, from: relabel(bg.from), to: relabel(bg.to), origin: relabel(bg.origin) };
+      }
     }
     const input: AttackInput = {
       users: U,
       ...seen,
       obs,
+      background,
       ...ipIndex(world.hosts),
       dwell: dwellModel(world.log, U),
       hopSizes: hopSizeModel(world.log, U),
