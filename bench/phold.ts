@@ -5,17 +5,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { type Rng, randExp, randInt, Streams } from '../src/core/rng.js';
-import { Sim } from '../src/core/sim.js';
+import { Streams } from '../src/core/rng.js';
 import { SEC } from '../src/core/time.js';
+import { M, measure, type Phold, phold, type Rate, REPEATS } from './phold-model.js';
 
-const M = 10;
-const LOOKAHEAD = 0.1 * SEC;
 const PYTHON = '/usr/bin/python3';
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
 const NO_SIMPY = argv.includes('--no-simpy');
-const REPEATS = 3;
 
 /** CONTRACT §6 figures (M events/s) measured on this kind of machine, for context. */
 const REFERENCE: Record<number, string> = {
@@ -27,49 +24,6 @@ const TARGET: Record<number, { mevs: number; ratio?: number }> = {
   1000: { mevs: 5, ratio: 15 },
   100000: { mevs: 1.5 },
 };
-
-interface Phold {
-  sim: Sim;
-  /** PHOLD event rate per simulated ns: N·M pending events, each with mean delay 1.1 s. */
-  perNs: number;
-}
-
-/** Builds PHOLD: every event waits exp(1 s) + 0.1 s lookahead, then lands on a uniformly random LP. */
-function phold(n: number, rng: Rng, capacity?: number): Phold {
-  const sim = new Sim(capacity);
-  const onEvent = (_lp: number): void => {
-    sim.schedule(Math.round(randExp(rng, SEC)) + LOOKAHEAD, onEvent, randInt(rng, n));
-  };
-  for (let lp = 0; lp < n; lp++) for (let j = 0; j < M; j++) sim.schedule(Math.round(randExp(rng, SEC)), onEvent, lp);
-  return { sim, perNs: (n * M) / (SEC + LOOKAHEAD) };
-}
-
-/** Events/s: best of REPEATS by wall clock, and by this process's CPU time (robust to other load). */
-interface Rate {
-  best: number;
-  runs: number[];
-  bestCpu: number;
-}
-
-/** Times REPEATS runs after a warm-up; each timed run continues the same steady-state model. */
-function measure(n: number, events: number): Rate {
-  const { sim, perNs } = phold(n, new Streams(1).stream('phold'));
-  sim.run({ until: Math.max(events / 2 / perNs, SEC) }); // JIT warm-up and steady state
-  const runs: number[] = [];
-  const cpu: number[] = [];
-  for (let r = 0; r < REPEATS; r++) {
-    const f0 = sim.fired;
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    sim.run({ until: sim.now + events / perNs });
-    const s = (performance.now() - t0) / 1000;
-    const c = process.cpuUsage(c0);
-    runs.push((sim.fired - f0) / s);
-    cpu.push((sim.fired - f0) / ((c.user + c.system) / 1e6));
-  }
-  if (sim.pending !== n * M) throw new Error(`PHOLD lost events: ${sim.pending} pending, expected ${n * M}`);
-  return { best: Math.max(...runs), runs, bestCpu: Math.max(...cpu) };
-}
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
