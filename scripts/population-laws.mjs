@@ -1,0 +1,152 @@
+// Tables and fitted laws of a population study (scenarios/population.yaml, docs/results.md
+// "Population and load"): for each design × adversary and each (users, rate) cell, the best
+// attack's top1, the best pair AUC, and the median messages-to-identify of the best attack's pairs;
+// then least-squares fits on log–log axes: global-observer timing top1 against the aggregate send
+// rate Λ (messages sent per second, from summary.csv), and colluding top1 (best attack) against users.
+// Usage: node scripts/population-laws.mjs results/population
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.argv[2];
+if (!dir) {
+  console.error('usage: node scripts/population-laws.mjs <results folder of scenarios/population.yaml>');
+  process.exit(2);
+}
+
+/** Rows of a CSV without quoted commas (true of this study's files) as objects. */
+function read(file) {
+  const [head, ...lines] = readFileSync(join(dir, file), 'utf8').trim().split('\n');
+  const cols = head.split(',');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
+}
+
+const USERS = 'workload.users';
+const RATE = 'workload.rate';
+const summary = read('summary.csv');
+const ttfd = read('ttfd.csv');
+const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+const duration = manifest.scenario.duration / 1e9;
+const cellKey = (r) => `${r[USERS]}|${r[RATE]}`;
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0
+    ? Number.NaN
+    : s.length % 2
+      ? s[(s.length - 1) / 2]
+      : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+// Means over replicates per (design, adversary, attack, cell).
+const groups = new Map();
+for (const r of summary) {
+  const k = [r.design, r.adversary, r.attack, cellKey(r)].join('#');
+  const g = groups.get(k) ?? { ...r, top1s: [], aucs: [], lambdas: [] };
+  g.top1s.push(Number(r.top1));
+  g.aucs.push(Number(r.pair_auc));
+  g.lambdas.push(Number(r.messages) / duration);
+  groups.set(k, g);
+}
+// Messages to identify: per (design, adversary, attack, cell), the median over identified pairs
+// of every replicate, and the share of pairs identified.
+const idents = new Map();
+for (const r of ttfd) {
+  const k = [r.design, r.adversary, r.attack, cellKey(r)].join('#');
+  const g = idents.get(k) ?? { n: 0, msgs: [] };
+  g.n++;
+  if (r.messages_until_identified !== '') g.msgs.push(Number(r.messages_until_identified));
+  idents.set(k, g);
+}
+
+const cells = [...new Set(summary.map(cellKey))];
+const designs = [...new Set(summary.map((r) => r.design))];
+const adversaries = [...new Set(summary.map((r) => r.adversary))];
+const attacks = [...new Set(summary.map((r) => r.attack))];
+const reps = Math.max(...[...groups.values()].map((g) => g.top1s.length));
+console.log(`${dir}: ${cells.length} cells, ${reps} replicates, duration ${duration} s\n`);
+console.log(
+  '| design | adversary | users | rate | Λ msg/s | best top1 (attack) | 1/users | pair AUC | msgs to identify (median) | pairs identified |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|');
+const points = [];
+for (const d of designs) {
+  for (const a of adversaries) {
+    for (const c of cells) {
+      let best = null;
+      let auc = 0;
+      for (const at of attacks) {
+        const g = groups.get([d, a, at, c].join('#'));
+        if (!g) continue;
+        const t = mean(g.top1s);
+        if (!best || t > best.top1) best = { top1: t, attack: at, g };
+        auc = Math.max(auc, mean(g.aucs));
+      }
+      if (!best) continue;
+      const [users, rate] = c.split('|');
+      const lambda = mean(best.g.lambdas);
+      const id = idents.get([d, a, best.attack, c].join('#')) ?? { n: 0, msgs: [] };
+      const timing = groups.get([d, a, 'timing', c].join('#'));
+      points.push({
+        d,
+        a,
+        users: Number(users),
+        rate,
+        lambda,
+        top1: best.top1,
+        timing: timing ? mean(timing.top1s) : Number.NaN,
+      });
+      console.log(
+        `| ${d} | ${a} | ${users} | ${rate} | ${lambda.toFixed(2)} | ${best.top1.toFixed(3)} (${best.attack}) | ${(1 / Number(users)).toFixed(4)} | ${auc.toFixed(3)} | ${Number.isNaN(median(id.msgs)) ? '–' : median(id.msgs)} | ${id.n ? ((100 * id.msgs.length) / id.n).toFixed(0) : '–'} % |`,
+      );
+    }
+  }
+}
+
+/** Least squares y = a + b·x; returns a, b and R². */
+function lsq(xs, ys) {
+  const mx = mean(xs);
+  const my = mean(ys);
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < xs.length; i++) {
+    sxy += (xs[i] - mx) * (ys[i] - my);
+    sxx += (xs[i] - mx) ** 2;
+    syy += (ys[i] - my) ** 2;
+  }
+  const b = sxy / sxx;
+  return { a: my - b * mx, b, r2: syy > 0 ? (sxy * sxy) / (sxx * syy) : 1 };
+}
+
+console.log('\nGlobal observer, timing attack: log top1 = a + b·log Λ (Λ = messages sent per second)');
+for (const d of designs) {
+  const ps = points.filter((p) => p.d === d && /global/.test(p.a) && p.timing > 0);
+  if (ps.length < 3) continue;
+  const f = lsq(
+    ps.map((p) => Math.log(p.lambda)),
+    ps.map((p) => Math.log(p.timing)),
+  );
+  // Same Λ from different users: does Λ alone explain top1? Residual spread by users.
+  const byUsers = lsq(
+    ps.map((p) => Math.log(p.users)),
+    ps.map((p) => Math.log(p.timing)),
+  );
+  console.log(
+    `${d}: top1 ≈ ${Math.exp(f.a).toFixed(3)} · Λ^${f.b.toFixed(3)} (R² ${f.r2.toFixed(3)}; against users alone R² ${byUsers.r2.toFixed(3)}); ` +
+      `at Λ = 10^4/s (10^7 users at 1/10 min) ≈ ${Math.min(1, Math.exp(f.a) * 1e4 ** f.b).toFixed(3)}`,
+  );
+}
+console.log('\nColluding 10 %, best attack: log top1 = a + b·log users (per rate)');
+for (const d of designs) {
+  for (const rate of [...new Set(points.map((p) => p.rate))]) {
+    const ps = points.filter((p) => p.d === d && /colluding/.test(p.a) && p.rate === rate && p.top1 > 0);
+    if (ps.length < 3) continue;
+    const f = lsq(
+      ps.map((p) => Math.log(p.users)),
+      ps.map((p) => Math.log(p.top1)),
+    );
+    console.log(
+      `${d} at ${rate}: top1 ≈ ${Math.exp(f.a).toExponential(2)} · users^${f.b.toFixed(3)} (R² ${f.r2.toFixed(3)})`,
+    );
+  }
+}
