@@ -4,7 +4,9 @@
 // then least-squares fits on log–log axes: global-observer timing top1 against the aggregate send
 // rate Λ (messages sent per second, from summary.csv), and colluding top1 (best attack) against users.
 // Usage: node scripts/population-laws.mjs results/population
-import { readFileSync } from 'node:fs';
+// A run stopped part-way (no CSVs yet) is read from its finished job files (DIR/.jobs/*.json) instead;
+// give the scenario's duration in seconds then: node scripts/population-laws.mjs DIR 1800
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = process.argv[2];
@@ -22,10 +24,21 @@ function read(file) {
 
 const USERS = 'workload.users';
 const RATE = 'workload.rate';
-const summary = read('summary.csv');
-const ttfd = read('ttfd.csv');
-const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-const duration = manifest.scenario.duration / 1e9;
+const partial = !existsSync(join(dir, 'summary.csv'));
+/** Rows of every finished job file, with the two sweep values under their key paths (population.yaml's order). */
+function fromJobs(pick) {
+  const jobs = join(dir, '.jobs');
+  return readdirSync(jobs)
+    .filter((f) => f.endsWith('.json'))
+    .flatMap((f) => pick(JSON.parse(readFileSync(join(jobs, f), 'utf8')).result))
+    .map((r) => ({ ...r, [USERS]: String(r.sweep[0]), [RATE]: String(r.sweep[1]) }));
+}
+const summary = partial ? fromJobs((r) => r.summary) : read('summary.csv');
+const ttfd = partial ? fromJobs((r) => r.ttfd) : read('ttfd.csv');
+const duration = partial
+  ? Number(process.argv[3] ?? 1800)
+  : JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).scenario.duration / 1e9;
+if (partial) console.log(`no summary.csv: reading the finished jobs in ${join(dir, '.jobs')}`);
 const cellKey = (r) => `${r[USERS]}|${r[RATE]}`;
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const median = (xs) => {
@@ -54,20 +67,31 @@ for (const r of ttfd) {
   const k = [r.design, r.adversary, r.attack, cellKey(r)].join('#');
   const g = idents.get(k) ?? { n: 0, msgs: [] };
   g.n++;
-  if (r.messages_until_identified !== '') g.msgs.push(Number(r.messages_until_identified));
+  // Empty in ttfd.csv (null in a job file) when the pair was never identified.
+  const m = r.messages_until_identified;
+  if (m !== '' && m !== null && m !== undefined) g.msgs.push(Number(m));
   idents.set(k, g);
 }
 
-const cells = [...new Set(summary.map(cellKey))];
+const perMin = (rate) => {
+  const [n, unit] = rate.split('/');
+  const per = { s: 60, min: 1, '10min': 0.1, '30min': 1 / 30, '2min': 0.5, h: 1 / 60 }[unit];
+  return Number(n) * (per ?? Number.NaN);
+};
+const cells = [...new Set(summary.map(cellKey))].sort((x, y) => {
+  const [ux, rx] = x.split('|');
+  const [uy, ry] = y.split('|');
+  return Number(ux) - Number(uy) || perMin(rx) - perMin(ry) || (rx < ry ? -1 : 1);
+});
 const designs = [...new Set(summary.map((r) => r.design))];
 const adversaries = [...new Set(summary.map((r) => r.adversary))];
 const attacks = [...new Set(summary.map((r) => r.attack))];
 const reps = Math.max(...[...groups.values()].map((g) => g.top1s.length));
-console.log(`${dir}: ${cells.length} cells, ${reps} replicates, duration ${duration} s\n`);
+console.log(`${dir}: ${cells.length} cells, up to ${reps} replicates, duration ${duration} s\n`);
 console.log(
-  '| design | adversary | users | rate | Λ msg/s | best top1 (attack) | 1/users | pair AUC | msgs to identify (median) | pairs identified |',
+  '| design | adversary | users | rate | reps | Λ msg/s | best top1 (attack) | 1/users | pair AUC | msgs to identify (median) | pairs identified |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 const points = [];
 for (const d of designs) {
   for (const a of adversaries) {
@@ -96,7 +120,7 @@ for (const d of designs) {
         timing: timing ? mean(timing.top1s) : Number.NaN,
       });
       console.log(
-        `| ${d} | ${a} | ${users} | ${rate} | ${lambda.toFixed(2)} | ${best.top1.toFixed(3)} (${best.attack}) | ${(1 / Number(users)).toFixed(4)} | ${auc.toFixed(3)} | ${Number.isNaN(median(id.msgs)) ? '–' : median(id.msgs)} | ${id.n ? ((100 * id.msgs.length) / id.n).toFixed(0) : '–'} % |`,
+        `| ${d} | ${a} | ${users} | ${rate} | ${best.g.top1s.length} | ${lambda.toFixed(2)} | ${best.top1.toFixed(3)} (${best.attack}) | ${(1 / Number(users)).toFixed(4)} | ${auc.toFixed(3)} | ${Number.isNaN(median(id.msgs)) ? '–' : median(id.msgs)} | ${id.n ? ((100 * id.msgs.length) / id.n).toFixed(0) : '–'} % |`,
       );
     }
   }
