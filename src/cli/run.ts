@@ -24,6 +24,7 @@ import { prepareLogDir, removeLogTempSync, writeLogIndex } from '../log/index.js
 import { LOG_DIR } from '../log/schema.js';
 import { estimateDiskBytes } from '../pipeline/disk-estimate.js';
 import type { JobResult } from '../pipeline/job.js';
+import { estimateMemory } from '../pipeline/memory-estimate.js';
 import { precisionLine, precisionManifest, runToPrecision, withReplicates } from '../pipeline/precision.js';
 import { inJobOrder, mergeResults, planJobs, type RunOptions, runJobs, scenarioCells } from '../pipeline/run.js';
 import {
@@ -52,6 +53,7 @@ import { type Argv, parseIntArg, setOverrides } from './argv.js';
 import { Interrupted, interruptExit, onInterrupt, resumeCommand } from './interrupt.js';
 import type { Io } from './io.js';
 import { lockName } from './lock.js';
+import { memoryPlan } from './memory.js';
 import { capProblem, parsePrecision } from './precision.js';
 import { preflight } from './preflight.js';
 import { jobLabel, makeProgress } from './progress.js';
@@ -112,7 +114,7 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
   };
   intFlag('--seed', flags.seed, 0, Number.MAX_SAFE_INTEGER, 'seed');
   intFlag('--replicates', flags.replicates, 1, 10_000, 'replicates');
-  const workers = intFlag('--workers', flags.workers, 1, 1024) ?? availableParallelism();
+  let workers = intFlag('--workers', flags.workers, 1, 1024) ?? availableParallelism();
   overrides.push(...setOverrides(flags.set, argv, problems));
 
   let loaded: Loaded | undefined;
@@ -165,6 +167,16 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
     messages,
     ...(flags.log ? { logBytes: estimateLogBytes(cells) } : {}),
   });
+  // Memory: the largest job per worker, and the finished jobs' rows the main thread holds.
+  const memory = memoryPlan(
+    estimateMemory(cells, need.checkpoints),
+    Math.min(workers, jobs.length),
+    io.env ?? process.env,
+  );
+  if ('problem' in memory)
+    throw new ScenarioError([{ file: 'argv', line: 1, col: 1, path: '(memory)', ...memory.problem }]);
+  if (memory.warning) io.err(memory.warning);
+  if (memory.workers < Math.min(workers, jobs.length)) workers = memory.workers;
   // Signals are caught from here on: a SIGTERM right after the lock is taken still releases it.
   const controller = new AbortController();
   const logRoot = flags.log ? join(outDir, LOG_DIR) : null;

@@ -5,12 +5,15 @@
  */
 import { availableParallelism } from 'node:os';
 import { costLines, estimateCost } from '../pipeline/cost.js';
+import { estimateDiskBytes } from '../pipeline/disk-estimate.js';
+import { estimateMemory } from '../pipeline/memory-estimate.js';
 import { scenarioCells } from '../pipeline/run.js';
 import { formatWarning } from '../scenario/errors.js';
 import { loadScenario } from '../scenario/load.js';
 import { sweepCells } from '../scenario/sweep.js';
 import { scenarioToYaml } from '../scenario/to-yaml.js';
 import type { Io } from './io.js';
+import { megabytes } from './preflight.js';
 
 export function validateCommand(file: string, io: Io): number {
   const loaded = loadScenario(file);
@@ -21,5 +24,10 @@ export function validateCommand(file: string, io: Io): number {
     sweepCells(loaded.scenario, loaded.raw, file).map((c) => ({ sweep: c.values, scenario: c.scenario })),
   );
   for (const line of costLines(estimateCost(cells), availableParallelism())) io.err(`anonsim: ${line}\n`);
+  const mem = estimateMemory(cells, estimateDiskBytes(cells, { messages: false }).checkpoints);
+  const workers = Math.max(1, Math.min(availableParallelism(), estimateCost(cells).jobs));
+  io.err(
+    `anonsim: peak memory: about ${megabytes(mem.job)} for the largest job, ${megabytes(mem.total(workers))} for the run with ${workers} worker${workers === 1 ? '' : 's'} (a fit to measured runs, good to about 30 %)\n`,
+  );
   return 0;
 }

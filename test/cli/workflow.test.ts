@@ -62,6 +62,9 @@ describe('anonsim validate', () => {
     // 12 worlds × 2 adversaries × 2 attacks.
     expect(lines[1]).toMatch(/^anonsim: about [\d,]+ deliveries simulated and 48 attack evaluations/);
     expect(lines[2]).toMatch(/^anonsim: rough cost: \d+ (s|min|h) of CPU, about .* with \d+ workers?/);
+    expect(lines[3]).toMatch(
+      /^anonsim: peak memory: about [\d.,]+ MB for the largest job, [\d.,]+ MB for the run with \d+ workers?/,
+    );
   });
 });
 
