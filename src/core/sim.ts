@@ -18,6 +18,14 @@ export type Handler = (arg: number) => void;
 
 const SLOT_BITS = 2 ** 25;
 
+/**
+ * Under test (`ANONSIM_STRICT_TIME=1`, set by vitest.config.ts) every scheduled time must be a
+ * whole number of ns: a fractional time is a delay drawn from a continuous law that skipped
+ * `Sim.after`, and it would make event order depend on sub-ns noise. Off in production runs
+ * (one branch per event either way).
+ */
+const STRICT_TIME = typeof process !== 'undefined' && process.env?.ANONSIM_STRICT_TIME === '1';
+
 export interface RunOptions {
   /** Stop after the last event at or before this time (ns); `now` is then set to it. */
   until?: number;
@@ -67,6 +75,16 @@ export class Sim {
   at(time: number, handler: Handler, arg = 0): number {
     if (!(time >= this.now)) throw new RangeError(`time ${time} is before now (${this.now})`);
     return this.push(time, handler, arg);
+  }
+
+  /**
+   * Schedules `handler(arg)` at `from + delay`, the delay rounded to whole ns. Every delay drawn
+   * from a continuous law (latency, processing, holds, think times) goes through here, so time
+   * stays integer (docs/architecture.md, Core). `from` must itself be integer (a logged tRx,
+   * `now`).
+   */
+  after(from: number, delay: number, handler: Handler, arg = 0): number {
+    return this.at(from + Math.round(delay), handler, arg);
   }
 
   /** Cancels a pending event; returns false if it already fired or was cancelled. */
@@ -123,6 +141,7 @@ export class Sim {
   }
 
   private push(time: number, handler: Handler, arg: number): number {
+    if (STRICT_TIME && !Number.isInteger(time)) throw new RangeError(`time ${time} is not a whole number of ns`);
     let slot: number;
     if (this.freeCount > 0) slot = this.freeSlots[--this.freeCount];
     else {

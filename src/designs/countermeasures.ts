@@ -91,7 +91,7 @@ export function afterHoldOf(
 ): (fn: (row: number) => void, row: number) => void {
   if (!mix) return (fn, row) => fn(row);
   return (fn, row) => {
-    sim.at(sim.now + Math.round(mix.sample(rng)), fn, row);
+    sim.after(sim.now, mix.sample(rng), fn, row);
   };
 }
 
@@ -128,7 +128,7 @@ export function withCover(w: Workload, rate: number, duration: number, streams: 
     const conversations = deg + groupsOf.start[u + 1] - groupsOf.start[u];
     if (conversations === 0) continue;
     const rng = streams.stream(`cover/user/${u}`);
-    for (let t = randExp(rng, mean); t < duration; t += randExp(rng, mean)) {
+    for (let t = Math.round(randExp(rng, mean)); t < duration; t += Math.round(randExp(rng, mean))) {
       const pick = Math.floor(rng() * conversations);
       const bytes = Math.max(1, Math.round(w.spec.messageSize.sample(rng)));
       if (!isOnline(w, u, t)) continue;

@@ -429,7 +429,7 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
   const federate = (row: number, origin: number, d: number, bytes: number, only: number): void => {
     const ids2 = setIds(log.sAcct[row], only, log.obj[row]);
     const r = hop(origin, d, bytes, log.kind[row] as KindId, row, log.msg[row], ids2, null);
-    sim.at(log.tRx[r] + proc.sample(procRng) + hold(), atRemote, r);
+    sim.after(log.tRx[r], proc.sample(procRng) + hold(), atRemote, r);
   };
 
   /** A remote homeserver received a transaction: hand the payload to its members of the room. */
@@ -480,7 +480,7 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     (stored[u] ??= []).push(row);
     if (kind === Kind.message && push && isMobile(u)) {
       const r = hop(hs, gateway, NOTIFY_BYTES, Kind.push, row, log.msg[row], setIds(-1, u, log.obj[row]), null);
-      sim.at(log.tRx[r] + proc.sample(procRng), atGateway, r);
+      sim.after(log.tRx[r], proc.sample(procRng), atGateway, r);
     }
     if (!reconnectAt[u]) {
       const t = nextOnline(w, u, sim.now);
@@ -497,7 +497,7 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     const m = log.msg[row];
     net.deliver(m, w.sender[m], u, w.group[m], tSend[m], row);
     if (readReceipts) {
-      const t = nextOnline(w, u, sim.now) + readDelay.sample(userRng(u));
+      const t = nextOnline(w, u, sim.now) + Math.round(readDelay.sample(userRng(u)));
       if (t < end) sim.at(t, onRead, row);
     }
   };
@@ -510,7 +510,7 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     const hs = hsOf[u];
     const other = room < E ? (w.sender[m] === u ? w.recipient[m] : w.sender[m]) : -1;
     const row = hop(u, hs, bytes, kind, -1, m, setIds(u, other, room), null);
-    sim.at(log.tRx[row] + proc.sample(procRng), atOrigin, row);
+    sim.after(log.tRx[row], proc.sample(procRng), atOrigin, row);
   };
 
   const atOrigin = (row: number): void => {
@@ -570,7 +570,7 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     const targets = room < E ? 1 : w.groupStart[w.group[m] + 1] - w.groupStart[w.group[m]] - 1;
     const r = room < E ? w.recipient[m] : -1;
     const row = hop(s, hsOf[s], KEY_SHARE_BYTES * targets, Kind.keyShare, -1, m, setIds(s, r, -1), null);
-    sim.at(log.tRx[row] + proc.sample(procRng), atOrigin, row);
+    sim.after(log.tRx[row], proc.sample(procRng), atOrigin, row);
   };
 
   /** The sender's homeserver sends m.direct_to_device: one EDU per destination server, or straight to local targets. */
@@ -594,7 +594,7 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
         setIds(s, targets.length === 1 ? targets[0] : -1, -1),
         null,
       );
-      sim.at(log.tRx[r] + proc.sample(procRng) + hold(), atRemoteKey, r);
+      sim.after(log.tRx[r], proc.sample(procRng) + hold(), atRemoteKey, r);
     };
     if (room < E) {
       const r = w.recipient[m];
@@ -645,7 +645,7 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     const u = log.rAcct[row];
     const provider = w.platform[u] === Platform.ios ? apns : fcm;
     const r = hop(gateway, provider, PUSH_BYTES, Kind.push, row, log.msg[row], setIds(-1, u, log.obj[row]), null);
-    sim.at(log.tRx[r] + pushLatency.sample(pushRng), atProvider, r);
+    sim.after(log.tRx[r], pushLatency.sample(pushRng), atProvider, r);
   };
 
   const atProvider = (row: number): void => {
@@ -669,7 +669,7 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
   const openSync = (u: number): void => {
     fetching[u] = 1;
     const row = hop(u, hsOf[u], SYNC_REQUEST_BYTES, Kind.fetch, -1, -1, setIds(u, -1, -1), null);
-    sim.at(log.tRx[row] + proc.sample(procRng), drain, u);
+    sim.after(log.tRx[row], proc.sample(procRng), drain, u);
   };
 
   const drain = (u: number): void => {
@@ -705,7 +705,7 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     for (let m = 0; m < w.count; m++) {
       if (w.tSend[m] >= end) continue;
       const s = w.sender[m];
-      sim.at(Math.max(0, w.tSend[m] - typingLead.sample(userRng(s))), onTyping, m);
+      sim.at(Math.max(0, w.tSend[m] - Math.round(typingLead.sample(userRng(s)))), onTyping, m);
     }
   }
 

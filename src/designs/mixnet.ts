@@ -243,7 +243,7 @@ function buildMixnet(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
   const hopPacket = (from: number, to: number, kind: KindId, prev: number, m: number, pk: number, ids: HopIds) => {
     const row = net.hop(from, to, B, kind, prev, m, ids, null);
     pktOfRow.set(row, pk);
-    sim.at(log.tRx[row] + dwell(to), forward, row);
+    sim.after(log.tRx[row], dwell(to), forward, row);
     return row;
   };
 
@@ -315,7 +315,7 @@ function buildMixnet(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
 
   const onFetch = (u: number): void => {
     const row = net.hop(u, provOf[u], pullBytes, Kind.fetch, -1, -1, undefined, null);
-    sim.at(log.tRx[row] + dwell(provOf[u]), serve, u);
+    sim.after(log.tRx[row], dwell(provOf[u]), serve, u);
   };
 
   /** The provider answers a fetch with everything in u's inbox, one packet per stored item. */
@@ -337,7 +337,7 @@ function buildMixnet(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
    */
   const onFixedFetch = (u: number): void => {
     const row = net.hop(u, provOf[u], pullBytes, Kind.fetch, -1, -1, undefined, null);
-    sim.at(log.tRx[row] + dwell(provOf[u]), serveFixed, u);
+    sim.after(log.tRx[row], dwell(provOf[u]), serveFixed, u);
     const t = nextFetch(u, sim.now + 1);
     if (t < end) sim.at(t, onFixedFetch, u);
   };

@@ -583,7 +583,7 @@ function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     );
     cRow[c] = row;
     cPos[c] = pos + 1;
-    sim.at(log.tRx[row] + proc.sample(procRng) + (last ? 0 : hold()), last ? atDest : advance, c);
+    sim.after(log.tRx[row], proc.sample(procRng) + (last ? 0 : hold()), last ? atDest : advance, c);
   };
 
   /** Response leg back towards the device; the destination's first leg carries its fields, VIS_TX only. */
@@ -603,7 +603,7 @@ function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     cRow[c] = row;
     cPos[c] = pos - 1;
     if (pos === 1) sim.at(log.tRx[row], atDevice, c);
-    else sim.at(log.tRx[row] + proc.sample(procRng) + hold(), back, c);
+    else sim.after(log.tRx[row], proc.sample(procRng) + hold(), back, c);
   };
 
   // --- stored items (one per store, shared by all its pollers) and pickups ------------------
@@ -850,7 +850,7 @@ function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
         null,
       );
       iRow[i * MS + b] = row;
-      iAvail[i * MS + b] = log.tRx[row] + proc.sample(procRng) + hold();
+      iAvail[i * MS + b] = log.tRx[row] + Math.round(proc.sample(procRng)) + hold();
     }
     const s = w.sender[m];
     if (type === T_GROUP) {
@@ -927,7 +927,7 @@ function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
 
   const notify = (node: number, storeRow: number, m: number, acct: number, obj: number): void => {
     const row = net.hop(node, spns, NOTIFY_BYTES, Kind.push, storeRow, m, setIds(acct, obj, 3), null);
-    sim.at(log.tRx[row] + proc.sample(procRng), onSpns, row);
+    sim.after(log.tRx[row], proc.sample(procRng), onSpns, row);
   };
 
   const onSpns = (row: number): void => {
@@ -947,7 +947,7 @@ function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
   const pushTo = (u: number, row: number): void => {
     const provider = w.platform[u] === Platform.ios ? apns : fcm;
     const r2 = net.hop(spns, provider, PUSH_BYTES, Kind.push, row, log.msg[row], setIds(u, -1, VIS_TX), null);
-    sim.at(log.tRx[r2] + pushLatency.sample(pushRng), onProvider, r2);
+    sim.after(log.tRx[r2], pushLatency.sample(pushRng), onProvider, r2);
   };
 
   const onProvider = (row: number): void => {

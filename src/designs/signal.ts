@@ -347,7 +347,7 @@ function buildSignal(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     fetching[h] = 1;
     // The socket is authenticated, but the drained rows name the account anyway; the open itself carries no ids.
     const row = net.hop(h, service, FETCH_BYTES, Kind.fetch, -1, -1, undefined, null);
-    sim.at(log.tRx[row] + Math.round(proc.sample(procRng)), drain, h);
+    sim.after(log.tRx[row], proc.sample(procRng), drain, h);
   };
 
   const onReconnect = (h: number): void => {
@@ -373,7 +373,7 @@ function buildSignal(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
 
   // Arrival and processing at a party are one event: it acts at tRx + its processing delay.
   const atService = (row: number): void => {
-    sim.at(log.tRx[row] + Math.round(proc.sample(procRng)), forward, row);
+    sim.after(log.tRx[row], proc.sample(procRng), forward, row);
   };
 
   const afterHold = afterHoldOf(sim, ctx.mix, ctx.streams.stream('service/mixing'));
@@ -439,7 +439,7 @@ function buildSignal(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
         setIds(-1, -1, G + u),
         null,
       );
-      sim.at(log.tRx[row] + Math.round(pushLatency.sample(pushRng)), providerForward, row);
+      sim.after(log.tRx[row], pushLatency.sample(pushRng), providerForward, row);
     }
     if (!reconnectAt[h]) {
       const t = nextOnline(w, u, sim.now);

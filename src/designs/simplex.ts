@@ -481,7 +481,7 @@ function buildSimplex(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
       const plain = down ? k === 0 : last;
       const row = net.hop(from, to, plain ? block : block + TOR_OVERHEAD, kind, before, msg, objIds(obj, vis), null);
       if (last) onLast(row);
-      else sim.at(log.tRx[row] + Math.round(torDelay.sample(torRng)), (r: number) => leg(k + 1, r), row);
+      else sim.after(log.tRx[row], torDelay.sample(torRng), (r: number) => leg(k + 1, r), row);
     };
     leg(0, prev);
   };
@@ -511,7 +511,7 @@ function buildSimplex(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
   /** Relay `d` received `row`: record its side data, then act after processing. */
   const atRelay = (row: number, d: number, then: (row: number) => void, side: number): void => {
     if (side !== NO_SIDE) setAux(row, side);
-    sim.at(log.tRx[row] + Math.round(proc.sample(relayRng[d])), then, row);
+    sim.after(log.tRx[row], proc.sample(relayRng[d]), then, row);
   };
 
   /** Sends one block from relay host `from` to user `u` (back along u's circuit when `tor` is on). */
@@ -712,7 +712,7 @@ function buildSimplex(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
       objIds(Q + q, BOTH),
       null,
     );
-    sim.at(log.tRx[row] + Math.round(proc.sample(ntfRng)), ntfPush, row);
+    sim.after(log.tRx[row], proc.sample(ntfRng), ntfPush, row);
   };
 
   const ntfPush = (row: number): void => {
@@ -720,7 +720,7 @@ function buildSimplex(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     const r = qRecipient[q];
     const out = net.hop(ntf, apns, PUSH_BYTES, Kind.push, row, log.msg[row], objIds(2 * Q + r, BOTH), null);
     setAux(out, q);
-    sim.at(log.tRx[out] + Math.round(pushLatency.sample(apnsRng)), apnsPush, out);
+    sim.after(log.tRx[out], pushLatency.sample(apnsRng), apnsPush, out);
   };
 
   const apnsPush = (row: number): void => {

@@ -6,8 +6,8 @@
  * by an older anonsim would be read differently (the reader refuses other versions).
  *
  * Conventions: times are nanoseconds since the start of the run as the simulator holds them
- * (DOUBLE: send times are continuous random draws, so a time has sub-nanosecond digits, and an
- * INT64 column would round them and change what a re-attack computes); ids are INT32 with -1
+ * (DOUBLE holding whole ns, exact to 2^53 ns ≈ 104 days: the simulator keeps time integer,
+ * src/core/sim.ts); ids are INT32 with -1
  * for "none"; roles and kinds are strings (dictionary-encoded in the file, so a column
  * of a few distinct names costs well under a byte per row).
  */

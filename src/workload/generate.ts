@@ -83,7 +83,7 @@ function buildOnline(spec: WorkloadSpec, streams: Streams) {
       let t = 0;
       let online = rng() < on.mean / (on.mean + off.mean);
       while (t < spec.duration) {
-        const d = (online ? on : off).sample(rng);
+        const d = Math.round((online ? on : off).sample(rng)); // integer time (core/sim.ts)
         if (online) {
           starts.push(t);
           ends.push(Math.min(t + d, spec.duration) === spec.duration ? Number.POSITIVE_INFINITY : t + d);
@@ -211,7 +211,7 @@ export function generateWorkload(spec: WorkloadSpec, streams: Streams): Workload
     if (r < 0 || spec.replyProbability <= 0) return;
     const rng = replyRng[r];
     if (rng() >= spec.replyProbability) return;
-    const t = tSend[idx] + spec.thinkTime.sample(rng);
+    const t = tSend[idx] + Math.round(spec.thinkTime.sample(rng));
     const when = nextOnline(partial, r, t);
     if (when >= end) return;
     sim.at(when, (i) => maybeReply(emit(sim.now, r, sender[i], -1, i)), idx);
@@ -225,7 +225,7 @@ export function generateWorkload(spec: WorkloadSpec, streams: Streams): Workload
       const rng = trafficRng[u];
       const mean = 1 / spec.rate;
       const next = (t: number): void => {
-        const tn = t + randExp(rng, mean);
+        const tn = t + Math.round(randExp(rng, mean));
         if (tn < end) sim.at(tn, fire, u);
       };
       const fire = (user: number): void => {
@@ -258,10 +258,10 @@ export function generateWorkload(spec: WorkloadSpec, streams: Streams): Workload
         const t = sim.now;
         const m = groupMembers[groupStart[grp] + Math.floor(rng() * gSize)];
         if (isOnline(partial, m, t)) emit(t, m, -1, grp, -1);
-        const tn = t + randExp(rng, mean);
+        const tn = t + Math.round(randExp(rng, mean));
         if (tn < end) sim.at(tn, fire, grp);
       };
-      const t0 = randExp(rng, mean);
+      const t0 = Math.round(randExp(rng, mean));
       if (t0 < end) sim.at(t0, fire, g);
     }
   }

@@ -241,3 +241,28 @@ describe('Sim argument checks', () => {
     expect(sim.fired).toBe(2);
   });
 });
+
+describe('Sim integer time', () => {
+  it('after(from, delay) rounds the delay to whole ns: from + round(delay)', () => {
+    const sim = new Sim();
+    const at: number[] = [];
+    const rec = () => at.push(sim.now);
+    sim.after(1000, 0.4, rec);
+    sim.after(1000, 0.5, rec);
+    sim.after(1000, 2.6, rec);
+    sim.after(0, 1e9 / 3, rec);
+    sim.run();
+    expect(at).toEqual([1000, 1001, 1003, 333_333_333]);
+    expect(() => sim.after(0, 5, rec)).toThrow(/before now/);
+  });
+
+  it('under test (ANONSIM_STRICT_TIME=1, vitest.config.ts) a fractional time is refused by at and schedule', () => {
+    expect(process.env.ANONSIM_STRICT_TIME).toBe('1');
+    const sim = new Sim();
+    expect(() => sim.at(10.5, () => {})).toThrow(/not a whole number of ns/);
+    expect(() => sim.schedule(1e-3, () => {})).toThrow(/not a whole number of ns/);
+    expect(sim.pending).toBe(0);
+    sim.at(10, () => {});
+    expect(sim.pending).toBe(1);
+  });
+});
