@@ -12,10 +12,11 @@
  *   A global observer sees both ends of the link.
  */
 import { type ObservationLog, VIS_RX, VIS_TX } from '../net/log.js';
+import type { AdversarySpec } from './registry.js';
 
 export interface View {
   name: string;
-  kind: 'single' | 'colluding' | 'global-passive' | 'none';
+  kind: AdversarySpec['kind'];
   /** 1 for every host the adversary holds. */
   held: Uint8Array;
   global: boolean;

@@ -42,7 +42,7 @@
  * evidence ≤ t, T = t). A delivery's own receipt comes after it, so it counts only from the next
  * delivery on.
  */
-import type { ParamSpec } from '../designs/design.js';
+import type { ParamSpec } from '../params/spec.js';
 import type { AttackInput, AttackModule, AttackResult } from './attack.js';
 import { boolParam, durationParam, enumParam } from './params.js';
 import { anchorSightings, buildDepartures, DeliveryTiming } from './windowed/delivery-timing.js';

@@ -22,7 +22,7 @@
  * payload rows only lowered the default scenario's pair AUC (global observer: Signal 0.980 → 0.944,
  * Session 0.913 → 0.805; docs/attacks-flow-disclosure.md).
  */
-import type { ParamSpec } from '../designs/design.js';
+import type { ParamSpec } from '../params/spec.js';
 import type { AttackInput, AttackModule, AttackResult } from './attack.js';
 import { boolParam, durationParam, enumParam } from './params.js';
 import { anchorSightings, buildDepartures, DeliveryTiming } from './windowed/delivery-timing.js';

@@ -4,6 +4,7 @@
  * each default, generated from the registries and the scenario schema (the same tables the
  * validator and docs/scenario.md use).
  */
+import { ADVERSARIES } from '../adversary/registry.js';
 import { ATTACKS } from '../attacks/registry.js';
 import type { ResolvedParams } from '../designs/design.js';
 import { DESIGNS } from '../designs/registry.js';
@@ -12,13 +13,6 @@ import { typeText } from '../scenario/reference.js';
 import { ADVERSARY_FIELDS, ADVERSARY_KEYS } from '../scenario/schema.js';
 
 export const LIST_WHAT = ['designs', 'adversaries', 'attacks'] as const;
-
-const KIND_SUMMARY: Record<string, string> = {
-  single: 'one infrastructure party: the central server, or one infrastructure host at random',
-  colluding: "a set of the design's infrastructure hosts (nested across sizes within a replicate)",
-  'global-passive': 'sees every link: times, sizes and addresses, no content',
-  none: 'observes nothing; the no-information baseline (top1 = 1/users)',
-};
 
 function wrap(text: string, indent: string, width = 100): string {
   const words = text.split(/\s+/);
@@ -81,29 +75,20 @@ export function listAdversaries(only?: string): string {
   const out = ['ADVERSARIES (scenario: adversaries: [- kind: <kind>, …])', ''];
   for (const [kind, keys] of Object.entries(ADVERSARY_KEYS)) {
     if (only !== undefined && kind !== only) continue;
-    out.push(`${kind} — ${KIND_SUMMARY[kind] ?? ''}`);
+    out.push(`${kind} — ${ADVERSARIES.get(kind)?.summary ?? ''}`);
     const extra = keys.filter((k) => k !== 'kind');
     for (const k of extra) {
       const spec = ADVERSARY_FIELDS[k];
       if (k === 'count') out.push(param(spec, 'no default (give fraction or count)'));
       else if (k === 'name')
-        out.push(param({ ...spec, description: 'Label in outputs.' }, `default ${defaultName(kind)}`));
+        out.push(
+          param({ ...spec, description: 'Label in outputs.' }, `default ${ADVERSARIES.get(kind)?.nameForm ?? kind}`),
+        );
       else out.push(param(spec));
     }
     out.push('');
   }
   return out.join('\n');
-}
-
-function defaultName(kind: string): string {
-  switch (kind) {
-    case 'single':
-      return 'single-<target>';
-    case 'colluding':
-      return 'colluding-<fraction as %> or colluding-<count>-hosts';
-    default:
-      return kind;
-  }
 }
 
 export function listAttacks(only?: string): string {

@@ -9,22 +9,10 @@ import type { Rng, Streams } from '../core/rng.js';
 import type { Sim } from '../core/sim.js';
 import type { Hosts } from '../net/hosts.js';
 import type { Net } from '../net/net.js';
+import type { ParamSpec } from '../params/spec.js';
 import type { Workload } from '../workload/types.js';
 
-/** One tunable parameter, documented where it is defined (feeds `anonsim list` and docs). */
-export interface ParamSpec {
-  name: string;
-  type: 'int' | 'number' | 'fraction' | 'bool' | 'duration' | 'dist' | 'rate' | 'enum';
-  default: string | number | boolean;
-  /** Unit of the value as written in a scenario (e.g. "nodes", "bytes", "duration"). */
-  unit?: string;
-  values?: readonly string[];
-  min?: number;
-  max?: number;
-  description: string;
-  /** Where the default comes from (spec, code, paper) or "[assumption]". */
-  source: string;
-}
+export type { ParamSpec };
 
 /** A problem `check` finds with a design item's parameters (reported at the parameter's path). */
 export interface ParamProblem {

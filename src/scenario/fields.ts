@@ -8,28 +8,14 @@
  * rates per ns. Distributions whose `unit` is absent, `duration` or a time unit take
  * durations ("30ms"); any other unit (e.g. `bytes`) takes plain numbers.
  */
-import { DIST_FORM, type Dist, parseDist } from '../core/dist.js';
+import { DIST_FORM, parseDist } from '../core/dist.js';
 import { InputError, suggest } from '../core/errors.js';
 import { formatDuration, parseDuration, parseRate, RATE_FORM } from '../core/time.js';
-import type { ParamSpec } from '../designs/design.js';
+import type { FieldSpec, Resolved, ValueReader } from '../params/spec.js';
 import type { PositionLookup, Problem } from './errors.js';
 import { isPlainObject, joinPath, type Raw } from './paths.js';
 
-export interface FieldSpec {
-  name: string;
-  type: ParamSpec['type'] | 'string';
-  default: string | number | boolean;
-  unit?: string;
-  values?: readonly string[];
-  min?: number;
-  max?: number;
-  /** The lower bound is exclusive (value > min), e.g. durations that must be positive. */
-  minExclusive?: boolean;
-  description: string;
-  source: string;
-}
-
-export type Resolved = number | boolean | string | Dist;
+export type { FieldSpec, Resolved } from '../params/spec.js';
 
 const TIME_UNITS = new Set(['duration', 'ns', 'us', 'ms', 's', 'min', 'h', 'd']);
 
@@ -142,7 +128,7 @@ export function nearMiss(word: string, candidates: Iterable<string>): string | u
   return bestLen >= 4 && bestLen >= Math.ceil(0.6 * Math.min(w.length, best?.length ?? 0)) ? best : undefined;
 }
 
-export class Checker {
+export class Checker implements ValueReader {
   readonly problems: Problem[] = [];
   readonly warnings: Problem[] = [];
 

@@ -10,7 +10,8 @@
  * - every sweep path names a key the scenario has, and every sweep cell resolves too.
  */
 import { basename } from 'node:path';
-import { type AdversarySpec, colludingSize } from '../adversary/adversaries.js';
+import type { InfraSize, AdversaryKind as KindModule } from '../adversary/kind.js';
+import { ADVERSARIES, ADVERSARY_KINDS, type AdversarySpec } from '../adversary/registry.js';
 import { ATTACKS, attackNames, suggestAttack } from '../attacks/registry.js';
 import type { Dist } from '../core/dist.js';
 import type { ResolvedParams } from '../designs/design.js';
@@ -77,15 +78,8 @@ export function nameFromFile(file: string): string {
 /** `colluding-10%`, `colluding-5-hosts`, `single-server`, `global-passive`, `none`; kind alone when its size is swept. */
 export function defaultAdversaryName(spec: UnnamedAdversary, sizeSwept = false): string {
   if (sizeSwept) return spec.kind;
-  switch (spec.kind) {
-    case 'single':
-      return `single-${spec.target}`;
-    case 'colluding':
-      if (spec.count !== undefined) return `colluding-${spec.count}-hosts`;
-      return `colluding-${Number(((spec.fraction ?? 0.1) * 100).toPrecision(6))}%`;
-    default:
-      return spec.kind;
-  }
+  const kind = ADVERSARIES.get(spec.kind);
+  return kind ? kind.defaultName(spec) : spec.kind;
 }
 
 function checkMappingOrAbsent(c: Checker, v: unknown, path: string, allowed: readonly string[], what: string): Raw {
@@ -217,60 +211,13 @@ function resolveDesigns(
 }
 
 /** Infrastructure hosts of each design item (DesignModule.infraHosts), in item order. */
-function infraSizes(designs: DesignItem[] | undefined): { item: DesignItem; index: number; hosts: number }[] {
+function infraSizes(designs: DesignItem[] | undefined): InfraSize[] {
   return (designs ?? []).map((item, index) => ({
-    item,
+    design: item.design,
+    name: item.name,
     index,
     hosts: DESIGNS.get(item.design)?.infraHosts(item.params) ?? 0,
   }));
-}
-
-/**
- * The smallest infrastructure among the designs that have more than one host (Signal's one
- * service is its whole infrastructure, so any count holds it, as the simulation caps the set).
- */
-function smallestNodeSet(designs: DesignItem[] | undefined): { size: number; where: string } | undefined {
-  let best: { size: number; where: string } | undefined;
-  for (const { item, index, hosts } of infraSizes(designs)) {
-    if (hosts <= 1) continue;
-    if (!best || hosts < best.size)
-      best = { size: hosts, where: `${hosts} infrastructure hosts of ${item.name} (designs.${index})` };
-  }
-  return best;
-}
-
-/** Fewer held hosts than this makes which hosts are drawn decide much of a replicate (warned). */
-export const FEW_HELD = 5;
-
-/**
- * Warns when a colluding fraction holds fewer than FEW_HELD hosts of some design's infrastructure
- * while leaving others out: the result then turns on which few hosts the replicate draws.
- */
-function warnFewHeld(c: Checker, adversaries: AdversarySpec[], designs: DesignItem[] | undefined): void {
-  adversaries.forEach((a, i) => {
-    if (a.kind !== 'colluding' || a.count !== undefined) return;
-    const f = a.fraction ?? 0.1;
-    const few = infraSizes(designs)
-      .map((d) => ({ ...d, held: colludingSize(a, d.hosts) }))
-      .filter((d) => d.hosts > 1 && d.held < FEW_HELD && d.held < d.hosts);
-    if (few.length === 0) return;
-    // Variants of one design with one infrastructure are named once, by the design id.
-    const byInfra = new Map<string, { label: string; held: number; hosts: number; n: number }>();
-    for (const d of few) {
-      const key = `${d.item.design}/${d.hosts}`;
-      const e = byInfra.get(key);
-      if (e) {
-        e.n++;
-        e.label = d.item.design;
-      } else byInfra.set(key, { label: d.item.name, held: d.held, hosts: d.hosts, n: 1 });
-    }
-    const list = [...byInfra.values()].map((d) => `${d.held} of ${d.label}'s ${d.hosts}`).join(', ');
-    c.warn(
-      `adversaries.${i}.fraction`,
-      `${Number((f * 100).toPrecision(6))} % holds only ${list} infrastructure hosts (round(fraction × hosts), at least 1)`,
-      'which hosts a replicate draws then decides much of its result: expect wide intervals and use more replicates (or --precision), or give count',
-    );
-  });
 }
 
 function resolveAdversaries(
@@ -285,14 +232,11 @@ function resolveAdversaries(
     return undefined;
   }
   if (list.length === 0) {
-    c.error(
-      'adversaries',
-      'the list is empty',
-      'at least one adversary item (single, colluding, global-passive, none)',
-    );
+    c.error('adversaries', 'the list is empty', `at least one adversary item (${ADVERSARY_KINDS.join(', ')})`);
     return undefined;
   }
   const kinds = ADVERSARY_FIELDS.kind.values ?? [];
+  const infra = infraSizes(designs);
   const out: AdversarySpec[] = [];
   let ok = true;
   list.forEach((item: unknown, i) => {
@@ -314,57 +258,16 @@ function resolveAdversaries(
     const name =
       item.name === undefined ? undefined : c.value(ADVERSARY_FIELDS.name, item.name, joinPath(path, 'name'));
     if (item.name !== undefined && name === undefined) ok = false;
-    const sizeSwept = [...swept].some(
-      (p) => /^adversaries\.\d+\.(fraction|count|target)$/.test(p) && p.startsWith(`${path}.`),
-    );
-    let spec: AdversarySpec | undefined;
-    switch (k) {
-      case 'single': {
-        const target = c.value(ADVERSARY_FIELDS.target, item.target, joinPath(path, 'target'));
-        if (target === undefined) break;
-        const base = { kind: k, target: target as 'server' | 'random' };
-        spec = { ...base, name: (name as string) ?? defaultAdversaryName(base, sizeSwept) };
-        break;
-      }
-      case 'colluding': {
-        if (item.fraction !== undefined && item.count !== undefined) {
-          c.error(joinPath(path, 'count'), 'fraction and count are both given', 'either fraction or count, not both');
-          break;
-        }
-        if (item.count !== undefined) {
-          const count = c.value(ADVERSARY_FIELDS.count, item.count, joinPath(path, 'count'));
-          if (count === undefined) break;
-          const nodes = smallestNodeSet(designs);
-          if (nodes && (count as number) > nodes.size) {
-            c.error(
-              joinPath(path, 'count'),
-              `${count} hosts is more than the ${nodes.where}`,
-              `an integer in [1, ${nodes.size}], or a fraction`,
-            );
-            break;
-          }
-          const base = { kind: k, count: count as number };
-          spec = { ...base, name: (name as string) ?? defaultAdversaryName(base, sizeSwept) };
-        } else {
-          const fraction = c.value(ADVERSARY_FIELDS.fraction, item.fraction, joinPath(path, 'fraction'));
-          if (fraction === undefined) break;
-          const base = { kind: k, fraction: fraction as number };
-          spec = { ...base, name: (name as string) ?? defaultAdversaryName(base, sizeSwept) };
-        }
-        break;
-      }
-      case 'global-passive':
-        spec = { kind: k, name: (name as string) ?? 'global-passive' };
-        break;
-      case 'none':
-        spec = { kind: k, name: (name as string) ?? 'none' };
-        c.warn(
-          path,
-          'kind none observes nothing, so its rows only show the no-information baseline (top1 = 1/users)',
-          'remove it or keep it deliberately as a baseline',
-        );
-        break;
-    }
+    // Swept size keys (fraction, count, target): the default name is the kind alone.
+    const own = (ADVERSARIES.get(k) as KindModule).fields.map((f) => `${path}.${f.name}`);
+    const sizeSwept = own.some((p) => swept.has(p));
+    const base = (ADVERSARIES.get(k) as KindModule).resolve(c, item, path, infra);
+    const spec =
+      base &&
+      ({
+        ...base,
+        name: (name as string) ?? defaultAdversaryName(base as UnnamedAdversary, sizeSwept),
+      } as AdversarySpec);
     if (!spec) {
       ok = false;
       return;
@@ -372,7 +275,7 @@ function resolveAdversaries(
     out.push(spec);
   });
   if (!ok) return undefined;
-  warnFewHeld(c, out, designs);
+  for (const [i, a] of out.entries()) (ADVERSARIES.get(a.kind) as KindModule).warn?.(c, a, `adversaries.${i}`, infra);
   const seen = new Map<string, number>();
   out.forEach((a, i) => {
     const first = seen.get(a.name);

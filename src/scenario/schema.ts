@@ -5,7 +5,7 @@
  * Design and attack parameters live with their modules (`DesignModule.params`,
  * `AttackModule.params`); only the keys common to every item are here.
  */
-import { ADVERSARY_KINDS } from '../adversary/adversaries.js';
+import { ADVERSARIES, ADVERSARY_KINDS, type AdversaryKindName } from '../adversary/registry.js';
 import { DAY } from '../core/time.js';
 import type { FieldSpec } from './fields.js';
 
@@ -217,16 +217,16 @@ export const NETWORK_FIELDS: readonly FieldSpec[] = [
 /** Keys every design item takes besides its design's parameters. */
 export const DESIGN_ITEM_KEYS = ['design', 'name', 'processing', 'sweep'] as const;
 
-export type AdversaryKind = (typeof ADVERSARY_KINDS)[number];
+export type AdversaryKind = AdversaryKindName;
 
+/** Keys of every adversary item (`kind`, `name`) and each kind's own keys, from the registry. */
 export const ADVERSARY_FIELDS: Record<string, FieldSpec> = {
   kind: {
     name: 'kind',
     type: 'enum',
     default: 'single',
     values: ADVERSARY_KINDS,
-    description:
-      'single: one infrastructure party; colluding: a set of infrastructure parties; global-passive: every link; none: observes nothing (baseline).',
+    description: `${[...ADVERSARIES.values()].map((k) => `${k.kind}: ${k.brief}`).join('; ')}.`,
     source: 'the adversary models of docs/metrics.md; single is the smallest one',
   },
   name: {
@@ -237,44 +237,13 @@ export const ADVERSARY_FIELDS: Record<string, FieldSpec> = {
       'Label in outputs. Default: the kind plus its size, e.g. single-server, colluding-10%, global-passive.',
     source: 'a label only',
   },
-  target: {
-    name: 'target',
-    type: 'enum',
-    default: 'server',
-    values: ['server', 'random'],
-    description: "single: the design's central party (server) or one infrastructure host chosen at random.",
-    source: '[assumption] the most central party is the strongest single adversary',
-  },
-  fraction: {
-    name: 'fraction',
-    type: 'number',
-    default: 0.1,
-    min: 0,
-    minExclusive: true,
-    max: 1,
-    description:
-      "colluding: fraction of each design's infrastructure hosts held: round(fraction × hosts), halves rounded up, at least 1 and at most all (10 % of SimpleX's 18 hosts is 2; validation warns below 5 held hosts); give fraction or count. `anonsim list <design>` and manifest.json's `held` show the hosts.",
-    source: '[assumption] 10 % of the infrastructure, a common benchmark for colluding relays in onion-routing studies',
-  },
-  count: {
-    name: 'count',
-    type: 'int',
-    default: 1,
-    min: 1,
-    unit: 'hosts',
-    description:
-      "colluding: number of infrastructure hosts held; must not exceed the smallest infrastructure among the scenario's designs with more than one host.",
-    source: '[assumption] one host unless the scenario gives a count or fraction',
-  },
+  ...Object.fromEntries([...ADVERSARIES.values()].flatMap((k) => k.fields.map((f) => [f.name, f]))),
 };
 
 /** Keys each adversary kind accepts. */
-export const ADVERSARY_KEYS: Record<AdversaryKind, readonly string[]> = {
-  single: ['kind', 'name', 'target'],
-  colluding: ['kind', 'name', 'fraction', 'count'],
-  'global-passive': ['kind', 'name'],
-  none: ['kind', 'name'],
-};
+export const ADVERSARY_KEYS = Object.fromEntries(
+  [...ADVERSARIES.values()].map((k) => [k.kind, ['kind', 'name', ...k.fields.map((f) => f.name)]]),
+) as unknown as Record<AdversaryKind, readonly string[]>;
 
 /** Top-level keys, in the order the resolved YAML prints them. */
 export const TOP_KEYS = [

@@ -1,0 +1,42 @@
+/**
+ * How a tunable value is declared, domain-free: designs, attacks, adversary kinds and the
+ * scenario's own keys all describe their parameters with these specs, and one checker
+ * (`scenario/fields.ts`) resolves them with the same messages. Nothing here knows what a
+ * messenger is, so every layer may import it without an import cycle.
+ */
+import type { Dist } from '../core/dist.js';
+
+/** One tunable parameter, documented where it is defined (feeds `anonsim list` and docs). */
+export interface ParamSpec {
+  name: string;
+  type: 'int' | 'number' | 'fraction' | 'bool' | 'duration' | 'dist' | 'rate' | 'enum';
+  default: string | number | boolean;
+  /** Unit of the value as written in a scenario (e.g. "nodes", "bytes", "duration"). */
+  unit?: string;
+  values?: readonly string[];
+  min?: number;
+  max?: number;
+  description: string;
+  /** Where the default comes from (spec, code, paper) or "[assumption]". */
+  source: string;
+}
+
+/** A scenario key: a parameter spec that may also be a free string, with exclusive lower bounds. */
+export interface FieldSpec extends Omit<ParamSpec, 'type'> {
+  type: ParamSpec['type'] | 'string';
+  /** The lower bound is exclusive (value > min), e.g. durations that must be positive. */
+  minExclusive?: boolean;
+}
+
+/** A value once resolved: durations in ns, rates per ns, distributions parsed. */
+export type Resolved = number | boolean | string | Dist;
+
+/**
+ * What a module's resolver needs of the scenario checker: resolve one value by its spec
+ * (problems recorded at `path`, undefined when invalid), and report problems or warnings.
+ */
+export interface ValueReader {
+  value(spec: FieldSpec, v: unknown, path: string): Resolved | undefined;
+  error(path: string, message: string, expected: string, hint?: string): void;
+  warn(path: string, message: string, advice?: string): void;
+}
