@@ -16,7 +16,7 @@ export async function runScenarioRows(text: string, messages = false): Promise<R
   const file = join(mkdtempSync(join(tmpdir(), 'anonsim-test-')), 'scenario.yaml');
   writeFileSync(file, text);
   const { scenario, raw } = loadScenario(file);
-  const cells = sweepCells(scenario, raw, file).map((c) => ({ sweep: c.values, scenario: c.scenario }));
+  const cells = sweepCells(scenario, raw, file);
   return runScenario(scenario, cells, { workers: 1, messages });
 }
 

@@ -75,10 +75,7 @@ export async function attackCommand(dir: string, flags: AttackFlags, argv: Argv,
       argv.problem(flags.out !== undefined ? '-o' : dir, bad, 'a folder, or a path that does not exist yet'),
     );
 
-  const cells = scenarioCells(
-    scenario,
-    sweepCells(scenario, raw, join(root, LOG_SCENARIO)).map((c) => ({ sweep: c.values, scenario: c.scenario })),
-  );
+  const cells = scenarioCells(scenario, sweepCells(scenario, raw, join(root, LOG_SCENARIO)));
   const messages = flags.messages === true;
   const jobs = planJobs(cells, messages);
   const byKey = new Map(worlds.map((w) => [`${w.kind}|${w.replicate}|${w.designIndex}|${w.simKey}`, w.world]));

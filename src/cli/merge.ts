@@ -162,10 +162,7 @@ export async function mergeCommand(dirs: string[], flags: MergeFlags, argv: Argv
       at(first.path, 'scenario', 'does not match its scenarioHash (edited?)', 'an unmodified shard manifest'),
     ]);
   const messages = first.manifest.messages;
-  const cells = scenarioCells(
-    scenario,
-    sweepCells(scenario, structuredClone(plain), first.path).map((c) => ({ sweep: c.values, scenario: c.scenario })),
-  );
+  const cells = scenarioCells(scenario, sweepCells(scenario, structuredClone(plain), first.path));
   const jobs = planJobs(cells, messages);
   const id = { anonsim: version, scenarioHash: first.manifest.scenarioHash, messages, jobCount: jobs.length };
 

@@ -146,10 +146,7 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
   let { scenario } = loaded;
   const { raw } = loaded;
   const messages = flags.messages === true;
-  let cells = scenarioCells(
-    scenario,
-    sweepCells(scenario, raw, file).map((c) => ({ sweep: c.values, scenario: c.scenario })),
-  );
+  let cells = scenarioCells(scenario, sweepCells(scenario, raw, file));
   const jobs = planJobs(cells, messages);
   const id: RunIdentity = {
     anonsim: anonsimVersion(),

@@ -19,10 +19,7 @@ export function validateCommand(file: string, io: Io): number {
   const loaded = loadScenario(file);
   for (const w of loaded.warnings) io.err(`${formatWarning(w)}\n`);
   io.out(scenarioToYaml(loaded.scenario));
-  const cells = scenarioCells(
-    loaded.scenario,
-    sweepCells(loaded.scenario, loaded.raw, file).map((c) => ({ sweep: c.values, scenario: c.scenario })),
-  );
+  const cells = scenarioCells(loaded.scenario, sweepCells(loaded.scenario, loaded.raw, file));
   for (const line of costLines(estimateCost(cells), availableParallelism())) io.err(`anonsim: ${line}\n`);
   const mem = estimateMemory(cells, estimateDiskBytes(cells, { messages: false }).checkpoints);
   const workers = Math.max(1, Math.min(availableParallelism(), estimateCost(cells).jobs));

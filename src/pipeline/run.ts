@@ -7,18 +7,15 @@
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { replicateSeed } from '../core/rng.js';
+import type { Cell } from '../scenario/sweep.js';
 import type { Scenario } from '../scenario/types.js';
 import { workerPool } from '../worker-pool.js';
 import { grade, INPUT_VECTORS, VECTORS, type Vector } from './exposure.js';
-import { executeJob, type JobCell, type JobResult, type JobSpec, type SavedWorlds } from './job.js';
+import { executeJob, type JobResult, type JobSpec, type SavedWorlds } from './job.js';
 import { toPlain } from './serialize.js';
-import type { ExposureRow, RunResult, SweepValues } from './types.js';
+import type { ExposureRow, RunResult } from './types.js';
 
-export interface Cell {
-  cell: number;
-  sweep: SweepValues;
-  scenario: Scenario;
-}
+export type { Cell };
 
 export interface RunOptions {
   workers: number;
@@ -73,8 +70,7 @@ export function planJobs(cells: Cell[], messages: boolean): JobSpec[] {
       }
       for (const group of groups.values()) {
         const primary = r === 0 && group[0].cell === 0;
-        const jc: JobCell[] = group.map((c) => ({ cell: c.cell, sweep: c.sweep, scenario: c.scenario }));
-        jobs.push({ replicate: r, designIndex: d, cells: jc, messages, primary });
+        jobs.push({ replicate: r, designIndex: d, cells: group, messages, primary });
       }
     }
   }
@@ -246,20 +242,14 @@ export async function runCells(cells: Cell[], opts: RunOptions): Promise<RunResu
 }
 
 /** Numbered cells of a run: the sweep grid in order, or the scenario itself as cell 0. */
-export function scenarioCells(scenario: Scenario, cells: { sweep: SweepValues; scenario: Scenario }[] | null): Cell[] {
-  return cells?.length
-    ? cells.map((c, i) => ({ cell: i, sweep: c.sweep, scenario: c.scenario }))
-    : [{ cell: 0, sweep: [], scenario }];
+export function scenarioCells(scenario: Scenario, cells: Cell[] | null): Cell[] {
+  return cells?.length ? cells : [{ cell: 0, sweep: [], scenario }];
 }
 
 /**
  * Runs a resolved scenario. `cells` expands the sweep grid (one entry per cell, in grid
  * order); without a sweep the scenario itself is the only cell.
  */
-export async function runScenario(
-  scenario: Scenario,
-  cells: { sweep: SweepValues; scenario: Scenario }[] | null,
-  opts: RunOptions,
-): Promise<RunResult> {
+export async function runScenario(scenario: Scenario, cells: Cell[] | null, opts: RunOptions): Promise<RunResult> {
   return runCells(scenarioCells(scenario, cells), { sweepKeys: scenario.sweep.map((s) => s.path), ...opts });
 }

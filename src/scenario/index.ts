@@ -10,7 +10,7 @@ export { scenarioReference, typeText } from './reference.js';
 export type { Resolution } from './resolve.js';
 export { defaultAdversaryName, resolveScenario } from './resolve.js';
 export { parseScenarioText, readScenarioFile } from './source.js';
-export type { SweepCell } from './sweep.js';
+export type { Cell } from './sweep.js';
 export { sweepCells } from './sweep.js';
 export { scenarioToPlain, scenarioToYaml } from './to-yaml.js';
 export type { DesignItem, Scenario } from './types.js';

@@ -10,23 +10,25 @@ import { cellRaw, resolveBase } from './resolve.js';
 import { sweepGrid } from './sweep-spec.js';
 import type { Scenario } from './types.js';
 
-export interface SweepCell {
-  index: number;
-  /** Values of the swept key paths, in `scenario.sweep` order. */
-  values: (string | number | boolean)[];
-  raw: Raw;
-  /** This cell's resolved scenario (its `sweep` is empty). */
+/**
+ * One cell of a run: its index in the sweep grid, the values of the swept key paths (in
+ * `scenario.sweep` order; empty without a sweep) and its resolved scenario (its `sweep` is
+ * empty). Resolved once here; the pipeline, workers and exports carry this same shape.
+ */
+export interface Cell {
+  cell: number;
+  sweep: (string | number | boolean)[];
   scenario: Scenario;
 }
 
 /** All cells of the sweep grid; a scenario without a sweep has exactly one cell (index 0). */
-export function sweepCells(scenario: Scenario, raw: unknown, file = `${scenario.name}.yaml`): SweepCell[] {
-  const out: SweepCell[] = [];
+export function sweepCells(scenario: Scenario, raw: unknown, file = `${scenario.name}.yaml`): Cell[] {
+  const out: Cell[] = [];
   for (const { index, values } of sweepGrid(scenario.sweep)) {
     const r = cellRaw(raw as Raw, scenario, scenario.sweep, values);
     const res = resolveBase(r, file, new Map());
     if (!res.scenario) throw new ScenarioError(res.problems);
-    out.push({ index, values, raw: r, scenario: res.scenario });
+    out.push({ cell: index, sweep: values, scenario: res.scenario });
   }
   return out;
 }

@@ -74,10 +74,7 @@ describe('anonsim run --log', () => {
 
   it('takes about the disk estimateLogBytes predicts (within a factor of two)', () => {
     const { scenario: s, raw } = loadScenario(scenario);
-    const cells = scenarioCells(
-      s,
-      sweepCells(s, raw, scenario).map((c) => ({ sweep: c.values, scenario: c.scenario })),
-    );
+    const cells = scenarioCells(s, sweepCells(s, raw, scenario));
     let bytes = 0;
     const root = join(logged, 'log');
     for (const w of readdirSync(root).filter((d) => d.startsWith('job-')))

@@ -32,7 +32,7 @@ describe('summary columns held and deliveries', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'anonsim-columns-')), 'scenario.yaml');
     writeFileSync(file, SCENARIO);
     const { scenario, raw } = loadScenario(file);
-    const cells = sweepCells(scenario, raw, file).map((c) => ({ sweep: c.values, scenario: c.scenario }));
+    const cells = sweepCells(scenario, raw, file);
     const result = await runScenario(scenario, cells, { workers: 1, messages: true });
     const rows = result.summary;
     const held = (design: string, adversary: string) =>

@@ -27,7 +27,7 @@ describe('sweepCells(scenario, raw)', () => {
   it('enumerates the grid row-major, first sweep key slowest', () => {
     const { scenario } = resolveScenario(RAW, 's.yaml');
     const cells = sweepCells(scenario, RAW);
-    expect(cells.map((c) => c.values)).toEqual([
+    expect(cells.map((c) => c.sweep)).toEqual([
       [0.05, 100],
       [0.05, 200],
       [0.1, 100],
@@ -35,10 +35,9 @@ describe('sweepCells(scenario, raw)', () => {
       [0.2, 100],
       [0.2, 200],
     ]);
-    expect(cells.map((c) => c.index)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(cells.map((c) => c.cell)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(cells[3].scenario.workload.users).toBe(200);
     expect(cells[3].scenario.adversaries[0]).toMatchObject({ kind: 'colluding', fraction: 0.1 });
-    expect(cells[3].raw.sweep).toBeUndefined();
     expect(cells[3].scenario.sweep).toEqual([]);
   });
 
@@ -54,7 +53,7 @@ describe('sweepCells(scenario, raw)', () => {
     const { scenario } = resolveScenario(raw, 's.yaml');
     const cells = sweepCells(scenario, raw);
     expect(cells).toHaveLength(1);
-    expect(cells[0].values).toEqual([]);
+    expect(cells[0].sweep).toEqual([]);
   });
 
   it('does not mutate the raw scenario', () => {
@@ -80,7 +79,7 @@ describe('sweepCells(scenario, raw)', () => {
     };
     const { scenario } = resolveScenario(raw, 's.yaml');
     const cells = sweepCells(scenario, raw);
-    expect(cells.map((c) => c.values)).toEqual([['0s'], ['2s']]);
+    expect(cells.map((c) => c.sweep)).toEqual([['0s'], ['2s']]);
     for (const d of cells[1].scenario.designs) expect(d.params.mixDelay).toBe(2e9);
     for (const d of cells[0].scenario.designs) expect(d.params.mixDelay).toBe(0);
     expect(cells[1].scenario.designs.map((d) => d.name)).toEqual(['signal', 'session', 'sx']);

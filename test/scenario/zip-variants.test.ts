@@ -41,7 +41,7 @@ sweep:
   it('moves zipped keys together and crosses the group with grid keys (2 × 2 cells, not 2 × 2 × 2)', () => {
     const { scenario, raw } = resolveText(text);
     const cells = sweepCells(scenario, raw);
-    expect(cells.map((c) => c.values)).toEqual([
+    expect(cells.map((c) => c.sweep)).toEqual([
       ['0s', 'always', 2],
       ['0s', 'never', 0],
       ['1min', 'always', 2],
@@ -61,8 +61,8 @@ sweep:
       zip: { 'designs.0.privateRouting': ['always', 'never'], 'designs.1.guards': [2, 0] },
     });
     const again = resolveText(yaml);
-    expect(sweepCells(again.scenario, again.raw).map((c) => c.values)).toEqual(
-      sweepCells(scenario, raw).map((c) => c.values),
+    expect(sweepCells(again.scenario, again.raw).map((c) => c.sweep)).toEqual(
+      sweepCells(scenario, raw).map((c) => c.sweep),
     );
   });
 
@@ -70,7 +70,7 @@ sweep:
     const { scenario, raw } = resolveText(
       `${BASE}designs: [{ design: signal }]\nsweep:\n  zip:\n    - { workload.users: [50, 60], duration: [5min, 6min] }\n    - { warmup: [0s, 1min], seed: [1, 2] }\n`,
     );
-    expect(sweepCells(scenario, raw).map((c) => c.values)).toEqual([
+    expect(sweepCells(scenario, raw).map((c) => c.sweep)).toEqual([
       [50, '5min', '0s', 1],
       [50, '5min', '1min', 2],
       [60, '6min', '0s', 1],

@@ -449,11 +449,7 @@ const RAW = {
 
 describe('rates of the run (src/export/rates.ts) and their lookup', () => {
   const { scenario } = resolveScenario(structuredClone(RAW), 'rates.yaml');
-  const cells = sweepCells(scenario!, structuredClone(RAW), 'rates.yaml').map((c) => ({
-    cell: c.index,
-    sweep: c.values,
-    scenario: c.scenario,
-  }));
+  const cells = sweepCells(scenario!, structuredClone(RAW), 'rates.yaml');
   const rates = sweepRates(
     cells,
     scenario!.sweep.map((s) => s.path),
