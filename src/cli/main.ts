@@ -12,6 +12,7 @@ import { InputError, machineFault } from '../core/errors.js';
 import { anonsimVersion } from '../export/manifest.js';
 import { formatProblem, type Problem, ScenarioError } from '../scenario/errors.js';
 import { nearMiss } from '../scenario/fields.js';
+import { scenarioJsonSchema } from '../scenario/json-schema.js';
 import { scenarioReference } from '../scenario/reference.js';
 import { Argv } from './argv.js';
 import { type AttackFlags, attackCommand } from './attack.js';
@@ -175,10 +176,15 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     )
     .argument('[what]', `${LIST_WHAT.join(', ')}, or one name: a design, adversary kind or attack (default: all)`)
     .option('--reference', 'print the scenario reference (docs/scenario.md) as Markdown')
+    .option('--json-schema', 'print the scenario format as a JSON Schema (docs/scenario.schema.json)')
     .addHelpText('after', '\nExamples:\n  anonsim list simplex\n  anonsim list colluding\n  anonsim list attacks')
-    .action((what: string | undefined, flags: { reference?: boolean }) => {
+    .action((what: string | undefined, flags: { reference?: boolean; jsonSchema?: boolean }) => {
       if (flags.reference) {
         io.out(scenarioReference());
+        throw new Exit(0);
+      }
+      if (flags.jsonSchema) {
+        io.out(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
         throw new Exit(0);
       }
       const known = [...LIST_WHAT, ...listNames()];

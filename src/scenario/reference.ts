@@ -90,6 +90,8 @@ export function scenarioReference(): string {
     '',
     '`anonsim validate <file>` prints the scenario with every default filled in; that output is itself a valid scenario.',
     '',
+    'Editors: [scenario.schema.json](scenario.schema.json) is this format as a JSON Schema (generated with this page). A first line `# yaml-language-server: $schema=<path to docs/scenario.schema.json>`, as in every file under scenarios/, lets editors that run the YAML language server (VS Code, Neovim, Helix, …) complete and check keys as you type; `anonsim validate` still checks units, distributions and rules across keys.',
+    '',
     '## Top-level keys',
     '',
     table(TOP_FIELDS),
