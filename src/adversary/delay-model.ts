@@ -3,7 +3,7 @@
  * an adversary can measure them by sending its own messages through the system. They are
  * population statistics; no per-message ground truth reaches an attack through them.
  */
-import type { DelayModel } from '../attacks/attack.js';
+import type { DelayModel } from './knowledge.js';
 
 const POINT_WIDTH = 1000; // ns: below this spread a delay is treated as a constant
 const LOG_SHIFT = 1000; // ns: log(x + 1 µs) keeps zero delays finite

@@ -3,10 +3,10 @@
  * the delay models it is assumed to know. This is the only adversary-side module that reads
  * ground truth; it passes on observed row indices and population statistics only.
  */
-import { type DelayModel, dwellKind, type PayloadSizes, type SizeModel, type Targets } from '../attacks/attack.js';
 import { Kind, type ObservationLog } from '../net/log.js';
 import type { GroundTruth } from '../net/truth.js';
 import { histogramModel } from './delay-model.js';
+import { type DelayModel, dwellKind, type PayloadSizes, type SizeModel, type Targets } from './knowledge.js';
 import type { ObservedLog } from './view.js';
 
 /** Indices of ground-truth deliveries that are scored: delivered at or after `warmup`. */

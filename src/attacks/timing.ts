@@ -568,5 +568,7 @@ export const timing: AttackModule = {
       source: '[assumption] multi-hop traces (onion paths) need thousands; measured effect in docs/attacks.md',
     },
   ],
+  // The pipeline builds what timing's parameters call for; it never reads them itself.
+  needs: (p) => ({ laws: p.calibration === 'independent-run' ? 'independent-run' : 'run' }),
   run,
 };

@@ -12,6 +12,8 @@
  * 13; an idle machine is faster, and attacks on global observers or long runs cost more per
  * delivery than the mean. Treat the estimate as good to a factor of about three.
  */
+import { attackNeeds } from '../attacks/attack.js';
+import { ATTACKS } from '../attacks/registry.js';
 import { expectedTraffic } from '../workload/expected.js';
 import type { JobSpec } from './job.js';
 import { type Cell, planJobs } from './run.js';
@@ -48,7 +50,8 @@ function evaluations(job: JobSpec): { count: number; calibrated: boolean } {
     for (const adv of scenario.adversaries) {
       for (const a of scenario.attacks) {
         const params = scenario.attackParams[a] ?? {};
-        if (params.calibration === 'independent-run') calibrated = true;
+        const attack = ATTACKS.get(a);
+        if (attack && attackNeeds(attack, params).laws === 'independent-run') calibrated = true;
         keys.add(JSON.stringify([{ ...adv, name: '' }, a, scenario.warmup, params]));
       }
     }

@@ -21,7 +21,13 @@ import {
   scoredDeliveries,
 } from '../adversary/targets.js';
 import { observe } from '../adversary/view.js';
-import type { AttackInput, DelayModel, PayloadSizes, SizeModel } from '../attacks/attack.js';
+import {
+  type AttackInput,
+  attackNeeds,
+  type DelayModel,
+  type PayloadSizes,
+  type SizeModel,
+} from '../attacks/attack.js';
 import { ATTACKS } from '../attacks/registry.js';
 import { replicateSeed, Streams } from '../core/rng.js';
 import { Sim } from '../core/sim.js';
@@ -34,6 +40,7 @@ import { Hosts } from '../net/hosts.js';
 import type { ObservationLog, PeriodicFlows } from '../net/log.js';
 import { Net } from '../net/net.js';
 import type { GroundTruth } from '../net/truth.js';
+import type { Cell } from '../scenario/sweep.js';
 import type { DesignItem, Scenario } from '../scenario/types.js';
 import { generateWorkload } from '../workload/generate.js';
 import type { Workload } from '../workload/types.js';
@@ -50,7 +57,6 @@ import type {
   PairRow,
   RocRow,
   SummaryRow,
-  SweepValues,
   Timeline,
   TtfdRow,
 } from './types.js';
@@ -60,17 +66,11 @@ export const DRAIN_NS = 60e9;
 /** Top-scored pairs kept per (cell, design, adversary, attack) of replicate 0 for pairs.csv. */
 export const PAIRS_KEPT = 500;
 
-export interface JobCell {
-  cell: number;
-  sweep: SweepValues;
-  scenario: Scenario;
-}
-
 export interface JobSpec {
   replicate: number;
   designIndex: number;
   /** Cells sharing this simulation (identical workload, network, duration and design item). */
-  cells: JobCell[];
+  cells: Cell[];
   messages: boolean;
   /** Whether this job contributes timelines and the exposure matrix (cell 0, replicate 0). */
   primary: boolean;
@@ -322,7 +322,10 @@ export function worldName(job: number, kind: 'run' | 'calibration'): string {
 /** Whether any attack of the job learns its laws from the calibration run. */
 export function needsCalibration(spec: JobSpec): boolean {
   return spec.cells.some(({ scenario: s }) =>
-    s.attacks.some((a) => s.attackParams[a]?.calibration === 'independent-run'),
+    s.attacks.some((a) => {
+      const attack = ATTACKS.get(a);
+      return attack !== undefined && attackNeeds(attack, s.attackParams[a] ?? {}).laws === 'independent-run';
+    }),
   );
 }
 
@@ -404,12 +407,13 @@ export function runJob(spec: JobSpec, worlds: JobWorlds = simulatedWorlds(spec))
     if (hit) return hit;
     const { held, heldHosts, ...seen } = own.seen(adv, scenario.warmup);
     const params = scenario.attackParams[attackId] ?? {};
+    const attack = ATTACKS.get(attackId);
+    if (!attack) throw new Error(`unknown attack ${attackId}`);
+    const needs = attackNeeds(attack, params);
     // Delay and size laws: learnt on this run, or on the calibration run, whose view of the
     // same adversary then gives the end-to-end laws as well.
     const laws =
-      params.calibration === 'independent-run'
-        ? (calibration ??= new Knowledge(worlds.calibration(), advStreams))
-        : own;
+      needs.laws === 'independent-run' ? (calibration ??= new Knowledge(worlds.calibration(), advStreams)) : own;
     const { endToEnd, endToEndSizes, fromBreak } = laws === own ? seen : laws.seen(adv, scenario.warmup);
     const input: AttackInput = {
       users: workload.users,
@@ -438,8 +442,6 @@ export function runJob(spec: JobSpec, worlds: JobWorlds = simulatedWorlds(spec))
       params,
     };
     const { targets } = seen;
-    const attack = ATTACKS.get(attackId);
-    if (!attack) throw new Error(`unknown attack ${attackId}`);
     const result = attack.run(input);
     const scored = scoredDeliveries(truth, scenario.warmup);
     // Pairs and the figures' samples are written for replicate 0 only (bounded output).

@@ -31,11 +31,10 @@
  */
 import { anchorTime } from '../adversary/targets.js';
 import type { ObservedLog } from '../adversary/view.js';
-import type { AttackInput, AttackResult, DelayModel } from '../attacks/attack.js';
-import { durationParam, enumParam } from '../attacks/params.js';
+import type { AttackInput, AttackResult } from '../attacks/attack.js';
 import { pairOrder } from '../attacks/util-hash.js';
 import { pearsonFromSums } from '../attacks/windowed/estimators.js';
-import { delayShift, SHIFTS } from '../attacks/windowed/options.js';
+import { seriesOptions } from '../attacks/windowed/options.js';
 import { windowOf } from '../attacks/windowed/series.js';
 import { type WireRows, wireRows } from '../attacks/wire-rows.js';
 
@@ -120,12 +119,6 @@ export function samplePairs(sender: Int32Array, recipient: Int32Array, tDeliver:
     ...p,
     targets: p.targets.sort((a, b) => tDeliver[a] - tDeliver[b] || a - b),
   }));
-}
-
-/** Window width and shift the figures use for this attack (module comment). */
-export function seriesOptions(params: AttackInput['params'], endToEnd: DelayModel): { width: number; shift: number } {
-  const width = durationParam(params, params.window !== undefined ? 'window' : 'epoch', '5s');
-  return { width, shift: delayShift(endToEnd, enumParam(params, 'shift', SHIFTS, 'min')) };
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Parameters shared by the windowed attacks (flow, disclosure): the ingress shift and the list bounds. */
-import type { ParamSpec } from '../../designs/design.js';
+import type { ParamSpec } from '../../params/spec.js';
 import type { AttackInput, DelayModel } from '../attack.js';
-import { intParam } from '../params.js';
+import { durationParam, enumParam, intParam } from '../params.js';
 
 type Params = AttackInput['params'];
 
@@ -103,3 +103,13 @@ export const DELIVERY_TIMING_PARAM: ParamSpec = {
     "the Poisson (Palm) likelihood ratio f(delay)/rate of each departure, as in the timing attack's end-to-end " +
     'fallback (Danezis, PET 2004; docs/attacks-flow-disclosure.md): per-delivery top1 then means the same for every attack',
 };
+
+/**
+ * Window width and ingress shift of a windowed attack's series for these parameters (`window`
+ * for flow, `epoch` for disclosure): what the pipeline's correlation figures bin by, read here so
+ * the pipeline never reads attack parameters.
+ */
+export function seriesOptions(params: Params, endToEnd: DelayModel): { width: number; shift: number } {
+  const width = durationParam(params, params.window !== undefined ? 'window' : 'epoch', '5s');
+  return { width, shift: delayShift(endToEnd, enumParam(params, 'shift', SHIFTS, 'min')) };
+}
