@@ -28,10 +28,7 @@ function estimate(file: string, sets: string[], withResults = false) {
     return { path: s.slice(0, eq), value: s.slice(eq + 1), pos: { file: 'argv', line: 1, col: 1 } };
   });
   const { scenario, raw } = loadScenario(file, { overrides });
-  const cells = scenarioCells(
-    scenario,
-    sweepCells(scenario, raw, file).map((c) => ({ sweep: c.values, scenario: c.scenario })),
-  );
+  const cells = scenarioCells(scenario, sweepCells(scenario, raw, file));
   return estimateMemory(cells, withResults ? estimateDiskBytes(cells, { messages: false }).checkpoints : 0);
 }
 
