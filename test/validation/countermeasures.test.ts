@@ -156,7 +156,10 @@ describe('mixnet reference: more delay or more cover never helps the global pass
     const slotted = at('timing', '20ms', '0/s', '4/min');
     const dropOnTop = at('timing', '20ms', '4/min', '0/s');
     expect(slotted.top1).toBeLessThanOrEqual(dropOnTop.top1 + 4 * Math.hypot(se(slotted), se(dropOnTop)));
-    expect(slotted.top1).toBeLessThan(at('timing', '20ms', '0/s').top1 / 4);
+    // Slots at 4/min at least halve timing against the undefended cell. (With the timing attack's
+    // fixed 32-row scan the cut looked like 4×; the adaptive scan of dd57990 reads further back
+    // and measures 0.80 -> 0.24, about 3.3×: the defence is weaker than the old attack said.)
+    expect(slotted.top1).toBeLessThan(at('timing', '20ms', '0/s').top1 / 2);
     // A message written into an empty queue waits Exp(15 s) for its slot: median ≥ 15 s · ln 2 more.
     expect(slotted.latency_p50_ms).toBeGreaterThan(dropOnTop.latency_p50_ms + 15_000 * Math.LN2 * 0.8);
   });
