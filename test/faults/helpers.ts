@@ -134,11 +134,19 @@ export function umount(dir: string): void {
   }
 }
 
-/** `setpriv` prefix running a command as `nobody`, or null when that is impossible here. */
-export function asNobody(): string[] | null {
+/**
+ * `setpriv` prefix running a command as root without the capabilities that bypass file
+ * permissions (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER), or null when that is impossible
+ * here. Such a process obeys permission bits like any user: it cannot write a folder of another
+ * user, yet it still reads the checkout (root owns it, whatever its mode - a clean clone in a
+ * 0700 temp folder is unreadable by `nobody`).
+ */
+const UNPRIVILEGED = ['setpriv', '--bounding-set=-dac_override,-dac_read_search,-fowner', '--inh-caps=-all'];
+export function asUnprivileged(): string[] | null {
+  if (process.getuid?.() !== 0) return null;
   try {
-    execFileSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'true'], { stdio: 'pipe' });
-    return ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups'];
+    execFileSync(UNPRIVILEGED[0], [...UNPRIVILEGED.slice(1), 'true'], { stdio: 'pipe' });
+    return UNPRIVILEGED;
   } catch {
     return null;
   }

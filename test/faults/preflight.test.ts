@@ -5,14 +5,14 @@
  * for a stale lock, taken over) before anything is simulated, leaving nothing behind.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir, writeScenario } from '../cli/helpers.js';
 import {
   anonsim,
-  asNobody,
+  asUnprivileged,
   expectSameResults,
   jobCount,
   mountTmpfs,
@@ -51,15 +51,14 @@ describe('pre-flight', () => {
     expect(readdirSync(ro)).toEqual([]);
   });
 
-  it('refuses a folder this user cannot write (run as nobody under a folder of root)', async (ctx) => {
-    const prefix = asNobody();
-    if (!prefix) ctx.skip('cannot run a child as nobody (setpriv missing or not root)');
+  it('refuses a folder this user cannot write (no permission-bypassing capability, a folder of nobody)', async (ctx) => {
+    const prefix = asUnprivileged();
+    if (!prefix) ctx.skip('cannot drop CAP_DAC_OVERRIDE for a child (not root, or setpriv missing)');
     const dir = tempDir();
-    chmodSync(dir, 0o755);
     const file = writeScenario(dir, SMALL);
-    const locked = join(dir, 'root-only');
+    const locked = join(dir, 'nobodys');
     mkdirSync(locked, { mode: 0o755 });
-    // The binary must be readable by nobody; the worktree is (0755), the temp folder now too.
+    chownSync(locked, 65534, 65534); // nobody:nogroup on Debian
     const r = await anonsim(['run', file, '-o', join(locked, 'out'), '--quiet'], { prefix: prefix ?? [] });
     expect(r.code, r.err).toBe(2);
     expect(r.err).toContain(`is not writable (EACCES); expected a folder this user can write`);
