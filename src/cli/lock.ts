@@ -12,7 +12,17 @@
  * each other. Released on every exit path the process survives (finally, and an 'exit' handler
  * for process.exit); only SIGKILL and crashes leave a stale lock.
  */
-import { closeSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  linkSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -95,8 +105,30 @@ function ownerText(): string {
   return `${JSON.stringify(me, null, 2)}\n`;
 }
 
-/** Creates the lock file exclusively; false when it exists. Other errors (EACCES, EROFS, ENOSPC) throw. */
+/**
+ * Creates the lock file exclusively, already holding its owner; false when it exists. The owner is
+ * written to a private temporary file that is then hard-linked to the lock name: link fails with
+ * EEXIST like O_EXCL, and no other run can ever read the lock empty (an O_EXCL file is empty until
+ * its write, and a run paused or killed in between would look stale to the others). Filesystems
+ * without hard links fall back to O_EXCL. Other errors (EACCES, EROFS, ENOSPC) throw.
+ */
 function create(path: string): boolean {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, ownerText());
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS') return createExclusive(path);
+    throw e;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+function createExclusive(path: string): boolean {
   let fd: number;
   try {
     fd = openSync(path, 'wx');
@@ -148,7 +180,7 @@ export function acquireLock(dir: string, name = LOCK_FILE): Lock {
   for (let attempt = 0; ; attempt++) {
     if (create(path)) break;
     const owner = readOwner(path);
-    // A lock being written this very moment reads as empty: look again before calling it stale.
+    // Only an O_EXCL lock (no hard links) can read as empty while it is written: look again.
     if (!owner && attempt < 3) continue;
     if (owner && alive(owner)) throw new LockBusy(path, owner);
     // Stale: move it aside atomically (only one of two racing runs wins the rename), then retry.
