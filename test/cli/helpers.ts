@@ -5,6 +5,21 @@ import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { main } from '../../src/cli/main.js';
 
+/** The CSV files every run writes (CONTRACT §3 and the detail files), compared byte for byte by tests. */
+export const RUN_CSVS = [
+  'summary.csv',
+  'aggregate.csv',
+  'exposure.csv',
+  'pairs.csv',
+  'ttfd.csv',
+  'roc.csv',
+  'distributions.csv',
+  'correlation.csv',
+  'candidates.csv',
+];
+/** RUN_CSVS and the report's message timelines: what must be identical after a resume or merge. */
+export const RUN_OUTPUTS = [...RUN_CSVS, 'timelines.json'];
+
 const made: string[] = [];
 
 // Registered on the root suite of every test file that imports these helpers.

@@ -5,22 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { extractReportData } from '../../src/export/report.js';
 import { buildModel } from '../../viz/src/data.js';
 import { ratesFor } from '../../viz/src/tradeoff-data.js';
-import { cli, tempDir, writeScenario } from './helpers.js';
+import { cli, RUN_CSVS, tempDir, writeScenario } from './helpers.js';
 
 const TINY =
   'name: tiny\nduration: 5min\nwarmup: 30s\nworkload:\n  users: 60\n  contacts: 4\n  rate: 1/5min\ndesigns:\n  - design: signal\n  - design: simplex\nadversaries:\n  - kind: single\n  - kind: global-passive\n';
-
-const CSVS = [
-  'summary.csv',
-  'aggregate.csv',
-  'exposure.csv',
-  'pairs.csv',
-  'ttfd.csv',
-  'roc.csv',
-  'distributions.csv',
-  'correlation.csv',
-  'candidates.csv',
-];
 
 describe('anonsim run', () => {
   it('writes every output file, prints the summary table and the report path', async () => {
@@ -28,7 +16,7 @@ describe('anonsim run', () => {
     const out = join(dir, 'out');
     const r = await cli(['run', writeScenario(dir, TINY), '-o', out, '--workers', '1', '--messages']);
     expect(r.code, r.err).toBe(0);
-    for (const f of [...CSVS, 'messages.csv', 'manifest.json']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of [...RUN_CSVS, 'messages.csv', 'manifest.json']) expect(existsSync(join(out, f)), f).toBe(true);
     expect(r.out).toMatch(
       /^design\s+adversary\s+attack\s+n\s+top1\s+top1 95% interval\s+anonymity set\s+pair AUC\s+held\n/,
     );
@@ -79,7 +67,7 @@ describe('anonsim run', () => {
     expect(a.code, a.err).toBe(0);
     const b = await cli(['run', file, '-o', join(dir, 'b'), '--workers', '2', '--quiet', ...more]);
     expect(b.code, b.err).toBe(0);
-    for (const f of CSVS) expect(readFileSync(join(dir, 'b', f)), f).toEqual(readFileSync(join(dir, 'a', f)));
+    for (const f of RUN_CSVS) expect(readFileSync(join(dir, 'b', f)), f).toEqual(readFileSync(join(dir, 'a', f)));
     expect(a.out).toBe('');
   });
 

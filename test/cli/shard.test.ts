@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { Argv } from '../../src/cli/argv.js';
 import { resolveShard } from '../../src/cli/shard.js';
 import { decodeJson, encodeJson } from '../../src/pipeline/shard.js';
-import { tempDir, writeScenario } from './helpers.js';
+import { RUN_OUTPUTS, tempDir, writeScenario } from './helpers.js';
 
 const CLI = join(process.cwd(), 'dist/cli.js');
 
@@ -19,19 +19,6 @@ const TINY =
   'name: tiny\nduration: 10min\nreplicates: 2\nworkload:\n  users: 40\n  contacts: 4\n  rate: 1/5min\n' +
   'designs:\n  - design: signal\n  - design: simplex\nadversaries:\n  - kind: single\n  - kind: global-passive\n' +
   'attacks: [identifier, timing]\n';
-
-const FILES = [
-  'summary.csv',
-  'aggregate.csv',
-  'exposure.csv',
-  'pairs.csv',
-  'ttfd.csv',
-  'roc.csv',
-  'distributions.csv',
-  'correlation.csv',
-  'candidates.csv',
-  'timelines.json',
-];
 
 /** The test process may itself run inside a Slurm or Kubernetes job: never leak its shard. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -64,7 +51,7 @@ function start(args: string[], env: Record<string, string> = {}): { child: Child
 const node = (args: string[], env: Record<string, string> = {}) => start(args, env).done;
 
 function expectSameFiles(a: string, b: string): void {
-  for (const f of FILES) expect(readFileSync(join(b, f)), f).toEqual(readFileSync(join(a, f)));
+  for (const f of RUN_OUTPUTS) expect(readFileSync(join(b, f)), f).toEqual(readFileSync(join(a, f)));
 }
 
 describe('sharded runs and merge', () => {

@@ -8,6 +8,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect } from 'vitest';
+import { RUN_OUTPUTS } from '../cli/helpers.js';
 
 export const CLI = join(process.cwd(), 'dist/cli.js');
 
@@ -17,19 +18,6 @@ export const SMALL =
   'designs:\n  - design: signal\n  - design: simplex\nadversaries:\n  - kind: single\n  - kind: global-passive\n' +
   'attacks: [identifier, timing]\n';
 export const SMALL_JOBS = 12;
-
-export const CSVS = [
-  'summary.csv',
-  'aggregate.csv',
-  'exposure.csv',
-  'pairs.csv',
-  'ttfd.csv',
-  'roc.csv',
-  'distributions.csv',
-  'correlation.csv',
-  'candidates.csv',
-  'timelines.json',
-];
 
 export interface Done {
   code: number | null;
@@ -108,7 +96,7 @@ export function tempFiles(dir: string): string[] {
 }
 
 export function expectSameResults(expected: string, actual: string): void {
-  for (const f of CSVS) expect(readFileSync(join(actual, f)), f).toEqual(readFileSync(join(expected, f)));
+  for (const f of RUN_OUTPUTS) expect(readFileSync(join(actual, f)), f).toEqual(readFileSync(join(expected, f)));
 }
 
 /**
