@@ -2,7 +2,7 @@ import { suggest } from '../core/errors.js';
 import type { DesignModule } from './design.js';
 import { matrix } from './matrix.js';
 import { mixnet } from './mixnet.js';
-import { session } from './session.js';
+import { session } from './session/index.js';
 import { signal } from './signal.js';
 import { simplex } from './simplex.js';
 

@@ -5,7 +5,7 @@ import { MIN, parseRate, SEC } from '../../src/core/time.js';
 import { withCover } from '../../src/designs/countermeasures.js';
 import type { DesignModule } from '../../src/designs/design.js';
 import { matrix } from '../../src/designs/matrix.js';
-import { session } from '../../src/designs/session.js';
+import { session } from '../../src/designs/session/index.js';
 import { signal } from '../../src/designs/signal.js';
 import { simplex } from '../../src/designs/simplex.js';
 import { Role } from '../../src/net/hosts.js';

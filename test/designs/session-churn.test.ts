@@ -8,8 +8,8 @@ import { observe } from '../../src/adversary/view.js';
 import { parseDist } from '../../src/core/dist.js';
 import { Streams } from '../../src/core/rng.js';
 import { MIN, parseRate, SEC } from '../../src/core/time.js';
-import { session } from '../../src/designs/session.js';
-import { NodeOutages, PathTimelineBuilder } from '../../src/designs/session-timeline.js';
+import { session } from '../../src/designs/session/index.js';
+import { NodeOutages, PathTimelineBuilder } from '../../src/designs/session/timeline.js';
 import { Role } from '../../src/net/hosts.js';
 import { handWorkload, resolve, runDesign, viewOf } from './harness.js';
 

@@ -8,7 +8,7 @@ import { observe } from '../../src/adversary/view.js';
 import { parseDist } from '../../src/core/dist.js';
 import { Streams } from '../../src/core/rng.js';
 import { parseDuration, parseRate, SEC } from '../../src/core/time.js';
-import { session } from '../../src/designs/session.js';
+import { session } from '../../src/designs/session/index.js';
 import { Role } from '../../src/net/hosts.js';
 import { Kind, VIS_RX, VIS_TX } from '../../src/net/log.js';
 import { generateWorkload, nextOnline } from '../../src/workload/generate.js';

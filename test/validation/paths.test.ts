@@ -1,6 +1,6 @@
 /**
  * Onion-path compromise, attacks-and-validation.md Part B V1, V2, V3, V5 (and A4's g-guard
- * case), on Session's own path-selection code (src/designs/session-paths.ts, the functions the
+ * case), on Session's own path-selection code (src/designs/session/paths.ts, the functions the
  * design calls) and, for V1, on the full Session simulation. The adversary holds k = 100 of
  * n = 1000 snodes, chosen by makeView's colluding rule on the built design. A path is
  * compromised when its first and last hop are both held (timing correlation assumed perfect).
@@ -12,8 +12,8 @@ import { makeView } from '../../src/adversary/adversaries.js';
 import { parseDist } from '../../src/core/dist.js';
 import { type Rng, Streams } from '../../src/core/rng.js';
 import { parseDuration, parseRate, SEC } from '../../src/core/time.js';
-import { session } from '../../src/designs/session.js';
-import { buildPaths, freshPath, selectGuards } from '../../src/designs/session-paths.js';
+import { session } from '../../src/designs/session/index.js';
+import { buildPaths, freshPath, selectGuards } from '../../src/designs/session/paths.js';
 import type { Net } from '../../src/net/net.js';
 import { generateWorkload } from '../../src/workload/generate.js';
 import { type Params, runDesign, spec } from '../designs/harness.js';

@@ -16,10 +16,10 @@
  * user's stream `user/<u>/churn` among the nodes that are neither a guard nor on a path nor down.
  * With churn off nothing here draws, so runs are as before.
  */
-import type { Dist } from '../core/dist.js';
-import { type Rng, randExp } from '../core/rng.js';
-import type { Workload } from '../workload/types.js';
-import { buildPaths, selectGuards } from './session-paths.js';
+import type { Dist } from '../../core/dist.js';
+import { type Rng, randExp } from '../../core/rng.js';
+import type { Workload } from '../../workload/types.js';
+import { buildPaths, selectGuards } from './paths.js';
 
 /** Failed requests through a path before session-desktop drops it with its guard (`pathFailureThreshold`). */
 const GUARD_STRIKES = 3;

@@ -1,5 +1,5 @@
 /**
- * Session's onion-path and swarm selection, shared by the design (src/designs/session.ts) and
+ * Session's onion-path and swarm selection, shared by the design (src/designs/session/) and
  * the path-compromise validation tests (V1–V5), so the tests exercise exactly the code the
  * simulation uses. Nodes are indices 0..n-1 (the design adds the host offset).
  *
@@ -14,7 +14,7 @@
  * Simplification: the one-node-per-/24 subnet filter is not modelled (no subnet data); nodes
  * are picked uniformly, which is also what the analytic validation cases assume.
  */
-import type { Rng } from '../core/rng.js';
+import type { Rng } from '../../core/rng.js';
 
 /** Whether `x` is among a[off .. off+len). */
 function has(a: Int32Array, off: number, len: number, x: number): boolean {
