@@ -62,7 +62,7 @@ import { CandidateSet, TIE_REL, TieTop } from './windowed/select.js';
 import { buildWindowSeries, type WindowSeries } from './windowed/series.js';
 import { SDA, scanSda } from './windowed/statistics.js';
 import { IpSweep, type Sweep } from './windowed/sweep.js';
-import { SIZES_PARAM, type WireRows, wireRows } from './wire-rows.js';
+import { BACKGROUND_PARAM, SIZES_PARAM, type WireRows, wireRows } from './wire-rows.js';
 
 export const METHODS = ['both', 'sda', 'receipt', 'intersection'] as const;
 export const RECEIPT_SOURCES = ['recipient-ip', 'any'] as const;
@@ -90,6 +90,7 @@ export const DISCLOSURE_PARAMS: readonly ParamSpec[] = [
   },
   SHIFT_PARAM,
   SIZES_PARAM,
+  BACKGROUND_PARAM,
   {
     name: 'receiptWindow',
     type: 'duration',
@@ -143,7 +144,7 @@ export function prepareDisclosure(input: AttackInput): DisclosureJob {
   return {
     users: input.users,
     rows,
-    series: method === 'receipt' ? null : buildWindowSeries(input, epoch, shift),
+    series: method === 'receipt' ? null : buildWindowSeries(input, epoch, shift, rows),
     receipts: receipts ? buildReceiptData(input, w, src === 'any', rows) : null,
     rounds: method === 'intersection' ? sightingsByRecipient(input.targets, idx, input.obs.tRx) : null,
     idx,

@@ -40,7 +40,7 @@ import { assembleResult, indexTargets, sweepRecipients } from './windowed/pairs.
 import { buildWindowSeries } from './windowed/series.js';
 import { PEARSON } from './windowed/statistics.js';
 import { IpSweep } from './windowed/sweep.js';
-import { SIZES_PARAM, wireRows } from './wire-rows.js';
+import { BACKGROUND_PARAM, SIZES_PARAM, wireRows } from './wire-rows.js';
 
 export const FLOW_PARAMS: readonly ParamSpec[] = [
   {
@@ -56,6 +56,7 @@ export const FLOW_PARAMS: readonly ParamSpec[] = [
   },
   SHIFT_PARAM,
   SIZES_PARAM,
+  BACKGROUND_PARAM,
   DELIVERY_TIMING_PARAM,
   PAIR_TOP_PARAM,
   LIST_TOP_PARAM,
@@ -71,14 +72,15 @@ export const flow: AttackModule = {
     const shift = delayShift(input.endToEnd, enumParam(p, 'shift', SHIFTS, 'min'));
     const timed = boolParam(p, 'deliveryTiming', true);
     const { pairKeep, listTop } = listBounds(p);
-    const series = buildWindowSeries(input, window, shift);
+    const rows = wireRows(input);
+    const series = buildWindowSeries(input, window, shift, rows);
     const idx = indexTargets(input.targets, input.users);
     const lists = sweepRecipients([new IpSweep(series, PEARSON)], idx, input.users, pairKeep);
     if (!timed) {
       ({ top: lists.causalTop, tie: lists.causalTie } = flowCausalTops(series, idx));
       return assembleResult(input.users, input.targets, lists, listTop);
     }
-    const timing = new DeliveryTiming(buildDepartures(input, wireRows(input)), input.endToEnd, series.ips);
+    const timing = new DeliveryTiming(buildDepartures(input, rows), input.endToEnd, series.ips);
     const at = anchorSightings(input);
     ({ top: lists.causalTop, tie: lists.causalTie } = flowCausalTops(series, idx, { timing, at: at.causal }));
     return assembleResult(input.users, input.targets, lists, listTop, { timing, at: at.final, userIp: series.userIp });

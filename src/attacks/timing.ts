@@ -37,6 +37,8 @@
  * sighted by the delivery time, and causalTop is then the scores' unique argmax; when it is a
  * copy sighted later, causalTop is the argmax of a trace from the best anchor sighted by then.
  */
+
+import { type Background, BackgroundReader } from '../adversary/background.js';
 import {
   type AttackInput,
   type AttackModule,
@@ -58,6 +60,7 @@ import {
   upperBound,
 } from './util-index.js';
 import { boolParam, numberParam, ScoreBuilder } from './util-scores.js';
+import { BACKGROUND_PARAM, backgroundCounted } from './wire-rows.js';
 
 const MAX_DEPTH = 64;
 /** Calibration samples a kind of forward needs for a dwell law of its own (param `dwell: per-kind`). */
@@ -98,6 +101,13 @@ function watchesLinks(input: AttackInput): boolean {
   return false;
 }
 
+/** The distinct sizes of the background descriptors `which` accepts. */
+function distinctSizes(bg: Background, which: (d: number) => boolean): Int32Array {
+  const set = new Set<number>();
+  for (let d = 0; d < bg.count; d++) if (which(d)) set.add(bg.bytes[d]);
+  return Int32Array.from(set);
+}
+
 class Tracer {
   private readonly incoming: HostIndex | null;
   private readonly departures: TimeIndex;
@@ -134,6 +144,33 @@ class Tracer {
   private readonly causes: NonNullable<AttackInput['causeClasses']> | null;
   /** Posterior mass (bound) each cap left out of the current target, by CAPS index. */
   readonly cut = new Float64Array(CAPS.length);
+  /**
+   * The view's background traffic (keepalives, empty polls, PINGs, /sync long-polls), read in the
+   * windows the trace weighs: its crossings are causes and departures like any row the wire shows,
+   * and each leads back to the device whose periodic exchange it is. Null when the view has none.
+   */
+  private readonly bg: {
+    data: Background;
+    reader: BackgroundReader;
+    dens: Float64Array;
+    /**
+     * The distinct sizes of the descriptors arriving at parties (index 0) and leaving devices
+     * (index 1) — periodic flows have few — and per size law and row size whether any could be kept.
+     */
+    sizes: [Int32Array, Int32Array];
+    anyKept: Map<SizeModel, Map<number, boolean>>;
+  } | null;
+  // The size law and row size the current background query is weighed against (keepBySize).
+  private keepLaw: SizeModel | null = null;
+  private keepBytes = 0;
+  /**
+   * A background crossing is a candidate unless the observer reads sizes and its size change was
+   * never measured for a payload: periodic flows have one size each, so the size-aware observer
+   * rules them out as wire-rows.ts rules out acks for the windowed attacks; the size-blind one
+   * cannot.
+   */
+  private readonly keepBySize = (d: number): boolean =>
+    this.keepLaw === null || this.keepLaw.seen(this.keepBytes - (this.bg as NonNullable<Tracer['bg']>).data.bytes[d]);
 
   constructor(
     private readonly input: AttackInput,
@@ -168,6 +205,48 @@ class Tracer {
     this.causes = input.causeClasses ?? null;
     this.hopSizes = sizes && input.hopSizes?.samples ? input.hopSizes : null;
     this.e2eSizes = sizes && input.endToEndSizes?.samples ? input.endToEndSizes : null;
+    const bg = backgroundCounted(input.params) ? input.background : undefined;
+    this.bg =
+      bg && bg.count > 0
+        ? {
+            data: bg,
+            reader: new BackgroundReader(bg),
+            dens: new Float64Array(scan),
+            sizes: [distinctSizes(bg, (d) => bg.to[d] >= users), distinctSizes(bg, (d) => bg.from[d] < users)],
+            anyKept: new Map(),
+          }
+        : null;
+  }
+
+  /**
+   * Weighs the background crossings of [lo, hi] (arrivals at party h, or departures from devices
+   * when h < 0) by `weigh`, the most recent `scan` of them; their densities go to bg.dens and the
+   * count is returned. `law`/`bytes`: the size change the size-aware observer checks.
+   */
+  private readBackground(h: number, lo: number, hi: number, law: SizeModel | null, bytes: number): number {
+    const bg = this.bg;
+    if (!bg || hi < lo) return 0;
+    if (law) {
+      // The size-aware observer rules out every crossing when no background size fits `bytes`:
+      // then nothing is read (a Signal service meets a keepalive every few ms; a mixnet provider
+      // a fetch every few µs).
+      const side = h < 0 ? 1 : 0;
+      let byBytes = bg.anyKept.get(law);
+      if (!byBytes) bg.anyKept.set(law, (byBytes = new Map()));
+      const key = 2 * bytes + side;
+      let any = byBytes.get(key);
+      if (any === undefined) {
+        any = false;
+        for (const b of bg.sizes[side]) any ||= law.seen(bytes - b);
+        byBytes.set(key, any);
+      }
+      if (!any) return 0;
+    }
+    this.keepLaw = law;
+    this.keepBytes = bytes;
+    return h < 0
+      ? bg.reader.departures(lo, hi, this.scan, this.keepBySize)
+      : bg.reader.arrivals(h, lo, hi, this.scan, this.keepBySize);
   }
 
   /** Scores one anchored target into the builder (does not commit); `cut` holds what the caps left out. */
@@ -282,6 +361,22 @@ class Tracer {
         const scale = (byClass ? Math.max(cls.p[ck], cls.p[ck + 1]) : 1) * (hs ? hs.max : 1);
         let sum = 0;
         let top = 0;
+        // Background arrivals at h first: their mass is part of the window's, which the adaptive
+        // scan below compares what it leaves out against.
+        const nbg = this.readBackground(h, t - model.hi - e.hi, Math.min(t, t - model.lo + e.lo), hs, obs.bytes[row]);
+        if (nbg > 0) {
+          const { data, reader, dens } = this.bg as NonNullable<Tracer['bg']>;
+          for (let k = 0; k < nbg; k++) {
+            const d = reader.outD[k];
+            let v = density(model, t - reader.outT[k], e);
+            if (byClass && v > 0) v *= cls.p[ck + (data.from[d] < users ? 1 : 0)];
+            if (hs && v > 0) v *= hs.p(obs.bytes[row] - data.bytes[d]);
+            dens[k] = v;
+            sum += v;
+            if (v > top) top = v;
+          }
+          budget -= nbg;
+        }
         let lo = hi;
         let bound = 0;
         for (let step = CHUNK; ; step *= 2) {
@@ -308,6 +403,13 @@ class Tracer {
         const least = top * NEGLIGIBLE;
         for (let m = lo; m < hi; m++)
           if (f[hi - 1 - m] > least) nc = this.push(nc, inc.rows[m], (w * f[hi - 1 - m]) / sum);
+        // A background cause ends the hypothesis at the device whose periodic exchange it is (a
+        // periodic flow is followed link by link to its source; it carries no payload onward).
+        if (nbg > 0) {
+          const { data, reader, dens } = this.bg as NonNullable<Tracer['bg']>;
+          for (let k = 0; k < nbg; k++)
+            if (dens[k] > least) this.b.addIp(data.origin[reader.outD[k]], (w * dens[k]) / sum);
+        }
       }
       // Clear the slots used (not by lookup: emptied slots would cut later probe chains).
       for (let k = 0; k < nc; k++) this.hRow[this.cSlot[k]] = -1;
@@ -426,6 +528,24 @@ class Tracer {
     const scale = es ? es.max : 1;
     let sum = 0;
     let top = 0;
+    // Background departures from devices (polls, keepalives) are candidate sends as well.
+    const nbg = this.readBackground(
+      -1,
+      x - model.hi - e.hi,
+      Math.min(x, x - model.lo + e.lo),
+      es,
+      es ? obs.bytes[sizeRow] : 0,
+    );
+    if (nbg > 0) {
+      const { data, reader, dens } = this.bg as NonNullable<Tracer['bg']>;
+      for (let k = 0; k < nbg; k++) {
+        let v = density(model, x - reader.outT[k], e);
+        if (es && v > 0) v *= es.p(obs.bytes[sizeRow] - data.bytes[reader.outD[k]]);
+        dens[k] = v;
+        sum += v;
+        if (v > top) top = v;
+      }
+    }
     let lo = hi;
     let bound = 0;
     for (let step = CHUNK; ; step *= 2) {
@@ -447,6 +567,11 @@ class Tracer {
     const least = top * NEGLIGIBLE;
     for (let k = lo; k < hi; k++)
       if (f[hi - 1 - k] > least) this.b.addIp(obs.from[d.rows[k]], (mass * f[hi - 1 - k]) / sum);
+    if (nbg > 0) {
+      const { data, reader, dens } = this.bg as NonNullable<Tracer['bg']>;
+      for (let k = 0; k < nbg; k++)
+        if (dens[k] > least) this.b.addIp(data.from[reader.outD[k]], (mass * dens[k]) / sum);
+    }
   }
 }
 
@@ -507,6 +632,7 @@ export const timing: AttackModule = {
       source:
         'every party and wire observer reads sizes and directions; size-based traffic analysis: DeepCorr (Nasr et al., CCS 2018) uses timings and sizes; the size-blind attack counted each 64 B delivery ack as a candidate send, doubling Λ (docs/attacks.md)',
     },
+    BACKGROUND_PARAM,
     {
       name: 'dwell',
       type: 'enum',

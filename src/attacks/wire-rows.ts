@@ -15,23 +15,42 @@
  */
 import type { ParamSpec } from '../designs/design.js';
 import type { AttackInput } from './attack.js';
-import { boolParam } from './params.js';
+import { boolParam, enumParam } from './params.js';
 
 /** Predicates over observed rows j: a candidate send (leaves a user device), a candidate delivery (reaches one). */
 export interface WireRows {
   send(j: number): boolean;
   delivery(j: number): boolean;
+  /**
+   * The same rules for a background crossing of `bytes` (AttackInput.background: keepalives,
+   * empty polls, PINGs) leaving / reaching a device: the size-aware observer rules out those whose
+   * size no payload had, the size-blind one counts them all (SimpleX's PINGs, padded to a block,
+   * stay candidates either way).
+   */
+  sendBytes(bytes: number): boolean;
+  deliveryBytes(bytes: number): boolean;
   /** False when the observer is size-blind or has no size laws: every device row counts. */
   readonly sizeAware: boolean;
 }
 
-/** The rows `input`'s observer counts, reading its `sizes` parameter (default true). */
+/** The rows `input`'s observer counts, reading its `sizes` (default true) and `background` (default counted) parameters. */
 export function wireRows(input: Pick<AttackInput, 'users' | 'obs' | 'payloadSizes' | 'params'>): WireRows {
-  return payloadRows(input, boolParam(input.params, 'sizes', true));
+  return payloadRows(input, boolParam(input.params, 'sizes', true), backgroundCounted(input.params));
 }
 
-/** The rows counted with sizes read (`sizes`) or not. */
-export function payloadRows(input: Pick<AttackInput, 'users' | 'obs' | 'payloadSizes'>, sizes: boolean): WireRows {
+/** Whether the observer counts the view's background crossings (param `background`). */
+export function backgroundCounted(params: AttackInput['params']): boolean {
+  return enumParam(params, 'background', BACKGROUND_MODES, 'counted') === 'counted';
+}
+
+const BACKGROUND_MODES = ['counted', 'stripped'] as const;
+
+/** The rows counted with sizes read (`sizes`) or not, background crossings counted or stripped. */
+export function payloadRows(
+  input: Pick<AttackInput, 'users' | 'obs' | 'payloadSizes'>,
+  sizes: boolean,
+  background = true,
+): WireRows {
   const { obs, users } = input;
   const laws = sizes ? input.payloadSizes : undefined;
   const dep = laws && laws.departure.samples > 0 ? laws.departure : null;
@@ -39,6 +58,8 @@ export function payloadRows(input: Pick<AttackInput, 'users' | 'obs' | 'payloadS
   return {
     send: dep ? (j) => obs.from[j] < users && dep.seen(obs.bytes[j]) : (j) => obs.from[j] < users,
     delivery: arr ? (j) => obs.to[j] < users && arr.seen(obs.bytes[j]) : (j) => obs.to[j] < users,
+    sendBytes: !background ? () => false : dep ? (b) => dep.seen(b) : () => true,
+    deliveryBytes: !background ? () => false : arr ? (b) => arr.seen(b) : () => true,
     sizeAware: dep !== null || arr !== null,
   };
 }
@@ -55,4 +76,19 @@ export const SIZES_PARAM: ParamSpec = {
   source:
     "every party and wire observer reads sizes and directions, as for the timing attack's sizes (DeepCorr, Nasr et al., " +
     'CCS 2018); the size-blind count took acks and polls for sends (docs/attacks-flow-disclosure.md)',
+};
+
+export const BACKGROUND_PARAM: ParamSpec = {
+  name: 'background',
+  type: 'enum',
+  values: [...BACKGROUND_MODES],
+  default: 'counted',
+  description:
+    "the view's background traffic (keepalives, empty polls, PINGs, /sync long-polls: periodic flows): 'counted' — " +
+    'its crossings are rows like any other, candidate sends and deliveries unless `sizes` rules them out; ' +
+    "'stripped' — the observer has fitted every periodic flow and removed it (exact here: simulated flows have no jitter, " +
+    'so this is an upper bound on what fitting gives)',
+  source:
+    'the flow attacks as published count every packet (Levine et al., FC 2004; DeepCorr, Nasr et al., CCS 2018); ' +
+    'stripping is the stronger observer a real one approaches with enough observation (docs/attacks.md#background-traffic)',
 };

@@ -20,6 +20,20 @@ export function positiveDuration(p: ResolvedParams, out: ParamProblem[], name: s
 }
 
 /**
+ * Phase of the periodic exchanges (keepalives, PINGs, idle long-polls) on a connection open from
+ * `start`: its timer starts when the connection opens, so at `start` — except for a connection
+ * already open when the run begins (start 0), which opened at some unknown time before: its phase
+ * is uniform over one period, drawn once per device (stream `connect-phase/<device>`: all of a
+ * device's connections open together at app start, and no other entity's draws move it). Integer ns.
+ * Without this every device online at t = 0 would exchange at the same instants, a burst no
+ * deployed population shows.
+ */
+export function connectionPhase(ctx: DesignContext, device: number, start: number, period: number): number {
+  if (start > 0) return start;
+  return Math.floor(ctx.streams.stream(`connect-phase/${device}`)() * period);
+}
+
+/**
  * Calls `send(m)` for every workload message at its send time. A reply is held until the
  * message it answers has been delivered to its sender (causality: you cannot answer what has
  * not arrived), so with slow designs (Session's polling) replies go out later than the

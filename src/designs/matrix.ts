@@ -25,7 +25,7 @@ import { Role } from '../net/hosts.js';
 import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline, nextOnline } from '../workload/generate.js';
 import { Platform } from '../workload/types.js';
-import { feedWorkload, intAtLeast, padTo, positiveDuration } from './common.js';
+import { connectionPhase, feedWorkload, intAtLeast, padTo, positiveDuration } from './common.js';
 import {
   afterHoldOf,
   applyCountermeasures,
@@ -719,7 +719,7 @@ function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
       net.periodic.add({
         path: Int32Array.of(u, hsOf[u]),
         period,
-        phase: start,
+        phase: connectionPhase(ctx, u, start, period),
         start,
         end: stop,
         bytesPerLink: wire(SYNC_IDLE_BYTES),

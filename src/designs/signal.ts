@@ -19,7 +19,7 @@ import { Role } from '../net/hosts.js';
 import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline, nextOnline } from '../workload/generate.js';
 import { Platform } from '../workload/types.js';
-import { feedWorkload, intAtLeast, padTo, positiveDuration } from './common.js';
+import { connectionPhase, feedWorkload, intAtLeast, padTo, positiveDuration } from './common.js';
 import { afterHoldOf, applyCountermeasures, COUNTERMEASURE_PARAMS, countermeasureProblems } from './countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamProblem, ParamSpec, ResolvedParams } from './design.js';
 
@@ -516,7 +516,7 @@ function buildSignal(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
       net.periodic.add({
         path: Int32Array.of(h, service),
         period,
-        phase: start,
+        phase: connectionPhase(ctx, h, start, period),
         start,
         end: stop,
         bytesPerLink: kaBytes,

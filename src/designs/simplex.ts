@@ -26,7 +26,7 @@ import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
 import { isOnline, nextOnline } from '../workload/generate.js';
 import type { Workload } from '../workload/types.js';
 import { Platform } from '../workload/types.js';
-import { feedWorkload, positiveDuration } from './common.js';
+import { connectionPhase, feedWorkload, positiveDuration } from './common.js';
 import { afterHoldOf, applyCountermeasures, COUNTERMEASURE_PARAMS, countermeasureProblems } from './countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamProblem, ParamSpec, ResolvedParams } from './design.js';
 
@@ -776,7 +776,7 @@ function buildSimplex(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
         net.periodic.add({
           path: paths.subarray(at, at + hopsPerPath),
           period,
-          phase: start,
+          phase: connectionPhase(ctx, u, start, period),
           start,
           end: stop,
           bytesPerLink: 2 * block,

@@ -3,7 +3,8 @@
  * which rows it takes for candidate sends and deliveries (src/attacks/wire-rows.ts), and its
  * effect end to end — acks and pushes out of each delivery's candidate sends sharpen Signal, the
  * series (pair scores) stay those of the size-blind observer, and SimpleX's one-size blocks
- * change nothing.
+ * change nothing. Background traffic is stripped here (`background: stripped`), so sizes act on
+ * the logged rows alone; what counting it does is test/attacks/background.test.ts.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { payloadSizeLaws, sizeModel } from '../../src/adversary/targets.js';
@@ -93,6 +94,7 @@ designs:
   - { design: simplex }
 adversaries: [ { kind: global-passive } ]
 attacks: [flow, disclosure]
+attackParams: { flow: { background: stripped }, disclosure: { background: stripped } }
 sweep:
   zip:
     attackParams.flow.sizes: [false, true]

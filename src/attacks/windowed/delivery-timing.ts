@@ -21,7 +21,7 @@ import type { AttackInput, DelayModel } from '../attack.js';
 import { lowerBound, upperBound } from '../util-index.js';
 import { payloadRows, type WireRows } from '../wire-rows.js';
 import { prefixSum, sortSliceByTime } from './arrays.js';
-import type { SeriesInput } from './series.js';
+import { eachBackgroundRow, type SeriesInput } from './series.js';
 
 /** Departures (rows leaving a user device) by time, overall and per ip. */
 export interface Departures {
@@ -39,6 +39,8 @@ export function buildDepartures(input: SeriesInput, rows: WireRows = payloadRows
   const nIp = input.ipStart.length - 1;
   let n = 0;
   for (let j = 0; j < obs.length; j++) if (rows.send(j)) n++;
+  // Background departures the observer cannot tell from sends (series.ts) are candidates too.
+  eachBackgroundRow(input, rows, true, () => n++);
   const t = new Float64Array(n);
   const ip = new Int32Array(n);
   const start = new Int32Array(nIp + 1);
@@ -51,6 +53,12 @@ export function buildDepartures(input: SeriesInput, rows: WireRows = payloadRows
     start[ip[k] + 1]++;
     k++;
   }
+  eachBackgroundRow(input, rows, true, (h, tTx) => {
+    t[k] = tTx;
+    ip[k] = hostIp[h];
+    start[ip[k] + 1]++;
+    k++;
+  });
   sortSliceByTime(t, ip, 0, n);
   prefixSum(start);
   // Per ip, filled in time order: each ip's slice comes out sorted.

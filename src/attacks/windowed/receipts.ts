@@ -13,6 +13,7 @@ import { payloadRows, type WireRows } from '../wire-rows.js';
 import { prefixSum, sortSliceByTime } from './arrays.js';
 import { receiptEstimate } from './estimators.js';
 import type { CandidateSet } from './select.js';
+import { eachBackgroundRow } from './series.js';
 import type { Sweep } from './sweep.js';
 
 /** Read-only typed arrays for the receipt estimator. */
@@ -68,7 +69,7 @@ function groupByKey(
 }
 
 export function buildReceiptData(
-  input: Pick<AttackInput, 'users' | 'obs' | 'hostIp' | 'ipStart' | 'ipUsers' | 'duration'>,
+  input: Pick<AttackInput, 'users' | 'obs' | 'hostIp' | 'ipStart' | 'ipUsers' | 'duration' | 'background'>,
   window: number,
   anySource: boolean,
   rows: WireRows = payloadRows(input, false),
@@ -123,21 +124,26 @@ export function buildReceiptData(
   // into R's device only candidate deliveries (`rows`: not acks or pushes when sizes are read) count.
   const ipSize = (ip: number): number => ipStart[ip + 1] - ipStart[ip];
   const trigStart = new Int32Array(users + 1);
-  const eachTrigger = (fn: (r: number, j: number) => void): void => {
+  // Background arrivals (keepalive answers, empty poll answers) are rows into the device too: the
+  // size-blind observer cannot tell them from deliveries (`rows`, series.ts).
+  const eachTrigger = (fn: (r: number, t: number) => void): void => {
     for (let j = 0; j < obs.length; j++) {
       const to = obs.to[j];
       const ra = obs.rAcct[j];
       if (selfAddressed(j)) continue;
-      if (ra >= 0 && ra < users) fn(ra, j);
-      else if (to < users && ipSize(hostIp[to]) === 1 && rows.delivery(j)) fn(to, j);
+      if (ra >= 0 && ra < users) fn(ra, obs.tRx[j]);
+      else if (to < users && ipSize(hostIp[to]) === 1 && rows.delivery(j)) fn(to, obs.tRx[j]);
     }
+    eachBackgroundRow(input, rows, false, (to, t) => {
+      if (ipSize(hostIp[to]) === 1) fn(to, t);
+    });
   };
   eachTrigger((r) => trigStart[r + 1]++);
   prefixSum(trigStart);
   const trigT = new Float64Array(trigStart[users]);
   const fill = trigStart.slice(0, users);
-  eachTrigger((r, j) => {
-    trigT[fill[r]++] = obs.tRx[j];
+  eachTrigger((r, t) => {
+    trigT[fill[r]++] = t;
   });
   for (let r = 0; r < users; r++) trigT.subarray(trigStart[r], trigStart[r + 1]).sort();
 

@@ -6,7 +6,9 @@
  * the sweeps (sweep.ts): per window the active egress ips, per ip its active windows with running
  * sums, and the rows themselves by time for the partial window of causal queries.
  */
+import { type Background, forEachCrossing } from '../../adversary/background.js';
 import type { AttackInput } from '../attack.js';
+import type { WireRows } from '../wire-rows.js';
 import { prefixSum, sortSliceByTime } from './arrays.js';
 
 /** Per-window activity of one view, by ip. Built once per (view, W, s) and read-only after. */
@@ -51,7 +53,38 @@ export interface WindowSeries {
   bCum: Float64Array;
 }
 
-export type SeriesInput = Pick<AttackInput, 'users' | 'obs' | 'hostIp' | 'ipStart' | 'ipUsers' | 'duration'>;
+export type SeriesInput = Pick<
+  AttackInput,
+  'users' | 'obs' | 'hostIp' | 'ipStart' | 'ipUsers' | 'duration' | 'background'
+>;
+
+/**
+ * The view's background crossings that `rows`' observer counts as possible payload rows, leaving
+ * a device (`out`) or reaching one: `f(host, t)` with the device and the observed time (tTx out,
+ * tRx in). Nothing without `rows` or background.
+ */
+export function eachBackgroundRow(
+  input: Pick<SeriesInput, 'users' | 'background'>,
+  rows: WireRows | undefined,
+  out: boolean,
+  f: (host: number, t: number) => void,
+): void {
+  const bg: Background | undefined = input.background;
+  if (!rows || !bg || bg.count === 0) return;
+  const { users } = input;
+  if (out)
+    forEachCrossing(
+      bg,
+      (d) => bg.from[d] < users && rows.sendBytes(bg.bytes[d]),
+      (d, tTx) => f(bg.from[d], tTx),
+    );
+  else
+    forEachCrossing(
+      bg,
+      (d) => bg.to[d] < users && rows.deliveryBytes(bg.bytes[d]),
+      (d, _, tRx) => f(bg.to[d], tRx),
+    );
+}
 
 /** Window of an egress time / of a (shifted) ingress time. One definition for all callers. */
 export function windowOf(t: number, width: number): number {
@@ -60,9 +93,11 @@ export function windowOf(t: number, width: number): number {
 
 /**
  * Bins a view's rows. Egress: rows with `from` a user device, window ⌊tTx/W⌋. Ingress: rows
- * with `to` a user device, window ⌊(tRx − shift)/W⌋. Rows outside [0, K) are dropped.
+ * with `to` a user device, window ⌊(tRx − shift)/W⌋. Rows outside [0, K) are dropped. Every
+ * observed row counts (activity is evidence); of the view's background crossings, those `rows`'
+ * observer cannot tell from payloads by size (all of them for the size-blind one) count as well.
  */
-export function buildWindowSeries(input: SeriesInput, width: number, shift: number): WindowSeries {
+export function buildWindowSeries(input: SeriesInput, width: number, shift: number, rows?: WireRows): WindowSeries {
   if (!(width > 0)) throw new RangeError(`window width must be > 0 ns, got ${width}`);
   if (!(shift >= 0)) throw new RangeError(`shift must be ≥ 0 ns, got ${shift}`);
   const { obs, users, hostIp } = input;
@@ -80,6 +115,10 @@ export function buildWindowSeries(input: SeriesInput, width: number, shift: numb
     const k = windowOf(obs.tTx[j], width);
     if (k >= 0 && k < K) eRowStart[k + 1]++;
   }
+  eachBackgroundRow(input, rows, true, (_, t) => {
+    const k = windowOf(t, width);
+    if (k >= 0 && k < K) eRowStart[k + 1]++;
+  });
   prefixSum(eRowStart);
   const nE = eRowStart[K];
   const eRowT = new Float64Array(nE);
@@ -94,6 +133,13 @@ export function buildWindowSeries(input: SeriesInput, width: number, shift: numb
     eRowT[i] = obs.tTx[j];
     eRowIp[i] = userIp[f];
   }
+  eachBackgroundRow(input, rows, true, (h, t) => {
+    const k = windowOf(t, width);
+    if (k < 0 || k >= K) return;
+    const i = fill[k]++;
+    eRowT[i] = t;
+    eRowIp[i] = userIp[h];
+  });
   for (let k = 0; k < K; k++) sortSliceByTime(eRowT, eRowIp, eRowStart[k], eRowStart[k + 1]);
 
   // Aggregate each window into (ip, count), ips ascending.
@@ -160,6 +206,10 @@ export function buildWindowSeries(input: SeriesInput, width: number, shift: numb
     const k = windowOf(obs.tRx[j] - shift, width);
     if (k >= 0 && k < K) yRowStart[userIp[to] + 1]++;
   }
+  eachBackgroundRow(input, rows, false, (h, t) => {
+    const k = windowOf(t - shift, width);
+    if (k >= 0 && k < K) yRowStart[userIp[h] + 1]++;
+  });
   prefixSum(yRowStart);
   const nY = yRowStart[nIp];
   const yRowT = new Float64Array(nY);
@@ -174,6 +224,13 @@ export function buildWindowSeries(input: SeriesInput, width: number, shift: numb
     yRowT[i] = obs.tRx[j];
     yRowTag[i] = k;
   }
+  eachBackgroundRow(input, rows, false, (h, t) => {
+    const k = windowOf(t - shift, width);
+    if (k < 0 || k >= K) return;
+    const i = yFill[userIp[h]]++;
+    yRowT[i] = t;
+    yRowTag[i] = k;
+  });
   const yStart = new Int32Array(nIp + 1);
   const yWinBuf = new Int32Array(nY);
   const yCntBuf = new Float64Array(nY);
