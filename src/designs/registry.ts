@@ -4,7 +4,7 @@ import { matrix } from './matrix.js';
 import { mixnet } from './mixnet.js';
 import { session } from './session/index.js';
 import { signal } from './signal.js';
-import { simplex } from './simplex.js';
+import { simplex } from './simplex/index.js';
 
 export const DESIGNS: ReadonlyMap<string, DesignModule> = new Map(
   [signal, session, simplex, matrix, mixnet].map((d) => [d.id, d]),

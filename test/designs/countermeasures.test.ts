@@ -7,7 +7,7 @@ import type { DesignModule } from '../../src/designs/design.js';
 import { matrix } from '../../src/designs/matrix.js';
 import { session } from '../../src/designs/session/index.js';
 import { signal } from '../../src/designs/signal.js';
-import { simplex } from '../../src/designs/simplex.js';
+import { simplex } from '../../src/designs/simplex/index.js';
 import { Role } from '../../src/net/hosts.js';
 import { Kind } from '../../src/net/log.js';
 import { generateWorkload, isOnline } from '../../src/workload/generate.js';
