@@ -1,6 +1,6 @@
 import { suggest } from '../core/errors.js';
 import type { DesignModule } from './design.js';
-import { matrix } from './matrix.js';
+import { matrix } from './matrix/index.js';
 import { mixnet } from './mixnet.js';
 import { session } from './session/index.js';
 import { signal } from './signal.js';

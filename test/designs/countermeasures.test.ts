@@ -4,7 +4,7 @@ import { Streams } from '../../src/core/rng.js';
 import { MIN, parseRate, SEC } from '../../src/core/time.js';
 import { withCover } from '../../src/designs/countermeasures.js';
 import type { DesignModule } from '../../src/designs/design.js';
-import { matrix } from '../../src/designs/matrix.js';
+import { matrix } from '../../src/designs/matrix/index.js';
 import { session } from '../../src/designs/session/index.js';
 import { signal } from '../../src/designs/signal.js';
 import { simplex } from '../../src/designs/simplex/index.js';

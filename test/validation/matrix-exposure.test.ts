@@ -12,7 +12,7 @@ import { observe } from '../../src/adversary/view.js';
 import { parseDist } from '../../src/core/dist.js';
 import { Streams } from '../../src/core/rng.js';
 import { parseDuration, parseRate, SEC } from '../../src/core/time.js';
-import { matrix } from '../../src/designs/matrix.js';
+import { matrix } from '../../src/designs/matrix/index.js';
 import { Kind } from '../../src/net/log.js';
 import { generateWorkload } from '../../src/workload/generate.js';
 import { runDesign, spec } from '../designs/harness.js';
