@@ -16,12 +16,15 @@
 import type { Dist } from '../core/dist.js';
 import { MS } from '../core/time.js';
 import { Role } from '../net/hosts.js';
-import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
+import { type HopIds, Kind, type KindId } from '../net/log.js';
 import { isOnline, nextOnline } from '../workload/generate.js';
 import { Platform } from '../workload/types.js';
 import { connectionPhase, feedWorkload, intAtLeast, padTo, positiveDuration } from './common.js';
 import { afterHoldOf, applyCountermeasures, COUNTERMEASURE_PARAMS, countermeasureProblems } from './countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ParamProblem, ParamSpec, ResolvedParams } from './design.js';
+import { ScratchIds } from './parts/ids.js';
+import { Mailboxes } from './parts/mailbox.js';
+import { PushChain } from './parts/push.js';
 
 const PARAMS: readonly ParamSpec[] = [
   {
@@ -240,22 +243,12 @@ function buildSignal(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
 
   /** Actual send time of each message (replies may leave later than the workload's nominal time). */
   const tSend = new Float64Array(w.count);
-  /** Per device host: rows that stored a payload at the service while the device was not connected. */
-  const stored: number[][] = new Array(hosts.count);
-  /** 1 while a woken or returning device's socket-open request is on its way (one drain covers all). */
-  const fetching = new Uint8Array(hosts.count);
-  const reconnectAt = new Uint8Array(hosts.count);
   const receiptBytes = padTo(RECEIPT_PLAINTEXT, block) + overhead;
   const readSyncBytes = padTo(READ_SYNC_PLAINTEXT, block) + overhead;
 
-  // One scratch ids object: log.append copies the fields at once, so no per-hop allocation.
-  const ids: HopIds = { sAcct: -1, rAcct: -1, obj: -1, vis: VIS_RX | VIS_TX };
-  const setIds = (s: number, r: number, o: number): HopIds => {
-    ids.sAcct = s;
-    ids.rAcct = r;
-    ids.obj = o;
-    return ids;
-  };
+  // One scratch ids object (parts/ids.ts); vis is always both sides here.
+  const ids = new ScratchIds();
+  const setIds = (s: number, r: number, o: number): HopIds => ids.set(s, r, o);
 
   const contentBytes = (m: number): number => padTo(w.size[m], block) + overhead;
   /** Bytes of the copy of a stored payload that goes down to one device. */
@@ -336,24 +329,34 @@ function buildSignal(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
     );
   };
 
-  const onPushToDevice = (row: number): void => {
-    const u = log.to[row];
-    if (fetching[u] || isOnline(w, u, sim.now)) return;
-    openSocket(u);
-  };
-
-  /** Device h opens its authenticated socket; the service then drains everything stored for it. */
-  const openSocket = (h: number): void => {
-    fetching[h] = 1;
+  /**
+   * Per device host: payloads stored at the service while the device was not connected, handed
+   * over when it opens its socket (back online before the run's end, or woken by a push).
+   */
+  const mail = new Mailboxes(sim, w, {
+    devices: hosts.count,
+    ownerOf,
+    horizon: end,
+    // Device h opens its authenticated socket; the service then drains everything stored for it.
     // The socket is authenticated, but the drained rows name the account anyway; the open itself carries no ids.
-    const row = net.hop(h, service, FETCH_BYTES, Kind.fetch, -1, -1, undefined, null);
-    sim.after(log.tRx[row], proc.sample(procRng), drain, h);
-  };
+    open: (h) => {
+      const row = net.hop(h, service, FETCH_BYTES, Kind.fetch, -1, -1, undefined, null);
+      sim.after(log.tRx[row], proc.sample(procRng), mail.drain, h);
+    },
+    hand: (h, storeRow) => toDevice(h, storeRow),
+  });
 
-  const onReconnect = (h: number): void => {
-    reconnectAt[h] = 0;
-    if (!fetching[h] && stored[h]?.length) openSocket(h);
-  };
+  /** Service → FCM/APNs → phone: the push names the account's token (object G + u), no payload. */
+  const pushes = new PushChain(sim, net, w, {
+    fcm,
+    apns,
+    latency: pushLatency,
+    rng: pushRng,
+    userOf: (row) => log.obj[row] - G,
+    deviceBytes: PUSH_BYTES,
+    deviceIds: (u) => setIds(-1, -1, G + u),
+    onDevice: (row) => mail.wake(log.to[row]),
+  });
 
   /**
    * The service's 200 reached a sender with a linked device: it sends the SentTranscript, an
@@ -425,29 +428,10 @@ function buildSignal(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
       toDevice(h, storeRow);
       return;
     }
-    (stored[h] ??= []).push(storeRow);
-    if (isMobile(h)) {
-      // MessageSender: no active connection → sendNewMessageNotification (no payload in the push).
-      const provider = w.platform[u] === Platform.ios ? apns : fcm;
-      const row = net.hop(
-        service,
-        provider,
-        PUSH_BYTES,
-        Kind.push,
-        storeRow,
-        log.msg[storeRow],
-        setIds(-1, -1, G + u),
-        null,
-      );
-      sim.after(log.tRx[row], pushLatency.sample(pushRng), providerForward, row);
-    }
-    if (!reconnectAt[h]) {
-      const t = nextOnline(w, u, sim.now);
-      if (t < end) {
-        reconnectAt[h] = 1;
-        sim.at(t, onReconnect, h);
-      }
-    }
+    mail.store(h, storeRow);
+    // MessageSender: no active connection → sendNewMessageNotification (no payload in the push).
+    if (isMobile(h)) pushes.send(service, u, PUSH_BYTES, storeRow, log.msg[storeRow], setIds(-1, -1, G + u));
+    mail.expectReconnect(h);
   };
 
   const toDevice = (h: number, storeRow: number): void => {
@@ -461,21 +445,6 @@ function buildSignal(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
       setIds(log.sAcct[storeRow], ownerOf(h), -1),
       onDevice,
     );
-  };
-
-  const drain = (h: number): void => {
-    fetching[h] = 0;
-    const q = stored[h];
-    if (!q) return;
-    stored[h] = [];
-    for (let i = 0; i < q.length; i++) toDevice(h, q[i]);
-  };
-
-  // --- push provider -------------------------------------------------------------------------
-
-  const providerForward = (row: number): void => {
-    const u = log.obj[row] - G;
-    net.hop(log.to[row], u, PUSH_BYTES, Kind.push, row, log.msg[row], setIds(-1, -1, G + u), onPushToDevice);
   };
 
   // --- sending -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import { isOnline } from '../../workload/generate.js';
 import { Platform } from '../../workload/types.js';
 import type { DesignContext } from '../design.js';
 import type { ScratchIds } from '../parts/ids.js';
+import { PushChain } from '../parts/push.js';
 import { NOTIFY_BYTES, PUSH_BYTES } from './sizes.js';
 import type { SessionHosts } from './topology.js';
 
@@ -58,17 +59,19 @@ export function spnsPush(ctx: DesignContext, h: SessionHosts, ids: ScratchIds, o
     }
   };
 
-  /** SPNS → FCM/APNs: SPNS knows the Session ID behind the device token; the provider reads the token only. */
+  /** SPNS → FCM/APNs → device: SPNS knows the Session ID behind the device token; the provider reads the token only. */
+  const pushes = new PushChain(sim, net, w, {
+    fcm,
+    apns,
+    latency: pushLatency,
+    rng: pushRng,
+    userOf: (row) => log.rAcct[row],
+    deviceBytes: PUSH_BYTES,
+    deviceIds: () => undefined,
+    onDevice: (row) => onPushDevice(row),
+  });
   const pushTo = (u: number, row: number): void => {
-    const provider = w.platform[u] === Platform.ios ? apns : fcm;
-    const r2 = net.hop(spns, provider, PUSH_BYTES, Kind.push, row, log.msg[row], ids.set(-1, u, -1, VIS_TX), null);
-    sim.after(log.tRx[r2], pushLatency.sample(pushRng), onProvider, r2);
-  };
-
-  const onProvider = (row: number): void => {
-    const u = log.rAcct[row];
-    const r3 = net.hop(log.to[row], u, PUSH_BYTES, Kind.push, row, log.msg[row], undefined, null);
-    sim.at(log.tRx[r3], onPushDevice, r3);
+    pushes.send(spns, u, PUSH_BYTES, row, log.msg[row], ids.set(-1, u, -1, VIS_TX));
   };
 
   /** An offline device woken by a push fetches at once (one poll of the account the push was for). */

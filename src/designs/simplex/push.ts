@@ -9,6 +9,7 @@ import type { Rng } from '../../core/rng.js';
 import { Kind, VIS_RX, VIS_TX } from '../../net/log.js';
 import type { DesignContext } from '../design.js';
 import type { ScratchIds } from '../parts/ids.js';
+import { PushChain } from '../parts/push.js';
 import type { RelayQueues } from './relay-queues.js';
 import type { SimplexTopology } from './topology.js';
 
@@ -56,18 +57,24 @@ export function iosPush(
     sim.after(log.tRx[row], proc.sample(ntfRng), ntfPush, row);
   };
 
+  // NTF → APNs → device (only iOS recipients are notified, so the provider is always APNs).
+  // The rows name the device token, not the queue: the queue rides along in the aux table.
+  const pushes = new PushChain(sim, net, ctx.workload, {
+    fcm: -1,
+    apns,
+    latency: pushLatency,
+    rng: apnsRng,
+    userOf: (row) => qRecipient[rq.aux[row]],
+    deviceBytes: PUSH_BYTES,
+    deviceIds: (r) => ids.set(-1, -1, 2 * Q + r, BOTH),
+    onDevice: onWake,
+    logged: (row, providerRow) => rq.setAux(row, rq.aux[providerRow]),
+  });
+
   const ntfPush = (row: number): void => {
     const q = log.obj[row] - Q;
     const r = qRecipient[q];
-    const out = net.hop(ntf, apns, PUSH_BYTES, Kind.push, row, log.msg[row], ids.set(-1, -1, 2 * Q + r, BOTH), null);
-    rq.setAux(out, q);
-    sim.after(log.tRx[out], pushLatency.sample(apnsRng), apnsPush, out);
-  };
-
-  const apnsPush = (row: number): void => {
-    const q = rq.aux[row];
-    const r = qRecipient[q];
-    rq.setAux(net.hop(apns, r, PUSH_BYTES, Kind.push, row, log.msg[row], ids.set(-1, -1, 2 * Q + r, BOTH), onWake), q);
+    rq.setAux(pushes.send(ntf, r, PUSH_BYTES, row, log.msg[row], ids.set(-1, -1, 2 * Q + r, BOTH)), q);
   };
 
   return relayNmsg;
