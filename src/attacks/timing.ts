@@ -38,7 +38,6 @@
  * copy sighted later, causalTop is the argmax of a trace from the best anchor sighted by then.
  */
 
-import { type Background, BackgroundReader } from '../adversary/background.js';
 import {
   type AttackInput,
   type AttackModule,
@@ -49,7 +48,9 @@ import {
   type SizeModel,
 } from './attack.js';
 import { enumParam } from './params.js';
+import { type BackgroundCauses, backgroundCauses } from './timing-background.js';
 import { density, densityBound, type Margins, margins } from './timing-laws.js';
+import { SCAN_ROWS, TIMING_PARAMS } from './timing-params.js';
 import {
   type HostIndex,
   incomingIndex,
@@ -60,7 +61,6 @@ import {
   upperBound,
 } from './util-index.js';
 import { boolParam, numberParam, ScoreBuilder } from './util-scores.js';
-import { BACKGROUND_PARAM, backgroundCounted } from './wire-rows.js';
 
 const MAX_DEPTH = 64;
 /** Calibration samples a kind of forward needs for a dwell law of its own (param `dwell: per-kind`). */
@@ -73,8 +73,6 @@ const MIN_KIND_SAMPLES = 30;
  */
 const NEGLIGIBLE = 1e-6;
 
-/** Default `scan`: the most rows weighed per window. */
-const SCAN_ROWS = 512;
 /** Rows weighed first in a window; each further chunk doubles. */
 const CHUNK = 32;
 /**
@@ -99,13 +97,6 @@ function watchesLinks(input: AttackInput): boolean {
   const { obs } = input;
   for (let j = 0; j < obs.length; j++) if (obs.heldFrom[j] === 0 && obs.heldTo[j] === 0) return true;
   return false;
-}
-
-/** The distinct sizes of the background descriptors `which` accepts. */
-function distinctSizes(bg: Background, which: (d: number) => boolean): Int32Array {
-  const set = new Set<number>();
-  for (let d = 0; d < bg.count; d++) if (which(d)) set.add(bg.bytes[d]);
-  return Int32Array.from(set);
 }
 
 class Tracer {
@@ -146,31 +137,10 @@ class Tracer {
   readonly cut = new Float64Array(CAPS.length);
   /**
    * The view's background traffic (keepalives, empty polls, PINGs, /sync long-polls), read in the
-   * windows the trace weighs: its crossings are causes and departures like any row the wire shows,
-   * and each leads back to the device whose periodic exchange it is. Null when the view has none.
+   * windows the trace weighs (timing-background.ts). Null when the view has none or the observer
+   * stripped it (`background`).
    */
-  private readonly bg: {
-    data: Background;
-    reader: BackgroundReader;
-    dens: Float64Array;
-    /**
-     * The distinct sizes of the descriptors arriving at parties (index 0) and leaving devices
-     * (index 1) — periodic flows have few — and per size law and row size whether any could be kept.
-     */
-    sizes: [Int32Array, Int32Array];
-    anyKept: Map<SizeModel, Map<number, boolean>>;
-  } | null;
-  // The size law and row size the current background query is weighed against (keepBySize).
-  private keepLaw: SizeModel | null = null;
-  private keepBytes = 0;
-  /**
-   * A background crossing is a candidate unless the observer reads sizes and its size change was
-   * never measured for a payload: periodic flows have one size each, so the size-aware observer
-   * rules them out as wire-rows.ts rules out acks for the windowed attacks; the size-blind one
-   * cannot.
-   */
-  private readonly keepBySize = (d: number): boolean =>
-    this.keepLaw === null || this.keepLaw.seen(this.keepBytes - (this.bg as NonNullable<Tracer['bg']>).data.bytes[d]);
+  private readonly bg: BackgroundCauses | null;
 
   constructor(
     private readonly input: AttackInput,
@@ -205,48 +175,7 @@ class Tracer {
     this.causes = input.causeClasses ?? null;
     this.hopSizes = sizes && input.hopSizes?.samples ? input.hopSizes : null;
     this.e2eSizes = sizes && input.endToEndSizes?.samples ? input.endToEndSizes : null;
-    const bg = backgroundCounted(input.params) ? input.background : undefined;
-    this.bg =
-      bg && bg.count > 0
-        ? {
-            data: bg,
-            reader: new BackgroundReader(bg),
-            dens: new Float64Array(scan),
-            sizes: [distinctSizes(bg, (d) => bg.to[d] >= users), distinctSizes(bg, (d) => bg.from[d] < users)],
-            anyKept: new Map(),
-          }
-        : null;
-  }
-
-  /**
-   * Weighs the background crossings of [lo, hi] (arrivals at party h, or departures from devices
-   * when h < 0) by `weigh`, the most recent `scan` of them; their densities go to bg.dens and the
-   * count is returned. `law`/`bytes`: the size change the size-aware observer checks.
-   */
-  private readBackground(h: number, lo: number, hi: number, law: SizeModel | null, bytes: number): number {
-    const bg = this.bg;
-    if (!bg || hi < lo) return 0;
-    if (law) {
-      // The size-aware observer rules out every crossing when no background size fits `bytes`:
-      // then nothing is read (a Signal service meets a keepalive every few ms; a mixnet provider
-      // a fetch every few µs).
-      const side = h < 0 ? 1 : 0;
-      let byBytes = bg.anyKept.get(law);
-      if (!byBytes) bg.anyKept.set(law, (byBytes = new Map()));
-      const key = 2 * bytes + side;
-      let any = byBytes.get(key);
-      if (any === undefined) {
-        any = false;
-        for (const b of bg.sizes[side]) any ||= law.seen(bytes - b);
-        byBytes.set(key, any);
-      }
-      if (!any) return 0;
-    }
-    this.keepLaw = law;
-    this.keepBytes = bytes;
-    return h < 0
-      ? bg.reader.departures(lo, hi, this.scan, this.keepBySize)
-      : bg.reader.arrivals(h, lo, hi, this.scan, this.keepBySize);
+    this.bg = backgroundCauses(input, scan);
   }
 
   /** Scores one anchored target into the builder (does not commit); `cut` holds what the caps left out. */
@@ -363,9 +292,11 @@ class Tracer {
         let top = 0;
         // Background arrivals at h first: their mass is part of the window's, which the adaptive
         // scan below compares what it leaves out against.
-        const nbg = this.readBackground(h, t - model.hi - e.hi, Math.min(t, t - model.lo + e.lo), hs, obs.bytes[row]);
+        const nbg = this.bg
+          ? this.bg.read(h, t - model.hi - e.hi, Math.min(t, t - model.lo + e.lo), hs, obs.bytes[row])
+          : 0;
         if (nbg > 0) {
-          const { data, reader, dens } = this.bg as NonNullable<Tracer['bg']>;
+          const { data, reader, dens } = this.bg as BackgroundCauses;
           for (let k = 0; k < nbg; k++) {
             const d = reader.outD[k];
             let v = density(model, t - reader.outT[k], e);
@@ -406,7 +337,7 @@ class Tracer {
         // A background cause ends the hypothesis at the device whose periodic exchange it is (a
         // periodic flow is followed link by link to its source; it carries no payload onward).
         if (nbg > 0) {
-          const { data, reader, dens } = this.bg as NonNullable<Tracer['bg']>;
+          const { data, reader, dens } = this.bg as BackgroundCauses;
           for (let k = 0; k < nbg; k++)
             if (dens[k] > least) this.b.addIp(data.origin[reader.outD[k]], (w * dens[k]) / sum);
         }
@@ -529,15 +460,11 @@ class Tracer {
     let sum = 0;
     let top = 0;
     // Background departures from devices (polls, keepalives) are candidate sends as well.
-    const nbg = this.readBackground(
-      -1,
-      x - model.hi - e.hi,
-      Math.min(x, x - model.lo + e.lo),
-      es,
-      es ? obs.bytes[sizeRow] : 0,
-    );
+    const nbg = this.bg
+      ? this.bg.read(-1, x - model.hi - e.hi, Math.min(x, x - model.lo + e.lo), es, es ? obs.bytes[sizeRow] : 0)
+      : 0;
     if (nbg > 0) {
-      const { data, reader, dens } = this.bg as NonNullable<Tracer['bg']>;
+      const { data, reader, dens } = this.bg as BackgroundCauses;
       for (let k = 0; k < nbg; k++) {
         let v = density(model, x - reader.outT[k], e);
         if (es && v > 0) v *= es.p(obs.bytes[sizeRow] - data.bytes[reader.outD[k]]);
@@ -568,7 +495,7 @@ class Tracer {
     for (let k = lo; k < hi; k++)
       if (f[hi - 1 - k] > least) this.b.addIp(obs.from[d.rows[k]], (mass * f[hi - 1 - k]) / sum);
     if (nbg > 0) {
-      const { data, reader, dens } = this.bg as NonNullable<Tracer['bg']>;
+      const { data, reader, dens } = this.bg as BackgroundCauses;
       for (let k = 0; k < nbg; k++)
         if (dens[k] > least) this.b.addIp(data.from[reader.outD[k]], (mass * dens[k]) / sum);
     }
@@ -615,85 +542,7 @@ export const timing: AttackModule = {
   id: 'timing',
   summary:
     'per-delivery timing correlation: traces the payload back hop by hop (exact where a party is held, by the dwell model where links are watched), else matches departures by the end-to-end delay model',
-  params: [
-    {
-      name: 'trace',
-      type: 'bool',
-      default: true,
-      description: 'trace hop by hop before falling back to the end-to-end model (false: end-to-end model only)',
-      source: '[design choice] hop-by-hop likelihood tracing, after Danezis 2004 (continuous-time mixes)',
-    },
-    {
-      name: 'sizes',
-      type: 'bool',
-      default: true,
-      description:
-        'read packet sizes as a protocol-aware observer does: weigh each candidate cause by how likely its size change is (empirical law of bytes out − bytes in at a party, and from departure to anchor), so acks, receipts, polls and keepalives the wire tells apart from payloads are not taken for sends; false: the size-blind observer, for comparison (padding is the countermeasure to sizes)',
-      source:
-        'every party and wire observer reads sizes and directions; size-based traffic analysis: DeepCorr (Nasr et al., CCS 2018) uses timings and sizes; the size-blind attack counted each 64 B delivery ack as a candidate send, doubling Λ (docs/attacks.md)',
-    },
-    BACKGROUND_PARAM,
-    {
-      name: 'dwell',
-      type: 'enum',
-      values: ['pooled', 'per-kind'],
-      default: 'per-kind',
-      description:
-        "the dwell law weighed at a party on watched links: one law over every forward ('pooled'), or one per kind of forward — the party's role and whether the row goes to a device or to another party ('per-kind'; kinds with fewer than 30 calibration samples use the pooled law)",
-      source:
-        '[design choice] per-kind: the adversary knows relaying, storing and pushing are different laws, and the tighter laws let the adaptive scan stop early (default scenario: targets cut by `scan` 13 699 → 5 652); pooled is the blunter adversary of earlier results (docs/attacks.md)',
-    },
-    {
-      name: 'fallback',
-      type: 'enum',
-      values: ['anchor', 'break'],
-      default: 'anchor',
-      description:
-        "where mass the trace loses at a broken chain is spread from: the anchor, by the end-to-end law ('anchor'), or the row where the view's exact chain breaks, by the law of departure → break row ('break': what the trace learnt before the break is kept)",
-      source:
-        '[design choice] anchor by default so results stay comparable; break conditions the fallback on the trace (docs/attacks.md)',
-    },
-    {
-      name: 'calibration',
-      type: 'enum',
-      values: ['same-run', 'independent-run'],
-      default: 'same-run',
-      description:
-        "where the adversary learns its delay and size laws: from the run it attacks ('same-run', in-sample) or from an independent simulation of the same scenario, design and adversary with other random draws ('independent-run', out-of-sample; costs a second simulation and its memory)",
-      source:
-        '[design choice] the adversary knows the protocol, not this run; in-sample calibration is the default so results stay comparable, and the independent run measures how much it helps (docs/attacks.md)',
-    },
-    {
-      name: 'beam',
-      type: 'int',
-      default: 32,
-      min: 1,
-      unit: 'hypotheses',
-      description: 'most probable partial paths kept per hop while tracing',
-      source: '[assumption] speed/accuracy trade-off; results are insensitive above ~16 in the validation runs',
-    },
-    {
-      name: 'scan',
-      type: 'int',
-      default: SCAN_ROWS,
-      min: 1,
-      unit: 'rows',
-      description:
-        'most rows weighed per window (incoming rows at one party, or departures in the fallback): the most recent (shortest delays) first, 32 and then doubling chunks, until what the older rows could still weigh is below 1/8 of the 0.1 % that counts as capped',
-      source:
-        '[assumption] bounds the cost when a delay model spans minutes (offline recipients): 32 rows bound 13 699 targets of the default scenario, 512 bound 5 652 at +1.35× CPU for a 10 000-user Signal global run with offline periods (no change in bench:attacks); docs/attacks.md',
-    },
-    {
-      name: 'budget',
-      type: 'int',
-      default: 8192,
-      min: 1,
-      unit: 'rows',
-      description:
-        'rows weighed per delivery while tracing; past it the remaining hypotheses fall back to the end-to-end model',
-      source: '[assumption] multi-hop traces (onion paths) need thousands; measured effect in docs/attacks.md',
-    },
-  ],
+  params: TIMING_PARAMS,
   // The pipeline builds what timing's parameters call for; it never reads them itself.
   needs: (p) => ({ laws: p.calibration === 'independent-run' ? 'independent-run' : 'run' }),
   run,
