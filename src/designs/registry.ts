@@ -1,9 +1,9 @@
 import { suggest } from '../core/errors.js';
 import type { DesignModule } from './design.js';
 import { matrix } from './matrix/index.js';
-import { mixnet } from './mixnet.js';
+import { mixnet } from './mixnet/index.js';
 import { session } from './session/index.js';
-import { signal } from './signal.js';
+import { signal } from './signal/index.js';
 import { simplex } from './simplex/index.js';
 
 export const DESIGNS: ReadonlyMap<string, DesignModule> = new Map(

@@ -10,7 +10,7 @@ import { dwellKindModels, dwellModel } from '../../src/adversary/targets.js';
 import { dwellKind } from '../../src/attacks/attack.js';
 import { Streams } from '../../src/core/rng.js';
 import { MIN, MS } from '../../src/core/time.js';
-import { mixnet } from '../../src/designs/mixnet.js';
+import { mixnet } from '../../src/designs/mixnet/index.js';
 import { Role } from '../../src/net/hosts.js';
 import type { SummaryRow } from '../../src/pipeline/types.js';
 import { generateWorkload } from '../../src/workload/generate.js';

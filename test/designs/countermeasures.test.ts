@@ -6,7 +6,7 @@ import { withCover } from '../../src/designs/countermeasures.js';
 import type { DesignModule } from '../../src/designs/design.js';
 import { matrix } from '../../src/designs/matrix/index.js';
 import { session } from '../../src/designs/session/index.js';
-import { signal } from '../../src/designs/signal.js';
+import { signal } from '../../src/designs/signal/index.js';
 import { simplex } from '../../src/designs/simplex/index.js';
 import { Role } from '../../src/net/hosts.js';
 import { Kind } from '../../src/net/log.js';

@@ -4,7 +4,7 @@ import { observe } from '../../src/adversary/view.js';
 import { parseDist } from '../../src/core/dist.js';
 import { Streams } from '../../src/core/rng.js';
 import { MIN, parseRate, SEC } from '../../src/core/time.js';
-import { mixnet } from '../../src/designs/mixnet.js';
+import { mixnet } from '../../src/designs/mixnet/index.js';
 import { DESIGNS } from '../../src/designs/registry.js';
 import { Role } from '../../src/net/hosts.js';
 import { Kind } from '../../src/net/log.js';

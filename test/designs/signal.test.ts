@@ -4,7 +4,7 @@ import { parseDist } from '../../src/core/dist.js';
 import { Streams } from '../../src/core/rng.js';
 import { parseDuration, SEC } from '../../src/core/time.js';
 import { padTo } from '../../src/designs/common.js';
-import { signal } from '../../src/designs/signal.js';
+import { signal } from '../../src/designs/signal/index.js';
 import { Role } from '../../src/net/hosts.js';
 import { Kind } from '../../src/net/log.js';
 import { generateWorkload, isOnline, nextOnline } from '../../src/workload/generate.js';

@@ -13,7 +13,7 @@ import { timing } from '../../src/attacks/timing.js';
 import { parseDist } from '../../src/core/dist.js';
 import { Streams } from '../../src/core/rng.js';
 import { MIN, parseRate, SEC } from '../../src/core/time.js';
-import { mixnet } from '../../src/designs/mixnet.js';
+import { mixnet } from '../../src/designs/mixnet/index.js';
 import { evaluate } from '../../src/metrics/index.js';
 import { Role } from '../../src/net/hosts.js';
 import { ipIndex } from '../../src/pipeline/job.js';

@@ -26,129 +26,17 @@
  * provider sees the sender's device (the upload's `from`), no account field.
  * Row kinds: message (real payload packets), cover (loop and drop packets and the provider's
  * dummy fetch answers, same size), fetch (an inbox fetch request, `fetchRequestBytes`).
+ *
+ * Parts: params.ts (parameters and their checks); this file holds the model, one closure under
+ * 600 lines (the larger designs split theirs: docs/architecture.md, Designs).
  */
-import { randExp, randInt } from '../core/rng.js';
-import { Role } from '../net/hosts.js';
-import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../net/log.js';
-import { isOnline } from '../workload/generate.js';
-import { feedWorkload, intAtLeast, positiveDuration } from './common.js';
-import type { BuiltDesign, DesignContext, DesignModule, ParamProblem, ParamSpec, ResolvedParams } from './design.js';
-
-const LOOPIX = 'Piotrowska et al., "The Loopix Anonymity System", USENIX Security 2017';
-
-const PARAMS: readonly ParamSpec[] = [
-  {
-    name: 'layers',
-    type: 'int',
-    default: 3,
-    unit: 'layers',
-    min: 1,
-    description: 'Mix layers in the stratified topology; every packet crosses one random mix per layer',
-    source: `${LOOPIX} §4 (stratified topology; the evaluation and the Nym deployment use 3 layers [unverified])`,
-  },
-  {
-    name: 'mixesPerLayer',
-    type: 'int',
-    default: 3,
-    unit: 'mixes',
-    min: 1,
-    description:
-      'Mixes in each layer. Few mixes keep the traffic per mix high: with 1000 users and the default cover, λ/μ ≈ 3 per mix',
-    source: `[assumption] chosen so that λ/μ ≥ 2 per mix at the default workload (${LOOPIX} §4.1.3 calls λ/μ ≥ 2 good [unverified])`,
-  },
-  {
-    name: 'providers',
-    type: 'int',
-    default: 4,
-    unit: 'providers',
-    min: 1,
-    description: 'Providers (entry/exit and inbox servers); each user attaches to one, uniformly at random',
-    source: '[assumption] a handful of providers, as in a small Loopix deployment',
-  },
-  {
-    name: 'mixDelay',
-    type: 'duration',
-    default: '200ms',
-    unit: 'duration',
-    min: 0,
-    description: 'Mean of the exponential delay each mix holds each packet for (1/μ), on top of processing',
-    source: `[assumption] sub-second per-hop delays as in ${LOOPIX} §6 (evaluation) [unverified]`,
-  },
-  {
-    name: 'packetBytes',
-    type: 'int',
-    default: 2048,
-    unit: 'bytes',
-    min: 1,
-    description:
-      'Size of every packet on every link (Sphinx-like fixed size): real, loop and drop packets and fetches look alike',
-    source: '[assumption] (Sphinx packets of a few kB; Nym uses ≈2 kB payloads [unverified])',
-  },
-  {
-    name: 'loopRate',
-    type: 'rate',
-    default: '2/min',
-    unit: 'per user',
-    description: 'Poisson rate of loop cover packets per online user (0 = none)',
-    source: `[assumption] ${LOOPIX} §3 (λ_L); chosen so cover dominates the default workload's ≈0.1–0.2 messages/min`,
-  },
-  {
-    name: 'dropRate',
-    type: 'rate',
-    default: '2/min',
-    unit: 'per user',
-    description: 'Poisson rate of drop cover packets per online user (0 = none)',
-    source: `[assumption] ${LOOPIX} §3 (λ_D)`,
-  },
-  {
-    name: 'payloadRate',
-    type: 'rate',
-    default: '0/s',
-    unit: 'per user',
-    description:
-      'Poisson rate of payload slots per online user (λ_P). Each slot sends the oldest queued real packet, or a drop packet when none waits; 0 = real packets leave at their workload time, on top of the cover',
-    source: `${LOOPIX} §3 (payload messages at rate λ_P, replaced by drop messages when nothing is queued); off by default so the cover-on-top results stay comparable [assumption]`,
-  },
-  {
-    name: 'fetchReply',
-    type: 'enum',
-    values: ['fixed', 'stored'],
-    default: 'fixed',
-    description:
-      "How the provider answers an inbox fetch. 'fixed' (Loopix): every fetch, empty or not, gets exactly fetchBatch packets, stored ones first and dummies filling the rest, so an observer sees the same exchange whether the user received or not. 'stored': only fetches that find something are answered, one packet per stored item (empty fetches stay periodic flows, which views see as background exchanges)",
-    source: `${LOOPIX} §3 (clients pull a constant number of messages; the provider pads with dummies); UCL-InfoSec/loopix loopix/loopix_provider.py pull_messages (MAX_RETRIEVE = 50, padded with generate_dummy_messages). 'stored' is this simulator's earlier, leakier model, kept for comparison`,
-  },
-  {
-    name: 'fetchBatch',
-    type: 'int',
-    default: 1,
-    unit: 'packets',
-    min: 1,
-    description:
-      "Packets in every answer to a fetch with fetchReply 'fixed'; more stored packets wait for the next fetch",
-    source:
-      '[assumption] 1 per 1 s fetch is ≥ 20× the default per-user arrival rate (real + loop); the Loopix implementation pulls 50 every 10 s (UCL-InfoSec/loopix loopix/loopix_provider.py MAX_RETRIEVE = 50; UCL-InfoSec/loopix loopix/config.json TIME_PULL = 10)',
-  },
-  {
-    name: 'fetchRequestBytes',
-    type: 'int',
-    default: 64,
-    unit: 'bytes',
-    min: 1,
-    description:
-      'Size of an inbox fetch (pull) request on the client → provider link. Loopix pulls with a short request, not a Sphinx packet, so a size-aware observer tells it from a send; set it to packetBytes for a client that pads its pulls',
-    source:
-      "UCL-InfoSec/loopix loopix/loopix_client.py retrieve_messages (a LoopingCall sends the datagram 'PULL' + client name, petlib-encoded, every TIME_PULL); 64 B with UDP/IP headers [assumption]",
-  },
-  {
-    name: 'fetchInterval',
-    type: 'duration',
-    default: '1s',
-    unit: 'duration',
-    description: "Period of the client's inbox fetches from its provider while online (uniform random phase per user)",
-    source: `[assumption] ${LOOPIX} §3 (clients periodically pull their inbox from their provider)`,
-  },
-];
+import { randExp, randInt } from '../../core/rng.js';
+import { Role } from '../../net/hosts.js';
+import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../../net/log.js';
+import { isOnline } from '../../workload/generate.js';
+import { feedWorkload } from '../common.js';
+import type { BuiltDesign, DesignContext, DesignModule, ResolvedParams } from '../design.js';
+import { checkMixnet, PARAMS } from './params.js';
 
 export const mixnet: DesignModule = {
   id: 'mixnet',
@@ -159,19 +47,7 @@ export const mixnet: DesignModule = {
     default: 'uniform(1ms, 5ms)',
     source: '[assumption] Sphinx unwrapping and forwarding at a mix or provider',
   },
-  check(p) {
-    const out: ParamProblem[] = [];
-    intAtLeast(p, out, 'layers', 1);
-    intAtLeast(p, out, 'mixesPerLayer', 1);
-    intAtLeast(p, out, 'providers', 1);
-    intAtLeast(p, out, 'packetBytes', 1);
-    if (!((p.mixDelay as number) >= 0))
-      out.push({ param: 'mixDelay', message: 'mixDelay must not be negative', expected: 'a duration ≥ 0' });
-    positiveDuration(p, out, 'fetchInterval', '1s');
-    intAtLeast(p, out, 'fetchBatch', 1);
-    intAtLeast(p, out, 'fetchRequestBytes', 1);
-    return out;
-  },
+  check: checkMixnet,
   /** Providers and every mix of every layer. */
   infraHosts: (p) => (p.providers as number) + (p.layers as number) * (p.mixesPerLayer as number),
   build: buildMixnet,
