@@ -311,6 +311,12 @@ function combinedBest(
  * candidates (users with receipt evidence, then every SDA candidate ip), each scored exactly.
  * NOTHING when none has s > 0 and w > 0 (or the delivery has no sighting): the caller then ranks
  * by s alone.
+ *
+ * Walking the candidates, the users behind the ips with a departure close to x (timing.split) are
+ * scored first; the best of them, v0, bounds the answer from below, and a candidate ip whose users'
+ * s times bound(a) is below v0·(1 − 2·TIE_REL) is skipped unweighed: none of its users can be the
+ * best or tie with it (as in flow-causal.ts bestTimedIp, which says why; the tie list could differ
+ * only through chains of ties). If the skipping scan ends below v0 it is redone without skipping.
  */
 function timedBest(
   users: number,
@@ -341,6 +347,17 @@ function timedBest(
         if (s > 0) pick.consider(u, s * w);
       }
     };
+    // The largest s of the users visitIp(a, ·, () => v, skipSeen) would score (0 if none).
+    const topScore = (a: number, v: number, skipSeen: boolean): number => {
+      let top = 0;
+      for (let k = ipStart[a]; k < ipStart[a + 1]; k++) {
+        const u = ipUsers[k];
+        if (u === recipient || u >= users || (skipSeen && seen.has(u))) continue;
+        const s = userScore(u, v);
+        if (s > top) top = s;
+      }
+      return top;
+    };
     const candidates = seen.n + (sda ? sda.nSlots : 0);
     if (timing.windowSize <= candidates) {
       timing.gather();
@@ -349,24 +366,47 @@ function timedBest(
         const w = timing.weight(a);
         if (w > 0) visitIp(a, w, () => (sda as IpSweep).scoreIp(a) / (share as PerUserShare).ipSize(a), false);
       }
-    } else {
+      return pick.best > 0 || pick.tie ? pick.result : NOTHING;
+    }
+    // Float products are monotone: w ≤ bound(a) gives s·w ≤ s·bound(a).
+    const scan = (floor: number): void => {
       for (let k = 0; k < seen.n; k++) {
         const u = seen.list[k];
-        const w = timing.weight(userIp[u]);
-        if (w > 0) {
-          const s = userScore(u, sda ? (share as PerUserShare).score(u) : 0);
-          if (s > 0) pick.consider(u, s * w);
-        }
+        const a = userIp[u];
+        const s = userScore(u, sda ? (share as PerUserShare).score(u) : 0);
+        if (!(s > 0) || (floor > 0 && s * timing.bound(a) < floor)) continue;
+        const w = timing.weight(a);
+        if (w > 0) pick.consider(u, s * w);
       }
       if (sda) {
-        // Every SDA candidate ip (a bound pruned by the best would need each ip's weight first).
-        scanSda(sda, Number.NEGATIVE_INFINITY, (q) => {
+        // Every SDA candidate ip (scanSda's threshold prunes by s alone, before any weight is
+        // known). A user not seen has no receipt evidence, so v̂_r ≤ 0 (Sweep: users not added
+        // by addCandidates score ≤ 0) and s ≤ the ip's share ≤ ub/n: the slot's bound, before
+        // its exact score.
+        scanSda(sda, Number.NEGATIVE_INFINITY, (q, ub) => {
           const a = sda.slotIp[q];
+          const size = (share as PerUserShare).ipSize(a);
+          if (floor > 0 && (ub / size) * timing.bound(a) < floor) return Number.NEGATIVE_INFINITY;
+          const v = sda.scoreSlot(q) / size;
+          if (floor > 0 && topScore(a, v, true) * timing.bound(a) < floor) return Number.NEGATIVE_INFINITY;
           const w = timing.weight(a);
-          if (w > 0) visitIp(a, w, () => sda.scoreSlot(q) / (share as PerUserShare).ipSize(a), true);
+          if (w > 0) visitIp(a, w, () => v, true);
           return Number.NEGATIVE_INFINITY;
         });
       }
+    };
+    let v0 = 0;
+    if (timing.split(candidates)) {
+      for (let k = 0; k < timing.nearN; k++) {
+        const a = timing.nearList[k];
+        const top = topScore(a, sda ? sda.scoreIp(a) / (share as PerUserShare).ipSize(a) : 0, false);
+        if (top > 0) v0 = Math.max(v0, top * timing.weight(a));
+      }
+    }
+    scan(v0 * (1 - 2 * TIE_REL));
+    if (v0 > 0 && !(pick.best >= v0)) {
+      pick.reset();
+      scan(0);
     }
     return pick.best > 0 || pick.tie ? pick.result : NOTHING;
   };

@@ -130,17 +130,71 @@ class GlobalPass {
    * anchor sighting): N²·w²/Vx. Walks the ips with a departure in the delivery's window when they
    * are fewer than the candidates, else the candidates, weighing those with r > 0. NOTHING when no
    * ip has both r > 0 and w > 0.
+   *
+   * Walking the candidates, an exact weight walks the ip's departures in the window: with the long
+   * delay support of store-and-forward designs, most of the run, so weighing every candidate is
+   * quadratic in the population. Instead the ips with a departure close to x (tm.split) are weighed
+   * first; the best of them, q0, bounds the answer from below, and a candidate whose
+   * N²·bound(a)²/Vx is below q0·(1 − 4·TIE_REL) is skipped unweighed: it can be neither the best
+   * nor tied with it (q < q0·(1 − 4·TIE_REL) < best·(1 − 2·TIE_REL)/(1 + 2·TIE_REL)). The running
+   * best is the running maximum, so skipping values that low changes the outcome only through
+   * chains of ties each within 2·TIE_REL of the last (the tie list could then differ). If the
+   * skipping scan ends below q0 (q0 was not a candidate's value) it is redone without skipping.
    */
   bestTimedIp(b: number, v: number, yp: number, Kt: number, syT: number, tm: DeliveryTiming): number {
+    const { n, accN } = this;
+    const dense = accN[b] * 4 > n;
+    const candidates = dense ? n : accN[b] + (yp > 0 ? this.xpN : 0);
+    const byWindow = tm.windowSize <= candidates;
+    if (byWindow) {
+      tm.gather();
+      return this.timedScan(b, v, yp, Kt, syT, tm, true, 0);
+    }
+    let q0 = 0;
+    if (tm.split(candidates)) {
+      const { acc, xp, PX, PX2, ipCount } = this;
+      const base = b * n;
+      for (let k = 0; k < tm.nearN; k++) {
+        const a = tm.nearList[k];
+        if (a === v || ipCount[a] === 0) continue;
+        const xa = xp[a];
+        const sx = PX[a] + xa;
+        const num = Kt * (acc[base + a] + xa * yp) - sx * syT;
+        const vx = Kt * (PX2[a] + xa * xa) - sx * sx;
+        if (!(num > 0 && vx > 0)) continue;
+        const w = tm.weight(a);
+        const q2 = ((num * num) / vx) * w * w;
+        if (q2 > q0) q0 = q2;
+      }
+    }
+    const got = this.timedScan(b, v, yp, Kt, syT, tm, false, q0 * (1 - 4 * TIE_REL));
+    if (q0 > 0 && !(this.best >= q0)) return this.timedScan(b, v, yp, Kt, syT, tm, false, 0);
+    return got;
+  }
+
+  /** The best r·w after a timedScan. */
+  private best = 0;
+
+  /**
+   * bestTimedIp's scan over the window's ips (`byWindow`, after gather) or the candidates,
+   * skipping a candidate whose bound is below `floor` (0: weigh every one).
+   */
+  private timedScan(
+    b: number,
+    v: number,
+    yp: number,
+    Kt: number,
+    syT: number,
+    tm: DeliveryTiming,
+    byWindow: boolean,
+    floor: number,
+  ): number {
     const { n, acc, touched, xp, xpList, PX, PX2, ipCount } = this;
     const base = b * n;
     const accN = this.accN[b];
     const xpN = this.xpN;
     const dense = accN * 4 > n;
-    const candidates = dense ? n : accN + (yp > 0 ? xpN : 0);
-    const byWindow = tm.windowSize <= candidates;
-    if (byWindow) tm.gather();
-    const end = byWindow ? tm.n : candidates;
+    const end = byWindow ? tm.n : dense ? n : accN + (yp > 0 ? xpN : 0);
     let best = 0;
     let bestIp = -1;
     let tie = false;
@@ -162,6 +216,11 @@ class GlobalPass {
       if (!(num > 0 && vx > 0)) continue;
       const m = ipCount[a];
       if (m === 0) continue;
+      if (floor > 0) {
+        // Float products are monotone: w ≤ ub gives q2 ≤ this.
+        const ub = tm.bound(a);
+        if (((num * num) / vx) * ub * ub < floor) continue;
+      }
       const w = tm.weight(a);
       if (!(w > 0)) continue;
       const q2 = ((num * num) / vx) * w * w;
@@ -176,6 +235,7 @@ class GlobalPass {
         this.tieAdd(a, m);
       }
     }
+    this.best = best;
     if (bestIp < 0 && !tie) return NOTHING;
     return tie ? -1 : bestIp;
   }

@@ -79,6 +79,7 @@ export function sweepRecipients(
   const candScore = new Float64Array(users);
   const candUser = new Int32Array(users);
   const sortBuf = new Float64Array(users);
+  const keptIdx = new Int32Array(users);
   const start = new Int32Array(users + 1);
   const outCand: number[] = [];
   const outScore: number[] = [];
@@ -118,9 +119,10 @@ export function sweepRecipients(
         }
       }
     }
-    for (const c of bestWithTies(candUser, candScore, n, pairKeep, sortBuf)) {
-      outCand.push(candUser[c]);
-      outScore.push(candScore[c]);
+    const kept = bestWithTies(candUser, candScore, n, pairKeep, sortBuf, keptIdx);
+    for (let k = 0; k < kept; k++) {
+      outCand.push(candUser[keptIdx[k]]);
+      outScore.push(candScore[keptIdx[k]]);
     }
     start[r + 1] = outCand.length;
   }
@@ -158,6 +160,8 @@ export function assembleResult(
   const outScore: number[] = [];
   const user = new Int32Array(users);
   const score = new Float64Array(users);
+  const sortBuf = new Float64Array(users);
+  const keptIdx = new Int32Array(users);
   for (let i = 0; i < targets.count; i++) {
     const r = targets.recipient[i];
     if (r >= 0 && r < users) {
@@ -176,12 +180,11 @@ export function assembleResult(
         }
       }
       if (n > 0) {
-        const order = Array.from({ length: n }, (_, c) => c).sort((p, q) => score[q] - score[p] || user[p] - user[q]);
-        const sorted = Float64Array.from(order, (c) => score[c]);
-        const len = cutWithTies(sorted, 0, n, listTop);
-        for (let k = 0; k < len; k++) {
-          outCand.push(user[order[k]]);
-          outScore.push(sorted[k]);
+        // The listTop best, ties at the cut kept (the cut of the whole list sorted), sorted.
+        const kept = bestWithTies(user, score, n, listTop, sortBuf, keptIdx);
+        for (let k = 0; k < kept; k++) {
+          outCand.push(user[keptIdx[k]]);
+          outScore.push(score[keptIdx[k]]);
         }
       } else {
         const len = cutWithTies(lists.score, a, b, listTop);

@@ -111,7 +111,9 @@ export class CandidateSet {
 
 /**
  * Indices c < n of the `keep` largest score[c], ties at the cut kept (threshold by selection,
- * O(n); `buf` is scratch of length ≥ n), sorted by score descending then user ascending.
+ * O(n); `buf` is scratch of length ≥ n), sorted by score descending then user ascending, written
+ * to out[0 ..); returns their count. Users are distinct, so the order is total and the result
+ * does not depend on the sort.
  */
 export function bestWithTies(
   user: Int32Array,
@@ -119,17 +121,72 @@ export function bestWithTies(
   n: number,
   keep: number,
   buf: Float64Array,
-): number[] {
-  let out: number[];
+  out: Int32Array,
+): number {
+  let m = 0;
   if (n > keep) {
     buf.set(score.subarray(0, n));
     const theta = kthLargest(buf, n, keep);
-    out = [];
-    for (let c = 0; c < n; c++) if (score[c] >= theta) out.push(c);
+    for (let c = 0; c < n; c++) if (score[c] >= theta) out[m++] = c;
   } else {
-    out = Array.from({ length: n }, (_, c) => c);
+    for (let c = 0; c < n; c++) out[m++] = c;
   }
-  return out.sort((a, b) => score[b] - score[a] || user[a] - user[b]);
+  sortByScore(out, 0, m - 1, user, score);
+  return m;
+}
+
+/** Whether index p goes before q: higher score, then lower user. */
+function before(p: number, q: number, user: Int32Array, score: Float64Array): boolean {
+  return score[p] > score[q] || (score[p] === score[q] && user[p] < user[q]);
+}
+
+/**
+ * Sorts idx[lo ..= hi] by `before` (quicksort on the median of three, insertion sort below 16
+ * entries; recursion on the smaller side only). Called per recipient and per delivery on a few
+ * hundred entries, where Array#sort with a closure cost more than the scores it sorts.
+ */
+function sortByScore(idx: Int32Array, lo: number, hi: number, user: Int32Array, score: Float64Array): void {
+  while (hi - lo >= 16) {
+    const mid = (lo + hi) >>> 1;
+    // Median of three to idx[mid].
+    if (before(idx[mid], idx[lo], user, score)) swap(idx, mid, lo);
+    if (before(idx[hi], idx[lo], user, score)) swap(idx, hi, lo);
+    if (before(idx[hi], idx[mid], user, score)) swap(idx, hi, mid);
+    const pivot = idx[mid];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (before(idx[i], pivot, user, score)) i++;
+      while (before(pivot, idx[j], user, score)) j--;
+      if (i <= j) {
+        swap(idx, i, j);
+        i++;
+        j--;
+      }
+    }
+    if (j - lo < hi - i) {
+      sortByScore(idx, lo, j, user, score);
+      lo = i;
+    } else {
+      sortByScore(idx, i, hi, user, score);
+      hi = j;
+    }
+  }
+  for (let i = lo + 1; i <= hi; i++) {
+    const v = idx[i];
+    let j = i - 1;
+    while (j >= lo && before(v, idx[j], user, score)) {
+      idx[j + 1] = idx[j];
+      j--;
+    }
+    idx[j + 1] = v;
+  }
+}
+
+function swap(a: Int32Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
 }
 
 /** Length of a descending list cut at `top`, extended so that tied scores are never split. */

@@ -35,13 +35,13 @@ export const SDA: WindowStatistic = {
 };
 
 /**
- * SDA sweeps only: calls visit(q) for each candidate slot whose upper bound of v̂ is ≥ the
+ * SDA sweeps only: calls visit(q, ub) for each candidate slot whose upper bound ub of v̂ is ≥ the
  * threshold, which starts at `threshold` and is replaced by visit's return value. v̂ decreases in
  * O (the sender's egress so far) and O ≥ O_lo = max(O_T, the slot's last computed prefix + the
  * partial round), so v̂ ≤ (O_T − κ·(O_lo − O_T))/M_T with κ = (B_T − M_T)⁺/(B − B_T): slot-local
- * data, no cursor step, no division per slot.
+ * data, no cursor step, no division per skipped slot.
  */
-export function scanSda(sw: IpSweep, threshold: number, visit: (q: number) => number): void {
+export function scanSda(sw: IpSweep, threshold: number, visit: (q: number, ub: number) => number): void {
   const s = sw.s;
   const mT = sw.syPref + sw.yp;
   if (!(mT > 0)) return;
@@ -59,7 +59,8 @@ export function scanSda(sw: IpSweep, threshold: number, visit: (q: number) => nu
     if (!(oT > 0)) continue;
     const stale = end ? s.xSum[a] : sw.slotCur[q] >= 0 ? sw.slotPx[q] + xpa : xpa;
     const ubm = oT - kappa * (Math.max(oT, stale) - oT);
-    if (ubm + Math.abs(ubm) * 1e-12 < thr) continue;
-    thr = visit(q) * mT;
+    const ub = ubm + Math.abs(ubm) * 1e-12;
+    if (ub < thr) continue;
+    thr = visit(q, ub / mT) * mT;
   }
 }
