@@ -66,6 +66,38 @@ export function upperBound(t: Float64Array, lo: number, hi: number, x: number): 
   return lo;
 }
 
+/**
+ * lowerBound (upper = false) or upperBound (upper = true) of x in t[lo, hi), searched outward
+ * from `hint` by doubling steps, then bisected: O(log d) for an answer d places from the hint,
+ * instead of O(log (hi − lo)) cache-missing probes. For searches whose answers move little from
+ * one to the next (a delivery's window edges, deliveries roughly in time order).
+ */
+export function boundFrom(t: Float64Array, lo: number, hi: number, x: number, hint: number, upper: boolean): number {
+  const h = Math.min(Math.max(hint, lo), hi);
+  if (h < hi && (upper ? t[h] <= x : t[h] < x)) {
+    // The answer is past h: t[prev] is below x.
+    let prev = h;
+    for (let step = 1; ; step *= 2) {
+      const probe = prev + step;
+      if (probe >= hi) return upper ? upperBound(t, prev + 1, hi, x) : lowerBound(t, prev + 1, hi, x);
+      if (!(upper ? t[probe] <= x : t[probe] < x)) {
+        return upper ? upperBound(t, prev + 1, probe, x) : lowerBound(t, prev + 1, probe, x);
+      }
+      prev = probe;
+    }
+  }
+  // The answer is at or before h: t[next] is not below x (or next = hi).
+  let next = h;
+  for (let step = 1; ; step *= 2) {
+    const probe = next - step;
+    if (probe < lo) return upper ? upperBound(t, lo, next, x) : lowerBound(t, lo, next, x);
+    if (upper ? t[probe] <= x : t[probe] < x) {
+      return upper ? upperBound(t, probe + 1, next, x) : lowerBound(t, probe + 1, next, x);
+    }
+    next = probe;
+  }
+}
+
 /** The k-th largest of a[0..n) (1-based k ≤ n); reorders a. Hoare quickselect, middle pivot. */
 export function kthLargest(a: Float64Array, n: number, k: number): number {
   let lo = 0;

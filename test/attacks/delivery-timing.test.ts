@@ -10,6 +10,7 @@ import type { ObservedLog, View } from '../../src/adversary/view.js';
 import type { AttackInput, DelayModel, Targets } from '../../src/attacks/attack.js';
 import { disclosure, prepareDisclosure } from '../../src/attacks/disclosure.js';
 import { flow } from '../../src/attacks/flow.js';
+import { boundFrom, lowerBound, upperBound } from '../../src/attacks/util-index.js';
 import { buildDepartures, DeliveryTiming } from '../../src/attacks/windowed/delivery-timing.js';
 import { type ReceiptData, ReceiptSweep } from '../../src/attacks/windowed/receipts.js';
 import { TIE_REL } from '../../src/attacks/windowed/select.js';
@@ -116,6 +117,24 @@ describe('timing weight', () => {
       expect(positive).toBeGreaterThan(20);
     });
   }
+});
+
+describe('boundFrom', () => {
+  it('equals lowerBound / upperBound from any hint, with repeated values and sub-ranges', () => {
+    const rng = new Streams(11).stream('bound-from');
+    for (let rep = 0; rep < 200; rep++) {
+      const n = Math.floor(rng() * 40);
+      const t = Float64Array.from({ length: n }, () => Math.floor(rng() * 10)).sort();
+      const lo = Math.floor(rng() * (n + 1));
+      const hi = lo + Math.floor(rng() * (n - lo + 1));
+      for (let k = 0; k < 20; k++) {
+        const x = Math.floor(rng() * 12) - 1 + (rng() < 0.3 ? 0.5 : 0);
+        const hint = Math.floor(rng() * (n + 5)) - 2;
+        expect(boundFrom(t, lo, hi, x, hint, false)).toBe(lowerBound(t, lo, hi, x));
+        expect(boundFrom(t, lo, hi, x, hint, true)).toBe(upperBound(t, lo, hi, x));
+      }
+    }
+  });
 });
 
 describe('timing weight bounds (split, bound)', () => {

@@ -18,7 +18,7 @@
  * that poll or stay online, and Pearson r is already free of the sender's volume.
  */
 import type { AttackInput, DelayModel } from '../attack.js';
-import { lowerBound, upperBound } from '../util-index.js';
+import { boundFrom } from '../util-index.js';
 import { payloadRows, type WireRows } from '../wire-rows.js';
 import { prefixSum, sortSliceByTime } from './arrays.js';
 import { eachBackgroundRow, type SeriesInput } from './series.js';
@@ -94,6 +94,8 @@ export class DeliveryTiming {
   nearDepartures = 0;
   /** After split(): f ≤ farMax at the delay of every departure outside the near part. */
   private farMax = 0;
+  /** Per ip, where its last weight's walk began (the next search starts there). */
+  private readonly hint: Int32Array;
   /** The near part's reach (split): f ≤ FAR_SHARE × its peak beyond it; NaN when f cannot be bounded. */
   private readonly reach: number;
 
@@ -110,6 +112,8 @@ export class DeliveryTiming {
     this.nearC = new Int32Array(ips);
     this.nearList = new Int32Array(ips);
     this.reach = nearReach(model);
+    this.hint = new Int32Array(ips);
+    this.hint.set(d.start.subarray(0, Math.min(ips, d.start.length)));
   }
 
   /** Whether the model can weigh anything (no model: the timing says nothing). */
@@ -123,8 +127,9 @@ export class DeliveryTiming {
     this.forgetNear();
     this.x = x;
     const { t } = this.d;
-    this.a0 = lowerBound(t, 0, t.length, x - this.model.hi);
-    this.a1 = upperBound(t, this.a0, t.length, x - this.model.lo);
+    // From the last delivery's edges: callers go through deliveries in (nearly) time order.
+    this.a0 = boundFrom(t, 0, t.length, x - this.model.hi, this.a0, false);
+    this.a1 = boundFrom(t, this.a0, t.length, x - this.model.lo, this.a1, true);
   }
 
   /** Departures of every ip in the delivery's window [x − hi, x − lo]. */
@@ -137,7 +142,8 @@ export class DeliveryTiming {
     if (this.done[a]) return this.w[a];
     const { start, ipT } = this.d;
     const { x, model } = this;
-    const lo = lowerBound(ipT, start[a], start[a + 1], x - model.hi);
+    const lo = boundFrom(ipT, start[a], start[a + 1], x - model.hi, this.hint[a], false);
+    this.hint[a] = lo;
     let s = 0;
     for (let q = lo; q < start[a + 1] && ipT[q] <= x - model.lo; q++) s += model.pdf(x - ipT[q]);
     this.remember(a, s);
@@ -177,7 +183,7 @@ export class DeliveryTiming {
     // Departures before s0 are at or before tb, so their delays x − t are ≥ x − tb (as computed:
     // float subtraction is monotone, and weight() computes the delay the same way).
     const tb0 = x - this.reach;
-    let s0 = upperBound(t, this.a0, this.a1, tb0);
+    let s0 = boundFrom(t, this.a0, this.a1, tb0, this.a1, true);
     let far = x - tb0;
     if (this.a1 - s0 > cap) {
       s0 = this.a1 - cap;
