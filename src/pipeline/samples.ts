@@ -35,7 +35,7 @@ import type { AttackInput, AttackResult } from '../attacks/attack.js';
 import { pairOrder } from '../attacks/util-hash.js';
 import { pearsonFromSums } from '../attacks/windowed/estimators.js';
 import { seriesOptions } from '../attacks/windowed/options.js';
-import { windowOf } from '../attacks/windowed/series.js';
+import { eachBackgroundRow, type SeriesInput, windowOf } from '../attacks/windowed/series.js';
 import { type WireRows, wireRows } from '../attacks/wire-rows.js';
 
 export const CORRELATION_PAIRS = 3;
@@ -125,7 +125,14 @@ export function samplePairs(sender: Int32Array, recipient: Int32Array, tDeliver:
  * Observed departure (egress) and arrival (ingress) times of user devices at a few ips, in one
  * pass: every row, as the windowed series count them, and the candidate sends (`rows`) apart.
  */
-function rowsAt(obs: ObservedLog, users: number, rows: WireRows, hostIp: Int32Array, ips: Set<number>) {
+function rowsAt(
+  obs: ObservedLog,
+  users: number,
+  rows: WireRows,
+  hostIp: Int32Array,
+  ips: Set<number>,
+  background: Pick<SeriesInput, 'users' | 'background'>,
+) {
   const egress = new Map<number, number[]>();
   const sends = new Map<number, number[]>();
   const ingress = new Map<number, number[]>();
@@ -141,6 +148,12 @@ function rowsAt(obs: ObservedLog, users: number, rows: WireRows, hostIp: Int32Ar
     const t = obs.to[j];
     if (t < users) ingress.get(hostIp[t])?.push(obs.tRx[j]);
   }
+  // Background crossings the observer counts (series.ts): rows in the series and candidate sends alike.
+  eachBackgroundRow(background, rows, true, (h, t) => {
+    egress.get(hostIp[h])?.push(t);
+    sends.get(hostIp[h])?.push(t);
+  });
+  eachBackgroundRow(background, rows, false, (h, t) => ingress.get(hostIp[h])?.push(t));
   for (const list of egress.values()) list.sort((a, b) => a - b);
   for (const list of sends.values()) list.sort((a, b) => a - b);
   return { egress, sends, ingress };
@@ -231,7 +244,7 @@ export function computeSamples(view: View, result: AttackResult, sender: Int32Ar
     if (w !== undefined) ips.add(hostIp[w]);
   }
   for (const c of chosen) for (const s of c.shown) ips.add(hostIp[s.user]);
-  const rows = rowsAt(obs, users, wireRows(view), hostIp, ips);
+  const rows = rowsAt(obs, users, wireRows(view), hostIp, ips, view);
 
   const { width, shift } = seriesOptions(view.params, view.endToEnd);
   const windows = Math.max(1, Math.ceil(view.duration / width));

@@ -83,10 +83,31 @@ describe('correlation samples (flow, global passive observer)', () => {
           }
           return n;
         });
-      const y = dense((j) =>
-        obs.to[j] < users && hostIp[obs.to[j]] === hostIp[c.recipient] ? obs.tRx[j] - c.shiftNs : null,
+      // The background crossings (PINGs, padded to the block: no size rules them out), expanded
+      // from the descriptors by their definition (background.ts), added per window.
+      const bg = input.background!;
+      const crossings = (end: 'from' | 'to', ip: number, shift: number) => {
+        const n = new Array<number>(c.windows).fill(0);
+        for (let d = 0; d < bg.count; d++) {
+          const h = bg[end][d];
+          if (h >= users || hostIp[h] !== ip) continue;
+          for (let t0 = bg.first[d]; t0 < bg.stop[d]; t0 += bg.period[d]) {
+            const k = Math.floor((t0 + (end === 'from' ? bg.txOff[d] : bg.rxOff[d]) - shift) / c.windowNs);
+            if (k >= 0 && k < c.windows) n[k]++;
+          }
+        }
+        return n;
+      };
+      const plus = (a: number[], b: number[]) => a.map((v, k) => v + b[k]);
+      const y = plus(
+        dense((j) => (obs.to[j] < users && hostIp[obs.to[j]] === hostIp[c.recipient] ? obs.tRx[j] - c.shiftNs : null)),
+        crossings('to', hostIp[c.recipient], c.shiftNs),
       );
-      const xs = dense((j) => (obs.from[j] < users && hostIp[obs.from[j]] === hostIp[c.sender] ? obs.tTx[j] : null));
+      const xs = plus(
+        dense((j) => (obs.from[j] < users && hostIp[obs.from[j]] === hostIp[c.sender] ? obs.tTx[j] : null)),
+        crossings('from', hostIp[c.sender], 0),
+      );
+      expect(bg.count).toBeGreaterThan(0);
       const active = y
         .map((_, k) => k)
         .filter((k) => y[k] > 0 || xs[k] > 0 || (c.wrong >= 0 && c.wrongCount[c.window.indexOf(k)] > 0));
