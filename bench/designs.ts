@@ -7,6 +7,7 @@ import { loadavg } from 'node:os';
 import { parseDist } from '../src/core/dist.js';
 import { Streams } from '../src/core/rng.js';
 import { Sim } from '../src/core/sim.js';
+import { buildDesign } from '../src/designs/countermeasures.js';
 import { DESIGNS } from '../src/designs/registry.js';
 import { Hosts, Role } from '../src/net/hosts.js';
 import { Kind } from '../src/net/log.js';
@@ -75,7 +76,8 @@ for (const users of SIZES) {
     const sim = new Sim();
     const hosts = new Hosts(users);
     const net = new Net(sim, hosts, s.network.latency, streams.stream(`design/${streamScope(item)}/net`));
-    DESIGNS.get(id)!.build(
+    buildDesign(
+      DESIGNS.get(id)!,
       {
         sim,
         net,

@@ -13,9 +13,17 @@ import { type Rng, randExp, type Streams } from '../core/rng.js';
 import type { Sim } from '../core/sim.js';
 import { isOnline } from '../workload/generate.js';
 import type { Workload } from '../workload/types.js';
-import type { Delay, DesignContext, ParamProblem, ParamSpec, ResolvedParams } from './design.js';
+import type {
+  BuiltDesign,
+  Delay,
+  DesignContext,
+  DesignModule,
+  ParamProblem,
+  ParamSpec,
+  ResolvedParams,
+} from './design.js';
 
-export const COUNTERMEASURE_PARAMS: readonly ParamSpec[] = [
+const COUNTERMEASURE_PARAMS: readonly ParamSpec[] = [
   {
     name: 'coverRate',
     type: 'rate',
@@ -48,8 +56,32 @@ export const COUNTERMEASURE_PARAMS: readonly ParamSpec[] = [
   },
 ];
 
-/** Cross-parameter problems of the countermeasures, for each design's `check`. */
-export function countermeasureProblems(p: ResolvedParams): ParamProblem[] {
+/**
+ * `mod` offering the countermeasures: their parameters after its own (so listings and docs show
+ * them last), their cross-parameter problems before its own, and `countermeasures: true`, on which
+ * `buildDesign` applies them before `mod.build` runs. The one line a design writes to get them.
+ */
+export function withCountermeasures(mod: Omit<DesignModule, 'countermeasures'>): DesignModule {
+  const own = mod.check;
+  return {
+    ...mod,
+    params: [...mod.params, ...COUNTERMEASURE_PARAMS],
+    check: (p, users) => [...countermeasureProblems(p), ...(own?.(p, users) ?? [])],
+    countermeasures: true,
+  };
+}
+
+/**
+ * Builds `mod` in `ctx`: with its countermeasures applied first when it offers them, so `build`
+ * sees the covered workload and `ctx.mix` already. Every caller of a design's build goes through
+ * here (the pipeline's `simulate`, the design tests' harness, the bench).
+ */
+export function buildDesign(mod: DesignModule, ctx: DesignContext, p: ResolvedParams): BuiltDesign {
+  return mod.build(mod.countermeasures ? applyCountermeasures(ctx, p) : ctx, p);
+}
+
+/** Cross-parameter problems of the countermeasures (composed into each offering design's `check`). */
+function countermeasureProblems(p: ResolvedParams): ParamProblem[] {
   if (p.coverMode === 'slots' && !((p.coverRate as number) > 0))
     return [
       {
@@ -63,7 +95,7 @@ export function countermeasureProblems(p: ResolvedParams): ParamProblem[] {
 }
 
 /** The design context with the countermeasures of `p` applied (the same object when both are off). */
-export function applyCountermeasures(ctx: DesignContext, p: ResolvedParams): DesignContext {
+function applyCountermeasures(ctx: DesignContext, p: ResolvedParams): DesignContext {
   const rate = p.coverRate as number;
   const mean = p.mixDelay as number;
   if (!(rate > 0) && !(mean > 0)) return ctx;

@@ -88,6 +88,15 @@ export interface DesignModule {
    * before simulating (colluding set sizes in validation and docs; a test checks it against build).
    */
   infraHosts(p: ResolvedParams): number;
-  /** Creates hosts and schedules all traffic on ctx.sim; the caller then runs the simulation. */
+  /**
+   * Set by `withCountermeasures` (countermeasures.ts), never by hand: the module's `params` and
+   * `check` include the generic countermeasures', and `buildDesign` applies them to the context
+   * (cover messages in the workload, `mix`, `coverSlots`) before calling `build`.
+   */
+  readonly countermeasures?: boolean;
+  /**
+   * Creates hosts and schedules all traffic on ctx.sim; the caller then runs the simulation. Call
+   * it through `buildDesign` (countermeasures.ts), which applies the countermeasures first.
+   */
   build(ctx: DesignContext, p: ResolvedParams): BuiltDesign;
 }

@@ -31,6 +31,7 @@ import {
 import { ATTACKS } from '../attacks/registry.js';
 import { replicateSeed, Streams } from '../core/rng.js';
 import { Sim } from '../core/sim.js';
+import { buildDesign } from '../designs/countermeasures.js';
 import type { BuiltDesign, DesignModule } from '../designs/design.js';
 import { DESIGNS } from '../designs/registry.js';
 import { loadJobWorlds } from '../log/read.js';
@@ -179,7 +180,8 @@ export function simulate(
   const scope = streamScope(item);
   const net = new Net(sim, hosts, base.network.latency, streams.stream(`design/${scope}/net`));
   const writer = logTo ? new WorldLogWriter(logTo.dir, hosts, net.log, logTo.groupRows) : null;
-  const built = module.build(
+  const built = buildDesign(
+    module,
     {
       sim,
       net,

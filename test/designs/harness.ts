@@ -9,6 +9,7 @@ import { parseDist } from '../../src/core/dist.js';
 import { Streams } from '../../src/core/rng.js';
 import { Sim } from '../../src/core/sim.js';
 import { parseDuration, parseRate, SEC } from '../../src/core/time.js';
+import { buildDesign } from '../../src/designs/countermeasures.js';
 import type { DesignContext, DesignModule, ResolvedParams } from '../../src/designs/design.js';
 import { Hosts } from '../../src/net/hosts.js';
 import { Net } from '../../src/net/net.js';
@@ -175,7 +176,7 @@ export function runDesign(
   };
   const p = resolve(design, over);
   expect(design.check?.(p, w.users) ?? []).toEqual([]);
-  const built = design.build(ctx, p);
+  const built = buildDesign(design, ctx, p);
   sim.run(opts.drain === undefined ? {} : { until: ctx.duration + opts.drain });
   return { ctx, built, log: net.log, truth: net.truth, hosts, net, w, streams };
 }

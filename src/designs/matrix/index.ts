@@ -26,14 +26,14 @@
  */
 import { Kind } from '../../net/log.js';
 import { connectionPhase, padTo } from '../common.js';
-import { applyCountermeasures } from '../countermeasures.js';
+import { withCountermeasures } from '../countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ResolvedParams } from '../design.js';
 import { checkMatrix, PARAMS } from './params.js';
 import { SYNC_IDLE_BYTES } from './sizes.js';
 import { addMatrixHosts, centralHomeserver, placeUsers, Rooms } from './topology.js';
 import { wireMatrix } from './wire.js';
 
-export const matrix: DesignModule = {
+export const matrix: DesignModule = withCountermeasures({
   id: 'matrix',
   summary:
     'Matrix: federated homeservers; every homeserver in a room receives sender, room and timing of every event; /sync long-polls; Sygnal push',
@@ -47,10 +47,9 @@ export const matrix: DesignModule = {
   /** Every homeserver. */
   infraHosts: (p) => p.homeservers as number,
   build: buildMatrix,
-};
+});
 
-function buildMatrix(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
-  const ctx = applyCountermeasures(deployed, p);
+function buildMatrix(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
   const { net, workload: w } = ctx;
   const U = w.users;
   const H = p.homeservers as number;

@@ -3,7 +3,6 @@
  * Protocol facts with their primary sources: docs/designs/matrix.md.
  */
 import { intAtLeast, positiveDuration } from '../common.js';
-import { COUNTERMEASURE_PARAMS, countermeasureProblems } from '../countermeasures.js';
 import type { ParamProblem, ParamSpec, ResolvedParams } from '../design.js';
 
 const SPEC = 'matrix-org/matrix-spec';
@@ -151,12 +150,11 @@ export const PARAMS: readonly ParamSpec[] = [
     source:
       'countermeasure, off in the deployed protocol; constant-size transmissions as in SimpleX (16 KB blocks) and mixnets (Sphinx)',
   },
-  ...COUNTERMEASURE_PARAMS,
 ];
 
 /** Problems across parameters (ranges the specs cannot state, and combinations). */
 export function checkMatrix(p: ResolvedParams): ParamProblem[] {
-  const out: ParamProblem[] = countermeasureProblems(p);
+  const out: ParamProblem[] = [];
   if (p.padAll === true && !((p.paddingBlock as number) > 0))
     out.push({
       param: 'padAll',

@@ -29,7 +29,7 @@
  * churn, shared with the validation tests), sizes.ts (framing sizes).
  */
 import type { Dist } from '../../core/dist.js';
-import { applyCountermeasures } from '../countermeasures.js';
+import { withCountermeasures } from '../countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ResolvedParams } from '../design.js';
 import { addPollFlows } from './flows.js';
 import { checkSession, PARAMS } from './params.js';
@@ -39,7 +39,7 @@ import { Pickups, StoredItems } from './store.js';
 import { addSessionHosts, buildSwarms, centralNode, drawUsers } from './topology.js';
 import { wireSession } from './wire.js';
 
-export const session: DesignModule = {
+export const session: DesignModule = withCountermeasures({
   id: 'session',
   summary:
     'Session: swarms of service nodes, onion-routed stores via persistent guards, recipients poll every 5 s, sync copy to own swarm',
@@ -53,10 +53,9 @@ export const session: DesignModule = {
   /** Every service node. */
   infraHosts: (p) => p.nodes as number,
   build: buildSession,
-};
+});
 
-function buildSession(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
-  const ctx = applyCountermeasures(deployed, p);
+function buildSession(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
   const { net, workload: w } = ctx;
   const N = p.nodes as number;
   const G = p.guards as number;

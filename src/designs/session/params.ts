@@ -3,7 +3,6 @@
  * Protocol facts with their primary sources: docs/designs/session.md.
  */
 import { intAtLeast, positiveDuration } from '../common.js';
-import { COUNTERMEASURE_PARAMS, countermeasureProblems } from '../countermeasures.js';
 import type { ParamProblem, ParamSpec, ResolvedParams } from '../design.js';
 
 const SD = 'session-foundation/session-desktop';
@@ -197,12 +196,11 @@ export const PARAMS: readonly ParamSpec[] = [
     source:
       'session-foundation/session-android (BackgroundPollWorker, a 15-minute WorkManager period); off by default [assumption]',
   },
-  ...COUNTERMEASURE_PARAMS,
 ];
 
 /** Problems across parameters (ranges the specs cannot state, and combinations). */
 export function checkSession(p: ResolvedParams): ParamProblem[] {
-  const out: ParamProblem[] = countermeasureProblems(p);
+  const out: ParamProblem[] = [];
   const n = p.nodes as number;
   const swarm = p.swarmSize as number;
   const guards = p.guards as number;

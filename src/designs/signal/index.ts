@@ -23,7 +23,7 @@ import { type HopIds, Kind, type KindId } from '../../net/log.js';
 import { isOnline, nextOnline } from '../../workload/generate.js';
 import { Platform } from '../../workload/types.js';
 import { connectionPhase, feedWorkload, padTo } from '../common.js';
-import { afterHoldOf, applyCountermeasures } from '../countermeasures.js';
+import { afterHoldOf, withCountermeasures } from '../countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ResolvedParams } from '../design.js';
 import { ScratchIds } from '../parts/ids.js';
 import { Mailboxes } from '../parts/mailbox.js';
@@ -45,7 +45,7 @@ const READ_SYNC_PLAINTEXT = 60;
 /** Signal Desktop batches its delivery receipts for up to 500 ms (signalapp/Signal-Desktop ts/background.ts deliveryReceiptBatcher, wait: 500). */
 const LINKED_RECEIPT_WAIT = 500 * MS;
 
-export const signal: DesignModule = {
+export const signal: DesignModule = withCountermeasures({
   id: 'signal',
   summary: 'Signal: one central service, sealed sender, server fan-out for groups, FCM/APNs wake-ups',
   params: PARAMS,
@@ -57,10 +57,9 @@ export const signal: DesignModule = {
   /** The one service. */
   infraHosts: () => 1,
   build: buildSignal,
-};
+});
 
-function buildSignal(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
-  const ctx = applyCountermeasures(deployed, p);
+function buildSignal(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
   const { sim, net, hosts, workload: w } = ctx;
   const log = net.log;
   const U = w.users;

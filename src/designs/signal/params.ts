@@ -3,7 +3,6 @@
  * Protocol facts with their primary sources: docs/designs/signal.md.
  */
 import { intAtLeast, positiveDuration } from '../common.js';
-import { COUNTERMEASURE_PARAMS, countermeasureProblems } from '../countermeasures.js';
 import type { ParamProblem, ParamSpec, ResolvedParams } from '../design.js';
 
 export const PARAMS: readonly ParamSpec[] = [
@@ -128,12 +127,11 @@ export const PARAMS: readonly ParamSpec[] = [
     description: 'Time a wake-up push spends inside FCM/APNs before it reaches the device',
     source: '[assumption] FCM and APNs deliver in seconds, variably; no published distribution',
   },
-  ...COUNTERMEASURE_PARAMS,
 ];
 
 /** Problems across parameters (ranges the specs cannot state, and combinations). */
 export function checkSignal(p: ResolvedParams, users: number): ParamProblem[] {
-  const out: ParamProblem[] = countermeasureProblems(p);
+  const out: ParamProblem[] = [];
   intAtLeast(p, out, 'paddingBlock', 1);
   intAtLeast(p, out, 'envelopeOverhead', 0);
   intAtLeast(p, out, 'groupKeyBytes', 0);

@@ -25,7 +25,7 @@
  * notifications), flows.ts (keepalives as periodic flows).
  */
 import type { Dist } from '../../core/dist.js';
-import { applyCountermeasures } from '../countermeasures.js';
+import { withCountermeasures } from '../countermeasures.js';
 import type { BuiltDesign, DesignContext, DesignModule, ResolvedParams } from '../design.js';
 import { ScratchIds } from '../parts/ids.js';
 import { addPingFlows } from './flows.js';
@@ -34,7 +34,7 @@ import { buildTopology, centralRelay } from './topology.js';
 import { Tor } from './tor.js';
 import { wireSimplex } from './wire.js';
 
-export const simplex: DesignModule = {
+export const simplex: DesignModule = withCountermeasures({
   id: 'simplex',
   summary: 'SimpleX Chat: per-contact one-way queues on recipient-chosen relays, 2-hop private routing, 16 KB blocks',
   params: PARAMS,
@@ -46,10 +46,9 @@ export const simplex: DesignModule = {
   /** Every relay of the preset list (storage and proxy-only) and the notification server. */
   infraHosts: (p) => (p.relays as number) + 1,
   build: buildSimplex,
-};
+});
 
-function buildSimplex(deployed: DesignContext, p: ResolvedParams): BuiltDesign {
-  const ctx = applyCountermeasures(deployed, p);
+function buildSimplex(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
   const { sim, net, workload: w } = ctx;
   const useTor = p.tor as boolean;
   const t = buildTopology(ctx.hosts, ctx.streams, w, {

@@ -3,7 +3,6 @@
  * Protocol facts with their primary sources: docs/designs/simplex.md.
  */
 import { positiveDuration } from '../common.js';
-import { COUNTERMEASURE_PARAMS, countermeasureProblems } from '../countermeasures.js';
 import type { ParamProblem, ParamSpec, ResolvedParams } from '../design.js';
 
 const MQ = 'simplex-chat/simplexmq';
@@ -134,12 +133,11 @@ export const PARAMS: readonly ParamSpec[] = [
     description: 'Time a notification spends inside APNs before it reaches the device',
     source: '[assumption] APNs delivers in seconds, variably; no published distribution',
   },
-  ...COUNTERMEASURE_PARAMS,
 ];
 
 /** Problems across parameters (ranges the specs cannot state, and combinations). */
 export function checkSimplex(p: ResolvedParams): ParamProblem[] {
-  const out: ParamProblem[] = countermeasureProblems(p);
+  const out: ParamProblem[] = [];
   const relays = p.relays as number;
   const proxyOnly = p.proxyOnlyRelays as number;
   if (!Number.isInteger(relays) || relays < 1)
