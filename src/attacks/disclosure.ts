@@ -400,7 +400,8 @@ function timedBest(
       for (let k = 0; k < timing.nearN; k++) {
         const a = timing.nearList[k];
         const top = topScore(a, sda ? sda.scoreIp(a) / (share as PerUserShare).ipSize(a) : 0, false);
-        if (top > 0) v0 = Math.max(v0, top * timing.weight(a));
+        // An ip whose bound cannot beat v0 leaves it as it is (v0 is the maximum either way).
+        if (top > 0 && top * timing.bound(a) > v0) v0 = Math.max(v0, top * timing.weight(a));
       }
     }
     scan(v0 * (1 - 2 * TIE_REL));

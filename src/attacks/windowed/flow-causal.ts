@@ -162,6 +162,9 @@ class GlobalPass {
         const num = Kt * (acc[base + a] + xa * yp) - sx * syT;
         const vx = Kt * (PX2[a] + xa * xa) - sx * sx;
         if (!(num > 0 && vx > 0)) continue;
+        // An ip whose bound cannot beat q0 leaves it as it is (q0 is the maximum either way).
+        const ub = tm.bound(a);
+        if (!(((num * num) / vx) * ub * ub > q0)) continue;
         const w = tm.weight(a);
         const q2 = ((num * num) / vx) * w * w;
         if (q2 > q0) q0 = q2;
