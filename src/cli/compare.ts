@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { anonsimVersion, gitCommit } from '../core/package.js';
 import {
   COMPARE_COLUMNS,
   COMPARE_METRICS,
@@ -21,7 +22,6 @@ import {
 } from '../export/compare.js';
 import { writeCsv } from '../export/csv.js';
 import { fmtNum } from '../export/format.js';
-import { anonsimVersion, gitCommit } from '../export/manifest.js';
 import { parseCsv } from '../export/read-csv.js';
 import { writeReport } from '../export/report.js';
 import { ensureOutputDir } from '../export/write.js';

@@ -9,7 +9,7 @@
 import { Command, CommanderError } from 'commander';
 import { ATTACK_ALIASES } from '../attacks/registry.js';
 import { InputError, machineFault } from '../core/errors.js';
-import { anonsimVersion } from '../export/manifest.js';
+import { anonsimVersion } from '../core/package.js';
 import { formatProblem, type Problem, ScenarioError } from '../scenario/errors.js';
 import { nearMiss } from '../scenario/fields.js';
 import { scenarioJsonSchema } from '../scenario/json-schema.js';

@@ -10,7 +10,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { anonsimVersion } from '../export/manifest.js';
+import { anonsimVersion } from '../core/package.js';
 import { sweepRates } from '../export/rates.js';
 import { writeReport } from '../export/report.js';
 import { writeResults } from '../export/write.js';

@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { machineFault } from '../core/errors.js';
-import { anonsimVersion, gitCommit } from '../export/manifest.js';
+import { anonsimVersion, gitCommit } from '../core/package.js';
 import { sweepRates } from '../export/rates.js';
 import { writeReport } from '../export/report.js';
 import { ensureOutputDir, removeStaleStagingSync, writeResults } from '../export/write.js';

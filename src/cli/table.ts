@@ -3,9 +3,10 @@
  * (replicates), top1 with its 95 % interval, anonymity set, pair AUC and hosts held (means over
  * replicates), with aligned columns.
  */
-import { aggregateRows } from '../export/aggregate.js';
+
 import { withinRunComparison } from '../export/compare.js';
 import { fmtNum } from '../export/format.js';
+import { aggregateRows } from '../metrics/aggregate.js';
 import type { RunResult } from '../pipeline/types.js';
 import type { ComparePair } from '../scenario/compare.js';
 

@@ -11,9 +11,9 @@
  * With one pair (or fewer than two replicates a side) there is no spread: lo and hi are NaN (empty
  * cells). A metric that is NaN in any replicate used makes the row's numbers NaN.
  */
-import { t975 } from './aggregate.js';
+import { t975 } from '../metrics/aggregate.js';
+import { AGG_METRICS, type SummaryRow, type SweepValues } from '../metrics/schema.js';
 import { cell } from './format.js';
-import { AGG_METRICS, type SummaryRow, type SweepValues } from './schema.js';
 
 /** Metrics compared: every aggregated metric but the user count (the same on both sides). */
 export const COMPARE_METRICS = AGG_METRICS.filter((m) => m !== 'users');

@@ -4,10 +4,10 @@
  * a `<script type="application/json" id="anonsim-data">` block and is escaped so no data string can
  * close that element or open an HTML comment (`<`, `>`, `&`, U+2028/9 become \u escapes).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join, resolve } from 'node:path';
+import { packageRoot } from '../core/package.js';
 import type { SweepRates } from './rates.js';
 
 /** The placeholder the viewer template carries (kept in sync with viz/build.mjs). */
@@ -93,27 +93,6 @@ export function extractReportData(html: string): Record<string, unknown> | null 
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
   } catch {
     return null;
-  }
-}
-
-/**
- * The anonsim package folder: walks up from this module to the package.json named anonsim. Works
- * from src/export/report.ts (tests, tsx) and from dist/cli.js (this module bundled into it).
- */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'anonsim') return dir;
-      } catch {
-        // unreadable package.json: keep walking
-      }
-    }
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the anonsim package folder (package.json named "anonsim")');
-    dir = up;
   }
 }
 

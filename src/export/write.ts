@@ -17,18 +17,18 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InputError, machineFault } from '../core/errors.js';
+import { anonsimVersion, gitCommit } from '../core/package.js';
+import { AGG_METRICS, aggregateRows } from '../metrics/aggregate.js';
+import { LABEL_COLUMNS, SUMMARY_COLUMNS, type SummaryColumn, type SummaryRow } from '../metrics/schema.js';
 import type { RunResult } from '../pipeline/types.js';
 import { scenarioToPlain } from '../scenario/to-yaml.js';
 import type { Scenario } from '../scenario/types.js';
-import { AGG_METRICS, aggregateRows } from './aggregate.js';
 import { COMPARE_COLUMNS, compareCells, withinRunComparison } from './compare.js';
 import { type CsvResult, throwIfAborted, writeCsv } from './csv.js';
 import { DETAIL_FILES, MESSAGES } from './detail.js';
 import { cell } from './format.js';
-import { anonsimVersion, gitCommit } from './manifest.js';
 import type { SweepRates } from './rates.js';
 import type { Provenance } from './report.js';
-import { LABEL_COLUMNS, SUMMARY_COLUMNS, type SummaryColumn, type SummaryRow } from './schema.js';
 
 export { SUMMARY_COLUMNS };
 

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { anonsimVersion, gitCommit } from '../export/manifest.js';
+import { anonsimVersion, gitCommit } from '../core/package.js';
 import { needsCalibration, worldName } from '../pipeline/job.js';
 import type { Cell } from '../pipeline/run.js';
 import { planJobs, simKey } from '../pipeline/run.js';

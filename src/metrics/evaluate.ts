@@ -9,11 +9,11 @@
  * those four arguments only, so it can be unit-tested on hand-built results.
  */
 import type { AttackResult, Targets } from '../attacks/attack.js';
-import type { PairRow, SummaryRow } from '../pipeline/types.js';
 import { checkCausalTie, checkPairs, checkScores } from './check.js';
 import { candidateCount, entropyBits } from './entropy.js';
 import { labelledMetrics, labelPairs, pairKey, positivePairs } from './pairs.js';
 import { type RocCurve, rocCurve } from './roc.js';
+import type { PairRow, SummaryRow } from './schema.js';
 import { Mean } from './sum.js';
 import { expectedRank, rankCounts, topkProbability } from './topk.js';
 import { type TtfdPair, timeToFirstDeanonymisation } from './ttfd.js';

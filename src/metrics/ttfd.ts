@@ -16,7 +16,7 @@
  */
 import type { AttackResult } from '../attacks/attack.js';
 import { pairOrder } from '../attacks/util-hash.js';
-import type { TtfdRow } from '../pipeline/types.js';
+import type { TtfdRow } from './schema.js';
 
 export type TtfdPair = Omit<TtfdRow, 'replicate' | 'design' | 'adversary' | 'attack' | 'cell' | 'sweep'>;
 

@@ -14,7 +14,7 @@
  * replicate; about half of the replicates sit at the blind guess, so three agreeing replicates
  * happen one time in eight, five one time in thirty.
  */
-import { type AggregateRow, aggregateRows } from '../export/aggregate.js';
+import { type AggregateRow, aggregateRows } from '../metrics/aggregate.js';
 import type { JobResult } from './job.js';
 import { type Cell, inJobOrder, planJobs, type RunOptions, runJobs } from './run.js';
 

@@ -9,11 +9,11 @@ import { availableParallelism } from 'node:os';
 import { replicateSeed } from '../core/rng.js';
 import type { Cell } from '../scenario/sweep.js';
 import type { Scenario } from '../scenario/types.js';
-import { workerPool } from '../worker-pool.js';
 import { grade, INPUT_VECTORS, VECTORS, type Vector } from './exposure.js';
 import { executeJob, type JobResult, type JobSpec, type SavedWorlds } from './job.js';
 import { toPlain } from './serialize.js';
 import type { ExposureRow, RunResult } from './types.js';
+import { workerPool } from './worker-pool.js';
 
 export type { Cell };
 

@@ -1,50 +1,13 @@
 /** Rows a run produces, one interface per output file (docs/cli.md) (export writes them). */
 
-import type { SummaryRow, SweepValues } from '../export/schema.js';
+import type { CellTag, PairRow, SummaryRow, SweepValues, TtfdRow, ViewTag } from '../metrics/schema.js';
 import type { CandidateSample, CorrelationSample } from './samples.js';
 
-/** summary.csv's row and the sweep values type live with the output schema (src/export/schema.ts). */
-export type { SummaryRow, SweepValues };
-
-/** The sweep cell a row describes: its index and swept values (the CSVs' sweep columns). */
-export interface CellTag {
-  cell: number;
-  sweep: SweepValues;
-}
-
-/** Labels of a row of one attacked view: sweep cell, replicate, design, adversary, attack. */
-export interface ViewTag extends CellTag {
-  replicate: number;
-  design: string;
-  adversary: string;
-  attack: string;
-}
-
-export interface PairRow extends CellTag {
-  design: string;
-  adversary: string;
-  attack: string;
-  sender: number;
-  recipient: number;
-  score: number;
-  is_true: boolean;
-}
-
-export interface TtfdRow extends CellTag {
-  replicate: number;
-  design: string;
-  adversary: string;
-  attack: string;
-  sender: number;
-  recipient: number;
-  messages_sent: number;
-  /** null when the pair was never identified. */
-  messages_until_identified: number | null;
-  time_until_identified_s: number | null;
-  /** Tie-aware variant (metrics/ttfd.ts): first delivery with the sender among the causal top, and the tie size there. */
-  messages_until_tied_top: number | null;
-  tied_top: number | null;
-}
+/**
+ * The rows the metrics compute (summary.csv, pairs.csv, ttfd.csv), the row tags and the sweep
+ * values type live with the output schema (src/metrics/schema.ts), below the pipeline.
+ */
+export type { CellTag, PairRow, SummaryRow, SweepValues, TtfdRow, ViewTag };
 
 export interface MessageRow extends CellTag {
   replicate: number;

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { meanInterval } from '../../src/export/aggregate.js';
 import { parseCsv } from '../../src/export/read-csv.js';
+import { meanInterval } from '../../src/metrics/aggregate.js';
 import { cli, tempDir, writeScenario } from './helpers.js';
 
 const SCENARIO = `name: prec

@@ -1,6 +1,13 @@
 /** Student-t quantiles and the 95 % intervals of aggregate.csv. */
 import { describe, expect, it } from 'vitest';
-import { aggregateRows, intervalKind, meanInterval, metricRange, tCdf, tQuantile } from '../../src/export/aggregate.js';
+import {
+  aggregateRows,
+  intervalKind,
+  meanInterval,
+  metricRange,
+  tCdf,
+  tQuantile,
+} from '../../src/metrics/aggregate.js';
 import type { SummaryRow } from '../../src/pipeline/types.js';
 
 describe('tQuantile(0.975, df)', () => {

@@ -61,22 +61,13 @@ function cycleEdges(g: Map<string, Map<string, string[]>>): string[] {
   return out.sort();
 }
 
-/** Cycles not yet cut (issue 16): the pipeline, its result types, the log and the CLI entry points. */
-const KNOWN = [
-  '(top) -> cli',
-  'cli -> export',
-  'cli -> log',
-  'cli -> pipeline',
-  'export -> metrics',
-  'export -> pipeline',
-  'log -> export',
-  'log -> pipeline',
-  'metrics -> pipeline',
-  'pipeline -> (top)',
-  'pipeline -> export',
-  'pipeline -> log',
-  'pipeline -> metrics',
-];
+/**
+ * Cycles not yet cut (issue 16): a job writes its world to the log and loads saved worlds from it
+ * (pipeline/job.ts → log/write.ts, log/read.ts), while the log's run index and size estimate plan
+ * the run's jobs (log/index.ts, log/estimate.ts → pipeline/run.ts) and its readers and writer use
+ * the job's world types (pipeline/job.ts). Cutting it means choosing the log's layer.
+ */
+const KNOWN = ['log -> pipeline', 'pipeline -> log'];
 
 describe('no import cycles between folders of src/', () => {
   it('finds a cycle when there is one (the check can fail)', () => {

@@ -1,11 +1,11 @@
 /**
  * Worker isolates must not compile on background threads: Node 20 can abort the process when
- * such a job outlives a terminated worker (see src/worker-pool.ts).
+ * such a job outlives a terminated worker (see src/pipeline/worker-pool.ts).
  */
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { workerPool } from '../../src/worker-pool.js';
+import { workerPool } from '../../src/pipeline/worker-pool.js';
 
 setFlagsFromString('--allow-natives-syntax');
 

@@ -6,11 +6,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/core/package.js';
 import {
   DATA_PLACEHOLDER,
   extractReportData,
   inlineReport,
-  packageRoot,
   readResults,
   reportData,
   safeJson,

@@ -5,7 +5,7 @@
  * Pure functions only (no DOM), so tests can run them in Node.
  */
 import { csvParseRows } from 'd3';
-import { SUMMARY_COLUMNS } from '../../src/export/schema.js';
+import { SUMMARY_COLUMNS } from '../../src/metrics/schema.js';
 import { candData, corrData, type DetailModel, distData, rocData } from './detail-data.js';
 import { parseRates, type RatesIndex } from './tradeoff-data.js';
 
@@ -66,7 +66,7 @@ export const METRIC_LABELS: Record<string, string> = {
 /** Aggregate columns that count the run rather than measure an attack: never offered as chart metrics. */
 const COUNTS: readonly string[] = ['users', 'messages', 'deliveries', 'held'];
 
-/** The fixed first columns of summary.csv (src/export/schema.ts); every later column is a swept key path. */
+/** The fixed first columns of summary.csv (src/metrics/schema.ts); every later column is a swept key path. */
 export const SUMMARY_FIXED: readonly string[] = SUMMARY_COLUMNS;
 
 /** The six rows of the article's metadata exposure matrix, in its order. */

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Piscina } from 'piscina';
+import { packageRoot } from '../core/package.js';
 
-// This module sits directly under src/ and is bundled into dist/cli.js, so '../dist/workers/'
-// resolves to <root>/dist/workers/ from both src/worker-pool.ts (vitest) and dist/cli.js.
+// Found from the package folder, not from this module's own URL: the module runs from
+// src/pipeline/ (vitest) and bundled into dist/cli.js, at different depths below the root.
 export function workerPath(name: string): string {
-  const p = fileURLToPath(new URL(`../dist/workers/${name}.js`, import.meta.url));
+  const p = join(packageRoot(), 'dist', 'workers', `${name}.js`);
   if (!existsSync(p)) throw new Error(`worker ${p} missing: run \`npm run build\` first`);
   return p;
 }

@@ -1,11 +1,34 @@
 /**
- * manifest.json: what produced a results folder. The anonsim version comes from package.json
- * and the git commit from .git (HEAD → ref file or packed-refs) read directly, without spawning
- * git; null when not in a checkout. Everything else is passed in by the writer.
+ * The anonsim package itself: its folder, version (package.json) and the git commit checked out
+ * (read from .git directly — HEAD → ref file or packed-refs — without spawning git; null when not
+ * in a checkout). manifest.json, the log index and the CLI record them; the worker pool finds
+ * dist/workers/ from the folder. Here, at the bottom of the layers, so every folder may read them.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { packageRoot } from './report.js';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The anonsim package folder: walks up from this module to the package.json named anonsim. Works
+ * from src/core/package.ts (tests, tsx) and from every bundle it is part of (dist/cli.js,
+ * dist/workers/*.js), whatever folder depth they sit at.
+ */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'anonsim') return dir;
+      } catch {
+        // unreadable package.json: keep walking
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the anonsim package folder (package.json named "anonsim")');
+    dir = up;
+  }
+}
 
 export function anonsimVersion(): string {
   try {

@@ -11,6 +11,48 @@
 /** Values of the swept key paths for one sweep cell, in sweep order. */
 export type SweepValues = (string | number | boolean)[];
 
+/** The sweep cell a row describes: its index and swept values (the CSVs' sweep columns). */
+export interface CellTag {
+  cell: number;
+  sweep: SweepValues;
+}
+
+/** Labels of a row of one attacked view: sweep cell, replicate, design, adversary, attack. */
+export interface ViewTag extends CellTag {
+  replicate: number;
+  design: string;
+  adversary: string;
+  attack: string;
+}
+
+/** pairs.csv: the score of one ordered (sender, recipient) pair (src/metrics/evaluate.ts). */
+export interface PairRow extends CellTag {
+  design: string;
+  adversary: string;
+  attack: string;
+  sender: number;
+  recipient: number;
+  score: number;
+  is_true: boolean;
+}
+
+/** ttfd.csv: when one true pair was first identified (src/metrics/ttfd.ts). */
+export interface TtfdRow extends CellTag {
+  replicate: number;
+  design: string;
+  adversary: string;
+  attack: string;
+  sender: number;
+  recipient: number;
+  messages_sent: number;
+  /** null when the pair was never identified. */
+  messages_until_identified: number | null;
+  time_until_identified_s: number | null;
+  /** Tie-aware variant (metrics/ttfd.ts): first delivery with the sender among the causal top, and the tie size there. */
+  messages_until_tied_top: number | null;
+  tied_top: number | null;
+}
+
 /** Text columns of summary.csv (every other fixed column is a number). */
 export const LABEL_COLUMNS = ['design', 'adversary', 'attack'] as const;
 
