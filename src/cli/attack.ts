@@ -16,6 +16,7 @@ import { writeReport } from '../export/report.js';
 import { writeResults } from '../export/write.js';
 import { LOG_INDEX, LOG_SCENARIO, type LoggedWorld, readLogIndex } from '../log/index.js';
 import { checkWorld, LogError } from '../log/read.js';
+import { estimateDiskBytes } from '../pipeline/disk-estimate.js';
 import { needsCalibration, type SavedWorlds } from '../pipeline/job.js';
 import { inJobOrder, mergeResults, planJobs, runJobs, scenarioCells, simKey } from '../pipeline/run.js';
 import { formatWarning, type Problem, ScenarioError } from '../scenario/errors.js';
@@ -24,6 +25,8 @@ import { sweepCells } from '../scenario/sweep.js';
 import { type Argv, parseIntArg, setOverrides } from './argv.js';
 import { Interrupted } from './interrupt.js';
 import type { Io } from './io.js';
+import { LOCK_FILE } from './lock.js';
+import { preflight } from './preflight.js';
 import { makeProgress } from './progress.js';
 import { outputDirProblem } from './run.js';
 import { summaryTable } from './table.js';
@@ -121,6 +124,16 @@ export async function attackCommand(dir: string, flags: AttackFlags, argv: Argv,
   }
   if (problems.length > 0) throw new ScenarioError(problems);
   for (const w of loaded.warnings) io.err(`${formatWarning(w)}\n`);
+  // As a run: the output folder is ours alone while we write it, and must hold what we write.
+  const pre = preflight(outDir, {
+    lockName: LOCK_FILE,
+    need: { ...estimateDiskBytes(cells, { messages }), checkpoints: 0 },
+  });
+  if (!pre.ok)
+    throw new ScenarioError([
+      argv.problem(flags.out !== undefined ? '-o' : dir, pre.problem.message, pre.problem.expected),
+    ]);
+  for (const w of pre.warnings) io.err(w);
 
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Interrupted());
@@ -164,5 +177,6 @@ export async function attackCommand(dir: string, flags: AttackFlags, argv: Argv,
   } finally {
     process.off('SIGINT', onSigint);
     io.signal?.removeEventListener('abort', onExternal);
+    pre.lock.release();
   }
 }

@@ -14,6 +14,7 @@ import { anonsimVersion } from '../core/package.js';
 import { sweepRates } from '../export/rates.js';
 import { writeReport } from '../export/report.js';
 import { writeResults } from '../export/write.js';
+import { estimateDiskBytes } from '../pipeline/disk-estimate.js';
 import type { JobResult } from '../pipeline/job.js';
 import { inJobOrder, mergeResults, planJobs, scenarioCells } from '../pipeline/run.js';
 import {
@@ -32,6 +33,8 @@ import { resolveScenario } from '../scenario/resolve.js';
 import { sweepCells } from '../scenario/sweep.js';
 import type { Argv } from './argv.js';
 import type { Io } from './io.js';
+import { LOCK_FILE } from './lock.js';
+import { preflight } from './preflight.js';
 import { summaryTable } from './table.js';
 
 export interface MergeFlags {
@@ -263,18 +266,42 @@ export async function mergeCommand(dirs: string[], flags: MergeFlags, argv: Argv
     scenario.sweep.map((s) => s.path),
   );
   const outDir = flags.out ?? join('results', scenario.name);
-  const written = await writeResults(outDir, result, {
-    scenario,
-    workers: 1,
-    wallTimeS: (performance.now() - t0) / 1000,
-    messages,
-    report: writeReport,
-    rates: sweepRates(
-      cells,
-      scenario.sweep.map((s) => s.path),
-    ),
-    extra: { merged: { shards: shards.map((s) => ({ shard: s.manifest.shard, dir: s.dir })) } },
+  // As a run: the output folder is ours alone while we write it, and must hold what we write.
+  const pre = preflight(outDir, {
+    lockName: LOCK_FILE,
+    need: { ...estimateDiskBytes(cells, { messages }), checkpoints: 0 },
   });
+  if (!pre.ok)
+    throw new ScenarioError([
+      flags.out !== undefined
+        ? argv.problem('-o', pre.problem.message, pre.problem.expected)
+        : {
+            file: 'argv',
+            line: 1,
+            col: 1,
+            path: '(output)',
+            message: pre.problem.message,
+            expected: pre.problem.expected,
+          },
+    ]);
+  for (const w of pre.warnings) io.err(w);
+  let written: Awaited<ReturnType<typeof writeResults>>;
+  try {
+    written = await writeResults(outDir, result, {
+      scenario,
+      workers: 1,
+      wallTimeS: (performance.now() - t0) / 1000,
+      messages,
+      report: writeReport,
+      rates: sweepRates(
+        cells,
+        scenario.sweep.map((s) => s.path),
+      ),
+      extra: { merged: { shards: shards.map((s) => ({ shard: s.manifest.shard, dir: s.dir })) } },
+    });
+  } finally {
+    pre.lock.release();
+  }
   if (written.reportError) io.err(`anonsim: warning: report.html was not written: ${written.reportError}\n`);
   if (!flags.quiet) {
     io.out(`${summaryTable(result, scenario.compare)}\n\n`);
