@@ -19,11 +19,12 @@ import { anonsimVersion, gitCommit } from '../core/package.js';
 import { sweepRates } from '../export/rates.js';
 import { writeReport } from '../export/report.js';
 import { ensureOutputDir, removeStaleStagingSync, writeResults } from '../export/write.js';
-import { estimateLogBytes } from '../log/estimate.js';
 import { prepareLogDir, removeLogTempSync, writeLogIndex } from '../log/index.js';
 import { LOG_DIR } from '../log/schema.js';
 import { estimateDiskBytes } from '../pipeline/disk-estimate.js';
 import type { JobResult } from '../pipeline/job.js';
+import { estimateLogBytes } from '../pipeline/log-estimate.js';
+import { plannedWorlds } from '../pipeline/log-index.js';
 import { estimateMemory } from '../pipeline/memory-estimate.js';
 import { precisionLine, precisionManifest, runToPrecision, withReplicates } from '../pipeline/precision.js';
 import { inJobOrder, mergeResults, planJobs, type RunOptions, runJobs, scenarioCells } from '../pipeline/run.js';
@@ -284,7 +285,8 @@ export async function runCommand(file: string, flags: RunFlags, argv: Argv, io: 
       }
       if (controller.signal.aborted) throw controller.signal.reason ?? new Interrupted();
       // A --precision run that stopped at n replicates saved a log of n replicates (later ones are not indexed).
-      if (logRoot) await writeLogIndex(logRoot, reached ? { ...raw, replicates: scenario.replicates } : raw, cells);
+      if (logRoot)
+        await writeLogIndex(logRoot, reached ? { ...raw, replicates: scenario.replicates } : raw, plannedWorlds(cells));
       if (shard) {
         progress.stop();
         if (!flags.quiet)

@@ -3,16 +3,14 @@
  * re-attack each world: the scenario, and per world the settings that shaped its simulation),
  * `scenario.yaml` (the run's scenario after its command-line overrides, which `anonsim attack`
  * loads and applies its own `--set` to) and `worlds.parquet` (one row per world, for SQL users).
- * World folders are written by the jobs themselves (write.ts); this is written once they are done.
+ * World folders are written by the jobs themselves (write.ts); this is written once they are done,
+ * from the worlds the pipeline planned (pipeline/log-index.ts).
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { anonsimVersion, gitCommit } from '../core/package.js';
-import { needsCalibration, worldName } from '../pipeline/job.js';
-import type { Cell } from '../pipeline/run.js';
-import { planJobs, simKey } from '../pipeline/run.js';
 import type { Raw } from '../scenario/paths.js';
 import { TableFile, toInt64 } from './parquet.js';
 import { LogError } from './read.js';
@@ -39,24 +37,6 @@ export interface LogIndex {
   commit: string | null;
   scenario: string;
   worlds: LoggedWorld[];
-}
-
-/** The worlds a run with these cells saves (`anonsim run --log`), by job: the run and, when an attack needs it, the calibration run. */
-export function plannedWorlds(cells: Cell[]): LoggedWorld[] {
-  const out: LoggedWorld[] = [];
-  planJobs(cells, false).forEach((job, i) => {
-    const s = job.cells[0].scenario;
-    const w = {
-      job: i,
-      replicate: job.replicate,
-      designIndex: job.designIndex,
-      design: s.designs[job.designIndex].name,
-      simKey: simKey(s, job.designIndex),
-    };
-    out.push({ world: worldName(i, 'run'), kind: 'run', ...w });
-    if (needsCalibration(job)) out.push({ world: worldName(i, 'calibration'), kind: 'calibration', ...w });
-  });
-  return out;
 }
 
 /**
@@ -91,9 +71,11 @@ async function writeAtomic(file: string, text: string | Uint8Array): Promise<voi
   await rename(`${file}.tmp`, file);
 }
 
-/** Writes log.json, scenario.yaml and worlds.parquet under `root` (the world folders are already there). */
-export async function writeLogIndex(root: string, raw: Raw, cells: Cell[]): Promise<void> {
-  const worlds = plannedWorlds(cells);
+/**
+ * Writes log.json, scenario.yaml and worlds.parquet under `root` (the world folders are already
+ * there); `worlds` are the run's planned worlds (pipeline/log-index.ts `plannedWorlds`).
+ */
+export async function writeLogIndex(root: string, raw: Raw, worlds: LoggedWorld[]): Promise<void> {
   await writeAtomic(join(root, LOG_SCENARIO), stringify(raw));
   const metas: WorldMeta[] = [];
   for (const w of worlds) {

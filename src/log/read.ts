@@ -16,8 +16,8 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from 'hyparque
 import { Hosts } from '../net/hosts.js';
 import { type KindId, ObservationLog, PeriodicFlows, VIS_RX, VIS_TX } from '../net/log.js';
 import { GroundTruth } from '../net/truth.js';
-import type { JobSpec, JobWorlds, World, WorldWorkload } from '../pipeline/job.js';
 import { KINDS, LOG_FORMAT, ROLES, TABLE_COLUMNS, TABLES, type TableName } from './schema.js';
+import type { World, WorldWorkload } from './world.js';
 import type { WorldMeta } from './write.js';
 
 /** A saved log that cannot be read: which file, what is wrong, what was expected. */
@@ -293,20 +293,4 @@ export async function loadWorld(dir: string): Promise<{ world: World; meta: Worl
     built: meta.built,
   };
   return { world, meta };
-}
-
-/** The worlds of a job in read mode (spec.log.worlds names their folders under spec.log.root). */
-export async function loadJobWorlds(spec: JobSpec): Promise<JobWorlds> {
-  const log = spec.log;
-  if (!log?.worlds) throw new Error('loadJobWorlds: the job names no saved worlds');
-  const run = (await loadWorld(join(log.root, log.worlds.run))).world;
-  const calibrationDir = log.worlds.calibration;
-  const calibration = calibrationDir ? (await loadWorld(join(log.root, calibrationDir))).world : null;
-  return {
-    run,
-    calibration: () => {
-      if (!calibration) throw new Error('saved log: this job needs its calibration world, which the log lacks');
-      return calibration;
-    },
-  };
 }

@@ -12,7 +12,6 @@ import type { BuiltDesign } from '../designs/design.js';
 import type { Hosts } from '../net/hosts.js';
 import { type ObservationLog, type PeriodicFlows, requestBytes, VIS_RX, VIS_TX } from '../net/log.js';
 import type { GroundTruth } from '../net/truth.js';
-import type { WorldWorkload } from '../pipeline/job.js';
 import { type ColumnValues, TableFile } from './parquet.js';
 import {
   HOP_COLUMNS,
@@ -25,6 +24,7 @@ import {
   ROLES,
   TRUTH_COLUMNS,
 } from './schema.js';
+import type { WorldWorkload } from './world.js';
 
 /** What a world folder's world.json records besides the tables (everything re-attacking needs). */
 export interface WorldMeta {

@@ -2,7 +2,7 @@
  * How much disk a run will take, from the plan alone, for the pre-flight check (cli/preflight.ts):
  * the results folder (CSVs, report.html inlining them, timelines), the checkpoints in `.jobs/`
  * (every run writes them; they exist beside the staged CSVs until the run ends) and, with --log,
- * the saved worlds (log/estimate.ts). An upper-leaning estimate: a check that passes should not
+ * the saved worlds (pipeline/log-estimate.ts). An upper-leaning estimate: a check that passes should not
  * end in ENOSPC, and a results folder is small next to a disk.
  *
  * Bytes per evaluation (one cell × replicate × design × adversary × attack) were measured on

@@ -32,15 +32,14 @@ import { ATTACKS } from '../attacks/registry.js';
 import { replicateSeed, Streams } from '../core/rng.js';
 import { Sim } from '../core/sim.js';
 import { buildDesign } from '../designs/countermeasures.js';
-import type { BuiltDesign, DesignModule } from '../designs/design.js';
+import type { DesignModule } from '../designs/design.js';
 import { DESIGNS } from '../designs/registry.js';
-import { loadJobWorlds } from '../log/read.js';
+import { loadWorld } from '../log/read.js';
+import type { World, WorldWorkload } from '../log/world.js';
 import { commitWorld, WorldLogWriter, type WorldMeta } from '../log/write.js';
 import { boundPairs, latencyMetrics } from '../metrics/index.js';
 import { Hosts } from '../net/hosts.js';
-import type { ObservationLog, PeriodicFlows } from '../net/log.js';
 import { Net } from '../net/net.js';
-import type { GroundTruth } from '../net/truth.js';
 import type { Cell } from '../scenario/sweep.js';
 import type { DesignItem, Scenario } from '../scenario/types.js';
 import { generateWorkload } from '../workload/generate.js';
@@ -61,6 +60,9 @@ import type {
   Timeline,
   TtfdRow,
 } from './types.js';
+
+/** A world and its messages are the log's types (src/log/world.ts), which loads and saves them. */
+export type { World, WorldWorkload };
 
 /** In-flight messages sent before `duration` may complete during this extra simulated time. */
 export const DRAIN_NS = 60e9;
@@ -118,22 +120,6 @@ export function ipIndex(hosts: Hosts): { hostIp: Int32Array; ipStart: Int32Array
 }
 
 /**
- * One simulated run of a design item: its workload, hosts, what the network logged, and the
- * design's facts. A saved log (src/log/read.ts) gives back exactly this, so attacks cannot tell
- * a loaded world from a simulated one.
- */
-export interface World {
-  workload: WorldWorkload;
-  /** Events the simulation fired (the Sim itself is let go once the run is over). */
-  events: number;
-  hosts: Hosts;
-  log: ObservationLog;
-  truth: GroundTruth;
-  periodic: PeriodicFlows;
-  built: BuiltDesign;
-}
-
-/**
  * The scope of a design item's random streams: its design id, never its `name`. Variants of one
  * design in one replicate (items that differ in name or parameters) therefore draw relay
  * placement, swarm layout, per-user paths and the adversary's held set from the same streams,
@@ -146,12 +132,6 @@ export function streamScope(item: Pick<DesignItem, 'design'>): string {
 
 /** A world just simulated: its whole workload too (contact graph, sessions), which tests read. */
 export type SimulatedWorld = World & { workload: Workload };
-
-/** The workload's messages (what a saved log's messages table holds); the contact graph and sessions stay behind. */
-export type WorldWorkload = Pick<
-  Workload,
-  'users' | 'count' | 'realCount' | 'tSend' | 'sender' | 'recipient' | 'group' | 'size' | 'replyTo'
->;
 
 /** Folders (under the log root) of a job's saved worlds; `calibration` null when the log has none. */
 export interface SavedWorlds {
@@ -308,11 +288,27 @@ class Knowledge {
 /**
  * The worlds a job attacks: the run itself, and the calibration run (timing `calibration:
  * independent-run`) when an attack first asks for it. Simulated by default (and saved with
- * `spec.log.mode === 'write'`); a saved log's loader (src/log/read.ts) passes its own.
+ * `spec.log.mode === 'write'`); `loadJobWorlds` passes the saved ones.
  */
 export interface JobWorlds {
   run: World;
   calibration(): World;
+}
+
+/** The worlds of a job in read mode (spec.log.worlds names their folders under spec.log.root). */
+export async function loadJobWorlds(spec: JobSpec): Promise<JobWorlds> {
+  const log = spec.log;
+  if (!log?.worlds) throw new Error('loadJobWorlds: the job names no saved worlds');
+  const run = (await loadWorld(join(log.root, log.worlds.run))).world;
+  const calibrationDir = log.worlds.calibration;
+  const calibration = calibrationDir ? (await loadWorld(join(log.root, calibrationDir))).world : null;
+  return {
+    run,
+    calibration: () => {
+      if (!calibration) throw new Error('saved log: this job needs its calibration world, which the log lacks');
+      return calibration;
+    },
+  };
 }
 
 /** Name of a job's world folder under the log root (`job-0007`, `job-0007-calibration`). */

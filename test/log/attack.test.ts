@@ -9,8 +9,8 @@
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { estimateLogBytes } from '../../src/log/estimate.js';
 import { LOG_FORMAT } from '../../src/log/schema.js';
+import { estimateLogBytes } from '../../src/pipeline/log-estimate.js';
 import { scenarioCells } from '../../src/pipeline/run.js';
 import { loadScenario, sweepCells } from '../../src/scenario/index.js';
 import { cli, tempDir, writeScenario } from '../cli/helpers.js';

@@ -7,9 +7,10 @@
  * here, so they hold across scale to a few percent. Designs not listed take the largest. Countermeasures (cover traffic, Tor) add
  * hops per delivery that these do not count: treat the estimate as good to a factor of two.
  */
-import { needsCalibration } from '../pipeline/job.js';
-import { type Cell, planJobs } from '../pipeline/run.js';
+
 import { expectedTraffic } from '../workload/expected.js';
+import { needsCalibration } from './job.js';
+import { type Cell, planJobs } from './run.js';
 
 /** Saved bytes per expected delivery, by design id (see module comment). */
 const LOG_BYTES_PER_DELIVERY: Record<string, number> = {
