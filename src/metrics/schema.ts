@@ -56,19 +56,8 @@ export interface TtfdRow extends CellTag {
 /** Text columns of summary.csv (every other fixed column is a number). */
 export const LABEL_COLUMNS = ['design', 'adversary', 'attack'] as const;
 
-/**
- * Numeric columns averaged over replicates in aggregate.csv, in output order:
- * - `users`, `messages` (messages sent), `deliveries` (scored deliveries: the unit of every
- *   per-delivery metric and of its standard error);
- * - the metrics of docs/metrics.md;
- * - `excluded`: fraction of scored deliveries whose true sender got zero posterior while some
- *   other candidate kept weight (the attack ruled the sender out: certainty is not correctness);
- * - `held`: infrastructure hosts the adversary holds (0 for a pure link observer).
- */
-export const AGG_METRICS = [
-  'users',
-  'messages',
-  'deliveries',
+/** The metrics of docs/metrics.md, per replicate, in contract order (CONTRACT §3). */
+export const METRICS = [
   'top1',
   'top5',
   'entropy_bits',
@@ -78,9 +67,18 @@ export const AGG_METRICS = [
   'latency_p50_ms',
   'latency_p95_ms',
   'bytes_per_message',
-  'excluded',
-  'held',
 ] as const;
+
+/**
+ * Numeric columns averaged over replicates in aggregate.csv, in output order:
+ * - `users`, `messages` (messages sent), `deliveries` (scored deliveries: the unit of every
+ *   per-delivery metric and of its standard error);
+ * - the metrics of docs/metrics.md;
+ * - `excluded`: fraction of scored deliveries whose true sender got zero posterior while some
+ *   other candidate kept weight (the attack ruled the sender out: certainty is not correctness);
+ * - `held`: infrastructure hosts the adversary holds (0 for a pure link observer).
+ */
+export const AGG_METRICS = ['users', 'messages', 'deliveries', ...METRICS, 'excluded', 'held'] as const;
 
 export type AggMetric = (typeof AGG_METRICS)[number];
 

@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SweepRates } from '../../src/export/rates.js';
+import { METRICS } from '../../src/metrics/schema.js';
 
 export const XSS = '<img src=x onerror=alert(1)>';
 export const DESIGNS = ['signal', 'session', 'simplex', XSS];
@@ -18,17 +19,6 @@ export const REPLICATES = 2;
 export const USERS = 50;
 export const TITLE = `fixture ${XSS} </script><!-- run`;
 
-const METRICS = [
-  'top1',
-  'top5',
-  'entropy_bits',
-  'anonymity_set',
-  'pair_auc',
-  'pair_precision',
-  'latency_p50_ms',
-  'latency_p95_ms',
-  'bytes_per_message',
-];
 const SUMMARY_HEAD = ['design', 'adversary', 'attack', 'replicate', 'seed', 'users', 'messages', ...METRICS, SWEEP_KEY];
 const VECTORS = [
   'real_world_identifier',

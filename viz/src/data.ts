@@ -5,7 +5,7 @@
  * Pure functions only (no DOM), so tests can run them in Node.
  */
 import { csvParseRows } from 'd3';
-import { SUMMARY_COLUMNS } from '../../src/metrics/schema.js';
+import { METRICS, SUMMARY_COLUMNS } from '../../src/metrics/schema.js';
 import { candData, corrData, type DetailModel, distData, rocData } from './detail-data.js';
 import { parseRates, type RatesIndex } from './tradeoff-data.js';
 
@@ -33,18 +33,8 @@ export interface RawData {
 
 export type Grade = 'A' | 'P' | 'X';
 
-/** Per-replicate metrics of summary.csv, in contract order. */
-export const METRICS = [
-  'top1',
-  'top5',
-  'entropy_bits',
-  'anonymity_set',
-  'pair_auc',
-  'pair_precision',
-  'latency_p50_ms',
-  'latency_p95_ms',
-  'bytes_per_message',
-] as const;
+/** Per-replicate metrics of summary.csv, in contract order (one list: src/metrics/schema.ts). */
+export { METRICS };
 
 export const METRIC_LABELS: Record<string, string> = {
   top1: 'top-1 linkage probability',
