@@ -42,19 +42,18 @@
  * evidence ≤ t, T = t). A delivery's own receipt comes after it, so it counts only from the next
  * delivery on.
  */
-import type { ParamSpec } from '../params/spec.js';
+import { duration, oneOf, readParams } from '../params/typed.js';
 import type { AttackInput, AttackModule, AttackResult } from './attack.js';
-import { boolParam, durationParam, enumParam } from './params.js';
 import { anchorSightings, buildDepartures, DeliveryTiming } from './windowed/delivery-timing.js';
 import { IntersectionSweep, sightingsByRecipient } from './windowed/intersection.js';
 import {
   DELIVERY_TIMING_PARAM,
   delayShift,
+  EPOCH_PARAM,
   LIST_TOP_PARAM,
   listBounds,
   PAIR_TOP_PARAM,
   SHIFT_PARAM,
-  SHIFTS,
 } from './windowed/options.js';
 import { assembleResult, indexTargets, type PairLists, sweepRecipients, type TargetIndex } from './windowed/pairs.js';
 import { buildReceiptData, type ReceiptData, ReceiptSweep } from './windowed/receipts.js';
@@ -67,48 +66,30 @@ import { BACKGROUND_PARAM, SIZES_PARAM, type WireRows, wireRows } from './wire-r
 export const METHODS = ['both', 'sda', 'receipt', 'intersection'] as const;
 export const RECEIPT_SOURCES = ['recipient-ip', 'any'] as const;
 
-export const DISCLOSURE_PARAMS: readonly ParamSpec[] = [
-  {
-    name: 'method',
-    type: 'enum',
+export const DISCLOSURE_PARAMS = [
+  oneOf('method', METHODS, {
     default: 'both',
-    values: METHODS,
     description:
       "SDA over epochs, the delivery-receipt estimator, their sum, or the exact intersection of the sender sets of the epochs of R's deliveries (one partner per recipient)",
     source:
       'Danezis 2003; Mathewson & Dingledine 2004; Martiny et al. NDSS 2021; Kesdogan, Agrawal & Penz, IH 2002 (intersection)',
-  },
-  {
-    name: 'epoch',
-    type: 'duration',
-    default: '5s',
-    unit: 'duration',
-    description: 'Round length E of the SDA',
-    source:
-      '[assumption] rounds must hold the delivery spread (Session polls every 5 s) yet stay short, since the rounds ' +
-      'needed grow with the background per round: the flow-window trade-off, same default (measured on the default scenario)',
-  },
+  }),
+  EPOCH_PARAM,
   SHIFT_PARAM,
   SIZES_PARAM,
   BACKGROUND_PARAM,
-  {
-    name: 'receiptWindow',
-    type: 'duration',
+  duration('receiptWindow', {
     default: '2s',
-    unit: 'duration',
     description: 'Length w of a target epoch after each delivery to R, in which a receipt to the sender is expected',
     source:
       '[assumption] a receipt follows a delivery by the last hop, client processing and one uplink hop (≈ 3 × 20–60 ms ' +
       'at the default latency, plus processing); 2 s covers that with a wide margin while the background in the epochs stays small',
-  },
-  {
-    name: 'receiptSource',
-    type: 'enum',
+  }),
+  oneOf('receiptSource', RECEIPT_SOURCES, {
     default: 'recipient-ip',
-    values: RECEIPT_SOURCES,
     description: "Evidence rows: only those sent from R's ip, or any row (IP-blind, as published)",
     source: 'Martiny et al. NDSS 2021 (any); the ip of a connection is visible to the party receiving it',
-  },
+  }),
   DELIVERY_TIMING_PARAM,
   PAIR_TOP_PARAM,
   LIST_TOP_PARAM,
@@ -130,14 +111,16 @@ export interface DisclosureJob {
 }
 
 export function prepareDisclosure(input: AttackInput): DisclosureJob {
-  const p = input.params;
-  const method = enumParam(p, 'method', METHODS, 'both');
-  const epoch = durationParam(p, 'epoch', '5s');
-  const shift = delayShift(input.endToEnd, enumParam(p, 'shift', SHIFTS, 'min'));
-  const w = durationParam(p, 'receiptWindow', '2s');
-  const src = enumParam(p, 'receiptSource', RECEIPT_SOURCES, 'recipient-ip');
-  const deliveryTiming = boolParam(p, 'deliveryTiming', true);
-  const { pairKeep, listTop } = listBounds(p);
+  const {
+    method,
+    epoch,
+    receiptWindow: w,
+    receiptSource: src,
+    deliveryTiming,
+    ...p
+  } = readParams(DISCLOSURE_PARAMS, input.params);
+  const shift = delayShift(input.endToEnd, p.shift);
+  const { pairKeep, listTop } = listBounds(input.params);
   const idx = indexTargets(input.targets, input.users);
   const receipts = method === 'both' || method === 'receipt';
   const rows = wireRows(input);

@@ -22,9 +22,8 @@
  * payload rows only lowered the default scenario's pair AUC (global observer: Signal 0.980 → 0.944,
  * Session 0.913 → 0.805; docs/attacks-flow-disclosure.md).
  */
-import type { ParamSpec } from '../params/spec.js';
+import { readParams } from '../params/typed.js';
 import type { AttackInput, AttackModule, AttackResult } from './attack.js';
-import { boolParam, durationParam, enumParam } from './params.js';
 import { anchorSightings, buildDepartures, DeliveryTiming } from './windowed/delivery-timing.js';
 import { flowCausalTops } from './windowed/flow-causal.js';
 import {
@@ -34,7 +33,7 @@ import {
   listBounds,
   PAIR_TOP_PARAM,
   SHIFT_PARAM,
-  SHIFTS,
+  WINDOW_PARAM,
 } from './windowed/options.js';
 import { assembleResult, indexTargets, sweepRecipients } from './windowed/pairs.js';
 import { buildWindowSeries } from './windowed/series.js';
@@ -42,18 +41,8 @@ import { PEARSON } from './windowed/statistics.js';
 import { IpSweep } from './windowed/sweep.js';
 import { BACKGROUND_PARAM, SIZES_PARAM, wireRows } from './wire-rows.js';
 
-export const FLOW_PARAMS: readonly ParamSpec[] = [
-  {
-    name: 'window',
-    type: 'duration',
-    default: '5s',
-    unit: 'duration',
-    description: 'Window width W of the interval counts',
-    source:
-      '[assumption] tuned to the widest delivery spread among the modelled designs, Session 5 s polls: ' +
-      'ρ·√K peaks at 1.5 × spread for dense flows and lower for sparse ones; on the default scenario 5 s beats ' +
-      '2 s and 10 s for Session and 10 s for every design (docs/attacks-flow-disclosure.md)',
-  },
+export const FLOW_PARAMS = [
+  WINDOW_PARAM,
   SHIFT_PARAM,
   SIZES_PARAM,
   BACKGROUND_PARAM,
@@ -67,13 +56,12 @@ export const flow: AttackModule = {
   summary: 'Windowed interval-count Pearson correlation of egress and ingress flows (Levine et al. 2004), sparse',
   params: FLOW_PARAMS,
   run(input: AttackInput): AttackResult {
-    const p = input.params;
-    const window = durationParam(p, 'window', '5s');
-    const shift = delayShift(input.endToEnd, enumParam(p, 'shift', SHIFTS, 'min'));
-    const timed = boolParam(p, 'deliveryTiming', true);
-    const { pairKeep, listTop } = listBounds(p);
+    const p = readParams(FLOW_PARAMS, input.params);
+    const shift = delayShift(input.endToEnd, p.shift);
+    const timed = p.deliveryTiming;
+    const { pairKeep, listTop } = listBounds(input.params);
     const rows = wireRows(input);
-    const series = buildWindowSeries(input, window, shift, rows);
+    const series = buildWindowSeries(input, p.window, shift, rows);
     const idx = indexTargets(input.targets, input.users);
     const lists = sweepRecipients([new IpSweep(series, PEARSON)], idx, input.users, pairKeep);
     if (!timed) {

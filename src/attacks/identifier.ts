@@ -26,16 +26,25 @@
  * causalTop is the same answer from the anchors sighted and the votes arrived by the delivery
  * time. Pair scores: see util-scores.ts.
  */
-import { SEC } from '../core/time.js';
+import { duration, readParams } from '../params/typed.js';
 import type { AttackInput, AttackModule, AttackResult } from './attack.js';
 import { timeIndex, upperBound } from './util-index.js';
-import { durationParam, ScoreBuilder } from './util-scores.js';
+import { ScoreBuilder } from './util-scores.js';
 
-const SYNC_WINDOW = 2 * SEC;
+const IDENTIFIER_PARAMS = [
+  duration('syncWindow', {
+    default: '2s',
+    min: 0,
+    description:
+      'how long after a message is stored (or, behind a shared address, uploaded) a self-addressed copy counts as a vote for its account (0 disables)',
+    source:
+      '[assumption] the copy is stored after the store response returns: ≈ one onion round trip plus one more onion path, ≈ 8–10 one-way hops of 20–60 ms ≈ 0.2–0.6 s; 2 s leaves room for processing while keeping unrelated stores few (session-desktop MessageSentHandler → sendSyncMessage)',
+  }),
+];
 
 function run(input: AttackInput): AttackResult {
   const { users, obs, targets } = input;
-  const window = durationParam(input.params.syncWindow, SYNC_WINDOW);
+  const window = readParams(IDENTIFIER_PARAMS, input.params).syncWindow;
   const b = new ScoreBuilder(input);
   // Rows a held party receives with a readable recipient account, by arrival time.
   const stores = timeIndex(obs.tRx, obs.length, (j) => obs.heldTo[j] === 1 && obs.rAcct[j] >= 0);
@@ -156,18 +165,6 @@ export const identifier: AttackModule = {
   id: 'identifier',
   summary:
     'names the sender from identifiers the view reads: sender account on the forwarding chain, the sending device address, or self-addressed store copies',
-  params: [
-    {
-      name: 'syncWindow',
-      type: 'duration',
-      default: '2s',
-      unit: 'duration',
-      min: 0,
-      description:
-        'how long after a message is stored (or, behind a shared address, uploaded) a self-addressed copy counts as a vote for its account (0 disables)',
-      source:
-        '[assumption] the copy is stored after the store response returns: ≈ one onion round trip plus one more onion path, ≈ 8–10 one-way hops of 20–60 ms ≈ 0.2–0.6 s; 2 s leaves room for processing while keeping unrelated stores few (session-desktop MessageSentHandler → sendSyncMessage)',
-    },
-  ],
+  params: IDENTIFIER_PARAMS,
   run,
 };

@@ -38,6 +38,7 @@
  * copy sighted later, causalTop is the argmax of a trace from the best anchor sighted by then.
  */
 
+import { readParams } from '../params/typed.js';
 import {
   type AttackInput,
   type AttackModule,
@@ -47,10 +48,9 @@ import {
   dwellKind,
   type SizeModel,
 } from './attack.js';
-import { enumParam } from './params.js';
 import { type BackgroundCauses, backgroundCauses } from './timing-background.js';
 import { density, densityBound, type Margins, margins } from './timing-laws.js';
-import { SCAN_ROWS, TIMING_PARAMS } from './timing-params.js';
+import { TIMING_PARAMS } from './timing-params.js';
 import {
   type HostIndex,
   incomingIndex,
@@ -60,7 +60,7 @@ import {
   timeIndex,
   upperBound,
 } from './util-index.js';
-import { boolParam, numberParam, ScoreBuilder } from './util-scores.js';
+import { ScoreBuilder } from './util-scores.js';
 
 const MAX_DEPTH = 64;
 /** Calibration samples a kind of forward needs for a dwell law of its own (param `dwell: per-kind`). */
@@ -503,15 +503,12 @@ class Tracer {
 }
 
 function run(input: AttackInput): AttackResult {
-  const trace = boolParam(input.params.trace, true);
-  const beam = Math.max(1, Math.floor(numberParam(input.params.beam, 32)));
-  const scan = Math.max(1, Math.floor(numberParam(input.params.scan, SCAN_ROWS)));
-  const budget = Math.max(1, Math.floor(numberParam(input.params.budget, 8192)));
-  const sizes = boolParam(input.params.sizes, true);
+  // beam, scan and budget are integers ≥ 1 (their specs' min, enforced by the scenario layer).
+  const { trace, beam, scan, budget, sizes, dwell, fallback } = readParams(TIMING_PARAMS, input.params);
   // Every candidate is listed: the posterior is bounded by the work caps, not folded at a count.
   const b = new ScoreBuilder(input, input.targets.count, Number.POSITIVE_INFINITY);
-  const perKind = enumParam(input.params, 'dwell', ['pooled', 'per-kind'] as const, 'per-kind') === 'per-kind';
-  const fromBreak = enumParam(input.params, 'fallback', ['anchor', 'break'] as const, 'anchor') === 'break';
+  const perKind = dwell === 'per-kind';
+  const fromBreak = fallback === 'break';
   const tracer = new Tracer(input, b, trace, beam, scan, budget, sizes, perKind, fromBreak);
   const { targets } = input;
   // Targets whose posterior each cap cut by more than CAP_MASS (AttackResult.caps).
@@ -544,6 +541,6 @@ export const timing: AttackModule = {
     'per-delivery timing correlation: traces the payload back hop by hop (exact where a party is held, by the dwell model where links are watched), else matches departures by the end-to-end delay model',
   params: TIMING_PARAMS,
   // The pipeline builds what timing's parameters call for; it never reads them itself.
-  needs: (p) => ({ laws: p.calibration === 'independent-run' ? 'independent-run' : 'run' }),
+  needs: (p) => ({ laws: readParams(TIMING_PARAMS, p).calibration === 'independent-run' ? 'independent-run' : 'run' }),
   run,
 };

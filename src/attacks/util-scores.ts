@@ -11,7 +11,6 @@
  * received", and a payload's sender is never its own recipient (sync copies to one's own
  * devices are not deliveries). This is what the question says, not ground truth.
  */
-import { parseDuration } from '../core/time.js';
 import { type AttackInput, type AttackResult, MAX_CAUSAL_TIE } from './attack.js';
 import { KeyTable } from './util-hash.js';
 import { kthLargest } from './util-index.js';
@@ -251,26 +250,4 @@ export class ScoreBuilder {
       pairs: { sender, recipient, score },
     };
   }
-}
-
-/** A duration parameter: a number is ns, a string such as "2s" is parsed; absent → fallback. */
-export function durationParam(v: AttackInput['params'][string] | undefined, fallback: number): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string') return parseDuration(v);
-  return fallback;
-}
-
-/** A numeric parameter (numbers or numeric strings); absent → fallback. */
-export function numberParam(v: AttackInput['params'][string] | undefined, fallback: number): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
-  return fallback;
-}
-
-/** A boolean parameter (true/false or "true"/"false"); absent → fallback. */
-export function boolParam(v: AttackInput['params'][string] | undefined, fallback: boolean): boolean {
-  if (typeof v === 'boolean') return v;
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  return fallback;
 }

@@ -13,9 +13,8 @@
  * delivery, the receipt triggers) and the figures' candidate sends; the windowed series count every
  * row on purpose (activity there is evidence, src/attacks/flow.ts).
  */
-import type { ParamSpec } from '../designs/design.js';
+import { bool, oneOf, readParams } from '../params/typed.js';
 import type { AttackInput } from './attack.js';
-import { boolParam, enumParam } from './params.js';
 
 /** Predicates over observed rows j: a candidate send (leaves a user device), a candidate delivery (reaches one). */
 export interface WireRows {
@@ -35,15 +34,14 @@ export interface WireRows {
 
 /** The rows `input`'s observer counts, reading its `sizes` (default true) and `background` (default counted) parameters. */
 export function wireRows(input: Pick<AttackInput, 'users' | 'obs' | 'payloadSizes' | 'params'>): WireRows {
-  return payloadRows(input, boolParam(input.params, 'sizes', true), backgroundCounted(input.params));
+  const p = readParams(WIRE_PARAMS, input.params);
+  return payloadRows(input, p.sizes, p.background === 'counted');
 }
 
 /** Whether the observer counts the view's background crossings (param `background`). */
 export function backgroundCounted(params: AttackInput['params']): boolean {
-  return enumParam(params, 'background', BACKGROUND_MODES, 'counted') === 'counted';
+  return readParams([BACKGROUND_PARAM], params).background === 'counted';
 }
-
-const BACKGROUND_MODES = ['counted', 'stripped'] as const;
 
 /** The rows counted with sizes read (`sizes`) or not, background crossings counted or stripped. */
 export function payloadRows(
@@ -64,24 +62,24 @@ export function payloadRows(
   };
 }
 
-export const SIZES_PARAM: ParamSpec = {
-  name: 'sizes',
-  type: 'bool',
-  default: true,
-  description:
-    'read packet sizes as a protocol-aware observer does: a row from (to) a device whose size no payload departure ' +
+/**
+ * The `sizes` parameter with the attack's own wording: one default (the observer reads sizes) for
+ * every attack that offers it (timing words it for size changes, the windowed attacks for rows).
+ */
+export function sizesParam(description: string, source: string) {
+  return bool('sizes', { default: true, description, source });
+}
+
+export const SIZES_PARAM = sizesParam(
+  'read packet sizes as a protocol-aware observer does: a row from (to) a device whose size no payload departure ' +
     "(arrival) had in the size laws — an ack, poll, push, typing notification — is not a candidate send behind a delivery's " +
     'timing (not a receipt trigger); false: the size-blind observer, for comparison (padding is the countermeasure). ' +
     'The windowed series count every row either way',
-  source:
-    "every party and wire observer reads sizes and directions, as for the timing attack's sizes (DeepCorr, Nasr et al., " +
+  "every party and wire observer reads sizes and directions, as for the timing attack's sizes (DeepCorr, Nasr et al., " +
     'CCS 2018); the size-blind count took acks and polls for sends (docs/attacks-flow-disclosure.md)',
-};
+);
 
-export const BACKGROUND_PARAM: ParamSpec = {
-  name: 'background',
-  type: 'enum',
-  values: [...BACKGROUND_MODES],
+export const BACKGROUND_PARAM = oneOf('background', ['counted', 'stripped'], {
   default: 'counted',
   description:
     "the view's background traffic (keepalives, empty polls, PINGs, /sync long-polls: periodic flows): 'counted' — " +
@@ -91,4 +89,6 @@ export const BACKGROUND_PARAM: ParamSpec = {
   source:
     'the flow attacks as published count every packet (Levine et al., FC 2004; DeepCorr, Nasr et al., CCS 2018); ' +
     'stripping is the stronger observer a real one approaches with enough observation (docs/attacks.md#background-traffic)',
-};
+});
+
+const WIRE_PARAMS = [SIZES_PARAM, BACKGROUND_PARAM];

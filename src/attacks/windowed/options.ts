@@ -1,7 +1,9 @@
-/** Parameters shared by the windowed attacks (flow, disclosure): the ingress shift and the list bounds. */
-import type { ParamSpec } from '../../params/spec.js';
+/**
+ * Parameters shared by the windowed attacks (flow, disclosure): the window widths, the ingress
+ * shift and the list bounds.
+ */
+import { bool, duration, int, oneOf, readParams } from '../../params/typed.js';
 import type { AttackInput, DelayModel } from '../attack.js';
-import { durationParam, enumParam, intParam } from '../params.js';
 
 type Params = AttackInput['params'];
 
@@ -54,46 +56,36 @@ export function delayShift(m: DelayModel, rule: ShiftRule): number {
   return Math.max(0, rule === 'mean' ? s.mean : s.median);
 }
 
-export const SHIFT_PARAM: ParamSpec = {
-  name: 'shift',
-  type: 'enum',
+export const SHIFT_PARAM = oneOf('shift', SHIFTS, {
   default: 'min',
-  values: SHIFTS,
   description:
     "Delay subtracted from ingress times: the minimum, median or mean of the adversary's end-to-end model, or none",
   source:
     'Levine et al. 2004 (shift by the known delay); min: exact and tail-proof, whereas the histogram median is only ' +
     'resolved to one bin of the log-spaced model (see delayShift)',
-};
+});
 
-export const PAIR_TOP_PARAM: ParamSpec = {
-  name: 'pairTop',
-  type: 'int',
+export const PAIR_TOP_PARAM = int('pairTop', {
   default: 256,
   min: 1,
   description: 'Pair scores kept per recipient (best first, ties kept; at least listTop); the rest score 0',
   source: '[assumption] memory bound: 10 000 users → ≤ 2.6 M pairs',
-};
+});
 
-export const LIST_TOP_PARAM: ParamSpec = {
-  name: 'listTop',
-  type: 'int',
+export const LIST_TOP_PARAM = int('listTop', {
   default: 128,
   min: 5,
   description: 'Candidates listed per target (best first, ties kept); the rest score base = 0',
   source: '[assumption] top-k exact for k ≤ listTop; entropy a lower bound when cut',
-};
+});
 
 /** The list bounds: per-target lists come from the pair lists, so those keep at least listTop entries. */
 export function listBounds(p: Params): { pairKeep: number; listTop: number } {
-  const pairTop = intParam(p, 'pairTop', 256, 1);
-  const listTop = intParam(p, 'listTop', 128, 5);
+  const { pairTop, listTop } = readParams([PAIR_TOP_PARAM, LIST_TOP_PARAM], p);
   return { pairKeep: Math.max(pairTop, listTop), listTop };
 }
 
-export const DELIVERY_TIMING_PARAM: ParamSpec = {
-  name: 'deliveryTiming',
-  type: 'bool',
+export const DELIVERY_TIMING_PARAM = bool('deliveryTiming', {
   default: true,
   description:
     "Score each delivery's candidates by their pair score times the delivery's own timing: the end-to-end " +
@@ -102,7 +94,26 @@ export const DELIVERY_TIMING_PARAM: ParamSpec = {
   source:
     "the Poisson (Palm) likelihood ratio f(delay)/rate of each departure, as in the timing attack's end-to-end " +
     'fallback (Danezis, PET 2004; docs/attacks-flow-disclosure.md): per-delivery top1 then means the same for every attack',
-};
+});
+
+/** Flow's window width W (flow.ts). */
+export const WINDOW_PARAM = duration('window', {
+  default: '5s',
+  description: 'Window width W of the interval counts',
+  source:
+    '[assumption] tuned to the widest delivery spread among the modelled designs, Session 5 s polls: ' +
+    'ρ·√K peaks at 1.5 × spread for dense flows and lower for sparse ones; on the default scenario 5 s beats ' +
+    '2 s and 10 s for Session and 10 s for every design (docs/attacks-flow-disclosure.md)',
+});
+
+/** Disclosure's SDA round length E (disclosure.ts). */
+export const EPOCH_PARAM = duration('epoch', {
+  default: '5s',
+  description: 'Round length E of the SDA',
+  source:
+    '[assumption] rounds must hold the delivery spread (Session polls every 5 s) yet stay short, since the rounds ' +
+    'needed grow with the background per round: the flow-window trade-off, same default (measured on the default scenario)',
+});
 
 /**
  * Window width and ingress shift of a windowed attack's series for these parameters (`window`
@@ -110,6 +121,7 @@ export const DELIVERY_TIMING_PARAM: ParamSpec = {
  * the pipeline never reads attack parameters.
  */
 export function seriesOptions(params: Params, endToEnd: DelayModel): { width: number; shift: number } {
-  const width = durationParam(params, params.window !== undefined ? 'window' : 'epoch', '5s');
-  return { width, shift: delayShift(endToEnd, enumParam(params, 'shift', SHIFTS, 'min')) };
+  const p = readParams([WINDOW_PARAM, EPOCH_PARAM, SHIFT_PARAM], params);
+  // Flow's parameters hold `window`, disclosure's `epoch` (each filled by the scenario layer).
+  return { width: params.window !== undefined ? p.window : p.epoch, shift: delayShift(endToEnd, p.shift) };
 }

@@ -1,0 +1,142 @@
+/**
+ * Typed builders for parameter specs, and the one reader that turns a module's resolved
+ * parameters into a typed object. A module declares each parameter once —
+ * `int('beam', { default: 32, min: 1, … })` — and the result is both the plain `ParamSpec` that
+ * `anonsim list`, docs/scenario.md and the JSON Schema read (no key added, none reordered) and,
+ * as a phantom type, the type of its value, so `readParams(PARAMS, given)` returns
+ * `ParamsOf<typeof PARAMS>` with every default applied from the spec and nowhere else.
+ *
+ * Domain-free like spec.ts: nothing here knows what an attack or a design is.
+ */
+import { InputError } from '../core/errors.js';
+import { parseDuration } from '../core/time.js';
+import type { ParamSpec } from './spec.js';
+
+// The phantom key: never present at run time, it only carries the value type T.
+declare const VALUE: unique symbol;
+
+/** A `ParamSpec` named `N` whose resolved value has type `T` (durations: ns). */
+export type Param<N extends string = string, T = unknown> = ParamSpec & {
+  readonly name: N;
+  readonly [VALUE]?: T;
+};
+
+/** The resolved parameters of a list of typed specs: `{ [name]: value }`. */
+export type ParamsOf<P extends readonly Param[]> = {
+  [K in P[number] as K['name']]: K extends Param<string, infer T> ? T : never;
+};
+
+/** What every spec documents: its meaning, where its default comes from, and its unit if any. */
+interface Doc {
+  description: string;
+  source: string;
+  unit?: string;
+}
+
+interface Bounds {
+  min?: number;
+  max?: number;
+}
+
+/** The spec in ParamSpec's key order, without absent keys (so generated docs stay byte-identical). */
+function spec<N extends string, T>(
+  name: N,
+  type: ParamSpec['type'],
+  o: Doc & Bounds & { default: string | number | boolean; values?: readonly string[] },
+): Param<N, T> {
+  const out: ParamSpec = {
+    name,
+    type,
+    default: o.default,
+    ...(o.unit !== undefined && { unit: o.unit }),
+    ...(o.values !== undefined && { values: o.values }),
+    ...(o.min !== undefined && { min: o.min }),
+    ...(o.max !== undefined && { max: o.max }),
+    description: o.description,
+    source: o.source,
+  };
+  return out as Param<N, T>;
+}
+
+/** An integer parameter. */
+export function int<N extends string>(name: N, o: Doc & Bounds & { default: number }): Param<N, number> {
+  return spec(name, 'int', o);
+}
+
+/** A real-valued parameter. */
+export function num<N extends string>(name: N, o: Doc & Bounds & { default: number }): Param<N, number> {
+  return spec(name, 'number', o);
+}
+
+/** A fraction in [0, 1] (the checker's bounds unless narrowed). */
+export function fraction<N extends string>(name: N, o: Doc & Bounds & { default: number }): Param<N, number> {
+  return spec(name, 'fraction', o);
+}
+
+export function bool<N extends string>(name: N, o: Doc & { default: boolean }): Param<N, boolean> {
+  return spec(name, 'bool', o);
+}
+
+/** A duration written with a unit ("5s"); resolved to ns. Bounds are in ns; `unit` is 'duration' unless given. */
+export function duration<N extends string>(name: N, o: Doc & Bounds & { default: string }): Param<N, number> {
+  return spec(name, 'duration', { ...o, unit: o.unit ?? 'duration' });
+}
+
+/** One of the listed names; the value's type is their union. */
+export function oneOf<N extends string, const V extends readonly string[]>(
+  name: N,
+  values: V,
+  o: Doc & { default: V[number] },
+): Param<N, V[number]> {
+  return spec(name, 'enum', { ...o, values });
+}
+
+/** A resolved parameter value as a module receives it (durations already ns, or still text in tests). */
+export type GivenValue = number | string | boolean;
+
+/**
+ * The typed parameters of `specs` from `given`: a value present is taken as resolved (the scenario
+ * layer, src/scenario/fields.ts, has already checked its kind and bounds; a duration may still be
+ * text such as "7s", as tests write it), an absent one is the spec's default. A value of the wrong
+ * kind is a bug in the caller, reported as an input error at `<at><name>`, never a silent fallback.
+ * Bounds are not re-checked here: the checker enforces `min`/`max` for every spec.
+ */
+export function readParams<const P extends readonly Param[]>(
+  specs: P,
+  given: Readonly<Record<string, GivenValue | undefined>>,
+  at = '',
+): ParamsOf<P> {
+  const out: Record<string, GivenValue> = {};
+  for (const s of specs) out[s.name] = readOne(s, given[s.name] ?? s.default, `${at}${s.name}`);
+  return out as ParamsOf<P>;
+}
+
+function readOne(s: ParamSpec, v: GivenValue, path: string): GivenValue {
+  const wrong = (expected: string): never => {
+    throw new InputError(`${s.name} must be ${expected}, got ${String(v)}`, path);
+  };
+  switch (s.type) {
+    case 'int':
+    case 'number':
+    case 'fraction': {
+      const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+      if (typeof n !== 'number' || !Number.isFinite(n)) return wrong('a number');
+      if (s.type === 'int' && !Number.isInteger(n)) return wrong('an integer');
+      return n;
+    }
+    case 'bool':
+      if (v === true || v === 'true') return true;
+      if (v === false || v === 'false') return false;
+      return wrong('true or false');
+    case 'duration':
+      if (typeof v === 'number') return v;
+      if (typeof v === 'string') return parseDuration(v, path);
+      return wrong('a duration');
+    case 'enum':
+      if (typeof v !== 'string' || !(s.values ?? []).includes(v)) return wrong(`one of ${(s.values ?? []).join(', ')}`);
+      return v;
+    default:
+      // Distributions and rates resolve to other shapes; no typed builder makes them yet.
+      throw new Error(`readParams: ${s.type} parameter ${s.name} is not supported`);
+  }
+}
