@@ -1,14 +1,6 @@
 /** Helpers every design uses: parameter checks, feeding the workload into the simulation, padding. */
 import type { DesignContext, ParamProblem, ResolvedParams } from './design.js';
 
-/** Records a problem in `out` unless parameter `name` is an integer ≥ min; returns whether it is. */
-export function intAtLeast(p: ResolvedParams, out: ParamProblem[], name: string, min: number): boolean {
-  const v = p[name] as number;
-  if (Number.isInteger(v) && v >= min) return true;
-  out.push({ param: name, message: `${name} is ${v}; set it to an integer ≥ ${min}`, expected: `integer ≥ ${min}` });
-  return false;
-}
-
 /** Records a problem in `out` unless duration parameter `name` is positive; `example` is a sane value. */
 export function positiveDuration(p: ResolvedParams, out: ParamProblem[], name: string, example: string): void {
   if (!((p[name] as number) > 0))

@@ -81,7 +81,12 @@ export interface DesignModule {
   params: readonly ParamSpec[];
   /** Default of the design item's `processing` key (delay at each infrastructure party) and its source. */
   processing: { default: string; source: string };
-  /** Semantic checks across parameters, e.g. swarmSize ≤ nodes; messages name the parameter. */
+  /**
+   * Semantic checks across parameters, e.g. swarmSize ≤ nodes; messages name the parameter. The
+   * scenario layer calls it only once every value has passed its own spec (type, `min`, `max`:
+   * src/scenario/resolve.ts), so it never repeats a spec's bounds
+   * (test/scenario/design-bounds.test.ts shows the messages for those).
+   */
   check?(p: ResolvedParams, users: number): ParamProblem[];
   /**
    * How many infrastructure hosts `build` puts in `BuiltDesign.infra` for these parameters, known

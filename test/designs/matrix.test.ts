@@ -295,7 +295,6 @@ describe('matrix: placement, determinism, checks', () => {
     expect(bad({ homeservers: 2.5 })).toEqual(['homeservers']);
     expect(bad({ zipfExponent: -1 })).toEqual(['zipfExponent']);
     expect(bad({ threepidFraction: 2 })).toEqual(['threepidFraction']);
-    expect(bad({ megolmRotation: -1 })).toEqual(['megolmRotation']);
     expect(bad({ syncTimeout: '0s' })).toEqual(['syncTimeout']);
     expect(bad({ placement: 'ring' })).toEqual(['placement']);
   });

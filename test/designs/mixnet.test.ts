@@ -30,12 +30,11 @@ const run = (w: Workload, over: Params = {}, seed = 1) =>
 const NO_COVER = { loopRate: '0/s', dropRate: '0/s' };
 
 describe('mixnet: registry and parameters', () => {
-  it('is registered, every parameter has a source, check() names impossible values', () => {
+  it('is registered, every parameter has a source, the defaults pass check()', () => {
     expect(DESIGNS.get('mixnet')).toBe(mixnet);
     for (const s of mixnet.params) expect(s.source.length).toBeGreaterThan(0);
     expect(mixnet.check?.(resolve(mixnet), 10)).toEqual([]);
-    const bad = mixnet.check?.(resolve(mixnet, { layers: 0, mixesPerLayer: 1.5, providers: 0, packetBytes: 0 }), 10);
-    expect(bad?.map((e) => e.param).sort()).toEqual(['layers', 'mixesPerLayer', 'packetBytes', 'providers']);
+    // Out-of-bounds layers, providers, packet sizes: the scenario layer's (test/scenario/design-bounds.test.ts).
   });
 });
 

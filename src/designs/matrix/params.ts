@@ -2,7 +2,7 @@
  * Matrix's scenario parameters (defaults with their sources) and the checks across them.
  * Protocol facts with their primary sources: docs/designs/matrix.md.
  */
-import { intAtLeast, positiveDuration } from '../common.js';
+import { positiveDuration } from '../common.js';
 import type { ParamProblem, ParamSpec, ResolvedParams } from '../design.js';
 
 const SPEC = 'matrix-org/matrix-spec';
@@ -168,9 +168,6 @@ export function checkMatrix(p: ResolvedParams): ParamProblem[] {
       message: `homeservers is ${hs}; there must be at least 1 homeserver`,
       expected: 'integer ≥ 1',
     });
-  intAtLeast(p, out, 'megolmRotation', 0);
-  intAtLeast(p, out, 'eventOverhead', 0);
-  intAtLeast(p, out, 'pduOverhead', 0);
   if (p.placement !== 'uniform' && p.placement !== 'zipf')
     out.push({ param: 'placement', message: `unknown placement "${p.placement}"`, expected: 'uniform | zipf' });
   const s = p.zipfExponent as number;

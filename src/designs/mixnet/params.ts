@@ -2,7 +2,7 @@
  * The mixnet's scenario parameters (defaults with their sources) and the checks across them.
  * Protocol facts with their primary sources: docs/designs/mixnet.md.
  */
-import { intAtLeast, positiveDuration } from '../common.js';
+import { positiveDuration } from '../common.js';
 import type { ParamProblem, ParamSpec, ResolvedParams } from '../design.js';
 
 const LOOPIX = 'Piotrowska et al., "The Loopix Anonymity System", USENIX Security 2017';
@@ -124,14 +124,8 @@ export const PARAMS: readonly ParamSpec[] = [
 /** Problems across parameters (ranges the specs cannot state, and combinations). */
 export function checkMixnet(p: ResolvedParams): ParamProblem[] {
   const out: ParamProblem[] = [];
-  intAtLeast(p, out, 'layers', 1);
-  intAtLeast(p, out, 'mixesPerLayer', 1);
-  intAtLeast(p, out, 'providers', 1);
-  intAtLeast(p, out, 'packetBytes', 1);
   if (!((p.mixDelay as number) >= 0))
     out.push({ param: 'mixDelay', message: 'mixDelay must not be negative', expected: 'a duration ≥ 0' });
   positiveDuration(p, out, 'fetchInterval', '1s');
-  intAtLeast(p, out, 'fetchBatch', 1);
-  intAtLeast(p, out, 'fetchRequestBytes', 1);
   return out;
 }

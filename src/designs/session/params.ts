@@ -2,7 +2,7 @@
  * Session's scenario parameters (defaults with their sources) and the checks across them.
  * Protocol facts with their primary sources: docs/designs/session.md.
  */
-import { intAtLeast, positiveDuration } from '../common.js';
+import { positiveDuration } from '../common.js';
 import type { ParamProblem, ParamSpec, ResolvedParams } from '../design.js';
 
 const SD = 'session-foundation/session-desktop';
@@ -205,22 +205,11 @@ export function checkSession(p: ResolvedParams): ParamProblem[] {
   const swarm = p.swarmSize as number;
   const guards = p.guards as number;
   const len = p.pathLength as number;
-  const ok =
-    intAtLeast(p, out, 'nodes', 1) &&
-    intAtLeast(p, out, 'swarmSize', 1) &&
-    intAtLeast(p, out, 'guards', 0) &&
-    intAtLeast(p, out, 'pathLength', 1) &&
-    intAtLeast(p, out, 'retrieveNodes', 1);
-  intAtLeast(p, out, 'paddingBlock', 1);
-  intAtLeast(p, out, 'groupPaddingBlock', 1);
-  intAtLeast(p, out, 'envelopeBytes', 0);
-  intAtLeast(p, out, 'onionLayerBytes', 0);
   for (const name of ['pollInterval', 'groupPollInterval']) positiveDuration(p, out, name, '5s');
   for (const name of ['pathRotation', 'guardRotation', 'backgroundPoll', 'nodeFailureRate']) {
     if (!((p[name] as number) >= 0))
       out.push({ param: name, message: `${name} must be 0 (off) or positive`, expected: 'a duration ≥ 0' });
   }
-  if (!ok) return out;
   if (swarm > n)
     out.push({
       param: 'swarmSize',

@@ -2,7 +2,7 @@
  * Signal's scenario parameters (defaults with their sources) and the checks across them.
  * Protocol facts with their primary sources: docs/designs/signal.md.
  */
-import { intAtLeast, positiveDuration } from '../common.js';
+import { positiveDuration } from '../common.js';
 import type { ParamProblem, ParamSpec, ResolvedParams } from '../design.js';
 
 export const PARAMS: readonly ParamSpec[] = [
@@ -132,11 +132,6 @@ export const PARAMS: readonly ParamSpec[] = [
 /** Problems across parameters (ranges the specs cannot state, and combinations). */
 export function checkSignal(p: ResolvedParams, users: number): ParamProblem[] {
   const out: ParamProblem[] = [];
-  intAtLeast(p, out, 'paddingBlock', 1);
-  intAtLeast(p, out, 'envelopeOverhead', 0);
-  intAtLeast(p, out, 'groupKeyBytes', 0);
-  intAtLeast(p, out, 'keepaliveBytes', 0);
-  intAtLeast(p, out, 'usersPerIp', 1);
   if ((p.usersPerIp as number) > users)
     out.push({
       param: 'usersPerIp',

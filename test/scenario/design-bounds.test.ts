@@ -1,0 +1,52 @@
+/**
+ * Every integer parameter of every design is bounded by its own spec (`min`, `max`) in the scenario
+ * layer, before the design's `check` runs (src/scenario/resolve.ts calls `check` only once every
+ * value has passed its spec): so a design's `check` never repeats those bounds, and these are the
+ * messages a user gets for an out-of-bounds or fractional value.
+ */
+import { describe, expect, it } from 'vitest';
+import { DESIGNS } from '../../src/designs/registry.js';
+import { type Problem, ScenarioError } from '../../src/scenario/errors.js';
+import { expectedText } from '../../src/scenario/fields.js';
+import { resolveScenario } from '../../src/scenario/resolve.js';
+
+/** The problems of a scenario with one item of `design` setting `name: value` (small workload). */
+function problems(design: string, name: string, value: number): Problem[] {
+  try {
+    resolveScenario({ workload: { users: 100 }, designs: [{ design, [name]: value }] }, 's.yaml');
+  } catch (e) {
+    if (e instanceof ScenarioError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+describe('design integer parameters are bounded by their specs', () => {
+  it('names the parameter, the value and the bound, and check() adds nothing', () => {
+    const cases = [...DESIGNS.values()].flatMap((d) =>
+      d.params.filter((s) => s.type === 'int' && s.min !== undefined).map((s) => ({ d: d.id, s })),
+    );
+    expect(cases.length).toBeGreaterThan(20);
+    for (const { d, s } of cases) {
+      const min = s.min as number;
+      const path = `designs.0.${s.name}`;
+      expect(problems(d, s.name, min - 1).map((p) => [p.path, p.message, p.expected])).toEqual([
+        [path, `${min - 1} is too small`, expectedText(s)],
+      ]);
+      expect(problems(d, s.name, min + 0.5).map((p) => [p.path, p.message])).toEqual([
+        [path, `${min + 0.5} is not an integer`],
+      ]);
+    }
+  });
+
+  it('reads as the user sees it', () => {
+    const [p] = problems('session', 'nodes', 0);
+    expect(`${p.path}: ${p.message}; expected ${p.expected}`).toBe(
+      'designs.0.nodes: 0 is too small; expected an integer ≥ 1',
+    );
+    const [g] = problems('session', 'guards', 1.5);
+    expect(`${g.path}: ${g.message}; expected ${g.expected}`).toBe(
+      'designs.0.guards: 1.5 is not an integer; expected an integer ≥ 0',
+    );
+  });
+});
