@@ -56,7 +56,7 @@ export interface TtfdRow extends CellTag {
 /** Text columns of summary.csv (every other fixed column is a number). */
 export const LABEL_COLUMNS = ['design', 'adversary', 'attack'] as const;
 
-/** The metrics of docs/metrics.md, per replicate, in contract order (CONTRACT §3). */
+/** The metrics of docs/metrics.md, per replicate, in the order summary.csv writes them. */
 export const METRICS = [
   'top1',
   'top5',
