@@ -83,7 +83,7 @@ export interface DesignModule {
   processing: { default: string; source: string };
   /**
    * Semantic checks across parameters, e.g. swarmSize ≤ nodes; messages name the parameter. The
-   * scenario layer calls it only once every value has passed its own spec (type, `min`, `max`:
+   * scenario layer calls it only once every value has passed its own spec (type, `min`, `max`, enum values:
    * src/scenario/resolve.ts), so it never repeats a spec's bounds
    * (test/scenario/design-bounds.test.ts shows the messages for those).
    */

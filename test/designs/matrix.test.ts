@@ -291,11 +291,6 @@ describe('matrix: placement, determinism, checks', () => {
   it('check() names the parameter and the fix', () => {
     const bad = (over: Params) => (matrix.check?.(resolve(matrix, over), 100) ?? []).map((e) => e.param);
     expect(bad({})).toEqual([]);
-    expect(bad({ homeservers: 0 })).toEqual(['homeservers']);
-    expect(bad({ homeservers: 2.5 })).toEqual(['homeservers']);
-    expect(bad({ zipfExponent: -1 })).toEqual(['zipfExponent']);
-    expect(bad({ threepidFraction: 2 })).toEqual(['threepidFraction']);
     expect(bad({ syncTimeout: '0s' })).toEqual(['syncTimeout']);
-    expect(bad({ placement: 'ring' })).toEqual(['placement']);
   });
 });

@@ -1,8 +1,8 @@
 /**
- * Every integer parameter of every design is bounded by its own spec (`min`, `max`) in the scenario
- * layer, before the design's `check` runs (src/scenario/resolve.ts calls `check` only once every
- * value has passed its spec): so a design's `check` never repeats those bounds, and these are the
- * messages a user gets for an out-of-bounds or fractional value.
+ * Every parameter of every design is held to its own spec (type, `min`, `max`, enum values; durations
+ * and rates are never negative unless the spec's `min` says so) by the scenario layer, before the
+ * design's `check` runs (src/scenario/resolve.ts calls `check` only once every value has passed its
+ * spec): so a design's `check` never repeats those rules, and these are the messages a user gets.
  */
 import { describe, expect, it } from 'vitest';
 import { DESIGNS } from '../../src/designs/registry.js';
@@ -11,7 +11,7 @@ import { expectedText } from '../../src/scenario/fields.js';
 import { resolveScenario } from '../../src/scenario/resolve.js';
 
 /** The problems of a scenario with one item of `design` setting `name: value` (small workload). */
-function problems(design: string, name: string, value: number): Problem[] {
+function problems(design: string, name: string, value: number | string): Problem[] {
   try {
     resolveScenario({ workload: { users: 100 }, designs: [{ design, [name]: value }] }, 's.yaml');
   } catch (e) {
@@ -39,6 +39,26 @@ describe('design integer parameters are bounded by their specs', () => {
     }
   });
 
+  it('rejects an unknown name, a fraction out of [0, 1], a number under its min, a negative duration or rate', () => {
+    const at = (d: string, name: string, v: number | string) =>
+      problems(d, name, v).map((p) => `${p.path}: ${p.message}`);
+    let n = 0;
+    for (const d of DESIGNS.values())
+      for (const s of d.params) {
+        const path = `designs.0.${s.name}`;
+        if (s.type === 'enum') expect(at(d.id, s.name, 'nope')).toEqual([`${path}: unknown value "nope"`]);
+        else if (s.type === 'fraction') expect(at(d.id, s.name, 2)).toEqual([`${path}: 2 is too large`]);
+        else if (s.type === 'number' && s.min !== undefined)
+          expect(at(d.id, s.name, s.min - 1)).toEqual([`${path}: ${s.min - 1} is too small`]);
+        else if (s.type === 'duration' && (s.min === undefined || s.min >= 0))
+          expect(at(d.id, s.name, '-1s')).toEqual([`${path}: "-1s" is negative`]);
+        else if (s.type === 'rate') expect(at(d.id, s.name, '-1/s')).toEqual([`${path}: rate "-1/s" is negative`]);
+        else continue;
+        n++;
+      }
+    expect(n).toBeGreaterThan(20);
+  });
+
   it('reads as the user sees it', () => {
     const [p] = problems('session', 'nodes', 0);
     expect(`${p.path}: ${p.message}; expected ${p.expected}`).toBe(
@@ -47,6 +67,10 @@ describe('design integer parameters are bounded by their specs', () => {
     const [g] = problems('session', 'guards', 1.5);
     expect(`${g.path}: ${g.message}; expected ${g.expected}`).toBe(
       'designs.0.guards: 1.5 is not an integer; expected an integer ≥ 0',
+    );
+    const [z] = problems('matrix', 'placement', 'ring');
+    expect(`${z.path}: ${z.message}; expected ${z.expected}`).toBe(
+      'designs.0.placement: unknown value "ring"; expected one of uniform | zipf',
     );
   });
 });

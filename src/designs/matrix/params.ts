@@ -161,29 +161,6 @@ export function checkMatrix(p: ResolvedParams): ParamProblem[] {
       message: 'padAll pads to paddingBlock, which is 0; set paddingBlock (e.g. 4096) or padAll: false',
       expected: 'paddingBlock > 0 with padAll: true',
     });
-  const hs = p.homeservers as number;
-  if (!Number.isInteger(hs) || hs < 1)
-    out.push({
-      param: 'homeservers',
-      message: `homeservers is ${hs}; there must be at least 1 homeserver`,
-      expected: 'integer ≥ 1',
-    });
-  if (p.placement !== 'uniform' && p.placement !== 'zipf')
-    out.push({ param: 'placement', message: `unknown placement "${p.placement}"`, expected: 'uniform | zipf' });
-  const s = p.zipfExponent as number;
-  if (!(s >= 0) || !Number.isFinite(s))
-    out.push({
-      param: 'zipfExponent',
-      message: `zipfExponent is ${s}; use a number ≥ 0 (1 ≈ matrix.org dominance)`,
-      expected: 'number ≥ 0',
-    });
-  const f = p.threepidFraction as number;
-  if (!(f >= 0 && f <= 1))
-    out.push({
-      param: 'threepidFraction',
-      message: `threepidFraction is ${f}; it is a fraction`,
-      expected: 'number in [0, 1]',
-    });
   positiveDuration(p, out, 'syncTimeout', '30s');
   return out;
 }

@@ -124,8 +124,6 @@ export const PARAMS: readonly ParamSpec[] = [
 /** Problems across parameters (ranges the specs cannot state, and combinations). */
 export function checkMixnet(p: ResolvedParams): ParamProblem[] {
   const out: ParamProblem[] = [];
-  if (!((p.mixDelay as number) >= 0))
-    out.push({ param: 'mixDelay', message: 'mixDelay must not be negative', expected: 'a duration ≥ 0' });
   positiveDuration(p, out, 'fetchInterval', '1s');
   return out;
 }

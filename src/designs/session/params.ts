@@ -206,10 +206,6 @@ export function checkSession(p: ResolvedParams): ParamProblem[] {
   const guards = p.guards as number;
   const len = p.pathLength as number;
   for (const name of ['pollInterval', 'groupPollInterval']) positiveDuration(p, out, name, '5s');
-  for (const name of ['pathRotation', 'guardRotation', 'backgroundPoll', 'nodeFailureRate']) {
-    if (!((p[name] as number) >= 0))
-      out.push({ param: name, message: `${name} must be 0 (off) or positive`, expected: 'a duration ≥ 0' });
-  }
   if (swarm > n)
     out.push({
       param: 'swarmSize',

@@ -161,15 +161,6 @@ export function checkSimplex(p: ResolvedParams): ParamProblem[] {
         'privateRouting: always needs a proxy relay other than the destination; set relays ≥ 2 or privateRouting: never',
       expected: 'relays ≥ 2 with privateRouting: always',
     });
-  const block = p.blockBytes as number;
-  if (!Number.isInteger(block) || block < 1)
-    out.push({ param: 'blockBytes', message: `blockBytes is ${block}; use 16384`, expected: 'integer ≥ 1' });
   positiveDuration(p, out, 'pingInterval', '1200s');
-  if (!((p.ntfDeliveryInterval as number) >= 0))
-    out.push({
-      param: 'ntfDeliveryInterval',
-      message: 'ntfDeliveryInterval must not be negative; use e.g. 1.5s',
-      expected: 'a duration ≥ 0',
-    });
   return out;
 }
