@@ -304,6 +304,15 @@ function upper(a: Int32Array, lo: number, hi: number, v: number): number {
   return l;
 }
 
+/** Copies of (times, descriptors) with room for at least n entries (doubling), contents kept. */
+function grownPair(t: Float64Array, d: Int32Array, n: number): [Float64Array<ArrayBuffer>, Int32Array<ArrayBuffer>] {
+  const t2 = new Float64Array(Math.max(n, t.length * 2));
+  t2.set(t);
+  const d2 = new Int32Array(t2.length);
+  d2.set(d);
+  return [t2, d2];
+}
+
 export class BackgroundReader {
   private heapT = new Float64Array(64);
   private heapD = new Int32Array(64);
@@ -377,24 +386,16 @@ export class BackgroundReader {
     return m;
   }
 
+  /** Room for n entries in the heap arrays (contents kept). */
   private ensureHeap(n: number): void {
     if (n <= this.heapT.length) return;
-    const t2 = new Float64Array(Math.max(n, this.heapT.length * 2));
-    t2.set(this.heapT);
-    const d2 = new Int32Array(t2.length);
-    d2.set(this.heapD);
-    this.heapT = t2;
-    this.heapD = d2;
+    [this.heapT, this.heapD] = grownPair(this.heapT, this.heapD, n);
   }
 
+  /** Room for n entries in the output arrays (contents kept). */
   private ensureOut(n: number): void {
     if (n <= this.outT.length) return;
-    const t2 = new Float64Array(Math.max(n, this.outT.length * 2));
-    t2.set(this.outT);
-    const d2 = new Int32Array(t2.length);
-    d2.set(this.outD);
-    this.outT = t2;
-    this.outD = d2;
+    [this.outT, this.outD] = grownPair(this.outT, this.outD, n);
   }
 
   /**
@@ -485,14 +486,7 @@ export class BackgroundReader {
   }
 
   private push(t: number, d: number): void {
-    if (this.size === this.heapT.length) {
-      const t2 = new Float64Array(this.size * 2);
-      t2.set(this.heapT);
-      const d2 = new Int32Array(this.size * 2);
-      d2.set(this.heapD);
-      this.heapT = t2;
-      this.heapD = d2;
-    }
+    this.ensureHeap(this.size + 1);
     let i = this.size++;
     this.heapT[i] = t;
     this.heapD[i] = d;

@@ -33,8 +33,8 @@ export interface Departures {
   ipT: Float64Array;
 }
 
-/** The candidate sends of `rows` (by default every row leaving a user device), by time. */
-export function buildDepartures(input: SeriesInput, rows: WireRows = payloadRows(input, false)): Departures {
+/** The candidate sends of `rows` (by default every logged row leaving a user device and no background, as buildWindowSeries without `rows`), by time. */
+export function buildDepartures(input: SeriesInput, rows: WireRows = payloadRows(input, false, false)): Departures {
   const { obs, hostIp } = input;
   const nIp = input.ipStart.length - 1;
   let n = 0;

@@ -72,7 +72,7 @@ export function buildReceiptData(
   input: Pick<AttackInput, 'users' | 'obs' | 'hostIp' | 'ipStart' | 'ipUsers' | 'duration' | 'background'>,
   window: number,
   anySource: boolean,
-  rows: WireRows = payloadRows(input, false),
+  rows: WireRows = payloadRows(input, false, false),
 ): ReceiptData {
   if (!(window > 0)) throw new RangeError(`receipt window must be > 0 ns, got ${window}`);
   const { obs, users, hostIp, ipStart } = input;
