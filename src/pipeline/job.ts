@@ -20,7 +20,7 @@ import {
   payloadSizeLaws,
   scoredDeliveries,
 } from '../adversary/targets.js';
-import { observe } from '../adversary/view.js';
+import { observe, type View } from '../adversary/view.js';
 import {
   type AttackInput,
   attackNeeds,
@@ -204,8 +204,24 @@ export type Seen = Pick<AttackInput, 'obs' | 'targets' | 'endToEnd' | 'endToEndS
 };
 
 export function see(world: World, adv: Scenario['adversaries'][number], warmup: number, advStreams: Streams): Seen {
+  return seeView(world, makeView(adv, world.built, world.hosts.count, advStreams), warmup);
+}
+
+/**
+ * What a view observes is fixed by the hosts it holds and whether it watches every link (view.ts
+ * `observe`, background.ts `seeBackground` read nothing else): two adversary specs that hold the
+ * same hosts — Signal's single server and any colluding set, which is its one service — see the
+ * same rows, so their attacks give the same results and run once (the name is only a label).
+ */
+function viewIdentity(view: View): string {
+  if (view.kind === 'none') return 'none';
+  const held: number[] = [];
+  for (let h = 0; h < view.held.length; h++) if (view.held[h]) held.push(h);
+  return `${view.global ? 'global' : 'held'}:${held.join(',')}`;
+}
+
+function seeView(world: World, view: View, warmup: number): Seen {
   const { log, truth, built, hosts } = world;
-  const view = makeView(adv, built, hosts.count, advStreams);
   const { obs, rowOf, obsOf } = observe(log, view);
   const targets = buildTargets(log, truth, scoredDeliveries(truth, warmup), obs, obsOf, {
     rowOf,
@@ -245,11 +261,18 @@ class Knowledge {
     private readonly advStreams: Streams,
   ) {}
 
+  /** The identity of what `adv` observes (see `viewIdentity`), for caching its results. */
+  viewOf(adv: Adversary): { view: View; identity: string } {
+    const view = makeView(adv, this.world.built, this.world.hosts.count, this.advStreams);
+    return { view, identity: viewIdentity(view) };
+  }
+
   seen(adv: Adversary, warmup: number): Seen {
-    const key = JSON.stringify([{ ...adv, name: '' }, warmup]);
+    const { view, identity } = this.viewOf(adv);
+    const key = JSON.stringify([identity, warmup]);
     if (this.lastView?.key === key) return this.lastView.value;
     this.lastView = null;
-    const value = see(this.world, adv, warmup, this.advStreams);
+    const value = seeView(this.world, view, warmup);
     this.lastView = { key, value };
     return value;
   }
@@ -391,8 +414,9 @@ export function runJob(spec: JobSpec, worlds: JobWorlds = simulatedWorlds(spec))
     counts: { events: world.events, messagesSent, hops: log.length, deliveries: truth.length },
   };
 
-  // Results per (adversary spec, attack) are cached: cells that differ only in attack choice
-  // or in keys that do not change a view reuse the same evaluation.
+  // Results per (view identity, attack, parameters) are cached: cells that differ only in attack
+  // choice or in keys that do not change a view, and adversaries that observe the same rows, reuse
+  // the same evaluation.
   const cache = new Map<string, { evaluation: Evaluation; held: number; heldHosts: number[] }>();
   const evaluateView = (
     scenario: Scenario,
@@ -400,7 +424,8 @@ export function runJob(spec: JobSpec, worlds: JobWorlds = simulatedWorlds(spec))
     attackId: string,
   ): { evaluation: Evaluation; held: number; heldHosts: number[] } => {
     const adv = scenario.adversaries[advIndex];
-    const key = JSON.stringify([adv, attackId, scenario.warmup, scenario.attackParams[attackId] ?? {}]);
+    const { identity } = own.viewOf(adv);
+    const key = JSON.stringify([identity, attackId, scenario.warmup, scenario.attackParams[attackId] ?? {}]);
     const hit = cache.get(key);
     if (hit) return hit;
     const { held, heldHosts, ...seen } = own.seen(adv, scenario.warmup);
