@@ -46,6 +46,7 @@ import { generateWorkload } from '../workload/generate.js';
 import type { Workload } from '../workload/types.js';
 import { type Evaluation, evaluateAttack } from './evaluate.js';
 import { type DesignExposure, measureExposure } from './exposure.js';
+import { profiled } from './profile.js';
 import { buildTimelines } from './timeline.js';
 import type {
   CandidateRow,
@@ -366,7 +367,7 @@ function simulatedWorlds(spec: JobSpec): JobWorlds {
   };
   // The calibration run: the same scenario and design simulated with the replicate's `calibration` streams.
   return {
-    run: simulate(base, item, module, streams, target('run')),
+    run: profiled(`${item.name} - - simulate`, () => simulate(base, item, module, streams, target('run'))),
     calibration: () => simulate(base, item, module, streams.sub('calibration'), target('calibration')),
   };
 }
@@ -465,12 +466,15 @@ export function runJob(spec: JobSpec, worlds: JobWorlds = simulatedWorlds(spec))
       params,
     };
     const { targets } = seen;
-    const result = attack.run(input);
+    const label = `${item.name} ${adv.name} ${attackId}`;
+    const result = profiled(`${label} attack`, () => attack.run(input));
     const scored = scoredDeliveries(truth, scenario.warmup);
     // Pairs and the figures' samples are written for replicate 0 only (bounded output).
     const sampleView = spec.replicate === 0 ? input : null;
     const value = {
-      evaluation: evaluateAttack(result, targets, truth, scored, workload.users, sampleView),
+      evaluation: profiled(`${label} evaluate`, () =>
+        evaluateAttack(result, targets, truth, scored, workload.users, sampleView),
+      ),
       held,
       heldHosts,
     };
