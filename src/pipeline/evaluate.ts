@@ -22,8 +22,10 @@ type Untagged<T> = Omit<T, keyof ViewTag>;
 export interface Evaluation {
   metrics: AttackMetrics;
   ttfd: Untagged<TtfdRow>[];
+  /** messages.csv rows; empty unless asked for (`keep.messages`). */
   messages: Untagged<MessageRow>[];
-  topPairs(k: number): Omit<PairRow, 'design' | 'adversary' | 'attack' | 'cell' | 'sweep'>[];
+  /** The `keep.pairs` best pairs (pairs.csv), taken at once so the attack's result can be freed. */
+  pairs: Omit<PairRow, 'design' | 'adversary' | 'attack' | 'cell' | 'sweep'>[];
   roc: RocCurve | null;
   distributions: Untagged<DistributionRow>[];
   /** Sampled series for the correlation figures; null when not asked for. */
@@ -35,13 +37,25 @@ export interface Evaluation {
 /** What the figures' samples need of the attacked view (every field is the attack's own input). */
 export type SampleView = Pick<AttackInput, 'users' | 'obs' | 'hostIp' | 'duration' | 'params' | 'endToEnd' | 'targets'>;
 
+/**
+ * What an evaluation keeps besides the metrics: messages.csv rows, how many top pairs, and the
+ * view for the figures' samples. Nothing of `result` is kept beyond these, so a job that caches
+ * its evaluations holds rows, not every attack's per-target lists and pair scores (at 10^4 users
+ * those are hundreds of MB per windowed evaluation).
+ */
+export interface Keep {
+  messages: boolean;
+  pairs: number;
+  sampleView: SampleView | null;
+}
+
 export function evaluateAttack(
   result: AttackResult,
   targets: Targets,
   truth: GroundTruth,
   scored: Int32Array,
   users: number,
-  sampleView: SampleView | null = null,
+  keep: Keep = { messages: false, pairs: 0, sampleView: null },
 ): Evaluation {
   const sender = new Int32Array(scored.length);
   for (let i = 0; i < scored.length; i++) sender[i] = truth.sender[scored[i]];
@@ -58,24 +72,26 @@ export function evaluateAttack(
   return {
     metrics: e.metrics,
     ttfd: e.ttfd,
-    messages: Array.from(scored, (d, i) => ({
-      message: truth.msg[d],
-      sender: sender[i],
-      recipient: truth.recipient[d],
-      sent_ms: truth.tSend[d] / 1e6,
-      delivered_ms: truth.tDeliver[d] / 1e6,
-      true_rank: trueRank[i],
-      candidates: candidates[i],
-      entropy_bits: entropyBits[i],
-    })),
-    topPairs: (k) => topPairs(result, targets, sender, users, k),
+    messages: !keep.messages
+      ? []
+      : Array.from(scored, (d, i) => ({
+          message: truth.msg[d],
+          sender: sender[i],
+          recipient: truth.recipient[d],
+          sent_ms: truth.tSend[d] / 1e6,
+          delivered_ms: truth.tDeliver[d] / 1e6,
+          true_rank: trueRank[i],
+          candidates: candidates[i],
+          entropy_bits: entropyBits[i],
+        })),
+    pairs: keep.pairs > 0 ? topPairs(result, targets, sender, users, keep.pairs) : [],
     roc: e.roc,
     distributions: DISTRIBUTION_METRICS.map((metric) => ({
       metric,
       deliveries: scored.length,
       q: quantiles(perDelivery[metric]),
     })),
-    samples: sampleView ? computeSamples(sampleView, result, sender, message) : null,
+    samples: keep.sampleView ? computeSamples(keep.sampleView, result, sender, message) : null,
     caps: result.caps ?? {},
   };
 }

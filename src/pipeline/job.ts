@@ -473,7 +473,11 @@ export function runJob(spec: JobSpec, worlds: JobWorlds = simulatedWorlds(spec))
     const sampleView = spec.replicate === 0 ? input : null;
     const value = {
       evaluation: profiled(`${label} evaluate`, () =>
-        evaluateAttack(result, targets, truth, scored, workload.users, sampleView),
+        evaluateAttack(result, targets, truth, scored, workload.users, {
+          messages: spec.messages,
+          pairs: spec.replicate === 0 ? PAIRS_KEPT : 0,
+          sampleView,
+        }),
       ),
       held,
       heldHosts,
@@ -538,7 +542,7 @@ export function runJob(spec: JobSpec, worlds: JobWorlds = simulatedWorlds(spec))
         for (const d of evaluation.distributions) out.distributions.push({ ...tags, ...d });
         if (spec.replicate === 0) {
           const { replicate: _, ...pairTags } = tags;
-          for (const p of evaluation.topPairs(PAIRS_KEPT)) out.pairs.push({ ...pairTags, ...p });
+          for (const p of evaluation.pairs) out.pairs.push({ ...pairTags, ...p });
         }
         if (samples) {
           for (const c of samples.correlation) out.correlation.push({ ...tags, ...c });
