@@ -6,7 +6,6 @@
  */
 import { ADVERSARIES } from '../adversary/registry.js';
 import { ATTACKS } from '../attacks/registry.js';
-import type { ResolvedParams } from '../designs/design.js';
 import { DESIGNS } from '../designs/registry.js';
 import type { FieldSpec } from '../scenario/fields.js';
 import { typeText } from '../scenario/reference.js';
@@ -47,11 +46,10 @@ export function listDesigns(only?: string): string {
   for (const d of DESIGNS.values()) {
     if (only !== undefined && d.id !== only) continue;
     out.push(`${d.id} — ${d.summary}`);
-    // Host-count parameters are ints, whose defaults are plain numbers already.
-    const defaults = Object.fromEntries(d.params.map((p) => [p.name, p.default]));
+    // No value given: every parameter takes its spec's default (defineDesign, src/designs/design.ts).
     out.push(
       wrap(
-        `infrastructure: ${d.infraHosts(defaults as ResolvedParams)} hosts at the defaults (a colluding fraction holds round(fraction × hosts), at least 1)`,
+        `infrastructure: ${d.infraHosts({})} hosts at the defaults (a colluding fraction holds round(fraction × hosts), at least 1)`,
         '  ',
       ),
     );

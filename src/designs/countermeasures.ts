@@ -11,62 +11,61 @@
  */
 import { type Rng, randExp, type Streams } from '../core/rng.js';
 import type { Sim } from '../core/sim.js';
+import { duration, oneOf, type Param, type ParamsOf, rate, readParams } from '../params/typed.js';
 import { isOnline } from '../workload/generate.js';
 import type { Workload } from '../workload/types.js';
-import type {
-  BuiltDesign,
-  Delay,
-  DesignContext,
-  DesignModule,
-  ParamProblem,
-  ParamSpec,
-  ResolvedParams,
+import {
+  type BuiltDesign,
+  type Delay,
+  type DesignContext,
+  type DesignModule,
+  defineDesign,
+  type ParamProblem,
 } from './design.js';
 
-const COUNTERMEASURE_PARAMS: readonly ParamSpec[] = [
-  {
-    name: 'coverRate',
-    type: 'rate',
+const COUNTERMEASURE_PARAMS = [
+  rate('coverRate', {
     default: '0/s',
     unit: 'per user',
     description:
       'Poisson rate of cover (dummy) messages per online user, each to a uniformly chosen conversation (a contact, or a group the user is in) and sent, padded, stored, fetched and receipted exactly like a real message there; recipients discard it (0 = off)',
     source:
       'countermeasure, off in the deployed protocol; β of the anonymity trilemma (Das et al., IEEE S&P 2018); drop cover as in Loopix (Piotrowska et al., USENIX Security 2017)',
-  },
-  {
-    name: 'coverMode',
-    type: 'enum',
-    values: ['added', 'slots'],
+  }),
+  oneOf('coverMode', ['added', 'slots'], {
     default: 'added',
     description:
       "How cover relates to real messages. 'added': real messages leave when written, cover on top. 'slots': the coverRate stream gives the only send times; a written message waits for its sender's next slot and takes it, and only slots with nothing waiting send cover (latency counts the wait; needs coverRate > 0)",
     source:
       'countermeasure; constant-rate sending as in the Loopix payload stream (Piotrowska et al., USENIX Security 2017, §3): send times independent of when a user writes',
-  },
-  {
-    name: 'mixDelay',
-    type: 'duration',
+  }),
+  duration('mixDelay', {
     default: '0s',
-    unit: 'duration',
     description:
       'Mean of an extra exponential hold each infrastructure party (server, relay, service node, homeserver) applies to every packet it forwards on behalf of another, after `processing`; its own protocol responses are not held (continuous-time mixing; 0 = off)',
     source:
       'countermeasure, off in the deployed protocol; exponential delay maximises sender entropy for a given mean (Danezis, PET 2004); Loopix',
-  },
-];
+  }),
+] as const;
+
+type Countermeasures = ParamsOf<typeof COUNTERMEASURE_PARAMS>;
 
 /**
  * `mod` offering the countermeasures: their parameters after its own (so listings and docs show
  * them last), their cross-parameter problems before its own, and `countermeasures: true`, on which
  * `buildDesign` applies them before `mod.build` runs. The one line a design writes to get them.
  */
-export function withCountermeasures(mod: Omit<DesignModule, 'countermeasures'>): DesignModule {
-  const own = mod.check;
+export function withCountermeasures<const P extends readonly Param[]>(
+  mod: Omit<DesignModule<P>, 'countermeasures'>,
+): DesignModule {
+  const own = defineDesign(mod);
   return {
-    ...mod,
-    params: [...mod.params, ...COUNTERMEASURE_PARAMS],
-    check: (p, users) => [...countermeasureProblems(p), ...(own?.(p, users) ?? [])],
+    ...own,
+    params: [...own.params, ...COUNTERMEASURE_PARAMS],
+    check: (p, users) => [
+      ...countermeasureProblems(readParams(COUNTERMEASURE_PARAMS, p)),
+      ...(own.check?.(p, users) ?? []),
+    ],
     countermeasures: true,
   };
 }
@@ -76,13 +75,13 @@ export function withCountermeasures(mod: Omit<DesignModule, 'countermeasures'>):
  * sees the covered workload and `ctx.mix` already. Every caller of a design's build goes through
  * here (the pipeline's `simulate`, the design tests' harness, the bench).
  */
-export function buildDesign(mod: DesignModule, ctx: DesignContext, p: ResolvedParams): BuiltDesign {
-  return mod.build(mod.countermeasures ? applyCountermeasures(ctx, p) : ctx, p);
+export function buildDesign(mod: DesignModule, ctx: DesignContext, p: Readonly<Record<string, unknown>>): BuiltDesign {
+  return mod.build(mod.countermeasures ? applyCountermeasures(ctx, readParams(COUNTERMEASURE_PARAMS, p)) : ctx, p);
 }
 
 /** Cross-parameter problems of the countermeasures (composed into each offering design's `check`). */
-function countermeasureProblems(p: ResolvedParams): ParamProblem[] {
-  if (p.coverMode === 'slots' && !((p.coverRate as number) > 0))
+function countermeasureProblems(p: Countermeasures): ParamProblem[] {
+  if (p.coverMode === 'slots' && !(p.coverRate > 0))
     return [
       {
         param: 'coverMode',
@@ -95,13 +94,17 @@ function countermeasureProblems(p: ResolvedParams): ParamProblem[] {
 }
 
 /** The design context with the countermeasures of `p` applied (the same object when both are off). */
-function applyCountermeasures(ctx: DesignContext, p: ResolvedParams): DesignContext {
-  const rate = p.coverRate as number;
-  const mean = p.mixDelay as number;
-  if (!(rate > 0) && !(mean > 0)) return ctx;
-  const workload = rate > 0 ? withCover(ctx.workload, rate, ctx.duration, ctx.shared) : ctx.workload;
+function applyCountermeasures(ctx: DesignContext, p: Countermeasures): DesignContext {
+  const { coverRate, mixDelay } = p;
+  if (!(coverRate > 0) && !(mixDelay > 0)) return ctx;
+  const workload = coverRate > 0 ? withCover(ctx.workload, coverRate, ctx.duration, ctx.shared) : ctx.workload;
   ctx.net.coverFrom = workload.realCount;
-  return { ...ctx, workload, mix: mean > 0 ? mixing(mean) : null, coverSlots: rate > 0 && p.coverMode === 'slots' };
+  return {
+    ...ctx,
+    workload,
+    mix: mixDelay > 0 ? mixing(mixDelay) : null,
+    coverSlots: coverRate > 0 && p.coverMode === 'slots',
+  };
 }
 
 /** An exponential hold of mean `mean` ns, drawn independently per forwarded packet. */

@@ -10,6 +10,7 @@ import type { Sim } from '../core/sim.js';
 import type { Hosts } from '../net/hosts.js';
 import type { Net } from '../net/net.js';
 import type { ParamSpec } from '../params/spec.js';
+import { type Param, type ParamsOf, readParams } from '../params/typed.js';
 import type { Workload } from '../workload/types.js';
 
 export type { ParamSpec };
@@ -75,10 +76,16 @@ export interface BuiltDesign {
   groupMembersReadable?: boolean;
 }
 
-export interface DesignModule {
+/**
+ * A design, generic in its parameter specs `P` (built with the typed builders of
+ * src/params/typed.ts): `check`, `infraHosts` and `build` receive `ParamsOf<P>`, each value of the
+ * type its spec declares. The registry holds `DesignModule` (P erased); `defineDesign` or
+ * `withCountermeasures` (countermeasures.ts) turn a typed one into it.
+ */
+export interface DesignModule<P extends readonly Param[] = readonly Param[]> {
   id: string;
   summary: string;
-  params: readonly ParamSpec[];
+  params: P;
   /** Default of the design item's `processing` key (delay at each infrastructure party) and its source. */
   processing: { default: string; source: string };
   /**
@@ -87,12 +94,12 @@ export interface DesignModule {
    * src/scenario/resolve.ts), so it never repeats a spec's bounds
    * (test/scenario/design-bounds.test.ts shows the messages for those).
    */
-  check?(p: ResolvedParams, users: number): ParamProblem[];
+  check?(p: ParamsOf<P>, users: number): ParamProblem[];
   /**
    * How many infrastructure hosts `build` puts in `BuiltDesign.infra` for these parameters, known
    * before simulating (colluding set sizes in validation and docs; a test checks it against build).
    */
-  infraHosts(p: ResolvedParams): number;
+  infraHosts(p: ParamsOf<P>): number;
   /**
    * Set by `withCountermeasures` (countermeasures.ts), never by hand: the module's `params` and
    * `check` include the generic countermeasures', and `buildDesign` applies them to the context
@@ -103,5 +110,21 @@ export interface DesignModule {
    * Creates hosts and schedules all traffic on ctx.sim; the caller then runs the simulation. Call
    * it through `buildDesign` (countermeasures.ts), which applies the countermeasures first.
    */
-  build(ctx: DesignContext, p: ResolvedParams): BuiltDesign;
+  build(ctx: DesignContext, p: ParamsOf<P>): BuiltDesign;
+}
+
+/**
+ * `mod` as the registry holds it. Each entry point reads its parameters with
+ * `readParams(mod.params, …)`: values the scenario layer resolved (src/scenario/fields.ts, the one
+ * place values are parsed and bounded) pass through with their kinds checked, absent ones take
+ * their spec's default, so `check`, `infraHosts` and `build` get `ParamsOf<P>` with no cast.
+ */
+export function defineDesign<const P extends readonly Param[]>(mod: DesignModule<P>): DesignModule {
+  const { check, infraHosts, build } = mod;
+  return {
+    ...mod,
+    ...(check && { check: (p, users) => check(readParams(mod.params, p), users) }),
+    infraHosts: (p) => infraHosts(readParams(mod.params, p)),
+    build: (ctx, p) => build(ctx, readParams(mod.params, p)),
+  };
 }

@@ -15,17 +15,27 @@ export interface ParamSpec {
   unit?: string;
   values?: readonly string[];
   min?: number;
+  /** The lower bound is exclusive (value > min), e.g. durations that must be positive. */
+  minExclusive?: boolean;
   max?: number;
   description: string;
   /** Where the default comes from (spec, code, paper) or "[assumption]". */
   source: string;
 }
 
-/** A scenario key: a parameter spec that may also be a free string, with exclusive lower bounds. */
+/** A scenario key: a parameter spec that may also be a free string. */
 export interface FieldSpec extends Omit<ParamSpec, 'type'> {
   type: ParamSpec['type'] | 'string';
-  /** The lower bound is exclusive (value > min), e.g. durations that must be positive. */
-  minExclusive?: boolean;
+}
+
+const TIME_UNITS = new Set(['duration', 'ns', 'us', 'ms', 's', 'min', 'h', 'd']);
+
+/**
+ * Whether a `dist` spec takes durations or plain numbers: durations when its `unit` is absent,
+ * `duration` or a time unit ("30ms"), plain numbers for any other unit (e.g. `bytes`).
+ */
+export function distUnit(spec: { unit?: string }): 'duration' | 'number' {
+  return spec.unit === undefined || TIME_UNITS.has(spec.unit) ? 'duration' : 'number';
 }
 
 /** A value once resolved: durations in ns, rates per ns, distributions parsed. */

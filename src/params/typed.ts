@@ -8,14 +8,15 @@
  *
  * Domain-free like spec.ts: nothing here knows what an attack or a design is.
  */
+import { type Dist, parseDist } from '../core/dist.js';
 import { InputError } from '../core/errors.js';
-import { parseDuration } from '../core/time.js';
-import type { ParamSpec } from './spec.js';
+import { parseDuration, parseRate } from '../core/time.js';
+import { distUnit, type ParamSpec } from './spec.js';
 
 // The phantom key: never present at run time, it only carries the value type T.
 declare const VALUE: unique symbol;
 
-/** A `ParamSpec` named `N` whose resolved value has type `T` (durations: ns). */
+/** A `ParamSpec` named `N` whose resolved value has type `T` (durations: ns, rates: per ns). */
 export type Param<N extends string = string, T = unknown> = ParamSpec & {
   readonly name: N;
   readonly [VALUE]?: T;
@@ -35,6 +36,8 @@ interface Doc {
 
 interface Bounds {
   min?: number;
+  /** `min` is exclusive (value > min); the checker and the docs say so. */
+  minExclusive?: boolean;
   max?: number;
 }
 
@@ -51,6 +54,7 @@ function spec<N extends string, T>(
     ...(o.unit !== undefined && { unit: o.unit }),
     ...(o.values !== undefined && { values: o.values }),
     ...(o.min !== undefined && { min: o.min }),
+    ...(o.minExclusive !== undefined && { minExclusive: o.minExclusive }),
     ...(o.max !== undefined && { max: o.max }),
     description: o.description,
     source: o.source,
@@ -82,6 +86,19 @@ export function duration<N extends string>(name: N, o: Doc & Bounds & { default:
   return spec(name, 'duration', { ...o, unit: o.unit ?? 'duration' });
 }
 
+/** A rate written "N/unit" or "1/duration"; resolved to events per ns. Bounds are per ns. */
+export function rate<N extends string>(name: N, o: Doc & Bounds & { default: string }): Param<N, number> {
+  return spec(name, 'rate', o);
+}
+
+/**
+ * A value or distribution ("30ms", "exp(30s)"); resolved to a `Dist`. Its parameters are durations
+ * when `unit` is a time unit or 'duration' (the default here), plain numbers otherwise (`distUnit`).
+ */
+export function dist<N extends string>(name: N, o: Doc & { default: string }): Param<N, Dist> {
+  return spec(name, 'dist', { ...o, unit: o.unit ?? 'duration' });
+}
+
 /** One of the listed names; the value's type is their union. */
 export function oneOf<N extends string, const V extends readonly string[]>(
   name: N,
@@ -91,27 +108,30 @@ export function oneOf<N extends string, const V extends readonly string[]>(
   return spec(name, 'enum', { ...o, values });
 }
 
-/** A resolved parameter value as a module receives it (durations already ns, or still text in tests). */
-export type GivenValue = number | string | boolean;
-
 /**
  * The typed parameters of `specs` from `given`: a value present is taken as resolved (the scenario
- * layer, src/scenario/fields.ts, has already checked its kind and bounds; a duration may still be
- * text such as "7s", as tests write it), an absent one is the spec's default. A value of the wrong
- * kind is a bug in the caller, reported as an input error at `<at><name>`, never a silent fallback.
- * Bounds are not re-checked here: the checker enforces `min`/`max` for every spec.
+ * layer, src/scenario/fields.ts, has already checked its kind and bounds and resolved it: a duration
+ * to ns, a rate to per ns, a distribution to a `Dist`); text is still accepted where tests write it
+ * ("7s", "1/min", "exp(30s)") and parsed by the parsers the checker uses. An absent value is the
+ * spec's default. A value of the wrong kind is a bug in the caller, reported as an input error at
+ * `<at><name>`, never a silent fallback. Bounds are not re-checked here: the checker enforces
+ * `min`/`max` for every spec.
  */
 export function readParams<const P extends readonly Param[]>(
   specs: P,
-  given: Readonly<Record<string, GivenValue | undefined>>,
+  given: Readonly<Record<string, unknown>>,
   at = '',
 ): ParamsOf<P> {
-  const out: Record<string, GivenValue> = {};
+  const out: Record<string, unknown> = {};
   for (const s of specs) out[s.name] = readOne(s, given[s.name] ?? s.default, `${at}${s.name}`);
   return out as ParamsOf<P>;
 }
 
-function readOne(s: ParamSpec, v: GivenValue, path: string): GivenValue {
+function isDist(v: unknown): v is Dist {
+  return typeof v === 'object' && v !== null && typeof (v as Dist).sample === 'function';
+}
+
+function readOne(s: ParamSpec, v: unknown, path: string): number | boolean | string | Dist {
   const wrong = (expected: string): never => {
     throw new InputError(`${s.name} must be ${expected}, got ${String(v)}`, path);
   };
@@ -132,11 +152,16 @@ function readOne(s: ParamSpec, v: GivenValue, path: string): GivenValue {
       if (typeof v === 'number') return v;
       if (typeof v === 'string') return parseDuration(v, path);
       return wrong('a duration');
+    case 'rate':
+      if (typeof v === 'number') return v;
+      if (typeof v === 'string') return parseRate(v, path);
+      return wrong('a rate');
+    case 'dist':
+      if (isDist(v)) return v;
+      if (typeof v === 'string' || typeof v === 'number') return parseDist(v, distUnit(s), path);
+      return wrong('a distribution');
     case 'enum':
       if (typeof v !== 'string' || !(s.values ?? []).includes(v)) return wrong(`one of ${(s.values ?? []).join(', ')}`);
       return v;
-    default:
-      // Distributions and rates resolve to other shapes; no typed builder makes them yet.
-      throw new Error(`readParams: ${s.type} parameter ${s.name} is not supported`);
   }
 }

@@ -11,18 +11,11 @@
 import { DIST_FORM, parseDist } from '../core/dist.js';
 import { InputError, suggest } from '../core/errors.js';
 import { formatDuration, parseDuration, parseRate, RATE_FORM } from '../core/time.js';
-import type { FieldSpec, Resolved, ValueReader } from '../params/spec.js';
+import { distUnit, type FieldSpec, type Resolved, type ValueReader } from '../params/spec.js';
 import type { PositionLookup, Problem } from './errors.js';
 import { isPlainObject, joinPath, type Raw } from './paths.js';
 
-export type { FieldSpec, Resolved } from '../params/spec.js';
-
-const TIME_UNITS = new Set(['duration', 'ns', 'us', 'ms', 's', 'min', 'h', 'd']);
-
-/** Whether a `dist` spec takes durations or plain numbers (see module header). */
-export function distUnit(spec: { unit?: string }): 'duration' | 'number' {
-  return spec.unit === undefined || TIME_UNITS.has(spec.unit) ? 'duration' : 'number';
-}
+export { distUnit, type FieldSpec, type Resolved } from '../params/spec.js';
 
 /** A value as it appears in a message: numbers bare, strings quoted, containers by kind. */
 export function describeValue(v: unknown): string {

@@ -8,31 +8,24 @@ import type { View } from '../../src/adversary/view.js';
 import { parseDist } from '../../src/core/dist.js';
 import { Streams } from '../../src/core/rng.js';
 import { Sim } from '../../src/core/sim.js';
-import { parseDuration, parseRate, SEC } from '../../src/core/time.js';
+import { parseRate, SEC } from '../../src/core/time.js';
 import { buildDesign } from '../../src/designs/countermeasures.js';
-import type { DesignContext, DesignModule, ResolvedParams } from '../../src/designs/design.js';
+import type { DesignContext, DesignModule } from '../../src/designs/design.js';
 import { Hosts } from '../../src/net/hosts.js';
 import { Net } from '../../src/net/net.js';
+import { type ParamsOf, readParams } from '../../src/params/typed.js';
 import { Platform, type Workload, type WorkloadSpec } from '../../src/workload/types.js';
 
 /** Design parameter overrides, as a scenario file writes them. */
 export type Params = Record<string, string | number | boolean>;
 
-/** Every parameter of `d`: its override or its default, parsed by type (duration, dist, rate; others as is). */
-export function resolve(d: DesignModule, over: Params = {}): ResolvedParams {
-  const p: ResolvedParams = {};
-  for (const s of d.params) {
-    const v = over[s.name] ?? s.default;
-    p[s.name] =
-      s.type === 'duration'
-        ? parseDuration(v as string)
-        : s.type === 'dist'
-          ? parseDist(v as string)
-          : s.type === 'rate'
-            ? parseRate(v as string)
-            : v;
-  }
-  return p;
+/**
+ * Every parameter of `d`: its override or its default, parsed by type as `readParams` does (the
+ * parsers the scenario layer uses); bounds are left to the scenario layer, so `check` can be tried
+ * on values a scenario would reject earlier.
+ */
+export function resolve(d: DesignModule, over: Params = {}): ParamsOf<DesignModule['params']> {
+  return readParams(d.params, over);
 }
 
 /** A generated-workload spec: 1:1 and group traffic, replies, mixed platforms, always online; `extra` overrides. */

@@ -59,6 +59,17 @@ describe('design integer parameters are bounded by their specs', () => {
     expect(n).toBeGreaterThan(20);
   });
 
+  it('rejects zero for a duration that must be positive (exclusive lower bound), before check() runs', () => {
+    const cases = [...DESIGNS.values()].flatMap((d) =>
+      d.params.filter((s) => s.type === 'duration' && s.minExclusive).map((s) => ({ d: d.id, s })),
+    );
+    expect(cases.map(({ d, s }) => `${d}.${s.name}`)).toEqual(['signal.keepaliveInterval']);
+    for (const { d, s } of cases)
+      expect(problems(d, s.name, '0s').map((p) => [p.path, p.message, p.expected])).toEqual([
+        [`designs.0.${s.name}`, '"0s" is zero', expectedText(s)],
+      ]);
+  });
+
   it('reads as the user sees it', () => {
     const [p] = problems('session', 'nodes', 0);
     expect(`${p.path}: ${p.message}; expected ${p.expected}`).toBe(
@@ -71,6 +82,10 @@ describe('design integer parameters are bounded by their specs', () => {
     const [z] = problems('matrix', 'placement', 'ring');
     expect(`${z.path}: ${z.message}; expected ${z.expected}`).toBe(
       'designs.0.placement: unknown value "ring"; expected one of uniform | zipf',
+    );
+    const [k] = problems('signal', 'keepaliveInterval', '0s');
+    expect(`${k.path}: ${k.message}; expected ${k.expected}`).toBe(
+      'designs.0.keepaliveInterval: "0s" is zero; expected a duration > 0s with a unit (ns us ms s min h d), e.g. "50ms", "10min"',
     );
   });
 });

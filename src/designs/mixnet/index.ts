@@ -35,10 +35,16 @@ import { Role } from '../../net/hosts.js';
 import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../../net/log.js';
 import { isOnline } from '../../workload/generate.js';
 import { feedWorkload } from '../common.js';
-import type { BuiltDesign, DesignContext, DesignModule, ResolvedParams } from '../design.js';
+import {
+  type BuiltDesign,
+  type DesignContext,
+  type DesignModule,
+  defineDesign,
+  type ResolvedParams,
+} from '../design.js';
 import { checkMixnet, PARAMS } from './params.js';
 
-export const mixnet: DesignModule = {
+export const mixnet: DesignModule = defineDesign({
   id: 'mixnet',
   summary:
     'Loopix-style reference mixnet: providers, stratified exponential mixes, fixed-size packets, loop and drop cover, inbox fetches',
@@ -51,7 +57,7 @@ export const mixnet: DesignModule = {
   /** Providers and every mix of every layer. */
   infraHosts: (p) => (p.providers as number) + (p.layers as number) * (p.mixesPerLayer as number),
   build: buildMixnet,
-};
+});
 
 function buildMixnet(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
   const { sim, net, hosts, workload: w } = ctx;

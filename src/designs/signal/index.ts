@@ -16,7 +16,6 @@
  * Parts: params.ts (parameters and their checks); this file holds the model, one closure under
  * 600 lines (the larger designs split theirs: docs/architecture.md, Designs).
  */
-import type { Dist } from '../../core/dist.js';
 import { MS } from '../../core/time.js';
 import { Role } from '../../net/hosts.js';
 import { type HopIds, Kind, type KindId } from '../../net/log.js';
@@ -24,11 +23,11 @@ import { isOnline, nextOnline } from '../../workload/generate.js';
 import { Platform } from '../../workload/types.js';
 import { connectionPhase, feedWorkload, padTo } from '../common.js';
 import { afterHoldOf, withCountermeasures } from '../countermeasures.js';
-import type { BuiltDesign, DesignContext, DesignModule, ResolvedParams } from '../design.js';
+import type { BuiltDesign, DesignContext, DesignModule } from '../design.js';
 import { ScratchIds } from '../parts/ids.js';
 import { Mailboxes } from '../parts/mailbox.js';
 import { PushChain } from '../parts/push.js';
-import { checkSignal, PARAMS } from './params.js';
+import { checkSignal, PARAMS, type SignalParams } from './params.js';
 
 /** Bytes of control frames: HTTP/WebSocket 200 responses and acks, a push wake-up, a socket (re)open. [assumption] */
 const ACK_BYTES = 64;
@@ -59,23 +58,23 @@ export const signal: DesignModule = withCountermeasures({
   build: buildSignal,
 });
 
-function buildSignal(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
+function buildSignal(ctx: DesignContext, p: SignalParams): BuiltDesign {
   const { sim, net, hosts, workload: w } = ctx;
   const log = net.log;
   const U = w.users;
   const G = w.groupStart.length - 1;
-  const sealed = p.sealedSender as boolean;
-  const receipts = p.deliveryReceipts as boolean;
-  const readReceipts = p.readReceipts as boolean;
-  const readDelay = p.readDelay as Dist;
-  const receiptDelay = p.receiptDelay as Dist;
-  const block = p.paddingBlock as number;
-  const overhead = p.envelopeOverhead as number;
-  const groupKey = p.groupKeyBytes as number;
-  const pushLatency = p.pushLatency as Dist;
+  const sealed = p.sealedSender;
+  const receipts = p.deliveryReceipts;
+  const readReceipts = p.readReceipts;
+  const readDelay = p.readDelay;
+  const receiptDelay = p.receiptDelay;
+  const block = p.paddingBlock;
+  const overhead = p.envelopeOverhead;
+  const groupKey = p.groupKeyBytes;
+  const pushLatency = p.pushLatency;
   const end = ctx.duration;
 
-  hosts.shareUserIps(p.usersPerIp as number);
+  hosts.shareUserIps(p.usersPerIp);
   const service = hosts.add(Role.server, 'signal-service');
   const fcm = hosts.add(Role.push, 'fcm');
   const apns = hosts.add(Role.push, 'apns');
@@ -86,7 +85,7 @@ function buildSignal(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
   const firstLinked = hosts.count;
   const ownerOfLinked: number[] = [];
   const linkRng = ctx.streams.stream('linked-devices');
-  const linkedFraction = p.linkedDevices as number;
+  const linkedFraction = p.linkedDevices;
   for (let u = 0; u < U; u++) {
     if (linkRng() < linkedFraction) {
       linkedOf[u] = hosts.add(Role.user, `linked-${u}`);
@@ -337,8 +336,8 @@ function buildSignal(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
   // Keepalives on the open socket, one flow per online interval of each device (mobile apps in
   // the background hold no Signal socket; they rely on the platform push channel). A linked
   // device keeps its own socket in its owner's online intervals.
-  const period = p.keepaliveInterval as number;
-  const kaBytes = p.keepaliveBytes as number;
+  const period = p.keepaliveInterval;
+  const kaBytes = p.keepaliveBytes;
   const keepalives = (h: number): void => {
     const u = ownerOf(h);
     for (let k = w.onIdx[u]; k < w.onIdx[u + 1]; k++) {
