@@ -53,10 +53,12 @@ export const MEMORY_MODEL = {
 
 const WINDOWED = new Set(['flow', 'disclosure']);
 
-/** Peak bytes of one job run on the main thread (--workers 1). */
-export function jobPeakBytes(job: JobSpec): number {
+/** The job's quantities the model multiplies (see the module comment); `base` is 1. */
+export type MemoryTerms = Record<Exclude<keyof typeof MEMORY_MODEL, 'mainBase' | 'workerBase'>, number>;
+
+/** The terms of one job, which `jobPeakBytes` weighs by MEMORY_MODEL (and bench/memory-fit.ts fits). */
+export function memoryTerms(job: JobSpec): MemoryTerms {
   const s = job.cells[0].scenario;
-  const m = MEMORY_MODEL;
   const users = s.workload.users;
   const minutes = s.duration / 60e9;
   // A calibration run is a second world simulated in the same job.
@@ -67,14 +69,22 @@ export function jobPeakBytes(job: JobSpec): number {
     evaluations += c.adversaries.length * c.attacks.length;
     windowed += c.adversaries.length * c.attacks.filter((a) => WINDOWED.has(a)).length;
   }
-  return (
-    m.base +
-    users * m.perUser +
-    deliveries * m.perDelivery +
-    (windowed > 0 ? users * minutes * m.windowed : 0) +
-    users * Math.max(0, evaluations - 1) * m.perExtraEvaluation +
-    users * minutes * windowed * m.perWindowedEvaluation
-  );
+  return {
+    base: 1,
+    perUser: users,
+    perDelivery: deliveries,
+    windowed: windowed > 0 ? users * minutes : 0,
+    perExtraEvaluation: users * Math.max(0, evaluations - 1),
+    perWindowedEvaluation: users * minutes * windowed,
+  };
+}
+
+/** Peak bytes of one job run on the main thread (--workers 1). */
+export function jobPeakBytes(job: JobSpec): number {
+  const t = memoryTerms(job);
+  let bytes = 0;
+  for (const k of Object.keys(t) as (keyof MemoryTerms)[]) bytes += t[k] * MEMORY_MODEL[k];
+  return bytes;
 }
 
 export interface MemoryEstimate {

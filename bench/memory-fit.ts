@@ -1,0 +1,160 @@
+// Re-fits the memory model of src/pipeline/memory-estimate.ts (MEMORY_MODEL): runs a fixed set
+// of `anonsim run scenarios/default.yaml --workers 1` mixes (designs × users × duration ×
+// adversaries × attacks), reads each run's peak RSS (test/faults/peak-rss.mjs, getrusage), takes
+// the model's terms of the same run (`memoryTerms`) and solves least squares of the relative error
+// with every constant ≥ 0 (a term whose constant would be negative is dropped and the rest
+// re-solved). Prints each run's measured and estimated peak under the current and the fitted
+// constants, and the fitted constants to paste into MEMORY_MODEL.
+// Needs dist/cli.js (npm run build). Usage: npm run bench:memory-fit [-- --quick]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MEMORY_MODEL, type MemoryTerms, memoryTerms } from '../src/pipeline/memory-estimate.js';
+import { planJobs, scenarioCells } from '../src/pipeline/run.js';
+import { loadScenario } from '../src/scenario/load.js';
+import { sweepCells } from '../src/scenario/sweep.js';
+
+const QUICK = process.argv.includes('--quick');
+const SCENARIO = 'scenarios/default.yaml';
+const MIB = 1024 * 1024;
+const ALL = '[identifier, timing, flow, disclosure]';
+const THREE = '[{kind: single, target: server}, {kind: colluding, fraction: 0.1}, {kind: global-passive}]';
+const GPA = '[{kind: global-passive}]';
+
+interface Mix {
+  design: string;
+  users: number;
+  duration: string;
+  adversaries: string;
+  attacks: string;
+}
+
+function mixes(): Mix[] {
+  const out: Mix[] = [];
+  const designs = QUICK ? ['signal', 'session'] : ['signal', 'session', 'simplex', 'matrix'];
+  for (const design of designs) {
+    // The default run's mix, at three sizes and two durations.
+    for (const [users, duration] of [
+      [1000, '30min'],
+      [3162, '30min'],
+      [10000, '5min'],
+      [10000, '15min'],
+    ] as const)
+      out.push({ design, users, duration, adversaries: THREE, attacks: ALL });
+    // Without the windowed attacks, and one windowed attack alone.
+    out.push({ design, users: 10000, duration: '10min', adversaries: THREE, attacks: '[identifier, timing]' });
+    out.push({ design, users: 10000, duration: '10min', adversaries: GPA, attacks: '[flow]' });
+    out.push({ design, users: 1000, duration: '30min', adversaries: GPA, attacks: '[identifier]' });
+  }
+  return out;
+}
+
+function sets(m: Mix): string[] {
+  return [
+    `designs=[{design: ${m.design}}]`,
+    `workload.users=${m.users}`,
+    `duration=${m.duration}`,
+    `adversaries=${m.adversaries}`,
+    `attacks=${m.attacks}`,
+  ];
+}
+
+/** The model's terms of the run `m` (one design item: one job per replicate, the first). */
+function terms(m: Mix): MemoryTerms {
+  const overrides = sets(m).map((s) => {
+    const eq = s.indexOf('=');
+    return { path: s.slice(0, eq), value: s.slice(eq + 1), pos: { file: 'argv', line: 1, col: 1 } };
+  });
+  const { scenario, raw } = loadScenario(SCENARIO, { overrides });
+  const cells = scenarioCells(scenario, sweepCells(scenario, raw, SCENARIO));
+  return memoryTerms(planJobs(cells, false)[0]);
+}
+
+function measure(m: Mix): number {
+  const dir = mkdtempSync(join(tmpdir(), 'anonsim-memfit-'));
+  try {
+    const rss = join(dir, 'rss');
+    const args = ['dist/cli.js', 'run', SCENARIO, '-o', join(dir, 'out'), '--workers', '1', '--quiet'];
+    for (const s of sets(m)) args.push('--set', s);
+    const r = spawnSync('node', args, {
+      env: {
+        ...process.env,
+        NODE_OPTIONS: `--import=${join(process.cwd(), 'test/faults/peak-rss.mjs')}`,
+        ANONSIM_PEAK_RSS_FILE: rss,
+      },
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`run failed (${r.status}): ${r.stderr}`);
+    return Number(readFileSync(rss, 'utf8'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+type Key = keyof MemoryTerms;
+
+function estimate(t: MemoryTerms, c: Partial<Record<Key, number>>): number {
+  let b = 0;
+  for (const k of Object.keys(t) as Key[]) b += t[k] * (c[k] ?? 0);
+  return b;
+}
+
+/** Solves A x = b (small dense system, Gaussian elimination with partial pivoting). */
+function solve(a: number[][], b: number[]): number[] {
+  const n = b.length;
+  const m = a.map((row, i) => [...row, b[i]]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[p][c])) p = r;
+    [m[c], m[p]] = [m[p], m[c]];
+    for (let r = 0; r < n; r++) {
+      if (r === c || m[c][c] === 0) continue;
+      const f = m[r][c] / m[c][c];
+      for (let k = c; k <= n; k++) m[r][k] -= f * m[c][k];
+    }
+  }
+  return m.map((row, i) => (row[i] === 0 ? 0 : row[n] / row[i]));
+}
+
+/** Least squares of relative error (rows weighted by 1/measured), constants ≥ 0 by dropping terms. */
+function leastSquares(rows: { t: MemoryTerms; bytes: number }[]): Partial<Record<Key, number>> {
+  let keys = (Object.keys(rows[0].t) as Key[]).filter((k) => rows.some((r) => r.t[k] !== 0));
+  for (;;) {
+    const ata = keys.map(() => keys.map(() => 0));
+    const atb = keys.map(() => 0);
+    for (const { t, bytes } of rows) {
+      const x = keys.map((k) => t[k] / bytes);
+      for (let i = 0; i < keys.length; i++) {
+        atb[i] += x[i];
+        for (let j = 0; j < keys.length; j++) ata[i][j] += x[i] * x[j];
+      }
+    }
+    const c = solve(ata, atb);
+    const negative = c.findIndex((v) => v < 0);
+    if (negative < 0) return Object.fromEntries(keys.map((k, i) => [k, c[i]]));
+    keys = keys.filter((_, i) => i !== negative);
+  }
+}
+
+const rows: { m: Mix; t: MemoryTerms; bytes: number }[] = [];
+for (const m of mixes()) {
+  const bytes = measure(m);
+  rows.push({ m, t: terms(m), bytes });
+  console.log(
+    `${m.design} ${m.users} users ${m.duration} ${m.adversaries} × ${m.attacks}: ${(bytes / MIB).toFixed(0)} MiB`,
+  );
+}
+const fitted = leastSquares(rows);
+const fmt = (b: number) => `${(b / MIB).toFixed(0).padStart(6)} MiB`;
+console.log('\nmeasured, current model, fitted model:');
+let worst = 0;
+for (const { m, t, bytes } of rows) {
+  const now = estimate(t, MEMORY_MODEL);
+  const next = estimate(t, fitted);
+  worst = Math.max(worst, Math.abs(next / bytes - 1));
+  console.log(`${fmt(bytes)} ${fmt(now)} ${fmt(next)}  ${m.design} ${m.users} ${m.duration} ${m.attacks}`);
+}
+console.log(`\nworst relative error of the fit: ${(100 * worst).toFixed(0)} %`);
+console.log('fitted constants (bytes per unit of each term; absent = dropped as negative):');
+for (const [k, v] of Object.entries(fitted)) console.log(`  ${k}: ${v.toExponential(4)},`);
