@@ -98,6 +98,12 @@ export class DeliveryTiming {
   private readonly hint: Int32Array;
   /** The near part's reach (split): f ≤ FAR_SHARE × its peak beyond it; NaN when f cannot be bounded. */
   private readonly reach: number;
+  /**
+   * Every ip by its number of departures, most first (ties by ip). Outside the near part, bound(a)
+   * grows with that number alone, so the ips whose bound reaches a level are a prefix of this
+   * order plus the near ones: a caller with a bar for bound(a) stops at the first far ip below it.
+   */
+  readonly byCount: Int32Array;
 
   constructor(
     readonly d: Departures,
@@ -114,6 +120,15 @@ export class DeliveryTiming {
     this.reach = nearReach(model);
     this.hint = new Int32Array(ips);
     this.hint.set(d.start.subarray(0, Math.min(ips, d.start.length)));
+    const count = (a: number): number => (a + 1 < d.start.length ? d.start[a + 1] - d.start[a] : 0);
+    this.byCount = new Int32Array(ips);
+    for (let a = 0; a < ips; a++) this.byCount[a] = a;
+    this.byCount.sort((a, b) => count(b) - count(a) || a - b);
+  }
+
+  /** After split(): whether ip a has a departure in the near part. */
+  isNear(a: number): boolean {
+    return this.nearC[a] > 0;
   }
 
   /** Whether the model can weigh anything (no model: the timing says nothing). */

@@ -25,6 +25,8 @@ class GlobalPass {
   /** Cross terms Σ x·y of recipient row b against every ip: acc[b·n + a]. */
   readonly acc: Float64Array;
   readonly touched: Int32Array;
+  /** Where ip a stands in row b's touched list: touchedAt[b·n + a], valid while acc[b·n + a] ≠ 0. */
+  readonly touchedAt: Int32Array;
   readonly accN: Int32Array;
   /** Egress Σx and Σx² per ip over the complete windows so far. */
   readonly PX: Float64Array;
@@ -32,7 +34,11 @@ class GlobalPass {
   /** Egress rows per ip in the partial window, and the ips with some. */
   readonly xp: Float64Array;
   readonly xpList: Int32Array;
+  /** Where ip a stands in xpList, valid while xp[a] > 0. */
+  readonly xpAt: Int32Array;
   xpN = 0;
+  /** timedScan's candidates that could pass its floor, as scan positions (reach). */
+  readonly reachKeys: Int32Array;
   /** Users behind each ip (candidates; the recipient's own ip is never one). */
   readonly ipCount: Int32Array;
   /** The ips tied at the top by the last bestIp/bestTimedIp (all while tieN ≤ MAX_CAUSAL_TIE), and the users behind them. */
@@ -45,11 +51,14 @@ class GlobalPass {
     this.n = n;
     this.acc = new Float64Array(rows * n);
     this.touched = new Int32Array(rows * n);
+    this.touchedAt = new Int32Array(rows * n);
     this.accN = new Int32Array(rows);
     this.PX = new Float64Array(n);
     this.PX2 = new Float64Array(n);
     this.xp = new Float64Array(n);
     this.xpList = new Int32Array(n);
+    this.xpAt = new Int32Array(n);
+    this.reachKeys = new Int32Array(n);
     this.ipCount = new Int32Array(n);
     const { ipStart, ipUsers, users } = s;
     for (let a = 0; a < n; a++) {
@@ -141,14 +150,14 @@ class GlobalPass {
    * chains of ties each within 2·TIE_REL of the last (the tie list could then differ). If the
    * skipping scan ends below q0 (q0 was not a candidate's value) it is redone without skipping.
    */
-  bestTimedIp(b: number, v: number, yp: number, Kt: number, syT: number, tm: DeliveryTiming): number {
+  bestTimedIp(b: number, v: number, yp: number, Kt: number, syT: number, vy: number, tm: DeliveryTiming): number {
     const { n, accN } = this;
     const dense = accN[b] * 4 > n;
     const candidates = dense ? n : accN[b] + (yp > 0 ? this.xpN : 0);
     const byWindow = tm.windowSize <= candidates;
     if (byWindow) {
       tm.gather();
-      return this.timedScan(b, v, yp, Kt, syT, tm, true, 0);
+      return this.timedScan(b, v, yp, Kt, syT, tm, true, 0, 0);
     }
     let q0 = 0;
     if (tm.split(candidates)) {
@@ -170,8 +179,8 @@ class GlobalPass {
         if (q2 > q0) q0 = q2;
       }
     }
-    const got = this.timedScan(b, v, yp, Kt, syT, tm, false, q0 * (1 - 4 * TIE_REL));
-    if (q0 > 0 && !(this.best >= q0)) return this.timedScan(b, v, yp, Kt, syT, tm, false, 0);
+    const got = this.timedScan(b, v, yp, Kt, syT, tm, false, q0 * (1 - 4 * TIE_REL), vy);
+    if (q0 > 0 && !(this.best >= q0)) return this.timedScan(b, v, yp, Kt, syT, tm, false, 0, 0);
     return got;
   }
 
@@ -180,7 +189,9 @@ class GlobalPass {
 
   /**
    * bestTimedIp's scan over the window's ips (`byWindow`, after gather) or the candidates,
-   * skipping a candidate whose bound is below `floor` (0: weigh every one).
+   * skipping a candidate whose bound is below `floor` (0: weigh every one). With a floor, only the
+   * candidates that `reach` it are walked, in scan order: the others are the ones the floor test
+   * below would skip.
    */
   private timedScan(
     b: number,
@@ -191,20 +202,25 @@ class GlobalPass {
     tm: DeliveryTiming,
     byWindow: boolean,
     floor: number,
+    vy: number,
   ): number {
     const { n, acc, touched, xp, xpList, PX, PX2, ipCount } = this;
     const base = b * n;
     const accN = this.accN[b];
     const xpN = this.xpN;
     const dense = accN * 4 > n;
-    const end = byWindow ? tm.n : dense ? n : accN + (yp > 0 ? xpN : 0);
+    const keys = !byWindow && floor > 0 ? reach(this, b, yp, vy, floor, tm) : -1;
+    const end = keys >= 0 ? keys : byWindow ? tm.n : dense ? n : accN + (yp > 0 ? xpN : 0);
     let best = 0;
     let bestIp = -1;
     let tie = false;
     this.tieN = 0;
     for (let c = 0; c < end; c++) {
       let a: number;
-      if (byWindow) a = tm.list[c];
+      if (keys >= 0) {
+        const key = this.reachKeys[c];
+        a = dense ? key : key < accN ? touched[base + key] : xpList[key - accN];
+      } else if (byWindow) a = tm.list[c];
       else if (dense) a = c;
       else if (c < accN) a = touched[base + c];
       else {
@@ -244,6 +260,42 @@ class GlobalPass {
   }
 }
 
+/**
+ * The candidates of row b that could pass timedScan's floor test, as their positions in its scan
+ * (the ip in the dense scan; in the sparse one the place in the touched list, then accN + the
+ * place in xpList for ips co-occurring in the partial window only), ascending in reachKeys;
+ * returns their count. By Cauchy–Schwarz N² ≤ Vx·Vy, so a candidate's N²·bound(a)²/Vx is at
+ * most Vy·bound(a)²: where that, with a margin for the rounding of both products, is below the
+ * floor, the floor test skips the candidate. The sums are of integer row counts, exact in
+ * doubles, so N, Vx and Vy are exact and only the products round (the 1e-12 margin covers
+ * that). Only the near ips and a prefix of tm.byCount can reach the floor (delivery-timing.ts).
+ */
+function reach(g: GlobalPass, b: number, yp: number, vy: number, floor: number, tm: DeliveryTiming): number {
+  const { n, acc, touchedAt, xp, xpAt, reachKeys } = g;
+  const base = b * n;
+  const accN = g.accN[b];
+  const dense = accN * 4 > n;
+  let m = 0;
+  const add = (a: number): void => {
+    if (dense) reachKeys[m++] = a;
+    else if (acc[base + a] !== 0) reachKeys[m++] = touchedAt[base + a];
+    else if (yp > 0 && xp[a] > 0) reachKeys[m++] = accN + xpAt[a];
+  };
+  const reaches = (a: number): boolean => {
+    const ub = tm.bound(a);
+    return vy * ub * ub * (1 + 1e-12) >= floor;
+  };
+  for (let k = 0; k < tm.nearN; k++) if (reaches(tm.nearList[k])) add(tm.nearList[k]);
+  for (let k = 0; k < tm.byCount.length; k++) {
+    const a = tm.byCount[k];
+    if (tm.isNear(a)) continue;
+    if (!reaches(a)) break;
+    add(a);
+  }
+  reachKeys.subarray(0, m).sort();
+  return m;
+}
+
 /** bestTimedIp's answer when no candidate has both a positive r and a positive timing weight. */
 const NOTHING = -2;
 
@@ -274,7 +326,7 @@ export function flowCausalTops(
   }
   const B = Math.max(1, Math.min(ips.length, Math.floor(BLOCK_CELLS / Math.max(1, n))));
   const g = new GlobalPass(s, B);
-  const { acc, touched, accN, PX, PX2, xp, xpList } = g;
+  const { acc, touched, touchedAt, accN, PX, PX2, xp, xpList, xpAt } = g;
   const pY = new Int32Array(B);
   const sy = new Float64Array(B);
   const syy = new Float64Array(B);
@@ -334,7 +386,10 @@ export function flowCausalTops(
       if (kc < K) {
         for (; ePtr < s.eRowStart[kc + 1] && s.eRowT[ePtr] <= t; ePtr++) {
           const a = s.eRowIp[ePtr];
-          if (xp[a] === 0) xpList[g.xpN++] = a;
+          if (xp[a] === 0) {
+            xpAt[a] = g.xpN;
+            xpList[g.xpN++] = a;
+          }
           xp[a]++;
         }
       }
@@ -344,7 +399,10 @@ export function flowCausalTops(
         const y = s.yCnt[p];
         for (let e = s.eStart[k]; e < s.eStart[k + 1]; e++) {
           const a = s.eIp[e];
-          if (acc[base + a] === 0) touched[base + accN[b]++] = a;
+          if (acc[base + a] === 0) {
+            touchedAt[base + a] = accN[b];
+            touched[base + accN[b]++] = a;
+          }
           acc[base + a] += s.eCnt[e] * y;
         }
         sy[b] += y;
@@ -374,7 +432,7 @@ export function flowCausalTops(
         bestIp = NOTHING;
         if (timed?.timing.usable && !Number.isNaN(x)) {
           timed.timing.begin(x);
-          bestIp = g.bestTimedIp(b, v, yp, Kt, syT, timed.timing);
+          bestIp = g.bestTimedIp(b, v, yp, Kt, syT, vy, timed.timing);
         }
         if (bestIp === NOTHING) bestIp = g.bestIp(b, v, yp, Kt, syT);
       }
