@@ -9,6 +9,7 @@
  * those four arguments only, so it can be unit-tested on hand-built results.
  */
 import type { AttackResult, Targets } from '../attacks/attack.js';
+import { kthLargest } from '../attacks/util-index.js';
 import { checkCausalTie, checkPairs, checkScores } from './check.js';
 import { candidateCount, entropyBits } from './entropy.js';
 import { labelledMetrics, labelPairs, pairKey, positivePairs } from './pairs.js';
@@ -124,9 +125,19 @@ export function topPairs(
 ): PairScore[] {
   const p = result.pairs;
   const positives = positivePairs(sender, targets.recipient, users);
-  const idx = Array.from({ length: p.sender.length }, (_, k) => k).filter((k) => p.sender[k] !== p.recipient[k]);
+  const keep = Math.max(0, limit);
+  if (keep === 0) return [];
+  // Only pairs scoring at least the keep-th largest score can be among the first `keep` (a run
+  // lists millions of pairs, pairs.csv a few hundred): select that threshold, sort the rest.
+  const n = p.sender.length;
+  const scores = new Float64Array(n);
+  let m = 0;
+  for (let k = 0; k < n; k++) if (p.sender[k] !== p.recipient[k]) scores[m++] = p.score[k];
+  const theta = m > keep ? kthLargest(scores, m, keep) : Number.NEGATIVE_INFINITY;
+  const idx: number[] = [];
+  for (let k = 0; k < n; k++) if (p.sender[k] !== p.recipient[k] && p.score[k] >= theta) idx.push(k);
   idx.sort((a, b) => p.score[b] - p.score[a] || p.sender[a] - p.sender[b] || p.recipient[a] - p.recipient[b]);
-  return idx.slice(0, Math.max(0, limit)).map((k) => ({
+  return idx.slice(0, keep).map((k) => ({
     sender: p.sender[k],
     recipient: p.recipient[k],
     score: p.score[k],

@@ -139,6 +139,33 @@ describe('evaluate', () => {
     ]);
   });
 
+  it('top pairs are the first of every listed pair sorted, ties at the cut included', () => {
+    // Many pairs on few score levels, self pairs among them: the selection of the best must cut
+    // ties by sender, then recipient, exactly as sorting every pair would.
+    const n = 30;
+    const s: number[] = [];
+    const r: number[] = [];
+    const v: number[] = [];
+    for (let a = 0; a < n; a++)
+      for (let b = 0; b < n; b++) {
+        s.push(a);
+        r.push(b);
+        v.push(((a * 7 + b * 3) % 5) / 4);
+      }
+    const many = {
+      ...res,
+      pairs: { sender: Int32Array.from(s), recipient: Int32Array.from(r), score: Float64Array.from(v) },
+    };
+    const order = s
+      .map((_, k) => k)
+      .filter((k) => s[k] !== r[k])
+      .sort((a, b) => v[b] - v[a] || s[a] - s[b] || r[a] - r[b]);
+    for (const limit of [0, 1, 7, 100, 200, 2000]) {
+      const got = topPairs(many, tg, sender, n, limit).map((p) => [p.sender, p.recipient, p.score]);
+      expect(got).toEqual(order.slice(0, limit).map((k) => [s[k], r[k], v[k]]));
+    }
+  });
+
   it('rejects malformed scores', () => {
     const dup = sparse(
       [
