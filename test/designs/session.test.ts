@@ -411,7 +411,6 @@ describe('session: determinism and checks', () => {
     expect(bad({ nodes: 5, guards: 2, pathLength: 3 })).toContain('guards');
     expect(bad({ nodes: 3, guards: 0, pathLength: 3, swarmSize: 1, retrieveNodes: 1 })).toContain('pathLength');
     expect(bad({ retrieveNodes: 8 })).toContain('retrieveNodes');
-    expect(bad({ pollInterval: '0s' })).toContain('pollInterval');
     const msg = session.check?.(resolve(session, { nodes: 5, swarmSize: 7 }), 100)[0];
     expect(msg?.message).toMatch(/swarmSize 7 exceeds nodes 5/);
   });

@@ -63,7 +63,11 @@ describe('design integer parameters are bounded by their specs', () => {
     const cases = [...DESIGNS.values()].flatMap((d) =>
       d.params.filter((s) => s.type === 'duration' && s.minExclusive).map((s) => ({ d: d.id, s })),
     );
-    expect(cases.map(({ d, s }) => `${d}.${s.name}`)).toEqual(['signal.keepaliveInterval']);
+    expect(cases.map(({ d, s }) => `${d}.${s.name}`)).toEqual([
+      'signal.keepaliveInterval',
+      'session.pollInterval',
+      'session.groupPollInterval',
+    ]);
     for (const { d, s } of cases)
       expect(problems(d, s.name, '0s').map((p) => [p.path, p.message, p.expected])).toEqual([
         [`designs.0.${s.name}`, '"0s" is zero', expectedText(s)],

@@ -28,11 +28,10 @@
  * flows.ts (background polls as periodic flows), paths.ts / timeline.ts (path selection and
  * churn, shared with the validation tests), sizes.ts (framing sizes).
  */
-import type { Dist } from '../../core/dist.js';
 import { withCountermeasures } from '../countermeasures.js';
-import type { BuiltDesign, DesignContext, DesignModule, ResolvedParams } from '../design.js';
+import type { BuiltDesign, DesignContext, DesignModule } from '../design.js';
 import { addPollFlows } from './flows.js';
-import { checkSession, PARAMS } from './params.js';
+import { checkSession, PARAMS, type SessionParams } from './params.js';
 import { Pollers } from './pollers.js';
 import { OnionRequests } from './requests.js';
 import { Pickups, StoredItems } from './store.js';
@@ -51,27 +50,27 @@ export const session: DesignModule = withCountermeasures({
   },
   check: checkSession,
   /** Every service node. */
-  infraHosts: (p) => p.nodes as number,
+  infraHosts: (p) => p.nodes,
   build: buildSession,
 });
 
-function buildSession(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
+function buildSession(ctx: DesignContext, p: SessionParams): BuiltDesign {
   const { net, workload: w } = ctx;
-  const N = p.nodes as number;
-  const G = p.guards as number;
-  const L = p.pathLength as number;
-  const gRot = p.guardRotation as number;
+  const N = p.nodes;
+  const G = p.guards;
+  const L = p.pathLength;
+  const gRot = p.guardRotation;
   // Paths are rebuilt every `rot` (the shorter of the two periods); guards are redrawn at the
   // first rebuild that starts in a new guard period.
-  const pathRot = p.pathRotation as number;
+  const pathRot = p.pathRotation;
   const rot = pathRot > 0 && gRot > 0 ? Math.min(pathRot, gRot) : pathRot > 0 ? pathRot : gRot;
-  const P = p.pollInterval as number;
-  const B = p.backgroundPoll as number;
-  const push = p.push as boolean;
+  const P = p.pollInterval;
+  const B = p.backgroundPoll;
+  const push = p.push;
   const end = ctx.duration;
 
   const hosts = addSessionHosts(ctx.hosts, N, push);
-  const swarms = buildSwarms(ctx.streams, w, N, p.swarmSize as number);
+  const swarms = buildSwarms(ctx.streams, w, N, p.swarmSize);
   const draws = drawUsers(ctx.streams, w, {
     nodes: N,
     guards: G,
@@ -80,15 +79,15 @@ function buildSession(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
     guardRotation: gRot,
     pollInterval: P,
     backgroundPoll: B,
-    nodeFailureRate: p.nodeFailureRate as number,
-    nodeDowntime: p.nodeDowntime as Dist,
+    nodeFailureRate: p.nodeFailureRate,
+    nodeDowntime: p.nodeDowntime,
     end,
   });
 
   wireSession(ctx, p, {
     hosts,
     swarms,
-    pollers: new Pollers(w, swarms, P, p.groupPollInterval as number, B, draws.phase, draws.bgPhase),
+    pollers: new Pollers(w, swarms, P, p.groupPollInterval, B, draws.phase, draws.bgPhase),
     requests: new OnionRequests(L, G, N, hosts.base, draws.timeline),
     items: new StoredItems(swarms.maxSize),
     pickups: new Pickups(),
@@ -98,13 +97,13 @@ function buildSession(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
     nodes: N,
     guards: G,
     pathLength: L,
-    retrieveNodes: p.retrieveNodes as number,
+    retrieveNodes: p.retrieveNodes,
     rotation: rot,
     pollInterval: P,
-    groupPollInterval: p.groupPollInterval as number,
+    groupPollInterval: p.groupPollInterval,
     backgroundPoll: B,
-    onionLayerBytes: p.onionLayerBytes as number,
-    onionPadding: p.onionPadding as number,
+    onionLayerBytes: p.onionLayerBytes,
+    onionPadding: p.onionPadding,
     base: hosts.base,
     end,
   });

@@ -10,13 +10,13 @@
  * Performance: one simulator event per hop (the next leg is scheduled at arrival + processing,
  * no arrival callback); requests, stored items and pickups live in slot pools.
  */
-import type { Dist } from '../../core/dist.js';
 import type { Rng } from '../../core/rng.js';
 import { Kind, type KindId, VIS_RX, VIS_TX } from '../../net/log.js';
 import { feedWorkload, padTo } from '../common.js';
 import { holdOf } from '../countermeasures.js';
-import type { DesignContext, ResolvedParams } from '../design.js';
+import type { DesignContext } from '../design.js';
 import { ScratchIds } from '../parts/ids.js';
+import type { SessionParams } from './params.js';
 import type { Pollers } from './pollers.js';
 import { spnsPush } from './push.js';
 import type { OnionRequests } from './requests.js';
@@ -49,18 +49,18 @@ export interface SessionParts {
 }
 
 /** Sets up every handler and feeds the workload (the sends are scheduled from here). */
-export function wireSession(ctx: DesignContext, p: ResolvedParams, parts: SessionParts): void {
+export function wireSession(ctx: DesignContext, p: SessionParams, parts: SessionParts): void {
   const { sim, net, workload: w } = ctx;
   const log = net.log;
   const U = w.users;
-  const L = p.pathLength as number;
-  const R = p.retrieveNodes as number;
-  const syncCopy = p.syncCopy as boolean;
-  const pad1 = p.paddingBlock as number;
-  const padG = p.groupPaddingBlock as number;
-  const env = p.envelopeBytes as number;
-  const O = p.onionLayerBytes as number;
-  const push = p.push as boolean;
+  const L = p.pathLength;
+  const R = p.retrieveNodes;
+  const syncCopy = p.syncCopy;
+  const pad1 = p.paddingBlock;
+  const padG = p.groupPaddingBlock;
+  const env = p.envelopeBytes;
+  const O = p.onionLayerBytes;
+  const push = p.push;
   const proc = ctx.processing;
   const procRng = ctx.streams.stream('snode/processing');
   // Path nodes hold each onion packet they forward (both ways); a swarm node holds a stored
@@ -68,7 +68,7 @@ export function wireSession(ctx: DesignContext, p: ResolvedParams, parts: Sessio
   const hold = holdOf(ctx.mix, ctx.streams.stream('snode/mixing'));
   // Constant-size onion traffic (countermeasure): every leg re-padded to the full onion size and
   // rounded up to a multiple of onionPadding, so sizes neither shrink per hop nor tell requests apart.
-  const onionPad = p.onionPadding as number;
+  const onionPad = p.onionPadding;
   const wire = (bytes: number): number => (onionPad > 0 ? padTo(bytes, onionPad) : bytes);
   const pushRng = ctx.streams.stream('push/latency');
 
@@ -370,7 +370,7 @@ export function wireSession(ctx: DesignContext, p: ResolvedParams, parts: Sessio
 
   const spns = spnsPush(ctx, hosts, ids, {
     push,
-    pushLatency: p.pushLatency as Dist,
+    pushLatency: p.pushLatency,
     pushRng,
     procRng,
     pollNow: (ps) => doPoll(ps, Math.floor((sim.now - pollers.phase[pollers.owner(ps)]) / pollers.period(ps))),
