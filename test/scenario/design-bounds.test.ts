@@ -67,6 +67,7 @@ describe('design integer parameters are bounded by their specs', () => {
       'signal.keepaliveInterval',
       'session.pollInterval',
       'session.groupPollInterval',
+      'simplex.pingInterval',
     ]);
     for (const { d, s } of cases)
       expect(problems(d, s.name, '0s').map((p) => [p.path, p.message, p.expected])).toEqual([

@@ -24,12 +24,11 @@
  * relay-queues.ts (stored rows per queue), tor.ts (circuits, countermeasure), push.ts (iOS
  * notifications), flows.ts (keepalives as periodic flows).
  */
-import type { Dist } from '../../core/dist.js';
 import { withCountermeasures } from '../countermeasures.js';
-import type { BuiltDesign, DesignContext, DesignModule, ResolvedParams } from '../design.js';
+import type { BuiltDesign, DesignContext, DesignModule } from '../design.js';
 import { ScratchIds } from '../parts/ids.js';
 import { addPingFlows } from './flows.js';
-import { checkSimplex, PARAMS } from './params.js';
+import { checkSimplex, PARAMS, type SimplexParams } from './params.js';
 import { buildTopology, centralRelay } from './topology.js';
 import { Tor } from './tor.js';
 import { wireSimplex } from './wire.js';
@@ -44,18 +43,18 @@ export const simplex: DesignModule = withCountermeasures({
   },
   check: checkSimplex,
   /** Every relay of the preset list (storage and proxy-only) and the notification server. */
-  infraHosts: (p) => (p.relays as number) + 1,
+  infraHosts: (p) => p.relays + 1,
   build: buildSimplex,
 });
 
-function buildSimplex(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
+function buildSimplex(ctx: DesignContext, p: SimplexParams): BuiltDesign {
   const { sim, net, workload: w } = ctx;
-  const useTor = p.tor as boolean;
+  const useTor = p.tor;
   const t = buildTopology(ctx.hosts, ctx.streams, w, {
-    relays: p.relays as number,
-    proxyOnlyRelays: p.proxyOnlyRelays as number,
+    relays: p.relays,
+    proxyOnlyRelays: p.proxyOnlyRelays,
     proxied: p.privateRouting === 'always',
-    torRelays: useTor ? (p.torRelays as number) : 0,
+    torRelays: useTor ? p.torRelays : 0,
   });
   // One scratch ids object for every hop (parts/ids.ts), Tor legs included.
   const ids = new ScratchIds();
@@ -66,15 +65,15 @@ function buildSimplex(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
         torRelays: t.T,
         tor0: t.tor0,
         relay0: t.relay0,
-        lifetime: p.torCircuitLifetime as number,
-        delay: p.torRelayDelay as Dist,
+        lifetime: p.torCircuitLifetime,
+        delay: p.torRelayDelay,
         delayRng: ctx.streams.stream('tor/delay'),
-        block: p.blockBytes as number,
+        block: p.blockBytes,
         userRng: t.userRng,
       })
     : null;
   wireSimplex(ctx, p, t, tor, ids);
-  addPingFlows(ctx, t, tor, { period: p.pingInterval as number, block: p.blockBytes as number, end: ctx.duration });
+  addPingFlows(ctx, t, tor, { period: p.pingInterval, block: p.blockBytes, end: ctx.duration });
 
   const infra: number[] = [];
   for (let i = 0; i < t.R; i++) infra.push(t.relay0 + i);

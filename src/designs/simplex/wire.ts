@@ -7,15 +7,15 @@
  * and subscribes (`park`, `onReconnect`, `onSubscribe`); an iOS recipient is woken by a push and
  * drains the queue with GET (`onWake`, `onGet`). Arrival and processing at a relay are one event.
  */
-import type { Dist } from '../../core/dist.js';
 import type { Rng } from '../../core/rng.js';
 import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../../net/log.js';
 import { isOnline, nextOnline } from '../../workload/generate.js';
 import { Platform } from '../../workload/types.js';
 import { feedWorkload } from '../common.js';
 import { afterHoldOf } from '../countermeasures.js';
-import type { DesignContext, ResolvedParams } from '../design.js';
+import type { DesignContext } from '../design.js';
 import type { ScratchIds } from '../parts/ids.js';
+import type { SimplexParams } from './params.js';
 import { iosPush } from './push.js';
 import { queueOf } from './queues.js';
 import { RelayQueues } from './relay-queues.js';
@@ -28,7 +28,7 @@ const NO_SIDE = -2;
 /** Sets up every handler and feeds the workload (the sends are scheduled from here). */
 export function wireSimplex(
   ctx: DesignContext,
-  p: ResolvedParams,
+  p: SimplexParams,
   t: SimplexTopology,
   tor: Tor | null,
   ids: ScratchIds,
@@ -45,11 +45,11 @@ export function wireSimplex(
   const proxied = p.privateRouting === 'always';
   // `unknown` proxies only to relays that are not among the sender's configured servers. Every
   // user runs the preset list, and queues live only on preset storage relays, so it is direct.
-  const receipts = p.deliveryReceipts as boolean;
-  const receiptDelay = p.receiptDelay as Dist;
-  const block = p.blockBytes as number;
-  const iosNtf = p.iosNotifications as boolean;
-  const ntfInterval = p.ntfDeliveryInterval as number;
+  const receipts = p.deliveryReceipts;
+  const receiptDelay = p.receiptDelay;
+  const block = p.blockBytes;
+  const iosNtf = p.iosNotifications;
+  const ntfInterval = p.ntfDeliveryInterval;
   const end = ctx.duration;
   const proc = ctx.processing;
 
@@ -308,7 +308,7 @@ export function wireSimplex(
   const relayNmsg = iosPush(ctx, t, rq, ids, {
     block,
     ntfRng,
-    pushLatency: p.pushLatency as Dist,
+    pushLatency: p.pushLatency,
     apnsRng,
     onWake,
   });
