@@ -56,6 +56,7 @@ import {
   SHIFT_PARAM,
 } from './windowed/options.js';
 import { assembleResult, indexTargets, type PairLists, sweepRecipients, type TargetIndex } from './windowed/pairs.js';
+import { SdaReach } from './windowed/reach.js';
 import { buildReceiptData, type ReceiptData, ReceiptSweep } from './windowed/receipts.js';
 import { CandidateSet, TIE_REL, TieTop } from './windowed/select.js';
 import { buildWindowSeries, type WindowSeries } from './windowed/series.js';
@@ -310,6 +311,7 @@ function timedBest(
   const seen = new CandidateSet(users);
   const pick = new TieTop();
   const { timing, ipStart, ipUsers, userIp } = c;
+  const reach = share && timing.usable ? new SdaReach(share.ip.s, timing, (a) => share.ipSize(a)) : null;
   const best = (okS: boolean, okR: boolean, recipient: number, i: number): number => {
     const x = c.at[i];
     if (!timing.usable || Number.isNaN(x) || !(okS || okR)) return NOTHING;
@@ -366,16 +368,23 @@ function timedBest(
         // known). A user not seen has no receipt evidence, so v̂_r ≤ 0 (Sweep: users not added
         // by addCandidates score ≤ 0) and s ≤ the ip's share ≤ ub/n: the slot's bound, before
         // its exact score.
-        scanSda(sda, Number.NEGATIVE_INFINITY, (q, ub) => {
-          const a = sda.slotIp[q];
-          const size = (share as PerUserShare).ipSize(a);
-          if (floor > 0 && (ub / size) * timing.bound(a) < floor) return Number.NEGATIVE_INFINITY;
-          const v = sda.scoreSlot(q) / size;
-          if (floor > 0 && topScore(a, v, true) * timing.bound(a) < floor) return Number.NEGATIVE_INFINITY;
-          const w = timing.weight(a);
-          if (w > 0) visitIp(a, w, () => v, true);
-          return Number.NEGATIVE_INFINITY;
-        });
+        // With a floor, only the slots that can pass its first test are walked (reach.ts).
+        const only = floor > 0 && reach ? { slots: reach.slots, count: reach.collect(sda, timing, floor) } : undefined;
+        scanSda(
+          sda,
+          Number.NEGATIVE_INFINITY,
+          (q, ub) => {
+            const a = sda.slotIp[q];
+            const size = (share as PerUserShare).ipSize(a);
+            if (floor > 0 && (ub / size) * timing.bound(a) < floor) return Number.NEGATIVE_INFINITY;
+            const v = sda.scoreSlot(q) / size;
+            if (floor > 0 && topScore(a, v, true) * timing.bound(a) < floor) return Number.NEGATIVE_INFINITY;
+            const w = timing.weight(a);
+            if (w > 0) visitIp(a, w, () => v, true);
+            return Number.NEGATIVE_INFINITY;
+          },
+          only,
+        );
       }
     };
     let v0 = 0;

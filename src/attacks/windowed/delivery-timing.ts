@@ -126,6 +126,14 @@ export class DeliveryTiming {
     this.byCount.sort((a, b) => count(b) - count(a) || a - b);
   }
 
+  /**
+   * After split(): bound(a) of an ip without a near departure is its departures times this (up
+   * to the rounding of that product).
+   */
+  get farUnit(): number {
+    return this.farMax * BOUND_SLACK;
+  }
+
   /** After split(): whether ip a has a departure in the near part. */
   isNear(a: number): boolean {
     return this.nearC[a] > 0;

@@ -35,13 +35,19 @@ export const SDA: WindowStatistic = {
 };
 
 /**
- * SDA sweeps only: calls visit(q, ub) for each candidate slot whose upper bound ub of v̂ is ≥ the
- * threshold, which starts at `threshold` and is replaced by visit's return value. v̂ decreases in
+ * SDA sweeps only: calls visit(q, ub) for each candidate slot (or each of `only`'s, ascending)
+ * whose upper bound ub of v̂ is ≥ the threshold, which starts at `threshold` and is replaced by
+ * visit's return value. v̂ decreases in
  * O (the sender's egress so far) and O ≥ O_lo = max(O_T, the slot's last computed prefix + the
  * partial round), so v̂ ≤ (O_T − κ·(O_lo − O_T))/M_T with κ = (B_T − M_T)⁺/(B − B_T): slot-local
  * data, no cursor step, no division per skipped slot.
  */
-export function scanSda(sw: IpSweep, threshold: number, visit: (q: number, ub: number) => number): void {
+export function scanSda(
+  sw: IpSweep,
+  threshold: number,
+  visit: (q: number, ub: number) => number,
+  only?: { slots: Int32Array; count: number },
+): void {
   const s = sw.s;
   const mT = sw.syPref + sw.yp;
   if (!(mT > 0)) return;
@@ -51,7 +57,9 @@ export function scanSda(sw: IpSweep, threshold: number, visit: (q: number, ub: n
   const kappa = bT > mT && b > bT ? (bT - mT) / (b - bT) : 0;
   const end = sw.kc === s.windows;
   let thr = threshold * mT;
-  for (let q = 0; q < sw.nSlots; q++) {
+  const count = only ? only.count : sw.nSlots;
+  for (let c = 0; c < count; c++) {
+    const q = only ? only.slots[c] : c;
     const a = sw.slotIp[q];
     if (sw.ownIp(a)) continue;
     const xpa = sw.xp[a];

@@ -118,6 +118,11 @@ export class IpSweep implements Sweep {
     this.bp = 0;
   }
 
+  /** The slot of ip a, -1 when a is not a candidate. */
+  slotOfIp(a: number): number {
+    return this.slotOf[a];
+  }
+
   private slot(a: number): number {
     let q = this.slotOf[a];
     if (q < 0) {
