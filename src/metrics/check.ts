@@ -37,8 +37,11 @@ export function checkPairs(pairs: AttackResult['pairs'], users: number): void {
   const n = sender.length;
   if (recipient.length !== n || score.length !== n) throw new Error('pairs: sender, recipient, score differ in length');
   // Attacks built with ScoreBuilder list pairs by ascending key; then duplicates are adjacent
-  // and a sequential pass suffices. Otherwise fall back to a hash table.
+  // and a sequential pass suffices. The windowed attacks list them by recipient (each one's
+  // best first): then a duplicate lies within one recipient's run, and a stamp per sender finds
+  // it. Otherwise fall back to a hash table. Each way throws at the first repeated entry.
   let sorted = true;
+  let grouped = true;
   for (let k = 0; k < n; k++) {
     const s = sender[k];
     const r = recipient[k];
@@ -46,8 +49,18 @@ export function checkPairs(pairs: AttackResult['pairs'], users: number): void {
     const v = score[k];
     if (!(v >= 0 && v < Number.POSITIVE_INFINITY)) throw new Error(`pairs: (${s}, ${r}) scores ${v}`);
     if (k > 0 && s * users + r <= sender[k - 1] * users + recipient[k - 1]) sorted = false;
+    if (k > 0 && r < recipient[k - 1]) grouped = false;
   }
   if (sorted) return;
+  if (grouped) {
+    // stamp[s] = r + 1 once (s, r) was listed (recipients never recur after their run ends).
+    const stamp = new Int32Array(users);
+    for (let k = 0; k < n; k++) {
+      if (stamp[sender[k]] === recipient[k] + 1) throw new Error(`pairs: (${sender[k]}, ${recipient[k]}) listed twice`);
+      stamp[sender[k]] = recipient[k] + 1;
+    }
+    return;
+  }
   const seen = new KeyTable(n);
   for (let k = 0; k < n; k++) {
     if (!seen.add(sender[k] * users + recipient[k], 1))

@@ -216,6 +216,35 @@ describe('no information', () => {
       ],
     );
     expect(() => evaluate(dup, targets([0], [0]), Int32Array.from([1]), 4)).toThrow(/listed twice/);
+    // Grouped by recipient (the windowed attacks' layout): a sender may recur under another
+    // recipient, not under the same one.
+    const byRecipient = (rows: [number, number, number][]) => () =>
+      evaluate(result(sc, [-1], rows), targets([0], [0]), Int32Array.from([1]), 4);
+    expect(
+      byRecipient([
+        [2, 0, 3],
+        [1, 0, 1],
+        [2, 1, 2],
+        [1, 3, 2],
+        [2, 3, 1],
+      ]),
+    ).not.toThrow();
+    expect(
+      byRecipient([
+        [2, 0, 3],
+        [1, 1, 2],
+        [3, 1, 1],
+        [1, 1, 1],
+      ]),
+    ).toThrow(/\(1, 1\) listed twice/);
+    // Neither sorted nor grouped: a recipient's run resumes later.
+    expect(
+      byRecipient([
+        [2, 1, 3],
+        [1, 0, 1],
+        [2, 1, 2],
+      ]),
+    ).toThrow(/\(2, 1\) listed twice/);
   });
 });
 
