@@ -291,6 +291,6 @@ describe('matrix: placement, determinism, checks', () => {
   it('check() names the parameter and the fix', () => {
     const bad = (over: Params) => (matrix.check?.(resolve(matrix, over), 100) ?? []).map((e) => e.param);
     expect(bad({})).toEqual([]);
-    expect(bad({ syncTimeout: '0s' })).toEqual(['syncTimeout']);
+    expect(bad({ padAll: true })).toEqual(['padAll']);
   });
 });

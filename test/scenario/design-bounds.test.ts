@@ -68,6 +68,7 @@ describe('design integer parameters are bounded by their specs', () => {
       'session.pollInterval',
       'session.groupPollInterval',
       'simplex.pingInterval',
+      'matrix.syncTimeout',
     ]);
     for (const { d, s } of cases)
       expect(problems(d, s.name, '0s').map((p) => [p.path, p.message, p.expected])).toEqual([

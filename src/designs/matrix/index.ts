@@ -27,8 +27,8 @@
 import { Kind } from '../../net/log.js';
 import { connectionPhase, padTo } from '../common.js';
 import { withCountermeasures } from '../countermeasures.js';
-import type { BuiltDesign, DesignContext, DesignModule, ResolvedParams } from '../design.js';
-import { checkMatrix, PARAMS } from './params.js';
+import type { BuiltDesign, DesignContext, DesignModule } from '../design.js';
+import { checkMatrix, type MatrixParams, PARAMS } from './params.js';
 import { SYNC_IDLE_BYTES } from './sizes.js';
 import { addMatrixHosts, centralHomeserver, placeUsers, Rooms } from './topology.js';
 import { wireMatrix } from './wire.js';
@@ -45,30 +45,30 @@ export const matrix: DesignModule = withCountermeasures({
   },
   check: checkMatrix,
   /** Every homeserver. */
-  infraHosts: (p) => p.homeservers as number,
+  infraHosts: (p) => p.homeservers,
   build: buildMatrix,
 });
 
-function buildMatrix(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
+function buildMatrix(ctx: DesignContext, p: MatrixParams): BuiltDesign {
   const { net, workload: w } = ctx;
   const U = w.users;
-  const H = p.homeservers as number;
-  const push = p.push as boolean;
+  const H = p.homeservers;
+  const push = p.push;
   const end = ctx.duration;
   // Every transmission goes through `hop`: with padAll it leaves padded to paddingBlock.
-  const wire = (bytes: number): number => (p.padAll ? padTo(bytes, p.paddingBlock as number) : bytes);
+  const wire = (bytes: number): number => (p.padAll ? padTo(bytes, p.paddingBlock) : bytes);
   const hop: typeof net.hop = p.padAll
     ? (from, to, bytes, kind, prev, msg, ids, onArrive) =>
         net.hop(from, to, wire(bytes), kind, prev, msg, ids, onArrive)
     : net.hop.bind(net);
 
   const h = addMatrixHosts(ctx.hosts, H, push);
-  const hsOf = placeUsers(ctx.streams, U, h.base, H, p.placement === 'zipf' ? (p.zipfExponent as number) : null);
+  const hsOf = placeUsers(ctx.streams, U, h.base, H, p.placement === 'zipf' ? p.zipfExponent : null);
   const rooms = new Rooms(w, hsOf);
   wireMatrix(ctx, p, h, hsOf, rooms, hop);
 
   // Idle /sync long-polls while online: one exchange per syncTimeout.
-  const period = p.syncTimeout as number;
+  const period = p.syncTimeout;
   for (let u = 0; u < U; u++) {
     for (let k = w.onIdx[u]; k < w.onIdx[u + 1]; k++) {
       const start = w.onStart[k];
@@ -89,7 +89,7 @@ function buildMatrix(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
   return {
     infra: Array.from({ length: H }, (_, i) => h.base + i),
     central: centralHomeserver(hsOf, h.base, H),
-    realWorldIdentifier: p.threepidFraction as number,
+    realWorldIdentifier: p.threepidFraction,
     pushHosts: push ? [h.fcm, h.apns] : [],
     // Every participating homeserver holds the room state: the member list of each room id.
     groupMembersReadable: true,

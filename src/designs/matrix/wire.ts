@@ -7,7 +7,6 @@
  * is woken by a push (parts/mailbox.ts, parts/push.ts). Megolm key shares (to-device) take the
  * same way with their own fan-out (`shareKey`, `keyShareOut`, `atRemoteKey`, `toMemberKey`).
  */
-import type { Dist } from '../../core/dist.js';
 import type { Rng } from '../../core/rng.js';
 import { Kind, type KindId } from '../../net/log.js';
 import type { Net } from '../../net/net.js';
@@ -15,10 +14,11 @@ import { isOnline, nextOnline } from '../../workload/generate.js';
 import { Platform } from '../../workload/types.js';
 import { feedWorkload, padTo } from '../common.js';
 import { afterHoldOf, holdOf } from '../countermeasures.js';
-import type { DesignContext, ResolvedParams } from '../design.js';
+import type { DesignContext } from '../design.js';
 import { ScratchIds } from '../parts/ids.js';
 import { Mailboxes } from '../parts/mailbox.js';
 import { PushChain } from '../parts/push.js';
+import type { MatrixParams } from './params.js';
 import {
   ACK_BYTES,
   EDU_CLIENT_BYTES,
@@ -38,7 +38,7 @@ import type { MatrixHosts, Rooms } from './topology.js';
 /** Sets up every handler and feeds the workload (the sends and typing notices are scheduled from here). */
 export function wireMatrix(
   ctx: DesignContext,
-  p: ResolvedParams,
+  p: MatrixParams,
   h: MatrixHosts,
   hsOf: Int32Array,
   rooms: Rooms,
@@ -48,14 +48,14 @@ export function wireMatrix(
   const log = net.log;
   const U = w.users;
   const NG = w.groupStart.length - 1;
-  const readReceipts = p.readReceipts as boolean;
-  const readDelay = p.readDelay as Dist;
-  const typing = p.typingNotifications as boolean;
-  const typingLead = p.typingLead as Dist;
-  const rotation = p.megolmRotation as number;
-  const push = p.push as boolean;
-  const eventOverhead = p.eventOverhead as number;
-  const pduOverhead = p.pduOverhead as number;
+  const readReceipts = p.readReceipts;
+  const readDelay = p.readDelay;
+  const typing = p.typingNotifications;
+  const typingLead = p.typingLead;
+  const rotation = p.megolmRotation;
+  const push = p.push;
+  const eventOverhead = p.eventOverhead;
+  const pduOverhead = p.pduOverhead;
   const end = ctx.duration;
   const proc = ctx.processing;
   const procRng = ctx.streams.stream('homeserver/processing');
@@ -73,7 +73,7 @@ export function wireMatrix(
   const ids = new ScratchIds();
   const setIds = (s: number, r: number, o: number) => ids.set(s, r, o);
   /** Megolm ciphertext of m, base64: AES-CBC (PKCS#7, 16-byte blocks) + framing; plaintext padded to paddingBlock when set. */
-  const padBlock = p.paddingBlock as number;
+  const padBlock = p.paddingBlock;
   const megolm = (m: number): number => {
     const plain = w.size[m] + PLAINTEXT_JSON;
     // With padAll the whole transmission is padded on the wire instead (a padded plaintext would
@@ -178,7 +178,7 @@ export function wireMatrix(
   const pushes = new PushChain(sim, net, w, {
     fcm: h.fcm,
     apns: h.apns,
-    latency: p.pushLatency as Dist,
+    latency: p.pushLatency,
     rng: pushRng,
     hop,
     userOf: (row) => log.rAcct[row],
