@@ -1,15 +1,5 @@
-/** Helpers every design uses: parameter checks, feeding the workload into the simulation, padding. */
-import type { DesignContext, ParamProblem, ResolvedParams } from './design.js';
-
-/** Records a problem in `out` unless duration parameter `name` is positive; `example` is a sane value. */
-export function positiveDuration(p: ResolvedParams, out: ParamProblem[], name: string, example: string): void {
-  if (!((p[name] as number) > 0))
-    out.push({
-      param: name,
-      message: `${name} must be positive; use e.g. ${example}`,
-      expected: 'a positive duration',
-    });
-}
+/** Helpers every design uses: connection phases, feeding the workload into the simulation, padding. */
+import type { DesignContext } from './design.js';
 
 /**
  * Phase of the periodic exchanges (keepalives, PINGs, idle long-polls) on a connection open from

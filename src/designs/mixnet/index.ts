@@ -27,7 +27,7 @@
  * Row kinds: message (real payload packets), cover (loop and drop packets and the provider's
  * dummy fetch answers, same size), fetch (an inbox fetch request, `fetchRequestBytes`).
  *
- * Parts: params.ts (parameters and their checks); this file holds the model, one closure under
+ * Parts: params.ts (parameters); this file holds the model, one closure under
  * 600 lines (the larger designs split theirs: docs/architecture.md, Designs).
  */
 import { randExp, randInt } from '../../core/rng.js';
@@ -35,14 +35,8 @@ import { Role } from '../../net/hosts.js';
 import { type HopIds, Kind, type KindId, VIS_RX, VIS_TX } from '../../net/log.js';
 import { isOnline } from '../../workload/generate.js';
 import { feedWorkload } from '../common.js';
-import {
-  type BuiltDesign,
-  type DesignContext,
-  type DesignModule,
-  defineDesign,
-  type ResolvedParams,
-} from '../design.js';
-import { checkMixnet, PARAMS } from './params.js';
+import { type BuiltDesign, type DesignContext, type DesignModule, defineDesign } from '../design.js';
+import { type MixnetParams, PARAMS } from './params.js';
 
 export const mixnet: DesignModule = defineDesign({
   id: 'mixnet',
@@ -53,28 +47,27 @@ export const mixnet: DesignModule = defineDesign({
     default: 'uniform(1ms, 5ms)',
     source: '[assumption] Sphinx unwrapping and forwarding at a mix or provider',
   },
-  check: checkMixnet,
   /** Providers and every mix of every layer. */
-  infraHosts: (p) => (p.providers as number) + (p.layers as number) * (p.mixesPerLayer as number),
+  infraHosts: (p) => p.providers + p.layers * p.mixesPerLayer,
   build: buildMixnet,
 });
 
-function buildMixnet(ctx: DesignContext, p: ResolvedParams): BuiltDesign {
+function buildMixnet(ctx: DesignContext, p: MixnetParams): BuiltDesign {
   const { sim, net, hosts, workload: w } = ctx;
   const log = net.log;
   const U = w.users;
-  const L = p.layers as number;
-  const W = p.mixesPerLayer as number;
-  const P = p.providers as number;
-  const meanDelay = p.mixDelay as number;
-  const B = p.packetBytes as number;
-  const F = p.fetchInterval as number;
-  const loopRate = p.loopRate as number;
-  const dropRate = p.dropRate as number;
-  const payloadRate = p.payloadRate as number;
+  const L = p.layers;
+  const W = p.mixesPerLayer;
+  const P = p.providers;
+  const meanDelay = p.mixDelay;
+  const B = p.packetBytes;
+  const F = p.fetchInterval;
+  const loopRate = p.loopRate;
+  const dropRate = p.dropRate;
+  const payloadRate = p.payloadRate;
   const fixedReply = p.fetchReply === 'fixed';
-  const batch = p.fetchBatch as number;
-  const pullBytes = p.fetchRequestBytes as number;
+  const batch = p.fetchBatch;
+  const pullBytes = p.fetchRequestBytes;
   const proc = ctx.processing;
   const end = ctx.duration;
 
