@@ -327,9 +327,35 @@ export function sizeModel(samples: ArrayLike<number>): SizeModel {
   for (let i = 0; i < n; i++) count.set(samples[i], (count.get(samples[i]) ?? 0) + 1);
   const floor = 0.5 / n;
   let most = 0;
-  for (const c of count.values()) most = Math.max(most, c);
-  return { p: (d) => (count.get(d) ?? 0) / n || floor, seen: (d) => count.has(d), max: most / n, samples: n };
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const [d, c] of count) {
+    most = Math.max(most, c);
+    lo = Math.min(lo, d);
+    hi = Math.max(hi, d);
+  }
+  const p = (d: number) => (count.get(d) ?? 0) / n || floor;
+  if (!(Number.isInteger(lo) && Number.isInteger(hi) && hi - lo < DENSE_SIZES)) {
+    return { p, seen: (d) => count.has(d), max: most / n, samples: n };
+  }
+  // The same values as `p` in a table over the measured range: the timing attack weighs every
+  // candidate by one, and a Map lookup per candidate was a tenth of its cost at 10^4 users.
+  const table = new Float64Array(hi - lo + 1);
+  for (let i = 0; i < table.length; i++) table[i] = p(lo + i);
+  return {
+    // (i >>> 0) === i: i is an integer ≥ 0 (−0 reads index 0, as the Map reads −0 as 0).
+    p: (d) => {
+      const i = d - lo;
+      return i >>> 0 === i && i < table.length ? table[i] : floor;
+    },
+    seen: (d) => count.has(d),
+    max: most / n,
+    samples: n,
+  };
 }
+
+/** Size laws whose measured changes span fewer bytes than this are read from a table (`sizeModel`). */
+const DENSE_SIZES = 1 << 17;
 
 /**
  * Sizes of payload rows at user devices, over every delivery of the world (the adversary's own

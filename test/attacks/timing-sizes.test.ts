@@ -17,6 +17,19 @@ describe('sizeModel', () => {
     expect(m.p(7)).toBeCloseTo(0.5 / 5, 12);
     expect(sizeModel([]).samples).toBe(0);
   });
+
+  it('reads a narrow law from a table and a wide one from its counts, alike at every change', () => {
+    const samples = [400, 400, 400, -100, 0, 0, 16384];
+    const wideSamples = [...samples, 1e9];
+    // The definition: a change's frequency, half a sample's worth when never seen (Map reads −0 as 0).
+    const expected = (xs: number[], d: number) => xs.filter((x) => x === d).length / xs.length || 0.5 / xs.length;
+    const narrow = sizeModel(samples);
+    const wide = sizeModel(wideSamples);
+    for (const d of [-101, -100, -99, -0, 0, 1, 0.5, 399.5, 400, 16384, 16385, 1e9, Number.NaN]) {
+      expect(narrow.p(d)).toBe(expected(samples, d));
+      expect(wide.p(d)).toBe(expected(wideSamples, d));
+    }
+  });
 });
 
 const USERS = 300;
