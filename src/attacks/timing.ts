@@ -49,17 +49,11 @@ import {
   type SizeModel,
 } from './attack.js';
 import { type BackgroundCauses, backgroundCauses } from './timing-background.js';
+import { Beam } from './timing-beam.js';
 import { density, densityBound, type Margins, margins } from './timing-laws.js';
+import { Expansions, NO_CUT } from './timing-memo.js';
 import { TIMING_PARAMS } from './timing-params.js';
-import {
-  type HostIndex,
-  incomingIndex,
-  kthLargest,
-  lowerBound,
-  type TimeIndex,
-  timeIndex,
-  upperBound,
-} from './util-index.js';
+import { type HostIndex, incomingIndex, lowerBound, type TimeIndex, timeIndex, upperBound } from './util-index.js';
 import { ScoreBuilder } from './util-scores.js';
 
 const MAX_DEPTH = 64;
@@ -114,7 +108,6 @@ class Tracer {
   private readonly depHost: Int32Array;
   private readonly links: boolean;
   private readonly trace: boolean;
-  private readonly beam: number;
   private readonly dwellEdges: Margins;
   /** Per-kind dwell laws and their margins (param `dwell: per-kind`), indexed by dwellKind; null = pooled. */
   private readonly kinds: { role: Uint8Array; models: DelayModel[]; edges: Margins[] } | null;
@@ -125,17 +118,8 @@ class Tracer {
   private bRow = new Int32Array(64);
   private bW = new Float64Array(64);
   private nb = 0;
-  // Frontier and children buffers (row, mass); children grow on demand.
-  private fRow: Int32Array;
-  private fW: Float64Array;
-  private cRow = new Int32Array(256);
-  private cW = new Float64Array(256);
-  private order = new Float64Array(256);
-  // Children of the current level by row (open addressing, -1 = empty): merges duplicates
-  // while staying in cache (a row-indexed array would miss on every lookup).
-  private hRow = new Int32Array(1 << 12).fill(-1);
-  private hIdx = new Int32Array(1 << 12);
-  private cSlot = new Int32Array(256);
+  /** The beam search's frontier and the children of its current level. */
+  private readonly level: Beam;
   // Densities of the rows in the current window (at most `scan`).
   private readonly dens: Float64Array;
   // Size-change laws, when the adversary reads sizes (param `sizes`).
@@ -151,6 +135,8 @@ class Tracer {
    * stripped it (`background`).
    */
   private readonly bg: BackgroundCauses | null;
+  /** Expansions at parties on watched links, weighed once per row (timing-memo.ts). */
+  private readonly expansions = new Expansions();
 
   constructor(
     private readonly input: AttackInput,
@@ -164,7 +150,6 @@ class Tracer {
     fromBreak: boolean,
   ) {
     const { obs, users } = input;
-    this.beam = beam;
     this.dwellEdges = margins(input.dwell);
     const byKind = perKind ? input.dwellByKind : undefined;
     if (byKind) {
@@ -175,8 +160,7 @@ class Tracer {
     this.e2eEdges = margins(input.endToEnd);
     const fb = fromBreak ? input.fromBreak : undefined;
     this.fromBreak = fb && fb.samples > 0 ? { model: fb, edges: margins(fb) } : null;
-    this.fRow = new Int32Array(beam);
-    this.fW = new Float64Array(beam);
+    this.level = new Beam(beam);
     this.links = trace && watchesLinks(input);
     this.incoming = this.links ? incomingIndex(obs, input.hostIp.length) : null;
     const inc = this.incoming;
@@ -247,18 +231,19 @@ class Tracer {
     let lost = 0;
     let budget = this.budget;
     let nf = 1;
-    this.fRow[0] = anchor;
-    this.fW[0] = 1;
+    const { level } = this;
+    const { fRow, fW } = level;
+    fRow[0] = anchor;
+    fW[0] = 1;
     for (let depth = 0; nf > 0; depth++) {
       if (depth === MAX_DEPTH) {
-        for (let k = 0; k < nf; k++) lost += this.fW[k];
-        for (let k = 0; k < nf; k++) this.cut[DEPTH] += this.fW[k];
+        for (let k = 0; k < nf; k++) lost += fW[k];
+        for (let k = 0; k < nf; k++) this.cut[DEPTH] += fW[k];
         break;
       }
-      let nc = 0;
       for (let k = 0; k < nf; k++) {
-        const row = this.fRow[k];
-        const w = this.fW[k];
+        const row = fRow[k];
+        const w = fW[k];
         const h = obs.from[row];
         if (h < users) {
           // A path back to the recipient's own device (e.g. its poll) is not a send to it.
@@ -271,7 +256,7 @@ class Tracer {
         }
         const p = obs.prev[row];
         if (p >= 0 && p < row) {
-          nc = this.push(nc, p, w);
+          level.push(p, w);
           continue;
         }
         let model = dwell;
@@ -289,183 +274,115 @@ class Tracer {
           else lost += w;
           continue;
         }
-        // Unheld party on watched links: candidate causes among its incoming rows.
-        const inc = this.incoming as HostIndex;
-        const t = obs.tTx[row];
-        const hi = upperBound(inc.t, inc.start[h], inc.start[h + 1], Math.min(t, t - model.lo + e.lo));
-        const full = lowerBound(inc.t, inc.start[h], hi, t - model.hi - e.hi);
         if (budget <= 0) {
           lost += w;
           this.cut[BUDGET] += w;
           continue;
         }
-        // Work: the most recent rows (shortest dwells) first, in growing chunks, until what the
-        // older ones could still weigh is below STOP of the window's mass, or `scan` rows per party
-        // (`budget` per delivery) are weighed; past the budget the remaining hypotheses fall back.
-        const limit = Math.max(full, hi - this.scan, hi - budget);
-        const cap = hi - budget > Math.max(full, hi - this.scan) ? BUDGET : SCAN;
-        const f = this.dens;
-        const hs = this.hopSizes;
-        // Directions: how likely a cause from a device (or from a party) is for this kind of forward.
-        const cs = this.causes;
-        const ck = cs ? 2 * dwellKind(cs.role[h], obs.to[row] < users) : -1;
-        const byClass = cs !== null && ck + 1 < cs.p.length;
-        const cls = cs as NonNullable<typeof cs>;
-        // The largest factor sizes and directions can give an unweighed row (bounds stay bounds).
-        const scale = (byClass ? Math.max(cls.p[ck], cls.p[ck + 1]) : 1) * (hs ? hs.max : 1);
-        let sum = 0;
-        let top = 0;
-        // Background arrivals at h first: their mass is part of the window's, which the adaptive
-        // scan below compares what it leaves out against.
-        const nbg = this.bg
-          ? this.bg.read(h, t - model.hi - e.hi, Math.min(t, t - model.lo + e.lo), hs, obs.bytes[row])
-          : 0;
-        if (nbg > 0) {
-          const { data, reader, dens } = this.bg as BackgroundCauses;
-          for (let k = 0; k < nbg; k++) {
-            const d = reader.outD[k];
-            let v = density(model, t - reader.outT[k], e);
-            if (byClass && v > 0) v *= cls.p[ck + (data.from[d] < users ? 1 : 0)];
-            if (hs && v > 0) v *= hs.p(obs.bytes[row] - data.bytes[d]);
-            dens[k] = v;
-            sum += v;
-            if (v > top) top = v;
-          }
-          budget -= nbg;
-        }
-        let lo = hi;
-        let bound = 0;
-        const rowBytes = obs.bytes[row];
-        const { incBytes, incDevice } = this;
-        for (let step = CHUNK; ; step *= 2) {
-          const next = Math.max(limit, lo - step);
-          for (let m = next; m < lo; m++) {
-            let v = density(model, t - inc.t[m], e);
-            if (byClass && v > 0) v *= cls.p[ck + incDevice[m]];
-            if (hs && v > 0) v *= hs.p(rowBytes - incBytes[m]);
-            f[hi - 1 - m] = v;
-            sum += v;
-            if (v > top) top = v;
-          }
-          lo = next;
-          if (lo === full) break;
-          bound = densityBound(model, e, t - inc.t[lo - 1], t - inc.t[full]) * scale;
-          if (lo === limit || this.cutShare(lo - full, bound, sum) <= STOP) break;
-        }
-        budget -= hi - lo;
-        if (lo > full) this.cut[lo === limit ? cap : SCAN] += w * this.cutShare(lo - full, bound, sum);
+        // Unheld party on watched links: candidate causes among its incoming rows, weighed once
+        // per row while the budget does not bind (timing-memo.ts), and applied with this mass.
+        const ex = this.expansions;
+        let r = ex.find(row);
+        if (r < 0 || budget < ex.need[r]) r = this.weigh(row, h, model, e, budget);
+        budget -= ex.used[r];
+        if (ex.cap[r] !== NO_CUT) this.cut[ex.cap[r]] += w * ex.share[r];
+        const sum = ex.sum[r];
         if (!(sum > 0)) {
           lost += w;
           continue;
         }
-        const least = top * NEGLIGIBLE;
-        for (let m = lo; m < hi; m++)
-          if (f[hi - 1 - m] > least) nc = this.push(nc, inc.rows[m], (w * f[hi - 1 - m]) / sum);
+        const s1 = ex.start[r] + ex.kids[r];
+        for (let k = ex.start[r]; k < s1; k++) level.push(ex.ref[k], (w * ex.v[k]) / sum);
         // A background cause ends the hypothesis at the device whose periodic exchange it is (a
         // periodic flow is followed link by link to its source; it carries no payload onward).
-        if (nbg > 0) {
-          const { data, reader, dens } = this.bg as BackgroundCauses;
-          for (let k = 0; k < nbg; k++)
-            if (dens[k] > least) this.b.addIp(data.origin[reader.outD[k]], (w * dens[k]) / sum);
-        }
+        for (let k = s1; k < s1 + ex.bgs[r]; k++) this.b.addIp(ex.ref[k], (w * ex.v[k]) / sum);
       }
-      // Clear the slots used (not by lookup: emptied slots would cut later probe chains).
-      for (let k = 0; k < nc; k++) this.hRow[this.cSlot[k]] = -1;
-      nf = this.prune(nc);
+      nf = level.next();
+      this.cut[BEAM] += level.pruned;
     }
     return lost;
   }
 
   /**
-   * Adds child (row, w) to the current level. A row reached from several parents is one
-   * hypothesis: its masses add (the parents are disjoint events), so the beam is not wasted on
-   * copies.
+   * Weighs the candidate causes of `row`, which party h forwarded (dwell law `model`, margins `e`),
+   * with `budget` rows left for the delivery, into a record of `expansions`; returns its id.
    */
-  private push(nc: number, row: number, w: number): number {
-    let i = this.find(row);
-    if (this.hRow[i] === row) {
-      this.cW[this.hIdx[i]] += w;
-      return nc;
-    }
-    if ((nc + 1) * 2 > this.hRow.length) {
-      this.growTable(nc);
-      i = this.find(row);
-    }
-    this.hRow[i] = row;
-    this.hIdx[i] = nc;
-    if (nc === this.cRow.length) {
-      const z = new Int32Array(nc * 2);
-      z.set(this.cSlot);
-      this.cSlot = z;
-      const r = new Int32Array(nc * 2);
-      r.set(this.cRow);
-      const x = new Float64Array(nc * 2);
-      x.set(this.cW);
-      this.cRow = r;
-      this.cW = x;
-      this.order = new Float64Array(nc * 2);
-    }
-    this.cRow[nc] = row;
-    this.cW[nc] = w;
-    this.cSlot[nc] = i;
-    return nc + 1;
-  }
-
-  /** Slot of `row` in the level table: where it is, or the empty slot where it would go. */
-  private find(row: number): number {
-    const mask = this.hRow.length - 1;
-    let i = Math.imul(row, 0x9e3779b1) >>> 0;
-    i = (i ^ (i >>> 15)) & mask;
-    while (this.hRow[i] !== -1 && this.hRow[i] !== row) i = (i + 1) & mask;
-    return i;
-  }
-
-  private growTable(nc: number): void {
-    this.hRow = new Int32Array(this.hRow.length * 2).fill(-1);
-    this.hIdx = new Int32Array(this.hRow.length);
-    for (let k = 0; k < nc; k++) {
-      const i = this.find(this.cRow[k]);
-      this.hRow[i] = this.cRow[k];
-      this.hIdx[i] = k;
-      this.cSlot[k] = i;
-    }
-  }
-
-  /**
-   * Moves the `beam` heaviest children into the frontier: a selection (expected O(children))
-   * finds the beam-th weight, then children strictly above it and, for ties at it, those with
-   * the smallest rows (deterministic) are kept.
-   */
-  private prune(nc: number): number {
-    if (nc <= this.beam) {
-      this.fRow.set(this.cRow.subarray(0, nc));
-      this.fW.set(this.cW.subarray(0, nc));
-      return nc;
-    }
-    const scratch = this.order;
-    scratch.set(this.cW.subarray(0, nc));
-    const cut = kthLargest(scratch, nc, this.beam);
-    let n = 0;
-    let pruned = 0;
-    for (let k = 0; k < nc; k++) {
-      if (this.cW[k] > cut) {
-        this.fRow[n] = this.cRow[k];
-        this.fW[n++] = this.cW[k];
-      } else pruned += this.cW[k];
-    }
-    if (n < this.beam) {
-      // Ties at the cut: keep the smallest rows.
-      const tied: number[] = [];
-      for (let k = 0; k < nc; k++) if (this.cW[k] === cut) tied.push(this.cRow[k]);
-      tied.sort((a, b) => a - b);
-      for (let k = 0; n < this.beam; k++) {
-        this.fRow[n] = tied[k];
-        this.fW[n++] = cut;
-        pruned -= cut;
+  private weigh(row: number, h: number, model: DelayModel, e: Margins, budget: number): number {
+    const { obs, users } = this.input;
+    const inc = this.incoming as HostIndex;
+    const t = obs.tTx[row];
+    const hi = upperBound(inc.t, inc.start[h], inc.start[h + 1], Math.min(t, t - model.lo + e.lo));
+    const full = lowerBound(inc.t, inc.start[h], hi, t - model.hi - e.hi);
+    // Work: the most recent rows (shortest dwells) first, in growing chunks, until what the
+    // older ones could still weigh is below STOP of the window's mass, or `scan` rows per party
+    // (`budget` per delivery) are weighed; past the budget the remaining hypotheses fall back.
+    const limit = Math.max(full, hi - this.scan, hi - budget);
+    const cap = hi - budget > Math.max(full, hi - this.scan) ? BUDGET : SCAN;
+    const f = this.dens;
+    const hs = this.hopSizes;
+    // Directions: how likely a cause from a device (or from a party) is for this kind of forward.
+    const cs = this.causes;
+    const ck = cs ? 2 * dwellKind(cs.role[h], obs.to[row] < users) : -1;
+    const byClass = cs !== null && ck + 1 < cs.p.length;
+    const cls = cs as NonNullable<typeof cs>;
+    // The largest factor sizes and directions can give an unweighed row (bounds stay bounds).
+    const scale = (byClass ? Math.max(cls.p[ck], cls.p[ck + 1]) : 1) * (hs ? hs.max : 1);
+    let sum = 0;
+    let top = 0;
+    // Background arrivals at h first: their mass is part of the window's, which the adaptive
+    // scan below compares what it leaves out against.
+    const nbg = this.bg
+      ? this.bg.read(h, t - model.hi - e.hi, Math.min(t, t - model.lo + e.lo), hs, obs.bytes[row])
+      : 0;
+    if (nbg > 0) {
+      const { data, reader, dens } = this.bg as BackgroundCauses;
+      for (let k = 0; k < nbg; k++) {
+        const d = reader.outD[k];
+        let v = density(model, t - reader.outT[k], e);
+        if (byClass && v > 0) v *= cls.p[ck + (data.from[d] < users ? 1 : 0)];
+        if (hs && v > 0) v *= hs.p(obs.bytes[row] - data.bytes[d]);
+        dens[k] = v;
+        sum += v;
+        if (v > top) top = v;
       }
     }
-    this.cut[BEAM] += pruned;
-    return n;
+    let lo = hi;
+    let bound = 0;
+    const rowBytes = obs.bytes[row];
+    const { incBytes, incDevice } = this;
+    for (let step = CHUNK; ; step *= 2) {
+      const next = Math.max(limit, lo - step);
+      for (let m = next; m < lo; m++) {
+        let v = density(model, t - inc.t[m], e);
+        if (byClass && v > 0) v *= cls.p[ck + incDevice[m]];
+        if (hs && v > 0) v *= hs.p(rowBytes - incBytes[m]);
+        f[hi - 1 - m] = v;
+        sum += v;
+        if (v > top) top = v;
+      }
+      lo = next;
+      if (lo === full) break;
+      bound = densityBound(model, e, t - inc.t[lo - 1], t - inc.t[full]) * scale;
+      if (lo === limit || this.cutShare(lo - full, bound, sum) <= STOP) break;
+    }
+    const cut = lo > full ? (lo === limit ? cap : SCAN) : NO_CUT;
+    const ex = this.expansions;
+    ex.open();
+    // Kept as the trace applies them; nothing when the window weighs nothing (sum not > 0).
+    if (sum > 0) {
+      const least = top * NEGLIGIBLE;
+      for (let m = lo; m < hi; m++) if (f[hi - 1 - m] > least) ex.add(inc.rows[m], f[hi - 1 - m]);
+      ex.backgrounds();
+      if (nbg > 0) {
+        const { data, reader, dens } = this.bg as BackgroundCauses;
+        for (let k = 0; k < nbg; k++) if (dens[k] > least) ex.add(data.origin[reader.outD[k]], dens[k]);
+      }
+    }
+    // The weighing read `budget` only through `limit`; when that is max(full, hi − scan) it is the
+    // same for every budget ≥ min(hi − full, scan), and the record is kept for the row.
+    const free = limit === Math.max(full, hi - this.scan);
+    const share = cut === NO_CUT ? 0 : this.cutShare(lo - full, bound, sum);
+    return ex.close(row, free, Math.min(hi - full, this.scan), nbg + hi - lo, sum, share, cut);
   }
 
   /**

@@ -1,0 +1,141 @@
+/**
+ * Weighed windows of the timing trace, kept per row (src/attacks/timing.ts, `walk`). Expanding a
+ * hypothesis at a party on watched links — weighing its incoming rows and background arrivals —
+ * is a function of the row alone as long as the delivery's `budget` does not bind: the row fixes
+ * the party, the dwell law, the size and direction weights and the window. Deliveries close in time
+ * reach the same rows again and again (a global observer of SimpleX re-expands 99 % of its
+ * expansions' rows, of Session 84 %, at 3162 users), so each row is weighed once and replayed.
+ *
+ * Invariant: a record holds the very numbers the weighing produced — each kept child's density,
+ * the window's sum, the share a cap left out — and the replay applies them in the weighing's order
+ * with the same arithmetic, so a replay is bit-for-bit the expansion it stands for.
+ */
+
+/** What an expansion left out of its window, as AttackResult.caps counts it: none. */
+export const NO_CUT = -1;
+
+function grownI32(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+function grownF64(a: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+export class Expansions {
+  // Row → record, open addressing (-1 = empty), at most half full.
+  private keys = new Int32Array(1 << 12).fill(-1);
+  private ids = new Int32Array(1 << 12);
+  /** Records stored; record `count` is the scratch one (an expansion the budget cut, not kept). */
+  private count = 0;
+  /** Per record: the least budget under which the weighing did not depend on it (see `close`). */
+  need = new Int32Array(256);
+  /** Rows weighed (background crossings included): what the expansion takes from the budget. */
+  used = new Int32Array(256);
+  /** The window's total weight (not > 0: the hypothesis is lost). */
+  sum = new Float64Array(256);
+  /** Share of the window's mass the rows left unweighed could have had, and which cap cut them (NO_CUT: none). */
+  share = new Float64Array(256);
+  cap = new Int32Array(256);
+  /** Entries of the pool: [start, start + kids) children (rows), then `bgs` background causes (origin devices). */
+  start = new Int32Array(256);
+  kids = new Int32Array(256);
+  bgs = new Int32Array(256);
+  /** The pool: a child row or background origin, and its weight before normalisation by `sum`. */
+  ref = new Int32Array(1 << 12);
+  v = new Float64Array(1 << 12);
+  private top = 0;
+  private end = 0;
+  private nKids = 0;
+
+  /** The record of `row`, or -1. */
+  find(row: number): number {
+    const i = this.slot(row);
+    return this.keys[i] === row ? this.ids[i] : -1;
+  }
+
+  /** Starts recording an expansion (into the scratch record until `close` keeps it). */
+  open(): void {
+    this.end = this.top;
+    this.nKids = -1;
+  }
+
+  /** Appends a child row (before any background cause) or, after `backgrounds`, a background origin. */
+  add(ref: number, v: number): void {
+    if (this.end === this.ref.length) {
+      this.ref = grownI32(this.ref, this.end + 1);
+      this.v = grownF64(this.v, this.end + 1);
+    }
+    this.ref[this.end] = ref;
+    this.v[this.end++] = v;
+  }
+
+  /** Marks the end of the children: what `add` appends from here on are background causes. */
+  backgrounds(): void {
+    this.nKids = this.end - this.top;
+  }
+
+  /**
+   * Ends the record and returns its id. `keep`: the weighing did not depend on the budget, so it
+   * is stored for `row` and replayed whenever the row is reached with a budget of at least `need`;
+   * otherwise it is the scratch record, overwritten by the next `open`.
+   */
+  close(row: number, keep: boolean, need: number, used: number, sum: number, share: number, cap: number): number {
+    const r = this.count;
+    if (r === this.need.length) this.growRecords();
+    this.need[r] = need;
+    this.used[r] = used;
+    this.sum[r] = sum;
+    this.share[r] = share;
+    this.cap[r] = cap;
+    this.start[r] = this.top;
+    this.kids[r] = this.nKids < 0 ? this.end - this.top : this.nKids;
+    this.bgs[r] = this.end - this.top - this.kids[r];
+    if (keep) {
+      this.top = this.end;
+      this.count++;
+      if (this.count * 2 > this.keys.length) this.rehash();
+      const i = this.slot(row);
+      this.keys[i] = row;
+      this.ids[i] = r;
+    }
+    return r;
+  }
+
+  private slot(row: number): number {
+    const mask = this.keys.length - 1;
+    let i = Math.imul(row, 0x9e3779b1) >>> 0;
+    i = (i ^ (i >>> 15)) & mask;
+    while (this.keys[i] !== -1 && this.keys[i] !== row) i = (i + 1) & mask;
+    return i;
+  }
+
+  private rehash(): void {
+    const keys = this.keys;
+    const ids = this.ids;
+    this.keys = new Int32Array(keys.length * 2).fill(-1);
+    this.ids = new Int32Array(keys.length * 2);
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] === -1) continue;
+      const j = this.slot(keys[i]);
+      this.keys[j] = keys[i];
+      this.ids[j] = ids[i];
+    }
+  }
+
+  private growRecords(): void {
+    const n = this.count + 1;
+    this.need = grownI32(this.need, n);
+    this.used = grownI32(this.used, n);
+    this.sum = grownF64(this.sum, n);
+    this.share = grownF64(this.share, n);
+    this.cap = grownI32(this.cap, n);
+    this.start = grownI32(this.start, n);
+    this.kids = grownI32(this.kids, n);
+    this.bgs = grownI32(this.bgs, n);
+  }
+}
