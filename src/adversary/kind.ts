@@ -23,7 +23,10 @@ export interface AdversaryKind<K extends string = string, S extends { kind: K } 
   summary: string;
   /** A few words for the `kind` key's description (`single: one infrastructure party; …`). */
   brief: string;
-  /** The kind's own scenario keys, besides `kind` and `name`. */
+  /**
+   * The kind's own scenario keys, besides `kind` and `name`, built with the typed builders of
+   * src/params/typed.ts so that `r.value(SPEC, …)` in `resolve` returns the key's value type.
+   */
   fields: readonly FieldSpec[];
   /** The default name as `anonsim list` shows it (`single-<target>`). */
   nameForm: string;

@@ -21,6 +21,7 @@ import {
   type DesignModule,
   defineDesign,
   type ParamProblem,
+  type ResolvedParams,
 } from './design.js';
 
 const COUNTERMEASURE_PARAMS = [
@@ -75,7 +76,7 @@ export function withCountermeasures<const P extends readonly Param[]>(
  * sees the covered workload and `ctx.mix` already. Every caller of a design's build goes through
  * here (the pipeline's `simulate`, the design tests' harness, the bench).
  */
-export function buildDesign(mod: DesignModule, ctx: DesignContext, p: Readonly<Record<string, unknown>>): BuiltDesign {
+export function buildDesign(mod: DesignModule, ctx: DesignContext, p: Readonly<ResolvedParams>): BuiltDesign {
   return mod.build(mod.countermeasures ? applyCountermeasures(ctx, readParams(COUNTERMEASURE_PARAMS, p)) : ctx, p);
 }
 

@@ -28,6 +28,18 @@ export interface FieldSpec extends Omit<ParamSpec, 'type'> {
   type: ParamSpec['type'] | 'string';
 }
 
+// The phantom key: never present at run time, it only carries the value type T.
+declare const VALUE: unique symbol;
+
+/**
+ * A `FieldSpec` named `N` whose resolved value has type `T` (durations: ns, rates: per ns), as the
+ * builders of typed.ts make it. A plain `FieldSpec` is a `Field` of any name and `Resolved` value.
+ */
+export type Field<N extends string = string, T = Resolved> = FieldSpec & {
+  readonly name: N;
+  readonly [VALUE]?: T;
+};
+
 const TIME_UNITS = new Set(['duration', 'ns', 'us', 'ms', 's', 'min', 'h', 'd']);
 
 /**
@@ -42,11 +54,12 @@ export function distUnit(spec: { unit?: string }): 'duration' | 'number' {
 export type Resolved = number | boolean | string | Dist;
 
 /**
- * What a module's resolver needs of the scenario checker: resolve one value by its spec
- * (problems recorded at `path`, undefined when invalid), and report problems or warnings.
+ * What a module's resolver needs of the scenario checker: resolve one value by its spec, typed
+ * as the spec's value (problems recorded at `path`, undefined when invalid), and report problems
+ * or warnings.
  */
 export interface ValueReader {
-  value(spec: FieldSpec, v: unknown, path: string): Resolved | undefined;
+  value<T = Resolved>(spec: Field<string, T>, v: unknown, path: string): T | undefined;
   error(path: string, message: string, expected: string, hint?: string): void;
   warn(path: string, message: string, advice?: string): void;
 }

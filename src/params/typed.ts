@@ -1,31 +1,32 @@
 /**
  * Typed builders for parameter specs, and the one reader that turns a module's resolved
  * parameters into a typed object. A module declares each parameter once —
- * `int('beam', { default: 32, min: 1, … })` — and the result is both the plain `ParamSpec` that
+ * `int('beam', { default: 32, min: 1, … })` — and the result is both the plain spec that
  * `anonsim list`, docs/scenario.md and the JSON Schema read (no key added, none reordered) and,
  * as a phantom type, the type of its value, so `readParams(PARAMS, given)` returns
- * `ParamsOf<typeof PARAMS>` with every default applied from the spec and nowhere else.
+ * `ParamsOf<typeof PARAMS>` with every default applied from the spec and nowhere else, and the
+ * scenario checker's `value(SPEC, …)` (`ValueReader`) returns the spec's value type. The scenario's
+ * own keys and the adversary kinds' keys are built here too; only they may be free `text`.
  *
  * Domain-free like spec.ts: nothing here knows what an attack or a design is.
  */
 import { type Dist, parseDist } from '../core/dist.js';
 import { InputError } from '../core/errors.js';
 import { parseDuration, parseRate } from '../core/time.js';
-import { distUnit, type ParamSpec } from './spec.js';
+import { distUnit, type Field, type FieldSpec, type ParamSpec, type Resolved } from './spec.js';
 
-// The phantom key: never present at run time, it only carries the value type T.
-declare const VALUE: unique symbol;
+export type { Field } from './spec.js';
 
 /** A `ParamSpec` named `N` whose resolved value has type `T` (durations: ns, rates: per ns). */
-export type Param<N extends string = string, T = unknown> = ParamSpec & {
-  readonly name: N;
-  readonly [VALUE]?: T;
+export type Param<N extends string = string, T = Resolved> = ParamSpec & Field<N, T>;
+
+/** The resolved values of a list of typed specs: `{ [name]: value }`. */
+export type ParamsOf<P extends readonly Field[]> = {
+  [K in P[number] as K['name']]: K extends Field<string, infer T> ? T : never;
 };
 
-/** The resolved parameters of a list of typed specs: `{ [name]: value }`. */
-export type ParamsOf<P extends readonly Param[]> = {
-  [K in P[number] as K['name']]: K extends Param<string, infer T> ? T : never;
-};
+/** A spec whose default is written as its value (numbers, booleans, names), so code may read it typed. */
+type Plain<S, T> = S & { readonly default: T };
 
 /** What every spec documents: its meaning, where its default comes from, and its unit if any. */
 interface Doc {
@@ -42,12 +43,12 @@ interface Bounds {
 }
 
 /** The spec in ParamSpec's key order, without absent keys (so generated docs stay byte-identical). */
-function spec<N extends string, T>(
+function spec<N extends string, T, Ty extends FieldSpec['type'], D extends FieldSpec['default']>(
   name: N,
-  type: ParamSpec['type'],
-  o: Doc & Bounds & { default: string | number | boolean; values?: readonly string[] },
-): Param<N, T> {
-  const out: ParamSpec = {
+  type: Ty,
+  o: Doc & Bounds & { default: D; values?: readonly string[] },
+): Field<N, T> & { readonly type: Ty; readonly default: D } {
+  const out: FieldSpec = {
     name,
     type,
     default: o.default,
@@ -59,31 +60,38 @@ function spec<N extends string, T>(
     description: o.description,
     source: o.source,
   };
-  return out as Param<N, T>;
+  return out as Field<N, T> & { readonly type: Ty; readonly default: D };
 }
 
 /** An integer parameter. */
-export function int<N extends string>(name: N, o: Doc & Bounds & { default: number }): Param<N, number> {
+export function int<N extends string>(name: N, o: Doc & Bounds & { default: number }): Plain<Param<N, number>, number> {
   return spec(name, 'int', o);
 }
 
 /** A real-valued parameter. */
-export function num<N extends string>(name: N, o: Doc & Bounds & { default: number }): Param<N, number> {
+export function num<N extends string>(name: N, o: Doc & Bounds & { default: number }): Plain<Param<N, number>, number> {
   return spec(name, 'number', o);
 }
 
 /** A fraction in [0, 1] (the checker's bounds unless narrowed). */
-export function fraction<N extends string>(name: N, o: Doc & Bounds & { default: number }): Param<N, number> {
+export function fraction<N extends string>(
+  name: N,
+  o: Doc & Bounds & { default: number },
+): Plain<Param<N, number>, number> {
   return spec(name, 'fraction', o);
 }
 
-export function bool<N extends string>(name: N, o: Doc & { default: boolean }): Param<N, boolean> {
+export function bool<N extends string>(name: N, o: Doc & { default: boolean }): Plain<Param<N, boolean>, boolean> {
   return spec(name, 'bool', o);
 }
 
-/** A duration written with a unit ("5s"); resolved to ns. Bounds are in ns; `unit` is 'duration' unless given. */
+/**
+ * A duration written with a unit ("5s"); resolved to ns. Bounds are in ns; `unit` is 'duration'
+ * unless given, and absent when given as undefined (the scenario's own duration and warmup,
+ * whose docs name no unit).
+ */
 export function duration<N extends string>(name: N, o: Doc & Bounds & { default: string }): Param<N, number> {
-  return spec(name, 'duration', { ...o, unit: o.unit ?? 'duration' });
+  return spec(name, 'duration', 'unit' in o ? o : { ...o, unit: 'duration' });
 }
 
 /** A rate written "N/unit" or "1/duration"; resolved to events per ns. Bounds are per ns. */
@@ -104,8 +112,16 @@ export function oneOf<N extends string, const V extends readonly string[]>(
   name: N,
   values: V,
   o: Doc & { default: V[number] },
-): Param<N, V[number]> {
+): Plain<Param<N, V[number]>, V[number]> {
   return spec(name, 'enum', { ...o, values });
+}
+
+/**
+ * Free text (a scenario or adversary name): a non-empty line of at most 100 characters. Scenario
+ * keys only: a design or attack parameter is never free text, so this is a `Field`, not a `Param`.
+ */
+export function text<N extends string>(name: N, o: Doc & { default: string }): Plain<Field<N, string>, string> {
+  return spec(name, 'string', o);
 }
 
 /**

@@ -11,7 +11,7 @@
 import { DIST_FORM, parseDist } from '../core/dist.js';
 import { InputError, suggest } from '../core/errors.js';
 import { formatDuration, parseDuration, parseRate, RATE_FORM } from '../core/time.js';
-import { distUnit, type FieldSpec, type Resolved, type ValueReader } from '../params/spec.js';
+import { distUnit, type Field, type FieldSpec, type Resolved, type ValueReader } from '../params/spec.js';
 import type { PositionLookup, Problem } from './errors.js';
 import { isPlainObject, joinPath, type Raw } from './paths.js';
 
@@ -188,8 +188,16 @@ export class Checker implements ValueReader {
     return v;
   }
 
-  /** Resolves `v` (or the spec's default when absent) by `spec`; undefined after reporting a problem. */
-  value(spec: FieldSpec, v: unknown, path: string): Resolved | undefined {
+  /**
+   * Resolves `v` (or the spec's default when absent) by `spec`, typed as the spec's value;
+   * undefined after reporting a problem. The one place a value meets its phantom type: the
+   * builders of params/typed.ts tie `T` to `spec.type`, and `resolve` returns that type for it.
+   */
+  value<T = Resolved>(spec: Field<string, T>, v: unknown, path: string): T | undefined {
+    return this.resolve(spec, v, path) as T | undefined;
+  }
+
+  private resolve(spec: FieldSpec, v: unknown, path: string): Resolved | undefined {
     if (v === undefined) return resolveDefault(spec, path);
     spec = effective(spec);
     const expected = expectedText(spec);

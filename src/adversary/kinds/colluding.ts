@@ -4,7 +4,7 @@
  * in the 10 % set (nested sweeps, monotone results).
  */
 import { randomOrder } from '../../core/rng.js';
-import type { FieldSpec } from '../../params/spec.js';
+import { int, num } from '../../params/typed.js';
 import type { AdversaryKind, InfraSize } from '../kind.js';
 
 export interface ColludingSpec {
@@ -16,9 +16,7 @@ export interface ColludingSpec {
 /** Fewer held hosts than this makes which hosts are drawn decide much of a replicate (warned). */
 export const FEW_HELD = 5;
 
-const FRACTION: FieldSpec = {
-  name: 'fraction',
-  type: 'number',
+const FRACTION = num('fraction', {
   default: 0.1,
   min: 0,
   minExclusive: true,
@@ -26,24 +24,22 @@ const FRACTION: FieldSpec = {
   description:
     "colluding: fraction of each design's infrastructure hosts held: round(fraction × hosts), halves rounded up, at least 1 and at most all (10 % of SimpleX's 18 hosts is 2; validation warns below 5 held hosts); give fraction or count. `anonsim list <design>` and manifest.json's `held` show the hosts.",
   source: '[assumption] 10 % of the infrastructure, a common benchmark for colluding relays in onion-routing studies',
-};
+});
 
-const COUNT: FieldSpec = {
-  name: 'count',
-  type: 'int',
+const COUNT = int('count', {
   default: 1,
   min: 1,
   unit: 'hosts',
   description:
     "colluding: number of infrastructure hosts held; must not exceed the smallest infrastructure among the scenario's designs with more than one host.",
   source: '[assumption] one host unless the scenario gives a count or fraction',
-};
+});
 
 /** Number of hosts a colluding adversary holds out of `infra` (at least 1 when fraction > 0). */
 export function colludingSize(spec: { fraction?: number; count?: number }, infra: number): number {
   if (spec.count !== undefined) return Math.min(spec.count, infra);
   const f = spec.fraction ?? FRACTION.default;
-  return Math.min(infra, Math.max(1, Math.round((f as number) * infra)));
+  return Math.min(infra, Math.max(1, Math.round(f * infra)));
 }
 
 /**
@@ -72,7 +68,7 @@ export const colluding: AdversaryKind<'colluding', ColludingSpec> = {
       return undefined;
     }
     if (item.count !== undefined) {
-      const count = r.value(COUNT, item.count, `${path}.count`) as number | undefined;
+      const count = r.value(COUNT, item.count, `${path}.count`);
       if (count === undefined) return undefined;
       const nodes = smallestNodeSet(infra);
       if (nodes && count > nodes.size) {
@@ -85,7 +81,7 @@ export const colluding: AdversaryKind<'colluding', ColludingSpec> = {
       }
       return { kind: 'colluding', count };
     }
-    const fraction = r.value(FRACTION, item.fraction, `${path}.fraction`) as number | undefined;
+    const fraction = r.value(FRACTION, item.fraction, `${path}.fraction`);
     return fraction === undefined ? undefined : { kind: 'colluding', fraction };
   },
   /**
@@ -94,7 +90,7 @@ export const colluding: AdversaryKind<'colluding', ColludingSpec> = {
    */
   warn(r, spec, path, infra) {
     if (spec.count !== undefined) return;
-    const f = spec.fraction ?? (FRACTION.default as number);
+    const f = spec.fraction ?? FRACTION.default;
     const few = infra
       .map((d) => ({ ...d, held: colludingSize(spec, d.hosts) }))
       .filter((d) => d.hosts > 1 && d.held < FEW_HELD && d.held < d.hosts);
@@ -116,7 +112,7 @@ export const colluding: AdversaryKind<'colluding', ColludingSpec> = {
   },
   defaultName(spec) {
     if (spec.count !== undefined) return `colluding-${spec.count}-hosts`;
-    return `colluding-${Number(((spec.fraction ?? (FRACTION.default as number)) * 100).toPrecision(6))}%`;
+    return `colluding-${Number(((spec.fraction ?? FRACTION.default) * 100).toPrecision(6))}%`;
   },
   global: false,
   hold(spec, built, held, streams) {

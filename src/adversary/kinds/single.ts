@@ -1,6 +1,6 @@
 /** One infrastructure party: the design's central one, or one infrastructure host at random. */
 import { randomOrder } from '../../core/rng.js';
-import type { FieldSpec } from '../../params/spec.js';
+import { oneOf } from '../../params/typed.js';
 import type { AdversaryKind } from '../kind.js';
 
 export interface SingleSpec {
@@ -8,14 +8,11 @@ export interface SingleSpec {
   target: 'server' | 'random';
 }
 
-const TARGET: FieldSpec = {
-  name: 'target',
-  type: 'enum',
+const TARGET = oneOf('target', ['server', 'random'], {
   default: 'server',
-  values: ['server', 'random'],
   description: "single: the design's central party (server) or one infrastructure host chosen at random.",
   source: '[assumption] the most central party is the strongest single adversary',
-};
+});
 
 export const single: AdversaryKind<'single', SingleSpec> = {
   kind: 'single',
@@ -25,7 +22,7 @@ export const single: AdversaryKind<'single', SingleSpec> = {
   nameForm: 'single-<target>',
   resolve(r, item, path) {
     const target = r.value(TARGET, item.target, `${path}.target`);
-    return target === undefined ? undefined : { kind: 'single', target: target as SingleSpec['target'] };
+    return target === undefined ? undefined : { kind: 'single', target };
   },
   defaultName: (spec) => `single-${spec.target}`,
   global: false,
