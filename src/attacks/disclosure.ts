@@ -60,7 +60,7 @@ import { SdaReach } from './windowed/reach.js';
 import { buildReceiptData, type ReceiptData, ReceiptSweep } from './windowed/receipts.js';
 import { CandidateSet, TIE_REL, TieTop } from './windowed/select.js';
 import { buildWindowSeries, type WindowSeries } from './windowed/series.js';
-import { SDA, scanSda } from './windowed/statistics.js';
+import { SDA, SdaBound, scanSda } from './windowed/statistics.js';
 import { IpSweep, type Sweep } from './windowed/sweep.js';
 import { BACKGROUND_PARAM, SIZES_PARAM, type WireRows, wireRows } from './wire-rows.js';
 
@@ -312,6 +312,7 @@ function timedBest(
   const pick = new TieTop();
   const { timing, ipStart, ipUsers, userIp } = c;
   const reach = share && timing.usable ? new SdaReach(share.ip.s, timing, (a) => share.ipSize(a)) : null;
+  const sdaBound = new SdaBound();
   const best = (okS: boolean, okR: boolean, recipient: number, i: number): number => {
     const x = c.at[i];
     if (!timing.usable || Number.isNaN(x) || !(okS || okR)) return NOTHING;
@@ -331,6 +332,14 @@ function timedBest(
         const s = userScore(u, v);
         if (s > 0) pick.consider(u, s * w);
       }
+    };
+    // Whether a user at ip a (the recipient aside) has receipt evidence.
+    const hasSeen = (a: number): boolean => {
+      for (let k = ipStart[a]; k < ipStart[a + 1]; k++) {
+        const u = ipUsers[k];
+        if (u !== recipient && u < users && seen.has(u)) return true;
+      }
+      return false;
     };
     // The largest s of the users visitIp(a, ·, () => v, skipSeen) would score (0 if none).
     const topScore = (a: number, v: number, skipSeen: boolean): number => {
@@ -389,8 +398,17 @@ function timedBest(
     };
     let v0 = 0;
     if (timing.split(candidates)) {
+      if (sda) sdaBound.begin(sda);
       for (let k = 0; k < timing.nearN; k++) {
         const a = timing.nearList[k];
+        if (!hasSeen(a)) {
+          // Its users' s is at most the ip's share (no receipt evidence: v̂_r ≤ 0), which is ≤ 0
+          // for an ip that is not an SDA candidate: skip it unscored when that bound times
+          // bound(a) cannot beat v0 (the test below, on an upper bound of top).
+          const q = sda ? sda.slotOfIp(a) : -1;
+          const ub = q >= 0 ? sdaBound.slot(q) / (share as PerUserShare).ipSize(a) : 0;
+          if (!(ub * timing.bound(a) > v0)) continue;
+        }
         const top = topScore(a, sda ? sda.scoreIp(a) / (share as PerUserShare).ipSize(a) : 0, false);
         // An ip whose bound cannot beat v0 leaves it as it is (v0 is the maximum either way).
         if (top > 0 && top * timing.bound(a) > v0) v0 = Math.max(v0, top * timing.weight(a));

@@ -72,3 +72,41 @@ export function scanSda(
     thr = visit(q, ub / mT) * mT;
   }
 }
+
+/**
+ * An upper bound of v̂ for SDA candidate slots in a sweep's current state, as scanSda's but with
+ * a rounding margin relative to the terms (O_T and κ·(O_lo − O_T)) rather than to their
+ * difference, so that it holds where they nearly cancel. `begin` after each `at`.
+ */
+export class SdaBound {
+  private sw: IpSweep | null = null;
+  private mT = 0;
+  private inT = 0;
+  private kappa = 0;
+  private end = false;
+
+  begin(sw: IpSweep): void {
+    const s = sw.s;
+    this.sw = sw;
+    this.mT = sw.syPref + sw.yp;
+    this.inT = sw.yp > 0 ? 1 : 0;
+    const bT = sw.bTPref + sw.bp * this.inT;
+    const b = s.bCum[sw.kc] + sw.bp;
+    this.kappa = bT > this.mT && b > bT ? (bT - this.mT) / (b - bT) : 0;
+    this.end = sw.kc === s.windows;
+  }
+
+  /** At least v̂ of slot q's ip (the ip's statistic, PerUserShare aside). */
+  slot(q: number): number {
+    const sw = this.sw as IpSweep;
+    const s = sw.s;
+    const a = sw.slotIp[q];
+    if (!(this.mT > 0) || sw.ownIp(a)) return 0;
+    const xpa = sw.xp[a];
+    const oT = sw.slotAcc[q] + xpa * this.inT;
+    if (!(oT > 0)) return 0;
+    const stale = this.end ? s.xSum[a] : sw.slotCur[q] >= 0 ? sw.slotPx[q] + xpa : xpa;
+    const cut = this.kappa * (Math.max(oT, stale) - oT);
+    return (oT - cut + (oT + cut) * 1e-12) / this.mT;
+  }
+}
