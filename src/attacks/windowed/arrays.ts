@@ -28,3 +28,33 @@ export function sortSliceByTime(t: Float64Array, tag: Int32Array, a: number, b: 
   t.set(tt, a);
   tag.set(gg, a);
 }
+
+/**
+ * (candidate, score) entries appended in order, in typed arrays that double when full: the
+ * windowed attacks list millions of them at 10⁴ users, which as JS number arrays cost a boxed
+ * copy each and the collector's time.
+ */
+export class ScoredList {
+  cand = new Int32Array(1024);
+  score = new Float64Array(1024);
+  length = 0;
+
+  push(c: number, s: number): void {
+    if (this.length === this.cand.length) {
+      const cand = new Int32Array(this.cand.length * 2);
+      cand.set(this.cand);
+      this.cand = cand;
+      const score = new Float64Array(this.score.length * 2);
+      score.set(this.score);
+      this.score = score;
+    }
+    this.cand[this.length] = c;
+    this.score[this.length] = s;
+    this.length++;
+  }
+
+  /** The entries, trimmed to their count (copies). */
+  result(): { cand: Int32Array; score: Float64Array } {
+    return { cand: this.cand.slice(0, this.length), score: this.score.slice(0, this.length) };
+  }
+}

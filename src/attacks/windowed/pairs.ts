@@ -4,7 +4,7 @@
  * list, and per-target lists cut from it.
  */
 import type { AttackResult, Targets } from '../attack.js';
-import { prefixSum } from './arrays.js';
+import { prefixSum, ScoredList } from './arrays.js';
 import type { DeliveryTiming } from './delivery-timing.js';
 import { bestWithTies, CandidateSet, CausalTies, cutWithTies } from './select.js';
 import type { Sweep } from './sweep.js';
@@ -81,8 +81,7 @@ export function sweepRecipients(
   const sortBuf = new Float64Array(users);
   const keptIdx = new Int32Array(users);
   const start = new Int32Array(users + 1);
-  const outCand: number[] = [];
-  const outScore: number[] = [];
+  const out = new ScoredList();
   const causalTop = new Int32Array(idx.count).fill(-1);
   // The tie behind each -1, read from `tied` right after `causal` answered for that target.
   const ties = causal && tied ? new CausalTies(idx.count) : null;
@@ -120,13 +119,10 @@ export function sweepRecipients(
       }
     }
     const kept = bestWithTies(candUser, candScore, n, pairKeep, sortBuf, keptIdx);
-    for (let k = 0; k < kept; k++) {
-      outCand.push(candUser[keptIdx[k]]);
-      outScore.push(candScore[keptIdx[k]]);
-    }
-    start[r + 1] = outCand.length;
+    for (let k = 0; k < kept; k++) out.push(candUser[keptIdx[k]], candScore[keptIdx[k]]);
+    start[r + 1] = out.length;
   }
-  const lists: PairLists = { start, cand: Int32Array.from(outCand), score: Float64Array.from(outScore), causalTop };
+  const lists: PairLists = { start, ...out.result(), causalTop };
   if (ties) lists.causalTie = ties.result();
   return lists;
 }
@@ -156,8 +152,7 @@ export function assembleResult(
   for (let r = 0; r < users; r++) recipient.fill(r, lists.start[r], lists.start[r + 1]);
 
   const offsets = new Int32Array(targets.count + 1);
-  const outCand: number[] = [];
-  const outScore: number[] = [];
+  const out = new ScoredList();
   const user = new Int32Array(users);
   const score = new Float64Array(users);
   const sortBuf = new Float64Array(users);
@@ -182,26 +177,19 @@ export function assembleResult(
       if (n > 0) {
         // The listTop best, ties at the cut kept (the cut of the whole list sorted), sorted.
         const kept = bestWithTies(user, score, n, listTop, sortBuf, keptIdx);
-        for (let k = 0; k < kept; k++) {
-          outCand.push(user[keptIdx[k]]);
-          outScore.push(score[keptIdx[k]]);
-        }
+        for (let k = 0; k < kept; k++) out.push(user[keptIdx[k]], score[keptIdx[k]]);
       } else {
         const len = cutWithTies(lists.score, a, b, listTop);
-        for (let q = a; q < a + len; q++) {
-          outCand.push(lists.cand[q]);
-          outScore.push(lists.score[q]);
-        }
+        for (let q = a; q < a + len; q++) out.push(lists.cand[q], lists.score[q]);
       }
     }
-    offsets[i + 1] = outCand.length;
+    offsets[i + 1] = out.length;
   }
 
   return {
     perTarget: {
       offsets,
-      cand: Int32Array.from(outCand),
-      score: Float64Array.from(outScore),
+      ...out.result(),
       base: new Float64Array(targets.count),
     },
     causalTop: lists.causalTop,
