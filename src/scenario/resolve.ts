@@ -13,18 +13,17 @@ import { basename } from 'node:path';
 import type { InfraSize, AdversaryKind as KindModule } from '../adversary/kind.js';
 import { ADVERSARIES, ADVERSARY_KINDS, type AdversarySpec } from '../adversary/registry.js';
 import { ATTACKS, attackNames, suggestAttack } from '../attacks/registry.js';
-import type { Dist } from '../core/dist.js';
 import type { ResolvedParams } from '../designs/design.js';
 import { DESIGNS, designNames } from '../designs/registry.js';
+import { dist, type Field, type ParamsOf } from '../params/typed.js';
 import { expectedTraffic } from '../workload/expected.js';
-import { type ComparePair, resolveCompare } from './compare.js';
+import { resolveCompare } from './compare.js';
 import { dedupeProblems, type PositionLookup, type Problem, ScenarioError } from './errors.js';
-import { Checker, describeValue, type FieldSpec, nearMiss, type Resolved } from './fields.js';
+import { Checker, describeValue, nearMiss } from './fields.js';
 import { isPlainObject, joinPath, type Raw, setPath } from './paths.js';
 import {
   ADVERSARY_FIELDS,
   ADVERSARY_KEYS,
-  type AdversaryKind,
   DEFAULT_ADVERSARIES,
   DESIGN_ITEM_KEYS,
   GROUP_FIELDS,
@@ -61,13 +60,7 @@ interface BaseResult {
   sweep: ParsedSweep;
 }
 
-const field = (specs: readonly FieldSpec[], name: string): FieldSpec => {
-  const f = specs.find((s) => s.name === name);
-  if (!f) throw new Error(`no field ${name}`);
-  return f;
-};
-
-const NAME_FIELD: FieldSpec = { ...ADVERSARY_FIELDS.name, description: 'Label in outputs.' };
+const NAME_FIELD = { ...ADVERSARY_FIELDS.name, description: 'Label in outputs.' };
 
 /** Default scenario name: the file name without directory and extension. */
 export function nameFromFile(file: string): string {
@@ -87,10 +80,16 @@ function checkMappingOrAbsent(c: Checker, v: unknown, path: string, allowed: rea
   return c.mapping(v, path, allowed, what) ?? {};
 }
 
-function fields(c: Checker, specs: readonly FieldSpec[], obj: Raw, path: string): Record<string, Resolved | undefined> {
-  const out: Record<string, Resolved | undefined> = {};
+/** The values of `specs` in `obj`, each typed by its spec; one is undefined once its problem is recorded. */
+function fields<const P extends readonly Field[]>(c: Checker, specs: P, obj: Raw, path: string): Partial<ParamsOf<P>> {
+  const out: Record<string, unknown> = {};
   for (const s of specs) out[s.name] = c.value(s, obj[s.name], joinPath(path, s.name));
-  return out;
+  return out as Partial<ParamsOf<P>>;
+}
+
+/** Whether every value of `r` resolved; only narrows the type once no problem was recorded. */
+function complete<R extends object>(r: Partial<R>): r is R {
+  return Object.values(r).every((v) => v !== undefined);
 }
 
 /** Which other designs declare a parameter, for "unknown key" messages on a design item. */
@@ -166,14 +165,7 @@ function resolveDesigns(
     c.mapping(item, path, allowed, `a ${mod.id} design item`, (k) => designHome(k, mod.id));
     const name = item.name === undefined ? mod.id : c.value(NAME_FIELD, item.name, joinPath(path, 'name'));
     const processing = c.value(
-      {
-        name: 'processing',
-        type: 'dist',
-        default: mod.processing.default,
-        unit: 'duration',
-        description: '',
-        source: mod.processing.source,
-      },
+      dist('processing', { default: mod.processing.default, description: '', source: mod.processing.source }),
       item.processing,
       sweptAt.processing ?? joinPath(path, 'processing'),
     );
@@ -191,9 +183,9 @@ function resolveDesigns(
       ok = false;
       continue;
     }
-    out.push({ design: mod.id, name: name as string, params, processing: processing as Dist });
+    out.push({ design: mod.id, name, params, processing });
     paths.push(path);
-    if (variantOf) variants.push({ name: name as string, ...variantOf });
+    if (variantOf) variants.push({ name, ...variantOf });
   }
   if (!ok) return undefined;
   const seen = new Map<string, string>();
@@ -253,21 +245,16 @@ function resolveAdversaries(
       ok = false;
       return;
     }
-    const k = kind as AdversaryKind;
-    c.mapping(item, path, ADVERSARY_KEYS[k], `a ${k} adversary item`, (key) => adversaryHome(key, k));
+    c.mapping(item, path, ADVERSARY_KEYS[kind], `a ${kind} adversary item`, (key) => adversaryHome(key, kind));
     const name =
       item.name === undefined ? undefined : c.value(ADVERSARY_FIELDS.name, item.name, joinPath(path, 'name'));
     if (item.name !== undefined && name === undefined) ok = false;
     // Swept size keys (fraction, count, target): the default name is the kind alone.
-    const own = (ADVERSARIES.get(k) as KindModule).fields.map((f) => `${path}.${f.name}`);
-    const sizeSwept = own.some((p) => swept.has(p));
-    const base = (ADVERSARIES.get(k) as KindModule).resolve(c, item, path, infra);
+    const mod = ADVERSARIES.get(kind) as KindModule;
+    const sizeSwept = mod.fields.some((f) => swept.has(`${path}.${f.name}`));
+    const base = mod.resolve(c, item, path, infra);
     const spec =
-      base &&
-      ({
-        ...base,
-        name: (name as string) ?? defaultAdversaryName(base as UnnamedAdversary, sizeSwept),
-      } as AdversarySpec);
+      base && ({ ...base, name: name ?? defaultAdversaryName(base as UnnamedAdversary, sizeSwept) } as AdversarySpec);
     if (!spec) {
       ok = false;
       return;
@@ -384,15 +371,12 @@ export function resolveBase(raw: unknown, file: string, positions: PositionLooku
   const sweep = parseSweep(c, raw);
   const swept = new Set(sweep.entries.map((s) => s.path));
 
-  const top = fields(
-    c,
-    TOP_FIELDS.filter((f) => f.name !== 'name'),
-    raw,
-    '',
-  );
+  // The name (first in the docs) is resolved after the others, and only when given.
+  const [NAME, ...TOP] = TOP_FIELDS;
+  const top = fields(c, TOP, raw, '');
   let name: string | undefined = nameFromFile(file);
   if (raw.name !== undefined) {
-    const n = c.value(field(TOP_FIELDS, 'name'), raw.name, 'name') as string | undefined;
+    const n = c.value(NAME, raw.name, 'name');
     if (n !== undefined && (/[/\\]/.test(n) || n.startsWith('.'))) {
       c.error('name', `"${n}" cannot be a folder name`, 'a name without / or \\ that does not start with a dot');
       name = undefined;
@@ -434,7 +418,7 @@ export function resolveBase(raw: unknown, file: string, positions: PositionLooku
   );
   const net = fields(c, NETWORK_FIELDS, nRaw, 'network');
 
-  const users = w.users as number | undefined;
+  const users = w.users;
   const variants: Variant[] = [];
   const designs = resolveDesigns(c, raw.designs, users, variants);
   const compare = resolveCompare(c, raw.compare, designs, variants);
@@ -443,35 +427,31 @@ export function resolveBase(raw: unknown, file: string, positions: PositionLooku
   const attackParams = resolveAttackParams(c, raw.attackParams, attacks);
 
   // Cross-key checks, each only when the keys it reads resolved.
-  const duration = top.duration as number | undefined;
-  const warmup = top.warmup as number | undefined;
+  const { duration, warmup } = top;
   if (duration !== undefined && warmup !== undefined && warmup >= duration)
     c.error(
       'warmup',
       `${describeValue(raw.warmup)} is not before the end of the run`,
       `a duration less than duration (${describeValue(raw.duration ?? '1h')})`,
     );
-  const contacts = w.contacts as number | undefined;
+  const contacts = w.contacts;
   if (users !== undefined && contacts !== undefined && contacts > users - 1)
     c.error(
       'workload.contacts',
       `${contacts} contacts per user is more than the ${users - 1} other users`,
       `a number in (0, ${users - 1}] (users − 1)`,
     );
-  const gCount = g.count as number | undefined;
-  const gSize = g.size as number | undefined;
+  const { count: gCount, size: gSize, rate: gRate } = g;
   if (users !== undefined && gCount !== undefined && gSize !== undefined && gCount > 0 && gSize > users)
     c.error('workload.groups.size', `${gSize} members is more than the ${users} users`, `an integer in [2, ${users}]`);
-  const android = p.android as number | undefined;
-  const ios = p.ios as number | undefined;
+  const { android, ios } = p;
   if (android !== undefined && ios !== undefined && android + ios > 1 + 1e-12)
     c.error(
       'workload.platforms',
       `android + ios = ${Number((android + ios).toPrecision(6))} is more than 1`,
       'fractions that sum to at most 1 (the rest are desktop users)',
     );
-  const rate = w.rate as number | undefined;
-  const gRate = g.rate as number | undefined;
+  const rate = w.rate;
   if (rate === 0 && gRate !== undefined && gCount !== undefined && (gCount === 0 || gRate === 0))
     c.error(
       'workload.rate',
@@ -489,7 +469,7 @@ export function resolveBase(raw: unknown, file: string, positions: PositionLooku
       {
         users,
         rate,
-        replyProbability: (w.replyProbability as number | undefined) ?? 0,
+        replyProbability: w.replyProbability ?? 0,
         groups: { count: gCount, size: gSize ?? 2, rate: gRate },
       },
       duration,
@@ -502,33 +482,29 @@ export function resolveBase(raw: unknown, file: string, positions: PositionLooku
       );
   }
 
-  if (c.problems.length > 0) return done(undefined, sweep);
+  if (
+    c.problems.length > 0 ||
+    // Each value is undefined only once its problem is recorded: these narrow types, never fail.
+    !(complete(top) && complete(w) && complete(g) && complete(o) && complete(p) && complete(net)) ||
+    name === undefined ||
+    !designs ||
+    !adversaries ||
+    !attacks ||
+    !attackParams ||
+    !compare
+  )
+    return done(undefined, sweep);
   const scenario: Scenario = {
-    name: name as string,
-    seed: top.seed as number,
-    replicates: top.replicates as number,
-    duration: duration as number,
-    warmup: warmup as number,
-    workload: {
-      users: users as number,
-      contacts: contacts as number,
-      degreeModel: w.degreeModel as 'uniform' | 'heavy',
-      contactSkew: w.contactSkew as number,
-      rate: rate as number,
-      replyProbability: w.replyProbability as number,
-      thinkTime: w.thinkTime as Dist,
-      messageSize: w.messageSize as Dist,
-      groups: { count: gCount as number, size: gSize as number, rate: gRate as number },
-      online: { model: o.model as 'always' | 'sessions', on: o.on as Dist, off: o.off as Dist },
-      platforms: { android: android as number, ios: ios as number },
-    },
-    network: { latency: net.latency as Dist },
-    designs: designs as DesignItem[],
-    adversaries: adversaries as AdversarySpec[],
-    attacks: attacks as string[],
-    attackParams: attackParams as Record<string, Record<string, AttackValue>>,
+    name,
+    ...top,
+    workload: { ...w, groups: g, online: o, platforms: p },
+    network: net,
+    designs,
+    adversaries,
+    attacks,
+    attackParams,
     sweep: sweep.entries,
-    compare: compare as ComparePair[],
+    compare,
   };
   return done(scenario, sweep);
 }
