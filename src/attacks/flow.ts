@@ -35,7 +35,7 @@ import {
   SHIFT_PARAM,
   WINDOW_PARAM,
 } from './windowed/options.js';
-import { assembleResult, indexTargets, sweepRecipients } from './windowed/pairs.js';
+import { assembleResult, type IpLists, indexTargets, sweepRecipients } from './windowed/pairs.js';
 import { buildWindowSeries } from './windowed/series.js';
 import { PEARSON } from './windowed/statistics.js';
 import { IpSweep } from './windowed/sweep.js';
@@ -63,14 +63,18 @@ export const flow: AttackModule = {
     const rows = wireRows(input);
     const series = buildWindowSeries(input, p.window, shift, rows);
     const idx = indexTargets(input.targets, input.users);
-    const lists = sweepRecipients([new IpSweep(series, PEARSON)], idx, input.users, pairKeep);
-    if (!timed) {
-      ({ top: lists.causalTop, tie: lists.causalTie } = flowCausalTops(series, idx));
-      return assembleResult(input.users, input.targets, lists, listTop);
-    }
-    const timing = new DeliveryTiming(buildDepartures(input, rows), input.endToEnd, series.ips);
-    const at = anchorSightings(input);
-    ({ top: lists.causalTop, tie: lists.causalTie } = flowCausalTops(series, idx, { timing, at: at.causal }));
+    const timing = timed ? new DeliveryTiming(buildDepartures(input, rows), input.endToEnd, series.ips) : null;
+    const at = timed ? anchorSightings(input) : null;
+    // The causal pass also gives the whole-run lists of every recipient ip it holds a row for
+    // (those with targets); the sweep serves the other recipients.
+    const causal = flowCausalTops(series, idx, timing && at ? { timing, at: at.causal } : undefined, pairKeep);
+    const lists = sweepRecipients([new IpSweep(series, PEARSON)], idx, input.users, pairKeep, undefined, undefined, {
+      lists: causal.lists as IpLists,
+      userIp: series.userIp,
+    });
+    lists.causalTop = causal.top;
+    lists.causalTie = causal.tie;
+    if (!timing || !at) return assembleResult(input.users, input.targets, lists, listTop);
     return assembleResult(input.users, input.targets, lists, listTop, { timing, at: at.final, userIp: series.userIp });
   },
 };

@@ -6,9 +6,11 @@
  * are candidates.
  */
 import { MAX_CAUSAL_TIE } from '../attack.js';
+import { ScoredList } from './arrays.js';
 import type { DeliveryTiming } from './delivery-timing.js';
-import type { TargetIndex } from './pairs.js';
-import { CausalTies, TIE_REL } from './select.js';
+import { pearsonFromSums } from './estimators.js';
+import type { IpLists, TargetIndex } from './pairs.js';
+import { bestWithTies, CausalTies, TIE_REL } from './select.js';
 import type { WindowSeries } from './series.js';
 import { windowOf } from './series.js';
 
@@ -311,7 +313,8 @@ export function flowCausalTops(
   s: WindowSeries,
   idx: TargetIndex,
   timed?: { timing: DeliveryTiming; at: Float64Array },
-): { top: Int32Array; tie: { offsets: Int32Array; cand: Int32Array } } {
+  pairKeep = 0,
+): { top: Int32Array; tie: { offsets: Int32Array; cand: Int32Array }; lists: IpLists | null } {
   const n = s.ips;
   const K = s.windows;
   const { ipStart, ipUsers, users } = s;
@@ -334,6 +337,7 @@ export function flowCausalTops(
   const ties = new CausalTies(idx.count);
   const tied: number[] = [];
   const tCut = idx.tCut;
+  const finals = pairKeep > 0 ? new FinalLists(s, pairKeep) : null;
 
   for (let b0 = 0; b0 < ips.length; b0 += B) {
     const b1 = Math.min(ips.length, b0 + B);
@@ -460,6 +464,80 @@ export function flowCausalTops(
         );
       }
     }
+    if (!finals) continue;
+    // The block's rows over the whole run: their remaining ingress windows, then their pair lists.
+    for (let b = 0; b < b1 - b0; b++) {
+      const v = ips[b0 + b];
+      const base = b * n;
+      for (let p = pY[b]; p < s.yStart[v + 1]; p = ++pY[b]) {
+        const k = s.yWin[p];
+        const y = s.yCnt[p];
+        for (let e = s.eStart[k]; e < s.eStart[k + 1]; e++) {
+          const a = s.eIp[e];
+          if (acc[base + a] === 0) touched[base + accN[b]++] = a;
+          acc[base + a] += s.eCnt[e] * y;
+        }
+        sy[b] += y;
+        syy[b] += y * y;
+      }
+      finals.add(v, acc, base, touched.subarray(base, base + accN[b]), sy[b], syy[b]);
+    }
   }
-  return { top: causalTop, tie: ties.result() };
+  return { top: causalTop, tie: ties.result(), lists: finals ? finals.result() : null };
+}
+
+/**
+ * The whole-run pair list of a recipient ip from its dense cross-term row, as an IpSweep with
+ * PEARSON gives every user there at the end of the run (sweep.ts collect, then bestWithTies): the
+ * same sums added in the same order (windows ascending), the same statistic on them — at the end
+ * of the run PEARSON.value adds only zeros — and the same cut, which does not depend on the order
+ * candidates come in. The row's touched ips are the sweep's candidates with evidence (a cross term
+ * only grows); the recipient's own ip is not one (IpSweep.ownIp), so neither is any user there.
+ */
+class FinalLists {
+  private readonly out = new ScoredList();
+  private readonly at: Int32Array;
+  private readonly len: Int32Array;
+  private readonly user: Int32Array;
+  private readonly score: Float64Array;
+  private readonly buf: Float64Array;
+  private readonly kept: Int32Array;
+
+  constructor(
+    private readonly s: WindowSeries,
+    private readonly pairKeep: number,
+  ) {
+    this.at = new Int32Array(s.ips).fill(-1);
+    this.len = new Int32Array(s.ips);
+    this.user = new Int32Array(s.users);
+    this.score = new Float64Array(s.users);
+    this.buf = new Float64Array(s.users);
+    this.kept = new Int32Array(s.users);
+  }
+
+  add(v: number, acc: Float64Array, base: number, touched: Int32Array, sy: number, syy: number): void {
+    const { ipStart, ipUsers, users, xSum, xSum2, windows } = this.s;
+    let n = 0;
+    for (let c = 0; c < touched.length; c++) {
+      const a = touched[c];
+      if (a === v) continue;
+      const r = pearsonFromSums(windows, xSum[a], xSum2[a], sy, syy, acc[base + a]);
+      if (!(r > 0)) continue;
+      for (let i = ipStart[a]; i < ipStart[a + 1]; i++) {
+        if (ipUsers[i] < users) {
+          this.user[n] = ipUsers[i];
+          this.score[n] = r;
+          n++;
+        }
+      }
+    }
+    const kept = bestWithTies(this.user, this.score, n, this.pairKeep, this.buf, this.kept);
+    this.at[v] = this.out.length;
+    this.len[v] = kept;
+    for (let k = 0; k < kept; k++) this.out.push(this.user[this.kept[k]], this.score[this.kept[k]]);
+  }
+
+  result(): IpLists {
+    return { at: this.at, len: this.len, ...this.out.result() };
+  }
 }

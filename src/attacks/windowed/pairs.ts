@@ -56,6 +56,18 @@ export interface PairLists {
 }
 
 /**
+ * Whole-run pair lists computed elsewhere, per recipient ip (a list depends on the recipient's
+ * address alone: flow-causal.ts FinalLists): ip v's is cand/score[at[v] .. at[v] + len[v]),
+ * at[v] < 0 when there is none.
+ */
+export interface IpLists {
+  at: Int32Array;
+  len: Int32Array;
+  cand: Int32Array;
+  score: Float64Array;
+}
+
+/**
  * The causal top of target i (a delivery to `recipient`) in the sweeps' current state; ok[k] says
  * whether sweep k has evidence (its `at` returned true).
  */
@@ -64,7 +76,8 @@ export type CausalTop = (ok: Uint8Array, recipient: number, target: number) => n
 /**
  * Runs the sweeps over every recipient: the causal top at each of its targets (when `causal` is
  * given), then the final pair list. A candidate's score is the sum of the sweeps' scores; each
- * recipient keeps its `pairKeep` best (ties at the cut kept).
+ * recipient keeps its `pairKeep` best (ties at the cut kept). Without `causal`, a recipient whose
+ * ip has a list in `given` takes it instead of sweeping.
  */
 export function sweepRecipients(
   sweeps: Sweep[],
@@ -73,6 +86,7 @@ export function sweepRecipients(
   pairKeep: number,
   causal?: CausalTop,
   tied?: () => ArrayLike<number>,
+  given?: { lists: IpLists; userIp: Int32Array },
 ): PairLists {
   const cs = new CandidateSet(users);
   const ok = new Uint8Array(sweeps.length);
@@ -88,6 +102,13 @@ export function sweepRecipients(
   const only = sweeps.length === 1 ? sweeps[0] : null;
 
   for (let r = 0; r < users; r++) {
+    const known = given && !causal ? given.lists : null;
+    const v = given ? given.userIp[r] : -1;
+    if (known && known.at[v] >= 0) {
+      for (let k = known.at[v]; k < known.at[v] + known.len[v]; k++) out.push(known.cand[k], known.score[k]);
+      start[r + 1] = out.length;
+      continue;
+    }
     for (const s of sweeps) s.begin(r);
     for (let q = idx.start[r]; causal && q < idx.start[r + 1]; q++) {
       const i = idx.order[q];
