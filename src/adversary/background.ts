@@ -363,6 +363,7 @@ export class BackgroundReader {
     // Passing over costs too: at most LOOK·max crossings are looked at, newest first (a Signal
     // service sees a keepalive every few ms, and a size-aware observer keeps none of them).
     const last = Math.max(s0, e - LOOK * max);
+    this.ensureHeap(max);
     while (m < max) {
       while (e >= last && cx.t[e] >= lo && !keep(cx.ids[e])) e--;
       if (e < last) e = s0 - 1;
@@ -370,7 +371,6 @@ export class BackgroundReader {
       if (!hasC && i === n) break;
       const takeC =
         hasC && (i === n || cx.t[e] > this.outT[i] || (cx.t[e] === this.outT[i] && cx.ids[e] < this.outD[i]));
-      this.ensureHeap(m + 1);
       if (takeC) {
         this.heapT[m] = cx.t[e];
         this.heapD[m++] = cx.ids[e--];
@@ -379,9 +379,13 @@ export class BackgroundReader {
         this.heapD[m++] = this.outD[i++];
       }
     }
-    this.ensureOut(m);
-    this.outT.set(this.heapT.subarray(0, m));
-    this.outD.set(this.heapD.subarray(0, m));
+    // The merge is the output; the old output becomes the (empty) heap's storage.
+    const t = this.outT;
+    const d = this.outD;
+    this.outT = this.heapT;
+    this.outD = this.heapD;
+    this.heapT = t;
+    this.heapD = d;
     this.size = 0;
     return m;
   }
@@ -390,12 +394,6 @@ export class BackgroundReader {
   private ensureHeap(n: number): void {
     if (n <= this.heapT.length) return;
     [this.heapT, this.heapD] = grownPair(this.heapT, this.heapD, n);
-  }
-
-  /** Room for n entries in the output arrays (contents kept). */
-  private ensureOut(n: number): void {
-    if (n <= this.outT.length) return;
-    [this.outT, this.outD] = grownPair(this.outT, this.outD, n);
   }
 
   /**

@@ -51,8 +51,31 @@ export function histogramModel(samples: Float64Array | number[], bins = 512): De
     dens[b] = counts[b] / (n * (x1 - x0));
   }
   const top = rangeMax(dens);
+  const { edge } = bin;
+  // The bin of y = x + shift is the last b with edge[b] ≤ y when the edges ascend (they do while
+  // Math.log is monotone; checked, and pdfRun left out otherwise).
+  let ascending = true;
+  for (let b = 1; b < bins; b++) if (!(edge[b] <= edge[b + 1])) ascending = false;
   return {
     pdf: (x) => (x < lo || x > hi ? 0 : dens[bin(x)]),
+    // Delays descend along a run, and so do their bins: most rows of a run fall in the bin of the
+    // row before or the one below it, which two edges decide without the key table.
+    pdfRun: ascending
+      ? (t, times, a, b, out, o) => {
+          let at = -1;
+          for (let k = a; k < b; k++) {
+            const x = t - times[k];
+            if (x < lo || x > hi) {
+              out[o - k] = 0;
+              continue;
+            }
+            const y = x + shift;
+            // The last delay's bin or the one below it, else the key table (rows further apart).
+            if (at < 0 || (at > 0 && y < edge[at])) at = at > 0 && y >= edge[at - 1] ? at - 1 : bin(x);
+            out[o - k] = dens[at];
+          }
+        }
+      : undefined,
     maxOver: (a, b) => (b < lo || a > hi || a > b ? 0 : top(bin(Math.max(a, lo)), bin(Math.min(b, hi)))),
     lo,
     hi,
@@ -101,7 +124,7 @@ export function logBins(
   y0: number,
   y1: number,
   shift: number,
-): (x: number) => number {
+): ((x: number) => number) & { edge: Float64Array } {
   const key = (y: number): number => {
     F64[0] = y;
     return U32[1] >>> KEY_SHIFT;
@@ -132,11 +155,13 @@ export function logBins(
     const y = Math.max(F64[0], y0);
     start[k - k0] = slow(y);
   }
-  return (x: number): number => {
+  const bin = (x: number): number => {
     const y = x + shift;
     if (!(y >= y0 && y <= y1)) return slow(y);
     let b = start[key(y) - k0];
     while (y >= edge[b + 1]) b++;
     return b;
   };
+  // The edges go with it: E[b] for b in 1 .. bins − 1 (E[0] and E[bins] are +∞).
+  return Object.assign(bin, { edge });
 }

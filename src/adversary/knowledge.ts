@@ -42,6 +42,11 @@ export interface DelayModel {
   samples: number;
   /** The largest density at delays in [a, b] (optional; absent ⇒ unknown, any cut may matter). */
   maxOver?(a: number, b: number): number;
+  /**
+   * Optional, for speed: out[o − k] = pdf(t − times[k]) for k in [a, b), `times` ascending (so the
+   * delays descend), bit for bit what `pdf` gives.
+   */
+  pdfRun?(t: number, times: Float64Array, a: number, b: number, out: Float64Array, o: number): void;
 }
 
 /**

@@ -18,6 +18,8 @@ export class Beam {
   private hRow = new Int32Array(1 << 12).fill(-1);
   private hIdx = new Int32Array(1 << 12);
   private cSlot = new Int32Array(256);
+  /** Rows tied at the cut (as many as children, at most). */
+  private tied = new Int32Array(256);
 
   constructor(readonly beam: number) {
     this.fRow = new Int32Array(beam);
@@ -53,6 +55,7 @@ export class Beam {
       this.cRow = r;
       this.cW = x;
       this.order = new Float64Array(nc * 2);
+      this.tied = new Int32Array(nc * 2);
     }
     this.cRow[nc] = row;
     this.cW[nc] = w;
@@ -109,10 +112,10 @@ export class Beam {
       } else pruned += this.cW[k];
     }
     if (n < this.beam) {
-      // Ties at the cut: keep the smallest rows.
-      const tied: number[] = [];
-      for (let k = 0; k < nc; k++) if (this.cW[k] === cut) tied.push(this.cRow[k]);
-      tied.sort((a, b) => a - b);
+      // Ties at the cut: keep the smallest rows (a numeric sort: rows are integers).
+      let nt = 0;
+      for (let k = 0; k < nc; k++) if (this.cW[k] === cut) this.tied[nt++] = this.cRow[k];
+      const tied = this.tied.subarray(0, nt).sort();
       for (let k = 0; n < this.beam; k++) {
         this.fRow[n] = tied[k];
         this.fW[n++] = cut;

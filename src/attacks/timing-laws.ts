@@ -51,6 +51,33 @@ export function densityBound(m: DelayModel, e: Margins, a: number, b: number): n
   return Math.max(t, e.floor);
 }
 
+/**
+ * density(m, t − times[k], e) into out[o − k] for k in [a, b), `times` ascending: the same values,
+ * with the histogram's bins found along the run (DelayModel.pdfRun) where the model offers it.
+ */
+export function densityRun(
+  m: DelayModel,
+  e: Margins,
+  t: number,
+  times: Float64Array,
+  a: number,
+  b: number,
+  out: Float64Array,
+  o: number,
+): void {
+  if (!m.pdfRun) {
+    for (let k = a; k < b; k++) out[o - k] = density(m, t - times[k], e);
+    return;
+  }
+  m.pdfRun(t, times, a, b, out, o);
+  for (let k = a; k < b; k++) {
+    const x = t - times[k];
+    if (x < m.lo) out[o - k] = x >= m.lo - e.lo ? Math.max(m.pdf(m.lo), e.floor) : 0;
+    else if (x > m.hi) out[o - k] = x <= m.hi + e.hi ? Math.max(m.pdf(m.hi), e.floor) : 0;
+    else out[o - k] = Math.max(out[o - k], e.floor);
+  }
+}
+
 /** Model density with its edges extended by the margins and floored inside. */
 export function density(m: DelayModel, x: number, e: Margins): number {
   if (x < m.lo) return x >= m.lo - e.lo ? Math.max(m.pdf(m.lo), e.floor) : 0;

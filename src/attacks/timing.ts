@@ -50,7 +50,7 @@ import {
 } from './attack.js';
 import { type BackgroundCauses, backgroundCauses } from './timing-background.js';
 import { Beam } from './timing-beam.js';
-import { density, densityBound, type Margins, margins } from './timing-laws.js';
+import { density, densityBound, densityRun, type Margins, margins } from './timing-laws.js';
 import { Expansions, NO_CUT } from './timing-memo.js';
 import { TIMING_PARAMS } from './timing-params.js';
 import { type HostIndex, incomingIndex, lowerBound, type TimeIndex, timeIndex, upperBound } from './util-index.js';
@@ -352,8 +352,9 @@ class Tracer {
     const { incBytes, incDevice } = this;
     for (let step = CHUNK; ; step *= 2) {
       const next = Math.max(limit, lo - step);
+      densityRun(model, e, t, inc.t, next, lo, f, hi - 1);
       for (let m = next; m < lo; m++) {
-        let v = density(model, t - inc.t[m], e);
+        let v = f[hi - 1 - m];
         if (byClass && v > 0) v *= cls.p[ck + incDevice[m]];
         if (hs && v > 0) v *= hs.p(rowBytes - incBytes[m]);
         f[hi - 1 - m] = v;
@@ -422,8 +423,9 @@ class Tracer {
     let bound = 0;
     for (let step = CHUNK; ; step *= 2) {
       const next = Math.max(limit, lo - step);
+      densityRun(model, e, x, d.t, next, lo, f, hi - 1);
       for (let k = next; k < lo; k++) {
-        let v = density(model, x - d.t[k], e);
+        let v = f[hi - 1 - k];
         if (es && v > 0) v *= es.p(anchorBytes - this.depBytes[k]);
         f[hi - 1 - k] = v;
         sum += v;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logBins } from '../../src/adversary/delay-model.js';
+import { histogramModel, logBins } from '../../src/adversary/delay-model.js';
 import { Streams } from '../../src/core/rng.js';
 
 /** The bin formula histogramModel used before the table (and still the reference): log-spaced over [lo, hi]. */
@@ -43,4 +43,30 @@ describe('logBins', () => {
       expect(edges).toBeGreaterThan(0);
     });
   }
+});
+
+describe('histogramModel pdfRun', () => {
+  it('gives pdf at every delay of an ascending run, rows dense and sparse, edges and ties included', () => {
+    const rng = new Streams(11).stream('run');
+    // Store and forward: ms to an hour, most mass at small delays.
+    const samples = Array.from({ length: 5000 }, () => Math.exp(Math.log(2e6) + Math.log(1.8e6) * rng()));
+    const m = histogramModel(samples);
+    const run = m.pdfRun;
+    expect(run).toBeDefined();
+    // Times of rows into a party: bursts µs apart, gaps of seconds, repeats; t well past the last.
+    const times: number[] = [];
+    let at = 0;
+    for (let i = 0; i < 20_000; i++) {
+      at += rng() < 0.1 ? 0 : rng() < 0.8 ? 1e3 * rng() : 5e9 * rng();
+      times.push(at);
+    }
+    const ts = Float64Array.from(times);
+    for (const t of [at + 1e6, at + 1e9, ts[10_000], m.lo + ts[5000], m.hi + ts[15_000]]) {
+      const out = new Float64Array(ts.length);
+      (run as NonNullable<typeof run>)(t, ts, 0, ts.length, out, ts.length - 1);
+      let mismatches = 0;
+      for (let k = 0; k < ts.length; k++) if (out[ts.length - 1 - k] !== m.pdf(t - ts[k])) mismatches++;
+      expect(mismatches).toBe(0);
+    }
+  });
 });
