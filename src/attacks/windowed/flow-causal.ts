@@ -41,6 +41,8 @@ class GlobalPass {
   xpN = 0;
   /** timedScan's candidates that could pass its floor, as scan positions (reach). */
   readonly reachKeys: Int32Array;
+  /** Whether reach's premise holds for this series: every N, Vx, Vy an exact integer (exactSums). */
+  readonly exact: boolean;
   /** Users behind each ip (candidates; the recipient's own ip is never one). */
   readonly ipCount: Int32Array;
   /** The ips tied at the top by the last bestIp/bestTimedIp (all while tieN ≤ MAX_CAUSAL_TIE), and the users behind them. */
@@ -61,6 +63,7 @@ class GlobalPass {
     this.xpList = new Int32Array(n);
     this.xpAt = new Int32Array(n);
     this.reachKeys = new Int32Array(n);
+    this.exact = exactSums(s);
     this.ipCount = new Int32Array(n);
     const { ipStart, ipUsers, users } = s;
     for (let a = 0; a < n; a++) {
@@ -211,7 +214,7 @@ class GlobalPass {
     const accN = this.accN[b];
     const xpN = this.xpN;
     const dense = accN * 4 > n;
-    const keys = !byWindow && floor > 0 ? reach(this, b, yp, vy, floor, tm) : -1;
+    const keys = !byWindow && floor > 0 && this.exact ? reach(this, b, yp, vy, floor, tm) : -1;
     const end = keys >= 0 ? keys : byWindow ? tm.n : dense ? n : accN + (yp > 0 ? xpN : 0);
     let best = 0;
     let bestIp = -1;
@@ -296,6 +299,36 @@ function reach(g: GlobalPass, b: number, yp: number, vy: number, floor: number, 
   }
   reachKeys.subarray(0, m).sort();
   return m;
+}
+
+/**
+ * Whether the Pearson sums of every (sender ip, recipient ip, state) are exact in doubles: they
+ * are integer counts, and every product and difference in N, Vx, Vy stays below 2⁵³ when K·Σx²,
+ * (Σx)², K·Σy², (Σy)² and K·Σx·Σy over the whole run do (the largest of each; states before
+ * the end hold parts of these sums).
+ */
+function exactSums(s: WindowSeries): boolean {
+  let mx = 0;
+  let mx2 = 0;
+  for (let a = 0; a < s.ips; a++) {
+    mx = Math.max(mx, s.xSum[a]);
+    mx2 = Math.max(mx2, s.xSum2[a]);
+  }
+  let my = 0;
+  let my2 = 0;
+  for (let v = 0; v < s.ips; v++) {
+    let y = 0;
+    let y2 = 0;
+    for (let p = s.yStart[v]; p < s.yStart[v + 1]; p++) {
+      y += s.yCnt[p];
+      y2 += s.yCnt[p] * s.yCnt[p];
+    }
+    my = Math.max(my, y);
+    my2 = Math.max(my2, y2);
+  }
+  const K = s.windows;
+  const limit = 2 ** 53;
+  return K * mx2 < limit && mx * mx < limit && K * my2 < limit && my * my < limit && K * mx * my < limit;
 }
 
 /** bestTimedIp's answer when no candidate has both a positive r and a positive timing weight. */
