@@ -63,7 +63,7 @@ export function listDesigns(only?: string): string {
         source: d.processing.source,
       }),
     );
-    for (const p of d.params) out.push(param(p as FieldSpec));
+    for (const p of d.params) out.push(param(p));
     out.push('');
   }
   return out.join('\n');
@@ -95,7 +95,7 @@ export function listAttacks(only?: string): string {
     if (only !== undefined && a.id !== only) continue;
     out.push(`${a.id} — ${a.summary}`);
     if (a.params.length === 0) out.push('  (no parameters)');
-    for (const p of a.params) out.push(param(p as FieldSpec));
+    for (const p of a.params) out.push(param(p));
     out.push('');
   }
   return out.join('\n');

@@ -165,9 +165,7 @@ export function scenarioJsonSchema(): JsonSchema {
       attackParams: {
         type: 'object',
         additionalProperties: false,
-        properties: Object.fromEntries(
-          [...ATTACKS.values()].map((a) => [a.id, object(a.params as readonly FieldSpec[])]),
-        ),
+        properties: Object.fromEntries([...ATTACKS.values()].map((a) => [a.id, object(a.params)])),
       },
       sweep: {
         type: 'object',

@@ -143,7 +143,7 @@ export function scenarioReference(): string {
       '',
     );
     if (d.params.length === 0) p('No parameters yet.', '');
-    else p(table(d.params as readonly FieldSpec[]), '');
+    else p(table(d.params), '');
   }
   p(
     '## adversaries',
@@ -172,7 +172,7 @@ export function scenarioReference(): string {
   for (const a of ATTACKS.values()) {
     p(`### ${a.id}`, '', a.summary, '');
     if (a.params.length === 0) p('No parameters.', '');
-    else p(table(a.params as readonly FieldSpec[], `attackParams.${a.id}.`), '');
+    else p(table(a.params, `attackParams.${a.id}.`), '');
   }
   p(
     '## sweep',

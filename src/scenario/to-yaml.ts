@@ -8,7 +8,7 @@ import { Document, isSeq } from 'yaml';
 import { ATTACKS } from '../attacks/registry.js';
 import { formatDuration } from '../core/time.js';
 import { DESIGNS } from '../designs/registry.js';
-import { type FieldSpec, formatRate, formatValue } from './fields.js';
+import { formatRate, formatValue } from './fields.js';
 import { sweepToPlain } from './sweep-spec.js';
 import type { Scenario } from './types.js';
 
@@ -19,7 +19,7 @@ export function scenarioToPlain(s: Scenario): Record<string, unknown> {
     const item: Record<string, unknown> = { design: d.design, name: d.name, processing: d.processing.text };
     for (const [k, v] of Object.entries(d.params)) {
       const spec = mod?.params.find((p) => p.name === k);
-      item[k] = spec ? formatValue(spec as FieldSpec, v) : typeof v === 'object' ? v.text : v;
+      item[k] = spec ? formatValue(spec, v) : typeof v === 'object' ? v.text : v;
     }
     return item;
   });
@@ -33,7 +33,7 @@ export function scenarioToPlain(s: Scenario): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(params)) {
       const spec = mod?.params.find((p) => p.name === k);
-      out[k] = spec ? formatValue(spec as FieldSpec, v) : v;
+      out[k] = spec ? formatValue(spec, v) : v;
     }
     attackParams[id] = out;
   }
