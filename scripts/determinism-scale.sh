@@ -5,7 +5,8 @@
 # (each run is a large run), so it is a script: prints the hashes, CPU seconds and peak RSS of each
 # run, and exits 1 when any CSV differs.
 #
-# Usage: scripts/determinism-scale.sh [USERS (default 100000)] [SCENARIO (default scenarios/default.yaml)]
+# Usage: scripts/determinism-scale.sh [USERS (default 100000)] [SCENARIO (default scenarios/default.yaml)] [PATH=VALUE…]
+#   Each PATH=VALUE after the scenario is passed on as `--set PATH=VALUE` (e.g. 'attacks=[identifier,timing]').
 #   DETERMINISM_SHARDS=0 skips the shard+merge leg. Needs dist/cli.js (npm ci) and /usr/bin/time.
 # Results go to a temp folder, removed on exit (DETERMINISM_KEEP=1 keeps it and prints its path).
 set -euo pipefail
@@ -31,8 +32,9 @@ timed() {
     'BEGIN { printf "%-10s CPU %7.1f s  peak RSS %6.0f MB  wall %7.1f s\n", l, u + s, r / 1024, w }'
 }
 
-echo "anonsim run $SCENARIO --set workload.users=$USERS ($(git rev-parse --short HEAD 2>/dev/null || echo unknown))"
+echo "anonsim run $SCENARIO --set workload.users=$USERS ${*:3} ($(git rev-parse --short HEAD 2>/dev/null || echo unknown))"
 SET=(--set "workload.users=$USERS" --quiet)
+for extra in "${@:3}"; do SET+=(--set "$extra"); done
 timed workers-1 run "$SCENARIO" -o "$TMP/w1" --workers 1 "${SET[@]}"
 timed workers-2 run "$SCENARIO" -o "$TMP/w2" --workers 2 "${SET[@]}"
 legs=(w1 w2)

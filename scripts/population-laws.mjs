@@ -35,9 +35,17 @@ function fromJobs(pick) {
 }
 const summary = partial ? fromJobs((r) => r.summary) : read('summary.csv');
 const ttfd = partial ? fromJobs((r) => r.ttfd) : read('ttfd.csv');
+/** Seconds of a manifest duration: ns as a number (older manifests) or text such as "30min". */
+function seconds(d) {
+  if (typeof d === 'number') return d / 1e9;
+  const m = /^([\d.]+)\s*(ns|us|ms|s|min|h|d)$/.exec(String(d).trim());
+  if (!m) throw new Error(`manifest.json: cannot read the duration ${JSON.stringify(d)}`);
+  const unit = { ns: 1e-9, us: 1e-6, ms: 1e-3, s: 1, min: 60, h: 3600, d: 86400 }[m[2]];
+  return Number(m[1]) * unit;
+}
 const duration = partial
   ? Number(process.argv[3] ?? 1800)
-  : JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).scenario.duration / 1e9;
+  : seconds(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).scenario.duration);
 if (partial) console.log(`no summary.csv: reading the finished jobs in ${join(dir, '.jobs')}`);
 const cellKey = (r) => `${r[USERS]}|${r[RATE]}`;
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
