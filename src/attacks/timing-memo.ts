@@ -26,6 +26,13 @@ function grownF64(a: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBu
   return b;
 }
 
+/**
+ * Pool entries kept at most (12 B each, ~200 MB): past it rows are weighed every time they are
+ * reached, as without the memo, so memory stays bounded at any scale and results do not change
+ * (10^4 users keep a few million).
+ */
+const MAX_POOL = 1 << 24;
+
 export class Expansions {
   // Row → record, open addressing (-1 = empty), at most half full.
   private keys = new Int32Array(1 << 12).fill(-1);
@@ -51,6 +58,9 @@ export class Expansions {
   private top = 0;
   private end = 0;
   private nKids = 0;
+
+  /** `maxPool`: pool entries (children and background causes) kept at most. */
+  constructor(private readonly maxPool = MAX_POOL) {}
 
   /** The record of `row`, or -1. */
   find(row: number): number {
@@ -81,8 +91,8 @@ export class Expansions {
 
   /**
    * Ends the record and returns its id. `keep`: the weighing did not depend on the budget, so it
-   * is stored for `row` and replayed whenever the row is reached with a budget of at least `need`;
-   * otherwise it is the scratch record, overwritten by the next `open`.
+   * is stored for `row` (while the pool has room) and replayed whenever the row is reached with a
+   * budget of at least `need`; otherwise it is the scratch record, overwritten by the next `open`.
    */
   close(row: number, keep: boolean, need: number, used: number, sum: number, share: number, cap: number): number {
     const r = this.count;
@@ -95,7 +105,7 @@ export class Expansions {
     this.start[r] = this.top;
     this.kids[r] = this.nKids < 0 ? this.end - this.top : this.nKids;
     this.bgs[r] = this.end - this.top - this.kids[r];
-    if (keep) {
+    if (keep && this.end <= this.maxPool) {
       this.top = this.end;
       this.count++;
       if (this.count * 2 > this.keys.length) this.rehash();
