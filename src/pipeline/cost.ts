@@ -5,12 +5,16 @@
  * rough CPU and wall time. `anonsim validate` prints it.
  *
  * The time is a linear model: per world, expected deliveries × a per-design simulation cost;
- * per attack evaluation (adversary × attack on one world), deliveries × an attack cost. The
- * constants were measured with `anonsim run scenarios/default.yaml --workers 1 --set
- * 'designs=[{design: D}]'` (and with `adversaries=[{kind: none}]`, `attacks=[identifier]` for
- * the simulation alone) on the 2-core development machine while other jobs kept its load near
- * 13; an idle machine is faster, and attacks on global observers or long runs cost more per
- * delivery than the mean. Treat the estimate as good to a factor of about three.
+ * per attack evaluation (adversary × attack on one world), deliveries × an attack cost. Measured
+ * as CPU seconds (which barely move with the machine's load) at main 37d3090: the attack cost from
+ * `npm run bench:e2e -- --sizes 1000,3162,10000` (the default scenario: 16.1, 44.5 and 154.4 CPU s,
+ * i.e. 85–87 µs per delivery and evaluation at 10³ and 10⁴ users, linear in users); the
+ * simulation costs from `anonsim run scenarios/default.yaml --set workload.users=100000 --set
+ * 'attacks=[identifier]'` with ANONSIM_PROFILE=1 (wall seconds per design scaled by the run's
+ * CPU/wall ratio, 345 k deliveries per design). The mixnet's was not re-measured (its older,
+ * slower figure is kept). Attacks on global observers, high loads (where the timing attack's work
+ * caps bind) and long runs cost more per delivery than the mean: treat the estimate as good to a
+ * factor of about three.
  */
 import { attackNeeds } from '../attacks/attack.js';
 import { ATTACKS } from '../attacks/registry.js';
@@ -20,15 +24,15 @@ import { type Cell, planJobs } from './run.js';
 
 /** Simulation seconds per expected delivery, by design id (see module comment). */
 const SIM_S_PER_DELIVERY: Record<string, number> = {
-  signal: 240e-6,
-  session: 430e-6,
-  simplex: 240e-6,
-  matrix: 130e-6,
+  signal: 65e-6,
+  session: 120e-6,
+  simplex: 50e-6,
+  matrix: 45e-6,
   mixnet: 550e-6,
 };
 const SIM_S_DEFAULT = 550e-6;
 /** Attack seconds per expected delivery and evaluation (mean over the default scenario's 12 per design). */
-const ATTACK_S_PER_DELIVERY = 300e-6;
+const ATTACK_S_PER_DELIVERY = 90e-6;
 
 export interface CostEstimate {
   cells: number;
