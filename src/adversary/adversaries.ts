@@ -14,3 +14,13 @@ export function makeView(spec: AdversarySpec, built: BuiltDesign, hostCount: num
   kind.hold(spec, built, held, streams);
   return { name: spec.name, kind: spec.kind, held, global: kind.global };
 }
+
+/**
+ * What `spec` will observe of a design item with `infra` infrastructure hosts, known before
+ * simulating (AdversaryKind.planned): specs with equal keys see the same rows of every world.
+ */
+export function plannedView(spec: AdversarySpec, infra: number): string {
+  const kind = ADVERSARIES.get(spec.kind);
+  if (!kind) throw new Error(`unknown adversary kind ${spec.kind}`);
+  return `${kind.global ? 'global' : 'held'}:${kind.planned(spec, infra)}`;
+}

@@ -43,4 +43,11 @@ export interface AdversaryKind<K extends string = string, S extends { kind: K } 
   global: boolean;
   /** Marks the hosts it holds (`held[h] = 1`), drawing from `streams` ("adversary/…"). */
   hold(spec: S, built: BuiltDesign, held: Uint8Array, streams: Streams): void;
+  /**
+   * What it will hold in a design item of `infra` infrastructure hosts, known before simulating,
+   * as a key: equal keys (with equal `global`) hold the same hosts in every replicate, so the
+   * pipeline's view cache (job.ts `viewIdentity`) runs their attacks once; the cost estimate
+   * counts evaluations by it. Unequal keys may still happen to hold the same hosts.
+   */
+  planned(spec: S, infra: number): string;
 }

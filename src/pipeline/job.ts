@@ -268,8 +268,9 @@ class Knowledge {
     return { view, identity: viewIdentity(view) };
   }
 
-  seen(adv: Adversary, warmup: number): Seen {
-    const { view, identity } = this.viewOf(adv);
+  /** What `adv` sees; `viewed` is its `viewOf` when the caller already built it (a view is built once per lookup). */
+  seen(adv: Adversary, warmup: number, viewed = this.viewOf(adv)): Seen {
+    const { view, identity } = viewed;
     const key = JSON.stringify([identity, warmup]);
     if (this.lastView?.key === key) return this.lastView.value;
     this.lastView = null;
@@ -425,11 +426,11 @@ export function runJob(spec: JobSpec, worlds: JobWorlds = simulatedWorlds(spec))
     attackId: string,
   ): { evaluation: Evaluation; held: number; heldHosts: number[] } => {
     const adv = scenario.adversaries[advIndex];
-    const { identity } = own.viewOf(adv);
-    const key = JSON.stringify([identity, attackId, scenario.warmup, scenario.attackParams[attackId] ?? {}]);
+    const viewed = own.viewOf(adv);
+    const key = JSON.stringify([viewed.identity, attackId, scenario.warmup, scenario.attackParams[attackId] ?? {}]);
     const hit = cache.get(key);
     if (hit) return hit;
-    const { held, heldHosts, ...seen } = own.seen(adv, scenario.warmup);
+    const { held, heldHosts, ...seen } = own.seen(adv, scenario.warmup, viewed);
     const params = scenario.attackParams[attackId] ?? {};
     const attack = ATTACKS.get(attackId);
     if (!attack) throw new Error(`unknown attack ${attackId}`);

@@ -59,8 +59,9 @@ describe('anonsim validate', () => {
     expect(lines[0]).toBe(
       'anonsim: 3 sweep cells × 2 replicates × 2 design items: 12 simulation jobs, 12 simulated worlds',
     );
-    // 12 worlds × 2 adversaries × 2 attacks.
-    expect(lines[1]).toMatch(/^anonsim: about [\d,]+ deliveries simulated and 48 attack evaluations/);
+    // 2 attacks × (6 Simplex worlds × 2 adversaries + 6 Signal worlds × 1 view: its single
+    // server and colluding set hold its one service and are evaluated once).
+    expect(lines[1]).toMatch(/^anonsim: about [\d,]+ deliveries simulated and 36 attack evaluations/);
     expect(lines[2]).toMatch(/^anonsim: rough cost: \d+ (s|min|h) of CPU, about .* with \d+ workers?/);
     expect(lines[3]).toMatch(
       /^anonsim: peak memory: about [\d.,]+ MB for the largest job, [\d.,]+ MB for the run with \d+ workers?/,

@@ -6,6 +6,10 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ATTACKS } from '../../src/attacks/registry.js';
+import { estimateCost } from '../../src/pipeline/cost.js';
+import { scenarioCells } from '../../src/pipeline/run.js';
+import { resolveScenario } from '../../src/scenario/index.js';
+import { parseScenarioText } from '../../src/scenario/source.js';
 import { runScenarioRows } from '../run-scenario.js';
 
 const SCENARIO = `
@@ -44,5 +48,20 @@ describe('evaluations are shared by views that observe the same rows', () => {
     expect(row('signal', 'colluding-10%')).toEqual(row('signal', 'single-server'));
     // Session's single node and its 10 % set are different views with different results.
     expect(row('session', 'colluding-10%').held).toBeGreaterThan(row('session', 'single-server').held);
+  });
+
+  it('the cost estimate counts the evaluations the cache runs', async () => {
+    const run = vi.spyOn(ATTACKS.get('timing')!, 'run');
+    // A second colluding set of Signal's one service, and a Session set as large as the 10 % one
+    // (the same prefix of one order): neither adds an evaluation.
+    const more =
+      '  - { kind: colluding, count: 1, name: one-host }\n  - { kind: colluding, fraction: 0.1, name: again }\n';
+    const text = SCENARIO.replace('attacks:', `${more}attacks:`);
+    const { scenario } = resolveScenario(parseScenarioText(text, 'view-cache.yaml').raw, 'view-cache.yaml');
+    const estimate = estimateCost(scenarioCells(scenario, null));
+    await runScenarioRows(text);
+    // Signal: 1 held view + global; Session: single, 10 % (twice), one host, global = 4.
+    expect(run).toHaveBeenCalledTimes(6);
+    expect(estimate.evaluations).toBe(6);
   });
 });

@@ -120,4 +120,9 @@ export const colluding: AdversaryKind<'colluding', ColludingSpec> = {
     const k = colludingSize(spec, built.infra.length);
     for (let i = 0; i < k; i++) held[built.infra[order[i]]] = 1;
   },
+  // Sets of one size are one prefix of one order; a set of every host is the whole infrastructure.
+  planned(spec, infra) {
+    const k = colludingSize(spec, infra);
+    return k >= infra ? 'infra' : `colluding:${k}`;
+  },
 };

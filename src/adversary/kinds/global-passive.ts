@@ -15,4 +15,5 @@ export const globalPassive: AdversaryKind<'global-passive', GlobalPassiveSpec> =
   defaultName: () => 'global-passive',
   global: true,
   hold() {},
+  planned: () => 'nothing',
 };

@@ -22,4 +22,5 @@ export const none: AdversaryKind<'none', NoneSpec> = {
   defaultName: () => 'none',
   global: false,
   hold() {},
+  planned: () => 'none',
 };

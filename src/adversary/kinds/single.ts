@@ -32,4 +32,6 @@ export const single: AdversaryKind<'single', SingleSpec> = {
       h = built.infra[randomOrder(streams.stream('adversary/single'), built.infra.length)[0]];
     held[h] = 1;
   },
+  // A one-host infrastructure is its central party (Signal's service): any target holds it.
+  planned: (spec, infra) => (infra <= 1 ? 'infra' : `single:${spec.target}`),
 };
