@@ -3,38 +3,25 @@
 // attack's top1, the best pair AUC, and the median messages-to-identify of the best attack's pairs;
 // then least-squares fits on log–log axes: global-observer timing top1 against the aggregate send
 // rate Λ (messages sent per second, from summary.csv), and colluding top1 (best attack) against users.
-// Usage: node scripts/population-laws.mjs results/population
+// Usage: node scripts/population-laws.mjs results/population [MORE_DIRS…]
+// Several folders are read as one study; where a later folder has rows for the same (design,
+// adversary, attack, cell) they replace the earlier ones (e.g. a timing-only re-run after the attack
+// changed, or cells run separately). Each folder's Λ uses its own scenario duration.
 // A run stopped part-way (no CSVs yet) is read from its finished job files (DIR/.jobs/*.json) instead;
-// give the scenario's duration in seconds then: node scripts/population-laws.mjs DIR 1800
+// give the scenario's duration in seconds after it then: node scripts/population-laws.mjs DIR 1800
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const dir = process.argv[2];
-if (!dir) {
-  console.error('usage: node scripts/population-laws.mjs <results folder of scenarios/population.yaml>');
+const args = process.argv.slice(2);
+if (args.length === 0) {
+  console.error(
+    'usage: node scripts/population-laws.mjs <results folder of scenarios/population.yaml> [more folders…]',
+  );
   process.exit(2);
-}
-
-/** Rows of a CSV without quoted commas (true of this study's files) as objects. */
-function read(file) {
-  const [head, ...lines] = readFileSync(join(dir, file), 'utf8').trim().split('\n');
-  const cols = head.split(',');
-  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
 }
 
 const USERS = 'workload.users';
 const RATE = 'workload.rate';
-const partial = !existsSync(join(dir, 'summary.csv'));
-/** Rows of every finished job file, with the two sweep values under their key paths (population.yaml's order). */
-function fromJobs(pick) {
-  const jobs = join(dir, '.jobs');
-  return readdirSync(jobs)
-    .filter((f) => f.endsWith('.json'))
-    .flatMap((f) => pick(JSON.parse(readFileSync(join(jobs, f), 'utf8')).result))
-    .map((r) => ({ ...r, [USERS]: String(r.sweep[0]), [RATE]: String(r.sweep[1]) }));
-}
-const summary = partial ? fromJobs((r) => r.summary) : read('summary.csv');
-const ttfd = partial ? fromJobs((r) => r.ttfd) : read('ttfd.csv');
 /** Seconds of a manifest duration: ns as a number (older manifests) or text such as "30min". */
 function seconds(d) {
   if (typeof d === 'number') return d / 1e9;
@@ -43,11 +30,83 @@ function seconds(d) {
   const unit = { ns: 1e-9, us: 1e-6, ms: 1e-3, s: 1, min: 60, h: 3600, d: 86400 }[m[2]];
   return Number(m[1]) * unit;
 }
-const duration = partial
-  ? Number(process.argv[3] ?? 1800)
-  : seconds(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).scenario.duration);
-if (partial) console.log(`no summary.csv: reading the finished jobs in ${join(dir, '.jobs')}`);
+
+/** One results folder: its summary and ttfd rows (each with `duration`), and its timing caps records. */
+function readDir(dir, partialDuration) {
+  /** Rows of a CSV without quoted commas (true of this study's files) as objects. */
+  const read = (file) => {
+    const [head, ...lines] = readFileSync(join(dir, file), 'utf8').trim().split('\n');
+    const cols = head.split(',');
+    return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
+  };
+  const partial = !existsSync(join(dir, 'summary.csv'));
+  /** Rows of every finished job file, with the two sweep values under their key paths (population.yaml's order). */
+  const fromJobs = (pick) =>
+    readdirSync(join(dir, '.jobs'))
+      .filter((f) => f.endsWith('.json'))
+      .flatMap((f) => pick(JSON.parse(readFileSync(join(dir, '.jobs', f), 'utf8')).result))
+      .map((r) => ({ ...r, [USERS]: String(r.sweep[0]), [RATE]: String(r.sweep[1]) }));
+  const manifest = partial ? null : JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  const duration = manifest ? seconds(manifest.scenario.duration) : partialDuration;
+  if (partial) console.log(`no summary.csv: reading the finished jobs in ${join(dir, '.jobs')}`);
+  // Sweep cells of the manifest's caps records, by cell index, as `users|rate`: the grid's first
+  // key is the slowest (src/scenario/sweep.ts), and population.yaml sweeps users, then rate.
+  const grid = manifest?.scenario?.sweep ?? {};
+  const us = grid[USERS] ?? [manifest?.scenario?.workload?.users];
+  const rs = grid[RATE] ?? [manifest?.scenario?.workload?.rate];
+  const cellOf = (i) => `${us[Math.floor(i / rs.length)]}|${rs[i % rs.length]}`;
+  const caps = (manifest?.caps ?? []).map((c) => ({ ...c, cellKey: cellOf(c.cell) }));
+  const withDuration = (rows) => rows.map((r) => ({ ...r, duration }));
+  return {
+    summary: withDuration(partial ? fromJobs((r) => r.summary) : read('summary.csv')),
+    ttfd: withDuration(partial ? fromJobs((r) => r.ttfd) : read('ttfd.csv')),
+    caps,
+    dir,
+    duration,
+  };
+}
+
+const dirs = [];
+for (const a of args) {
+  if (/^\d+(\.\d+)?$/.test(a)) continue;
+  const next = args[args.indexOf(a) + 1];
+  dirs.push(readDir(a, /^\d+(\.\d+)?$/.test(next ?? '') ? Number(next) : 1800));
+}
 const cellKey = (r) => `${r[USERS]}|${r[RATE]}`;
+const groupKey = (r) => [r.design, r.adversary, r.attack, cellKey(r)].join('#');
+/** Rows of every folder; a later folder's (design, adversary, attack, cell) replaces an earlier one's. */
+function layered(pick) {
+  let rows = [];
+  for (const d of dirs) {
+    const mine = pick(d);
+    const keys = new Set(mine.map(groupKey));
+    rows = rows.filter((r) => !keys.has(groupKey(r))).concat(mine);
+  }
+  return rows;
+}
+const summary = layered((d) => d.summary);
+const ttfd = layered((d) => d.ttfd);
+/**
+ * Share of the timing attack's targets (replicate 0) whose posterior a work cap cut by more than
+ * CAP_MASS (manifest.json `caps`: per cap; the largest is a lower bound of the union), per
+ * (design, adversary, cell); a later folder that ran timing replaces it (0 when nothing bound).
+ */
+const capped = new Map();
+for (const d of dirs)
+  for (const r of d.summary) {
+    if (r.attack !== 'timing' || r.replicate !== '0') continue;
+    const rec = d.caps.find(
+      (c) =>
+        c.design === r.design &&
+        c.adversary === r.adversary &&
+        c.attack === 'timing' &&
+        c.replicate === 0 &&
+        c.cellKey === cellKey(r),
+    );
+    const worst = rec ? Math.max(0, ...Object.values(rec.capped)) / rec.targets : 0;
+    capped.set([r.design, r.adversary, cellKey(r)].join('#'), worst);
+  }
+const durations = [...new Set(dirs.map((d) => d.duration))].join(', ');
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -65,7 +124,7 @@ for (const r of summary) {
   const g = groups.get(k) ?? { ...r, top1s: [], aucs: [], lambdas: [] };
   g.top1s.push(Number(r.top1));
   g.aucs.push(Number(r.pair_auc));
-  g.lambdas.push(Number(r.messages) / duration);
+  g.lambdas.push(Number(r.messages) / r.duration);
   groups.set(k, g);
 }
 // Messages to identify: per (design, adversary, attack, cell), the median over identified pairs
@@ -95,11 +154,13 @@ const designs = [...new Set(summary.map((r) => r.design))];
 const adversaries = [...new Set(summary.map((r) => r.adversary))];
 const attacks = [...new Set(summary.map((r) => r.attack))];
 const reps = Math.max(...[...groups.values()].map((g) => g.top1s.length));
-console.log(`${dir}: ${cells.length} cells, up to ${reps} replicates, duration ${duration} s\n`);
 console.log(
-  '| design | adversary | users | rate | reps | Λ msg/s | best top1 (attack) | 1/users | pair AUC | msgs to identify (median) | pairs identified |',
+  `${dirs.map((d) => d.dir).join(' + ')}: ${cells.length} cells, up to ${reps} replicates, duration ${durations} s\n`,
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+console.log(
+  '| design | adversary | users | rate | reps | Λ msg/s | best top1 (attack) | 1/users | pair AUC | msgs to identify (median) | pairs identified | timing targets capped |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 const points = [];
 for (const d of designs) {
   for (const a of adversaries) {
@@ -128,7 +189,7 @@ for (const d of designs) {
         timing: timing ? mean(timing.top1s) : Number.NaN,
       });
       console.log(
-        `| ${d} | ${a} | ${users} | ${rate} | ${best.g.top1s.length} | ${lambda.toFixed(2)} | ${best.top1.toFixed(3)} (${best.attack}) | ${(1 / Number(users)).toFixed(4)} | ${auc.toFixed(3)} | ${Number.isNaN(median(id.msgs)) ? '–' : median(id.msgs)} | ${id.n ? ((100 * id.msgs.length) / id.n).toFixed(0) : '–'} % |`,
+        `| ${d} | ${a} | ${users} | ${rate} | ${best.g.top1s.length} | ${lambda.toFixed(2)} | ${best.top1.toFixed(3)} (${best.attack}) | ${(1 / Number(users)).toFixed(4)} | ${auc.toFixed(3)} | ${Number.isNaN(median(id.msgs)) ? '–' : median(id.msgs)} | ${id.n ? ((100 * id.msgs.length) / id.n).toFixed(0) : '–'} % | ${capped.has([d, a, c].join('#')) ? `${(100 * capped.get([d, a, c].join('#'))).toFixed(0)} %` : '–'} |`,
       );
     }
   }
