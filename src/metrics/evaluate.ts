@@ -11,12 +11,12 @@
 import type { AttackResult, Targets } from '../attacks/attack.js';
 import { kthLargest } from '../attacks/util-index.js';
 import { checkCausalTie, checkPairs, checkScores } from './check.js';
-import { candidateCount, entropyBits } from './entropy.js';
 import { labelledMetrics, labelPairs, pairKey, positivePairs } from './pairs.js';
 import { type RocCurve, rocCurve } from './roc.js';
 import type { PairRow, SummaryRow } from './schema.js';
 import { Mean } from './sum.js';
-import { expectedRank, rankCounts, topkProbability } from './topk.js';
+import { scanTarget, targetScan } from './target.js';
+import { expectedRank, topkProbability } from './topk.js';
 import { type TtfdPair, timeToFirstDeanonymisation } from './ttfd.js';
 
 /** The attack-dependent metric fields of a summary row. */
@@ -68,15 +68,18 @@ export function evaluate(result: AttackResult, targets: Targets, sender: Int32Ar
   const entropyMean = new Mean();
   const setMean = new Mean();
   const excluded = new Mean();
+  const t = targetScan();
   for (let i = 0; i < n; i++) {
-    const { above, equal, score } = rankCounts(sc, i, sender[i], users);
+    // rankCounts, candidateCount and entropyBits of target i in one scan (target.ts).
+    scanTarget(sc, i, sender[i], users, t);
+    const { above, equal, score } = t;
     // Scores are ≥ 0: a true sender at 0 with anyone above it has zero posterior while others keep weight.
     excluded.add(score === 0 && above > 0 ? 1 : 0);
     top1.add(topkProbability(above, equal, 1));
     top5.add(topkProbability(above, equal, 5));
     trueRank[i] = expectedRank(above, equal);
-    candidates[i] = candidateCount(sc, i, users);
-    const h = entropyBits(sc, i, users);
+    candidates[i] = t.candidates;
+    const h = t.entropy;
     entropy[i] = h;
     entropyMean.add(h);
     setMean.add(2 ** h);

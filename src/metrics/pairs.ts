@@ -15,6 +15,7 @@
  */
 import type { AttackResult } from '../attacks/attack.js';
 import { KeyTable } from '../attacks/util-hash.js';
+import { sortedSelection } from './sort.js';
 
 /** Key of ordered pair (s, r): s·users + r (exact below 2^53, i.e. for users < 9·10^7). */
 export function pairKey(s: number, r: number, users: number): number {
@@ -42,7 +43,8 @@ export interface LabelledScores {
 export function labelPairs(pairs: AttackResult['pairs'], positives: KeyTable, users: number): LabelledScores {
   const n = pairs.sender.length;
   const pos = new Float64Array(positives.size);
-  const neg = new Float64Array(n);
+  // Negatives are marked, then taken sorted in one go (sort.ts): no unsorted copy of them.
+  const negative = new Uint8Array(n);
   let np = 0;
   let nn = 0;
   let listedPos = 0;
@@ -55,13 +57,16 @@ export function labelPairs(pairs: AttackResult['pairs'], positives: KeyTable, us
     if (positives.has(pairKey(s, r, users))) {
       pos[np++] = pairs.score[k];
       listedPos++;
-    } else neg[nn++] = pairs.score[k];
+    } else {
+      negative[k] = 1;
+      nn++;
+    }
   }
   // The rest of pos stays 0: positives the attack did not list.
   const unlistedPos = positives.size - listedPos;
   const universe = users * (users - 1);
   const zeroNeg = universe - listed - unlistedPos;
-  return { pos: pos.sort(), neg: neg.subarray(0, nn).sort(), zeroNeg };
+  return { pos: pos.sort(), neg: sortedSelection(pairs.score, negative, nn), zeroNeg };
 }
 
 /**
