@@ -14,7 +14,7 @@ import {
   topPairs,
 } from '../metrics/index.js';
 import type { GroundTruth } from '../net/truth.js';
-import { computeSamples, type Samples } from './samples.js';
+import { computeSamples, type Samples, type SampleTruth, sampleTruth } from './samples.js';
 import type { DistributionRow, MessageRow, PairRow, TtfdRow, ViewTag } from './types.js';
 
 type Untagged<T> = Omit<T, keyof ViewTag>;
@@ -49,6 +49,33 @@ export interface Keep {
   sampleView: SampleView | null;
 }
 
+/**
+ * What every evaluation of one run and warm-up reads of ground truth, built once per `scored`
+ * array (the job passes one array per warm-up): the targets' true senders and messages, and the
+ * samples' pairs. Read only.
+ */
+interface ScoredTruth {
+  /** The ground truth `scored` indexes (a cached entry serves no other). */
+  truth: GroundTruth;
+  sender: Int32Array;
+  message: Int32Array;
+  samples: SampleTruth | null;
+}
+const scoredTruth = new WeakMap<Int32Array, ScoredTruth>();
+
+function truthOf(truth: GroundTruth, scored: Int32Array): ScoredTruth {
+  let t = scoredTruth.get(scored);
+  if (t?.truth !== truth) {
+    const sender = new Int32Array(scored.length);
+    for (let i = 0; i < scored.length; i++) sender[i] = truth.sender[scored[i]];
+    const message = new Int32Array(scored.length);
+    for (let i = 0; i < scored.length; i++) message[i] = truth.msg[scored[i]];
+    t = { truth, sender, message, samples: null };
+    scoredTruth.set(scored, t);
+  }
+  return t;
+}
+
 export function evaluateAttack(
   result: AttackResult,
   targets: Targets,
@@ -57,8 +84,8 @@ export function evaluateAttack(
   users: number,
   keep: Keep = { messages: false, pairs: 0, sampleView: null },
 ): Evaluation {
-  const sender = new Int32Array(scored.length);
-  for (let i = 0; i < scored.length; i++) sender[i] = truth.sender[scored[i]];
+  const shared = truthOf(truth, scored);
+  const { sender, message } = shared;
   const e = evaluate(result, targets, sender, users);
   const { trueRank, candidates, entropyBits } = e.perTarget;
   const perDelivery: Record<(typeof DISTRIBUTION_METRICS)[number], ArrayLike<number>> = {
@@ -67,8 +94,18 @@ export function evaluateAttack(
     candidates,
     true_rank: trueRank,
   };
-  const message = new Int32Array(scored.length);
-  for (let i = 0; i < scored.length; i++) message[i] = truth.msg[scored[i]];
+  let samples: Samples | null = null;
+  if (keep.sampleView) {
+    // From ground truth, so the entry holds for any view: every view's targets are the scored
+    // deliveries, recipient[i] = truth.recipient[scored[i]] and tDeliver likewise (targets.ts).
+    shared.samples ??= sampleTruth(
+      sender,
+      Int32Array.from(scored, (d) => truth.recipient[d]),
+      Float64Array.from(scored, (d) => truth.tDeliver[d]),
+      users,
+    );
+    samples = computeSamples(keep.sampleView, result, sender, message, shared.samples);
+  }
   return {
     metrics: e.metrics,
     ttfd: e.ttfd,
@@ -91,7 +128,7 @@ export function evaluateAttack(
       deliveries: scored.length,
       q: quantiles(perDelivery[metric]),
     })),
-    samples: keep.sampleView ? computeSamples(keep.sampleView, result, sender, message) : null,
+    samples,
     caps: result.caps ?? {},
   };
 }

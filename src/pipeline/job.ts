@@ -416,6 +416,18 @@ export function runJob(spec: JobSpec, worlds: JobWorlds = simulatedWorlds(spec))
     counts: { events: world.events, messagesSent, hops: log.length, deliveries: truth.length },
   };
 
+  // One array of scored deliveries per warm-up: evaluateAttack keeps what it derives from ground
+  // truth (true senders, the samples' pairs) per array, for every evaluation that shares it.
+  const scoredByWarmup = new Map<number, Int32Array>();
+  const scoredAt = (warmup: number): Int32Array => {
+    let s = scoredByWarmup.get(warmup);
+    if (!s) {
+      s = scoredDeliveries(truth, warmup);
+      scoredByWarmup.set(warmup, s);
+    }
+    return s;
+  };
+
   // Results per (view identity, attack, parameters) are cached: cells that differ only in attack
   // choice or in keys that do not change a view, and adversaries that observe the same rows, reuse
   // the same evaluation.
@@ -469,7 +481,7 @@ export function runJob(spec: JobSpec, worlds: JobWorlds = simulatedWorlds(spec))
     const { targets } = seen;
     const label = `${item.name} ${adv.name} ${attackId}`;
     const result = profiled(`${label} attack`, () => attack.run(input));
-    const scored = scoredDeliveries(truth, scenario.warmup);
+    const scored = scoredAt(scenario.warmup);
     // Pairs and the figures' samples are written for replicate 0 only (bounded output).
     const sampleView = spec.replicate === 0 ? input : null;
     const value = {
@@ -488,7 +500,7 @@ export function runJob(spec: JobSpec, worlds: JobWorlds = simulatedWorlds(spec))
   };
 
   for (const { cell, sweep, scenario } of spec.cells) {
-    const scored = scoredDeliveries(truth, scenario.warmup);
+    const scored = scoredAt(scenario.warmup);
     const lat = latencyMetrics(truth, scored);
     for (let a = 0; a < scenario.adversaries.length; a++) {
       const adv = scenario.adversaries[a];
@@ -566,7 +578,7 @@ export function runJob(spec: JobSpec, worlds: JobWorlds = simulatedWorlds(spec))
       hosts,
       workload,
       built,
-      scored: scoredDeliveries(truth, scenario.warmup),
+      scored: scoredAt(scenario.warmup),
       attacks: scenario.attacks,
       adversaries: scenario.adversaries,
       run: (adv, attackId) => {

@@ -32,11 +32,12 @@
 import { anchorTime } from '../adversary/targets.js';
 import type { ObservedLog } from '../adversary/view.js';
 import type { AttackInput, AttackResult } from '../attacks/attack.js';
-import { pairOrder } from '../attacks/util-hash.js';
+import { type KeyTable, pairOrder } from '../attacks/util-hash.js';
 import { pearsonFromSums } from '../attacks/windowed/estimators.js';
 import { seriesOptions } from '../attacks/windowed/options.js';
 import { eachBackgroundRow, type SeriesInput, windowOf } from '../attacks/windowed/series.js';
 import { type WireRows, wireRows } from '../attacks/wire-rows.js';
+import { pairKey, positivePairs } from '../metrics/pairs.js';
 
 export const CORRELATION_PAIRS = 3;
 export const CANDIDATES_SHOWN = 12;
@@ -136,17 +137,40 @@ function rowsAt(
   const egress = new Map<number, number[]>();
   const sends = new Map<number, number[]>();
   const ingress = new Map<number, number[]>();
+  // slot[ip] = 1 + the ip's place in the lists below, 0 for ips not sampled: the pass reads every
+  // observed row (10^7 at 10^4 users), so it indexes an array where it looked up three maps.
+  let maxIp = -1;
+  for (const ip of ips) maxIp = Math.max(maxIp, ip);
+  const slot = new Int32Array(maxIp + 1);
+  const egressOf: number[][] = [];
+  const sendsOf: number[][] = [];
+  const ingressOf: number[][] = [];
   for (const ip of ips) {
-    egress.set(ip, []);
-    sends.set(ip, []);
-    ingress.set(ip, []);
+    slot[ip] = egressOf.length + 1;
+    egressOf.push([]);
+    sendsOf.push([]);
+    ingressOf.push([]);
+    egress.set(ip, egressOf[egressOf.length - 1]);
+    sends.set(ip, sendsOf[sendsOf.length - 1]);
+    ingress.set(ip, ingressOf[ingressOf.length - 1]);
   }
   for (let j = 0; j < obs.length; j++) {
     const f = obs.from[j];
-    if (f < users) egress.get(hostIp[f])?.push(obs.tTx[j]);
-    if (f < users && rows.send(j)) sends.get(hostIp[f])?.push(obs.tTx[j]);
+    if (f < users) {
+      const ip = hostIp[f];
+      const s = ip <= maxIp ? slot[ip] : 0;
+      if (s > 0) {
+        egressOf[s - 1].push(obs.tTx[j]);
+        // rows.send is a pure predicate: asked only where its answer is kept.
+        if (rows.send(j)) sendsOf[s - 1].push(obs.tTx[j]);
+      }
+    }
     const t = obs.to[j];
-    if (t < users) ingress.get(hostIp[t])?.push(obs.tRx[j]);
+    if (t < users) {
+      const ip = hostIp[t];
+      const s = ip <= maxIp ? slot[ip] : 0;
+      if (s > 0) ingressOf[s - 1].push(obs.tRx[j]);
+    }
   }
   // Background crossings the observer counts (series.ts): rows in the series and candidate sends alike.
   eachBackgroundRow(background, rows, true, (h, t) => {
@@ -185,14 +209,19 @@ function pearson(x: Float64Array, y: Float64Array): number {
 }
 
 /** Best wrong candidate of each recipient in `recipients` from the attack's pair scores. */
-function bestWrong(result: AttackResult, recipients: Set<number>, positive: Set<string>): Map<number, number> {
+function bestWrong(
+  result: AttackResult,
+  recipients: Set<number>,
+  positive: KeyTable,
+  users: number,
+): Map<number, number> {
   const best = new Map<number, { u: number; v: number }>();
   const p = result.pairs;
   for (let k = 0; k < p.sender.length; k++) {
     const r = p.recipient[k];
     const u = p.sender[k];
     const v = p.score[k];
-    if (!recipients.has(r) || u === r || !(v > 0) || positive.has(`${u},${r}`)) continue;
+    if (!recipients.has(r) || u === r || !(v > 0) || positive.has(pairKey(u, r, users))) continue;
     const b = best.get(r);
     if (!b || v > b.v || (v === b.v && u < b.u)) best.set(r, { u, v });
   }
@@ -214,16 +243,43 @@ function posterior(result: AttackResult, i: number, users: number) {
 }
 
 /**
- * The correlation and candidate samples of one attacked view. `sender[i]` and `message[i]` are
- * the ground truth of target i.
+ * What the samples take from ground truth alone, the same for every view and attack of one run
+ * (targets' recipients and delivery times are the scored deliveries'): the sampled pairs and the
+ * true pairs. The pipeline builds it once per run and warm-up (evaluate.ts).
  */
-export function computeSamples(view: View, result: AttackResult, sender: Int32Array, message: Int32Array): Samples {
+export interface SampleTruth {
+  picked: ReturnType<typeof samplePairs>;
+  /** True (sender, recipient) pairs, self pairs dropped (bestWrong never asks for those). */
+  positive: KeyTable;
+}
+
+export function sampleTruth(
+  sender: Int32Array,
+  recipient: Int32Array,
+  tDeliver: Float64Array,
+  users: number,
+): SampleTruth {
+  return {
+    picked: samplePairs(sender, recipient, tDeliver, CORRELATION_PAIRS),
+    positive: positivePairs(sender, recipient, users),
+  };
+}
+
+/**
+ * The correlation and candidate samples of one attacked view. `sender[i]` and `message[i]` are
+ * the ground truth of target i; `truth` is sampleTruth of them (read only).
+ */
+export function computeSamples(
+  view: View,
+  result: AttackResult,
+  sender: Int32Array,
+  message: Int32Array,
+  truth: SampleTruth = sampleTruth(sender, view.targets.recipient, view.targets.tDeliver, view.users),
+): Samples {
   const { users, obs, hostIp, targets } = view;
-  const picked = samplePairs(sender, targets.recipient, targets.tDeliver, CORRELATION_PAIRS);
+  const { picked, positive } = truth;
   if (picked.length === 0) return { correlation: [], candidates: [] };
-  const positive = new Set<string>();
-  for (let i = 0; i < sender.length; i++) positive.add(`${sender[i]},${targets.recipient[i]}`);
-  const wrong = bestWrong(result, new Set(picked.map((p) => p.r)), positive);
+  const wrong = bestWrong(result, new Set(picked.map((p) => p.r)), positive, users);
 
   // Candidate lists first, so one pass over the view collects every ip the figures need.
   const chosen = picked.map((p) => {

@@ -10,6 +10,7 @@ import {
   crossings,
   forEachCrossing,
   seeBackground,
+  sortByTime,
 } from '../../src/adversary/background.js';
 import { Streams } from '../../src/core/rng.js';
 import { HOUR, MIN, SEC } from '../../src/core/time.js';
@@ -162,5 +163,40 @@ describe.each(['7s', '55s'])('BackgroundReader (keepalives every %s)', (every) =
     expect(r.arrivals(service, 30 * SEC, 150 * SEC, 3, () => true)).toBe(Math.min(3, want.length));
     expect(Array.from(r.outT.subarray(0, 3))).toEqual(want.slice(0, 3));
     expect(r.arrivals(service, 30 * SEC, 150 * SEC, 1e9, () => false)).toBe(0);
+  });
+});
+
+describe('sortByTime', () => {
+  /** The order the index promises: time, then descriptor id. */
+  function reference(t: Float64Array, ids: Int32Array): [number, number][] {
+    return Array.from(t, (x, i): [number, number] => [x, ids[i]]).sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+  }
+
+  it('orders by time then id on runs that take the bucketed path (ties, equal times, one value)', () => {
+    let seed = 5;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const shapes: Record<string, () => number> = {
+      // Periodic crossings of many descriptors: equal times across descriptors, clustered phases.
+      periodic: () => Math.floor(next() * 40) * 55e9 + Math.floor(next() * 8) * 1e6,
+      spread: () => next() * 3.6e12,
+      'one time': () => 7e9,
+      'one outlier': () => (next() < 0.001 ? 1e15 : next() * 1e9),
+    };
+    for (const [name, draw] of Object.entries(shapes)) {
+      for (const n of [5, 33, 2000, 40_000]) {
+        const t = Float64Array.from({ length: n + 6 }, draw);
+        const ids = Int32Array.from({ length: n + 6 }, () => Math.floor(next() * 300));
+        const want = reference(t.subarray(3, n + 3), ids.subarray(3, n + 3));
+        const before = [t[0], t[1], t[2], t[n + 3], t[n + 4], t[n + 5]];
+        sortByTime(t, ids, 3, n + 3);
+        expect(Array.from(t.subarray(3, n + 3)), `${name} ${n}`).toEqual(want.map((e) => e[0]));
+        expect(Array.from(ids.subarray(3, n + 3)), `${name} ${n}`).toEqual(want.map((e) => e[1]));
+        // Entries outside a..b are left alone.
+        expect([t[0], t[1], t[2], t[n + 3], t[n + 4], t[n + 5]]).toEqual(before);
+      }
+    }
   });
 });

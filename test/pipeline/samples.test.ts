@@ -8,6 +8,7 @@ import type { AttackInput, AttackResult } from '../../src/attacks/attack.js';
 import { ATTACKS } from '../../src/attacks/registry.js';
 import { replicateSeed, Streams } from '../../src/core/rng.js';
 import { DESIGNS } from '../../src/designs/registry.js';
+import { evaluateAttack } from '../../src/pipeline/evaluate.js';
 import { ipIndex, see, simulate } from '../../src/pipeline/job.js';
 import { CANDIDATES_SHOWN, CORRELATION_PAIRS, computeSamples } from '../../src/pipeline/samples.js';
 import { resolveScenario } from '../../src/scenario/resolve.js';
@@ -181,5 +182,41 @@ describe('candidate samples (timing, global passive observer)', () => {
       if (own.before.some((b) => Math.abs(b - trueSend) < 1)) seenDeparture++;
     }
     expect(seenDeparture).toBe(samples.candidates.length);
+  });
+});
+
+describe('samples shared across evaluations (evaluate.ts caches them per scored array)', () => {
+  it("evaluateAttack's samples equal computeSamples' own, on a second attack of the same run too", () => {
+    const flow = attacked('flow');
+    const timing = attacked('timing');
+    // One scored array for both evaluations, as the job passes it: the second reads the cache.
+    const scored = flow.scored;
+    const keep = (input: AttackInput) => ({ messages: false, pairs: 0, sampleView: input });
+    const a = evaluateAttack(
+      flow.result,
+      flow.input.targets,
+      flow.world.truth,
+      scored,
+      flow.input.users,
+      keep(flow.input),
+    );
+    const b = evaluateAttack(
+      timing.result,
+      timing.input.targets,
+      flow.world.truth,
+      scored,
+      timing.input.users,
+      keep(timing.input),
+    );
+    expect(a.samples?.correlation.length).toBeGreaterThan(0);
+    expect(a.samples).toEqual(flow.samples);
+    expect(b.samples).toEqual(timing.samples);
+    // Another world's truth with the same scored array is not served from the cache.
+    const shifted = flow.world.truth.sender.map((s) => (s + 1) % flow.input.users);
+    const other = Object.assign(Object.create(Object.getPrototypeOf(flow.world.truth)), flow.world.truth, {
+      sender: shifted,
+    }) as typeof flow.world.truth;
+    const c = evaluateAttack(flow.result, flow.input.targets, other, scored, flow.input.users, keep(flow.input));
+    expect(c.samples).not.toEqual(a.samples);
   });
 });
