@@ -11,7 +11,7 @@
 import type { AttackResult, Targets } from '../attacks/attack.js';
 import { kthLargest } from '../attacks/util-index.js';
 import { checkCausalTie, checkPairs, checkScores } from './check.js';
-import { labelledMetrics, labelPairs, pairKey, positivePairs } from './pairs.js';
+import { labelledMetrics, labelPairs, pairKey, positiveIndex, positivePairs } from './pairs.js';
 import { type RocCurve, rocCurve } from './roc.js';
 import type { PairRow, SummaryRow } from './schema.js';
 import { Mean } from './sum.js';
@@ -86,7 +86,7 @@ export function evaluate(result: AttackResult, targets: Targets, sender: Int32Ar
   }
 
   const positives = positivePairs(sender, targets.recipient, users);
-  const labelled = labelPairs(result.pairs, positives, users);
+  const labelled = labelPairs(result.pairs, positives, users, positiveIndex(sender, targets.recipient, users));
   const pm = labelledMetrics(labelled);
   return {
     metrics: {

@@ -31,6 +31,76 @@ export function positivePairs(sender: Int32Array, recipient: Int32Array, users: 
 }
 
 /**
+ * The positive pairs by either end, CSR over users: `byRecipient` lists each recipient's true
+ * senders, `bySender` each sender's true recipients (repeats allowed; self pairs dropped).
+ */
+export interface PositiveIndex {
+  byRecipient: { start: Int32Array; other: Int32Array };
+  bySender: { start: Int32Array; other: Int32Array };
+}
+
+export function positiveIndex(sender: Int32Array, recipient: Int32Array, users: number): PositiveIndex {
+  const csr = (key: Int32Array, other: Int32Array) => {
+    const start = new Int32Array(users + 1);
+    for (let i = 0; i < key.length; i++) if (sender[i] !== recipient[i]) start[key[i] + 1]++;
+    for (let u = 0; u < users; u++) start[u + 1] += start[u];
+    const fill = start.slice(0, users);
+    const out = new Int32Array(start[users]);
+    for (let i = 0; i < key.length; i++) if (sender[i] !== recipient[i]) out[fill[key[i]]++] = other[i];
+    return { start, other: out };
+  };
+  return { byRecipient: csr(recipient, sender), bySender: csr(sender, recipient) };
+}
+
+/**
+ * mark[k] = 1 for each listed non-self pair k that is positive, 2 for a negative one, 0 for a
+ * self pair. With an index, by stamps instead of a hash probe per pair: walking the pairs, each
+ * time the grouping end (recipient or sender, whichever changes less often along the list)
+ * changes, its partners are stamped with its id; a pair is positive when its other end carries
+ * the current id. Either way the same marks.
+ */
+function markPairs(
+  pairs: AttackResult['pairs'],
+  positives: KeyTable,
+  users: number,
+  index?: PositiveIndex,
+): Uint8Array {
+  const n = pairs.sender.length;
+  const mark = new Uint8Array(n);
+  if (!index) {
+    for (let k = 0; k < n; k++) {
+      const s = pairs.sender[k];
+      const r = pairs.recipient[k];
+      if (s !== r) mark[k] = positives.has(pairKey(s, r, users)) ? 1 : 2;
+    }
+    return mark;
+  }
+  let recipientRuns = 0;
+  let senderRuns = 0;
+  for (let k = 1; k < n; k++) {
+    if (pairs.recipient[k] !== pairs.recipient[k - 1]) recipientRuns++;
+    if (pairs.sender[k] !== pairs.sender[k - 1]) senderRuns++;
+  }
+  const byRecipient = recipientRuns <= senderRuns;
+  const group = byRecipient ? pairs.recipient : pairs.sender;
+  const member = byRecipient ? pairs.sender : pairs.recipient;
+  const { start, other } = byRecipient ? index.byRecipient : index.bySender;
+  const stamp = new Int32Array(users).fill(-1);
+  let current = -1;
+  for (let k = 0; k < n; k++) {
+    const g = group[k];
+    const m = member[k];
+    if (g === m) continue;
+    if (g !== current) {
+      current = g;
+      for (let e = start[g]; e < start[g + 1]; e++) stamp[other[e]] = g;
+    }
+    mark[k] = stamp[m] === g ? 1 : 2;
+  }
+  return mark;
+}
+
+/**
  * Scores split by label: `pos` and `neg` (sorted ascending) plus `zeroNeg`, the number of
  * further negatives that score 0 (the unlisted block).
  */
@@ -40,33 +110,34 @@ export interface LabelledScores {
   zeroNeg: number;
 }
 
-export function labelPairs(pairs: AttackResult['pairs'], positives: KeyTable, users: number): LabelledScores {
+/** `index` (positiveIndex of the same positives) only makes it faster. */
+export function labelPairs(
+  pairs: AttackResult['pairs'],
+  positives: KeyTable,
+  users: number,
+  index?: PositiveIndex,
+): LabelledScores {
   const n = pairs.sender.length;
   const pos = new Float64Array(positives.size);
-  // Negatives are marked, then taken sorted in one go (sort.ts): no unsorted copy of them.
-  const negative = new Uint8Array(n);
+  // Negatives are marked (2), then taken sorted in one go (sort.ts): no unsorted copy of them.
+  const mark = markPairs(pairs, positives, users, index);
   let np = 0;
   let nn = 0;
   let listedPos = 0;
   let listed = 0;
   for (let k = 0; k < n; k++) {
-    const s = pairs.sender[k];
-    const r = pairs.recipient[k];
-    if (s === r) continue;
+    if (mark[k] === 0) continue;
     listed++;
-    if (positives.has(pairKey(s, r, users))) {
+    if (mark[k] === 1) {
       pos[np++] = pairs.score[k];
       listedPos++;
-    } else {
-      negative[k] = 1;
-      nn++;
-    }
+    } else nn++;
   }
   // The rest of pos stays 0: positives the attack did not list.
   const unlistedPos = positives.size - listedPos;
   const universe = users * (users - 1);
   const zeroNeg = universe - listed - unlistedPos;
-  return { pos: pos.sort(), neg: sortedSelection(pairs.score, negative, nn), zeroNeg };
+  return { pos: pos.sort(), neg: sortedSelection(pairs.score, mark, nn, 2), zeroNeg };
 }
 
 /**

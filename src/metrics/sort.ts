@@ -18,15 +18,15 @@ const INSERTION = 48;
 const LITTLE_ENDIAN = endianness() === 'LE';
 
 /**
- * `values[k]` for every k with `take[k] === 1` (`count` of them), sorted ascending: the same
+ * `values[k]` for every k with `take[k] === want` (`count` of them), sorted ascending: the same
  * array as gathering them in order and calling `.sort()`.
  */
-export function sortedSelection(values: Float64Array, take: Uint8Array, count: number): Float64Array {
+export function sortedSelection(values: Float64Array, take: Uint8Array, count: number, want = 1): Float64Array {
   const out = new Float64Array(count);
   const n = values.length;
   const gathered = (): Float64Array => {
     let m = 0;
-    for (let k = 0; k < n; k++) if (take[k] === 1) out[m++] = values[k];
+    for (let k = 0; k < n; k++) if (take[k] === want) out[m++] = values[k];
     return out.sort();
   };
   if (count < BUCKETED_FROM || !LITTLE_ENDIAN) return gathered();
@@ -36,7 +36,7 @@ export function sortedSelection(values: Float64Array, take: Uint8Array, count: n
   let hi = 0;
   let negativeZeros = 0;
   for (let k = 0; k < n; k++) {
-    if (take[k] !== 1) continue;
+    if (take[k] !== want) continue;
     const v = values[k];
     // NaN or a negative score: outside the contract, left to the native sort's order.
     if (!(v >= 0)) return gathered();
@@ -56,7 +56,7 @@ export function sortedSelection(values: Float64Array, take: Uint8Array, count: n
   // start[b] .. start[b + 1]: bucket b's place in `out`, after the −0s.
   const start = new Int32Array(buckets + 1);
   for (let k = 0; k < n; k++) {
-    if (take[k] !== 1) continue;
+    if (take[k] !== want) continue;
     const w = words[2 * k + 1];
     if (w < 0x80000000) start[((w - lo) >>> shift) + 1]++;
   }
@@ -65,7 +65,7 @@ export function sortedSelection(values: Float64Array, take: Uint8Array, count: n
   const fill = start.slice(0, buckets);
   let z = 0;
   for (let k = 0; k < n; k++) {
-    if (take[k] !== 1) continue;
+    if (take[k] !== want) continue;
     const w = words[2 * k + 1];
     if (w >= 0x80000000) out[z++] = -0;
     else out[fill[(w - lo) >>> shift]++] = values[k];

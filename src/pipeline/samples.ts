@@ -217,11 +217,15 @@ function bestWrong(
 ): Map<number, number> {
   const best = new Map<number, { u: number; v: number }>();
   const p = result.pairs;
+  // A flag per user, read for each of the 10^6–10^7 listed pairs (checkPairs: recipients are users).
+  const wanted = new Uint8Array(users);
+  for (const r of recipients) wanted[r] = 1;
   for (let k = 0; k < p.sender.length; k++) {
     const r = p.recipient[k];
+    if (wanted[r] !== 1) continue;
     const u = p.sender[k];
     const v = p.score[k];
-    if (!recipients.has(r) || u === r || !(v > 0) || positive.has(pairKey(u, r, users))) continue;
+    if (u === r || !(v > 0) || positive.has(pairKey(u, r, users))) continue;
     const b = best.get(r);
     if (!b || v > b.v || (v === b.v && u < b.u)) best.set(r, { u, v });
   }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { KeyTable } from '../../src/attacks/util-hash.js';
 import { aucFromScores, pairKey, pairMetrics, precisionAtK } from '../../src/metrics/index.js';
+import { labelPairs, positiveIndex, positivePairs } from '../../src/metrics/pairs.js';
 import { rng } from './helpers.js';
 
 const f = (xs: number[]) => Float64Array.from(xs).sort();
@@ -131,5 +132,39 @@ describe('sparse pair metrics equal a brute force over all ordered pairs', () =>
       checked++;
     }
     expect(checked).toBeGreaterThan(300);
+  });
+});
+
+describe('labelPairs with a positive index (stamps instead of hash probes)', () => {
+  it('labels as the hash does, whatever order the pairs are listed in', () => {
+    const r = rng(17);
+    const users = 40;
+    const n = 300;
+    const sender = Int32Array.from({ length: n }, () => Math.floor(r() * users));
+    // Some self deliveries (notes to self) and repeated pairs among the targets.
+    const recipient = Int32Array.from({ length: n }, (_, i) => (i % 17 === 0 ? sender[i] : Math.floor(r() * users)));
+    const positives = positivePairs(sender, recipient, users);
+    const index = positiveIndex(sender, recipient, users);
+    const all: [number, number, number][] = [];
+    for (let s = 0; s < users; s++)
+      for (let v = 0; v < users; v++) if (r() < 0.4) all.push([s, v, Math.floor(r() * 6) / 5]);
+    const orders: Record<string, [number, number, number][]> = {
+      'by sender': all,
+      'by recipient': [...all].sort((a, b) => a[1] - b[1] || a[0] - b[0]),
+      shuffled: [...all].sort(() => r() - 0.5),
+    };
+    let positive = 0;
+    for (const [name, list] of Object.entries(orders)) {
+      const pairs = {
+        sender: Int32Array.from(list, (p) => p[0]),
+        recipient: Int32Array.from(list, (p) => p[1]),
+        score: Float64Array.from(list, (p) => p[2]),
+      };
+      const hashed = labelPairs(pairs, positives, users);
+      const stamped = labelPairs(pairs, positives, users, index);
+      expect(stamped, name).toEqual(hashed);
+      positive = hashed.pos.filter((x) => x > 0).length;
+    }
+    expect(positive).toBeGreaterThan(10);
   });
 });
