@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { replicateSeed } from '../core/rng.js';
 import type { Cell } from '../scenario/sweep.js';
 import type { Scenario } from '../scenario/types.js';
+import { jobCost } from './cost.js';
 import { grade, INPUT_VECTORS, VECTORS, type Vector } from './exposure.js';
 import { executeJob, type JobResult, type JobSpec, type SavedWorlds } from './job.js';
 import { toPlain } from './serialize.js';
@@ -154,6 +155,19 @@ export function mergeResults(results: JobResult[], cells: Cell[], sweepKeys?: st
 }
 
 /**
+ * The order in which the worker pool is handed the jobs `todo` (indices into `jobs`): the most
+ * expensive first by the cost model (cost.ts `jobCost`), ties in plan order. A pool of w workers
+ * then finishes no later than plan order would on the default scenario: at 10^4 users, with
+ * measured per-design CPU Signal 38.6, Session 33.6, SimpleX 41 and Matrix 27 s, plan order ends
+ * at 74.6 s on 2 workers (Session then SimpleX on one), this order at 72.2 s, the best two-way
+ * split. Only the order of work changes: results are merged by job index (mergeResults).
+ */
+export function submissionOrder(jobs: JobSpec[], todo: readonly number[]): number[] {
+  const cost = new Map(todo.map((i) => [i, jobCost(jobs[i]).cpuSeconds]));
+  return [...todo].sort((a, b) => (cost.get(b) ?? 0) - (cost.get(a) ?? 0) || a - b);
+}
+
+/**
  * Runs the selected jobs of `planJobs(cells)` that are not in `opts.done`; resolves to every
  * selected job's result (done ∪ run) keyed by job index. Job indices are positions in the
  * deterministic plan, so shards and resumed runs name the same job the same way.
@@ -206,7 +220,7 @@ export async function runJobs(cells: Cell[], opts: RunOptions): Promise<Map<numb
   setMaxListeners(todo.length + 10, stop.signal);
   let failure: { reason: unknown } | null = null;
   try {
-    const pending = todo.map((i) =>
+    const pending = submissionOrder(jobs, todo).map((i) =>
       pool
         .run(toPlain(jobs[i]), { signal: stop.signal })
         .then((r) => finish(i, r))
