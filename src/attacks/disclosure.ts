@@ -55,10 +55,17 @@ import {
   PAIR_TOP_PARAM,
   SHIFT_PARAM,
 } from './windowed/options.js';
-import { assembleResult, indexTargets, type PairLists, sweepRecipients, type TargetIndex } from './windowed/pairs.js';
+import {
+  assembleResult,
+  type FinalCandidates,
+  indexTargets,
+  type PairLists,
+  sweepRecipients,
+  type TargetIndex,
+} from './windowed/pairs.js';
 import { SdaReach } from './windowed/reach.js';
 import { buildReceiptData, type ReceiptData, ReceiptSweep } from './windowed/receipts.js';
-import { CandidateSet, TIE_REL, TieTop } from './windowed/select.js';
+import { CandidateSet, KeepHeap, TIE_REL, TieTop } from './windowed/select.js';
 import { buildWindowSeries, type WindowSeries } from './windowed/series.js';
 import { SDA, SdaBound, scanSda } from './windowed/statistics.js';
 import { IpSweep, type Sweep } from './windowed/sweep.js';
@@ -163,7 +170,79 @@ function disclosureLists(job: DisclosureJob, timed: Causal | null): PairLists {
       return top === NOTHING ? combined.best(okS, okR, r) : top;
     },
     () => answered(),
+    undefined,
+    finalCandidates(job.users, sda, rc, job.pairKeep),
   );
+}
+
+/**
+ * The whole-run candidates of the SDA + receipt sum for sweepRecipients (FinalCandidates) without
+ * scoring every user behind every SDA candidate ip: at 10⁴–10⁵ users nearly every ip shares a round
+ * with a recipient, and scoring them all was the largest cost that grew with users².
+ *
+ * The generic path lists the users behind SDA candidate ips (after atEnd: ownIp aside, O_T > 0)
+ * and the users with receipt evidence, each scoring v = 0 + share + v̂_r over the sweeps with
+ * evidence. Users with receipt evidence (`seen`) are scored that way here too. A user without has
+ * c = 0, so v̂_r = −β̂·|U|/C ≤ 0 (or NaN), and its v is at most its ip's share v0 (float addition
+ * is monotone) or NaN, never listed: it is scored only when v0 > 0 and v0 is not below the
+ * pairKeep-th largest score so far (KeepHeap.floor, at most the cut's); every user it skips scores
+ * below the cut.
+ */
+function finalCandidates(
+  users: number,
+  share: PerUserShare | null,
+  rc: ReceiptSweep | null,
+  keep: number,
+): FinalCandidates {
+  const seen = new CandidateSet(users);
+  const heap = new KeepHeap(keep);
+  return (ok, r, outUser, outScore) => {
+    const okS = share !== null && ok[0] === 1;
+    const okR = rc !== null && ok[share ? 1 : 0] === 1;
+    let n = 0;
+    const take = (u: number, v: number): void => {
+      if (!(v > 0)) return;
+      outUser[n] = u;
+      outScore[n] = v;
+      n++;
+      heap.offer(v);
+    };
+    // The generic path's sum, in its order.
+    const score = (u: number): number => {
+      let v = 0;
+      if (okS) v += (share as PerUserShare).score(u);
+      if (okR) v += (rc as ReceiptSweep).score(u);
+      return v;
+    };
+    seen.clear();
+    heap.clear();
+    if (okR) (rc as ReceiptSweep).addCandidates(seen);
+    for (let c = 0; c < seen.n; c++) take(seen.list[c], score(seen.list[c]));
+    if (!okS) return n;
+    const sda = (share as PerUserShare).ip;
+    const { ipStart, ipUsers } = sda.s;
+    const mT = sda.syPref + sda.yp;
+    for (let q = 0; q < sda.nSlots; q++) {
+      const a = sda.slotIp[q];
+      const oT = sda.slotAcc[q];
+      if (!(oT > 0) || sda.ownIp(a)) continue;
+      // v0 ≤ fl(O_T/M_T): û ≥ 0 (O ≥ O_T, integer counts), so v̂ = fl(fl(O_T − ·)/M_T) with a
+      // non-negative term subtracted, and the share divides it by n ≥ 1 (rounding is monotone).
+      if (oT / mT < heap.floor) continue;
+      let v0 = Number.NaN;
+      for (let i = ipStart[a]; i < ipStart[a + 1]; i++) {
+        const u = ipUsers[i];
+        if (u === r || u >= users || seen.has(u)) continue;
+        if (Number.isNaN(v0)) {
+          v0 = 0 + (share as PerUserShare).score(u);
+          if (!(v0 > 0)) break;
+        }
+        if (v0 < heap.floor) break;
+        take(u, okR ? v0 + (rc as ReceiptSweep).score(u) : v0);
+      }
+    }
+    return n;
+  };
 }
 
 /**

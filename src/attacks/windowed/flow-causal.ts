@@ -10,11 +10,14 @@ import { ScoredList } from './arrays.js';
 import type { DeliveryTiming } from './delivery-timing.js';
 import { pearsonFromSums } from './estimators.js';
 import type { IpLists, TargetIndex } from './pairs.js';
-import { bestWithTies, CausalTies, TIE_REL } from './select.js';
+import { bestWithTies, CausalTies, KeepHeap, TIE_REL } from './select.js';
 import type { WindowSeries } from './series.js';
 import { windowOf } from './series.js';
 
-/** Cells of the per-block cross-term rows (10 000 ips → blocks of 104 recipient ips). */
+/**
+ * Cells of the per-block cross-term rows (10 000 ips → blocks of 104 recipient ips). 2²² cells
+ * (fewer blocks, each folding every egress window once) measured slower at 10⁴ users.
+ */
 const BLOCK_CELLS = 1 << 20;
 
 /**
@@ -535,6 +538,7 @@ class FinalLists {
   private readonly score: Float64Array;
   private readonly buf: Float64Array;
   private readonly kept: Int32Array;
+  private readonly heap: KeepHeap;
 
   constructor(
     private readonly s: WindowSeries,
@@ -546,21 +550,40 @@ class FinalLists {
     this.score = new Float64Array(s.users);
     this.buf = new Float64Array(s.users);
     this.kept = new Int32Array(s.users);
+    this.heap = new KeepHeap(pairKeep);
   }
 
   add(v: number, acc: Float64Array, base: number, touched: Int32Array, sy: number, syy: number): void {
-    const { ipStart, ipUsers, users, xSum, xSum2, windows } = this.s;
+    const { ipStart, ipUsers, users, xSum, xSum2, windows: K } = this.s;
+    const heap = this.heap;
+    heap.clear();
+    // The floor test below compares r² = N²/(Vx·Vy) with floor² on products within a few ulps
+    // of exact (1e-9 margin), only where none can underflow or overflow (floor > 1e-100, Vx and
+    // Vy in [1, 1e150), N < 1e150); a skipped ip's computed r is then below the floor.
+    const vy = K * syy - sy * sy;
+    const safe = vy >= 1 && vy < 1e150;
     let n = 0;
     for (let c = 0; c < touched.length; c++) {
       const a = touched[c];
       if (a === v) continue;
-      const r = pearsonFromSums(windows, xSum[a], xSum2[a], sy, syy, acc[base + a]);
+      // pearsonFromSums' numerator: r > 0 needs N > 0 (the denominator is a square root).
+      const sx = xSum[a];
+      const num = K * acc[base + a] - sx * sy;
+      if (!(num > 0)) continue;
+      // Below the pairKeep-th largest r so far (KeepHeap.floor, at most the cut's): never kept.
+      const floor = heap.floor;
+      if (safe && floor > 1e-100 && num < 1e150) {
+        const vx = K * xSum2[a] - sx * sx;
+        if (vx >= 1 && vx < 1e150 && num * num < floor * floor * (vx * vy) * (1 - 1e-9)) continue;
+      }
+      const r = pearsonFromSums(K, sx, xSum2[a], sy, syy, acc[base + a]);
       if (!(r > 0)) continue;
       for (let i = ipStart[a]; i < ipStart[a + 1]; i++) {
         if (ipUsers[i] < users) {
           this.user[n] = ipUsers[i];
           this.score[n] = r;
           n++;
+          heap.offer(r);
         }
       }
     }

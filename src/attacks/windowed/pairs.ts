@@ -74,10 +74,21 @@ export interface IpLists {
 export type CausalTop = (ok: Uint8Array, recipient: number, target: number) => number;
 
 /**
+ * The whole-run candidates of recipient r after every sweep's atEnd (ok as for CausalTop), written
+ * to outUser/outScore; returns their count. They must hold every user the generic path would list
+ * with a score ≥ its pairKeep-th largest, with that score bit for bit, and nothing with score ≤ 0
+ * (bestWithTies then keeps the same list: see sweepRecipients).
+ */
+export type FinalCandidates = (ok: Uint8Array, r: number, outUser: Int32Array, outScore: Float64Array) => number;
+
+/**
  * Runs the sweeps over every recipient: the causal top at each of its targets (when `causal` is
  * given), then the final pair list. A candidate's score is the sum of the sweeps' scores; each
  * recipient keeps its `pairKeep` best (ties at the cut kept). Without `causal`, a recipient whose
- * ip has a list in `given` takes it instead of sweeping.
+ * ip has a list in `given` takes it instead of sweeping. With `final`, the whole-run candidates come
+ * from it: any superset of the generic path's candidates with a score ≥ the pairKeep-th largest
+ * gives the same list, since that value is the same over the superset and bestWithTies does not
+ * depend on the order candidates come in.
  */
 export function sweepRecipients(
   sweeps: Sweep[],
@@ -87,6 +98,7 @@ export function sweepRecipients(
   causal?: CausalTop,
   tied?: () => ArrayLike<number>,
   given?: { lists: IpLists; userIp: Int32Array },
+  final?: FinalCandidates,
 ): PairLists {
   const cs = new CandidateSet(users);
   const ok = new Uint8Array(sweeps.length);
@@ -123,7 +135,9 @@ export function sweepRecipients(
       if (ok[k]) any = true;
     }
     let n = 0;
-    if (only?.collect) {
+    if (final) {
+      if (any) n = final(ok, r, candUser, candScore);
+    } else if (only?.collect) {
       if (ok[0]) n = only.collect(candUser, candScore);
     } else if (any) {
       cs.clear();

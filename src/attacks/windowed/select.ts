@@ -58,6 +58,59 @@ export class TieTop {
   }
 }
 
+/**
+ * The `keep` largest of the values offered so far (a binary min-heap over a typed array). `floor`
+ * is the smallest of them once `keep` values were offered (−∞ before, and always for keep ≤ 0):
+ * the keep-th largest of the values so far, which is at most the keep-th largest of any set that
+ * holds them, so a value below it is never among a final list's `keep` best nor tied at its cut.
+ */
+export class KeepHeap {
+  private readonly h: Float64Array;
+  private n = 0;
+
+  constructor(readonly keep: number) {
+    this.h = new Float64Array(Math.max(1, keep));
+  }
+
+  clear(): void {
+    this.n = 0;
+  }
+
+  get floor(): number {
+    return this.keep > 0 && this.n >= this.keep ? this.h[0] : Number.NEGATIVE_INFINITY;
+  }
+
+  offer(v: number): void {
+    const h = this.h;
+    if (this.keep <= 0) return;
+    if (this.n < this.keep) {
+      // Sift up.
+      let i = this.n++;
+      while (i > 0) {
+        const p = (i - 1) >>> 1;
+        if (!(h[p] > v)) break;
+        h[i] = h[p];
+        i = p;
+      }
+      h[i] = v;
+      return;
+    }
+    if (!(v > h[0])) return;
+    // Replace the smallest and sift down.
+    const n = this.n;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && h[c + 1] < h[c]) c++;
+      if (!(h[c] < v)) break;
+      h[i] = h[c];
+      i = c;
+    }
+    h[i] = v;
+  }
+}
+
 /** AttackResult.causalTie built target by target, in any order of targets. */
 export class CausalTies {
   private readonly at: Int32Array;
