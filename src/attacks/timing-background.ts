@@ -20,7 +20,13 @@ function distinctSizes(bg: Background, which: (d: number) => boolean): Int32Arra
 export class BackgroundCauses {
   readonly reader: BackgroundReader;
   /** Densities the caller writes for the crossings of the last `read` (at most `scan`). */
-  readonly dens: Float64Array;
+  dens: Float64Array;
+  /**
+   * Whether the last `read` consulted the reader, whose answer depends on `scan` (it keeps the
+   * `scan` newest crossings and looks at a multiple of `scan`); false when it returned early,
+   * the same under every scan.
+   */
+  scanned = false;
   /** Distinct sizes of the descriptors arriving at parties (0) and leaving devices (1). */
   private readonly sizes: [Int32Array, Int32Array];
   /** Per size law, per (row size, side): whether any background size could be kept. */
@@ -39,11 +45,17 @@ export class BackgroundCauses {
   constructor(
     readonly data: Background,
     users: number,
-    private readonly scan: number,
+    private scan: number,
   ) {
     this.reader = new BackgroundReader(data);
     this.dens = new Float64Array(scan);
     this.sizes = [distinctSizes(data, (d) => data.to[d] >= users), distinctSizes(data, (d) => data.from[d] < users)];
+  }
+
+  /** Sets the scan for the next reads (caps widen per target, param `widen`). */
+  setScan(scan: number): void {
+    this.scan = scan;
+    if (scan > this.dens.length) this.dens = new Float64Array(scan);
   }
 
   /**
@@ -52,6 +64,7 @@ export class BackgroundCauses {
    * the size change the size-aware observer checks (null: size-blind).
    */
   read(h: number, lo: number, hi: number, law: SizeModel | null, bytes: number): number {
+    this.scanned = false;
     if (hi < lo) return 0;
     if (law) {
       // When no background size fits `bytes` nothing is read (a Signal service meets a keepalive
@@ -70,6 +83,7 @@ export class BackgroundCauses {
     }
     this.keepLaw = law;
     this.keepBytes = bytes;
+    this.scanned = true;
     return h < 0
       ? this.reader.departures(lo, hi, this.scan, this.keepBySize)
       : this.reader.arrivals(h, lo, hi, this.scan, this.keepBySize);

@@ -5,9 +5,9 @@
 import { kthLargest } from './util-index.js';
 
 export class Beam {
-  /** The frontier (row, mass): `beam` at most. */
-  readonly fRow: Int32Array;
-  readonly fW: Float64Array;
+  /** The frontier (row, mass): `beam` at most (the arrays may be longer). */
+  fRow: Int32Array;
+  fW: Float64Array;
   /** Children of the current level (row, mass), grown on demand. */
   private cRow = new Int32Array(256);
   private cW = new Float64Array(256);
@@ -21,7 +21,18 @@ export class Beam {
   /** Rows tied at the cut (as many as children, at most). */
   private tied = new Int32Array(256);
 
-  constructor(readonly beam: number) {
+  constructor(public beam: number) {
+    this.fRow = new Int32Array(beam);
+    this.fW = new Float64Array(beam);
+  }
+
+  /**
+   * Sets the width for the next search (caps widen per target, param `widen`); only between
+   * searches, as it may replace the frontier arrays. A search depends on the width alone.
+   */
+  setWidth(beam: number): void {
+    this.beam = beam;
+    if (beam <= this.fRow.length) return;
     this.fRow = new Int32Array(beam);
     this.fW = new Float64Array(beam);
   }

@@ -1,18 +1,26 @@
 /**
  * Weighed windows of the timing trace, kept per row (src/attacks/timing.ts, `walk`). Expanding a
  * hypothesis at a party on watched links — weighing its incoming rows and background arrivals —
- * is a function of the row alone as long as the delivery's `budget` does not bind: the row fixes
- * the party, the dwell law, the size and direction weights and the window. Deliveries close in time
- * reach the same rows again and again (a global observer of SimpleX re-expands 99 % of its
- * expansions' rows, of Session 84 %, at 3162 users), so each row is weighed once and replayed.
+ * is a function of the row and the `scan` cap alone as long as the delivery's `budget` does not
+ * bind: the row fixes the party, the dwell law, the size and direction weights and the window.
+ * Deliveries close in time reach the same rows again and again (a global observer of SimpleX
+ * re-expands 99 % of its expansions' rows, of Session 84 %, at 3162 users), so each row is weighed
+ * once and replayed.
  *
  * Invariant: a record holds the very numbers the weighing produced — each kept child's density,
  * the window's sum, the share a cap left out — and the replay applies them in the weighing's order
- * with the same arithmetic, so a replay is bit-for-bit the expansion it stands for.
+ * with the same arithmetic, so a replay is bit-for-bit the expansion it stands for. A record is
+ * replayed only under a scan in [scanLo, scanHi], the scans for which the weigher proved the
+ * weighing the same (timing.ts, `weigh`), and a budget of at least min(span, scan). Caps widen per
+ * target (param `widen`), so a row may hold several records for disjoint-or-not scan ranges,
+ * chained newest first; a new one is made only when none fits.
  */
 
 /** What an expansion left out of its window, as AttackResult.caps counts it: none. */
 export const NO_CUT = -1;
+
+/** scanHi of a record whose weighing is the same under every larger scan. */
+export const ANY_SCAN = 0x7fffffff;
 
 function grownI32(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
   const b = new Int32Array(Math.max(n, a.length * 2));
@@ -39,8 +47,13 @@ export class Expansions {
   private ids = new Int32Array(1 << 12);
   /** Records stored; record `count` is the scratch one (an expansion the budget cut, not kept). */
   private count = 0;
-  /** Per record: the least budget under which the weighing did not depend on it (see `close`). */
-  need = new Int32Array(256);
+  /** Per record: rows in the window (the weighing did not depend on a budget ≥ min(span, scan)). */
+  span = new Int32Array(256);
+  /** Per record: the scans it may be replayed under, [scanLo, scanHi] (ANY_SCAN: unbounded). */
+  scanLo = new Int32Array(256);
+  scanHi = new Int32Array(256);
+  /** Per record: the row's next (older) record, −1 for none. */
+  private chain = new Int32Array(256);
   /** Rows weighed (background crossings included): what the expansion takes from the budget. */
   used = new Int32Array(256);
   /** The window's total weight (not > 0: the hypothesis is lost). */
@@ -62,10 +75,12 @@ export class Expansions {
   /** `maxPool`: pool entries (children and background causes) kept at most. */
   constructor(private readonly maxPool = MAX_POOL) {}
 
-  /** The record of `row`, or -1. */
-  find(row: number): number {
+  /** The record of `row` that may be replayed under `scan`, or -1. */
+  find(row: number, scan: number): number {
     const i = this.slot(row);
-    return this.keys[i] === row ? this.ids[i] : -1;
+    if (this.keys[i] !== row) return -1;
+    for (let r = this.ids[i]; r >= 0; r = this.chain[r]) if (this.scanLo[r] <= scan && scan <= this.scanHi[r]) return r;
+    return -1;
   }
 
   /** Starts recording an expansion (into the scratch record until `close` keeps it). */
@@ -91,13 +106,27 @@ export class Expansions {
 
   /**
    * Ends the record and returns its id. `keep`: the weighing did not depend on the budget, so it
-   * is stored for `row` (while the pool has room) and replayed whenever the row is reached with a
-   * budget of at least `need`; otherwise it is the scratch record, overwritten by the next `open`.
+   * is stored for `row` (while the pool has room) and replayed whenever the row is reached under a
+   * scan in [scanLo, scanHi] with a budget of at least min(span, scan); otherwise it is the scratch
+   * record, overwritten by the next `open`. The caller keeps a record only when `find` found none
+   * for the scan it weighed under.
    */
-  close(row: number, keep: boolean, need: number, used: number, sum: number, share: number, cap: number): number {
+  close(
+    row: number,
+    keep: boolean,
+    scanLo: number,
+    scanHi: number,
+    span: number,
+    used: number,
+    sum: number,
+    share: number,
+    cap: number,
+  ): number {
     const r = this.count;
-    if (r === this.need.length) this.growRecords();
-    this.need[r] = need;
+    if (r === this.span.length) this.growRecords();
+    this.span[r] = span;
+    this.scanLo[r] = scanLo;
+    this.scanHi[r] = scanHi;
     this.used[r] = used;
     this.sum[r] = sum;
     this.share[r] = share;
@@ -110,6 +139,7 @@ export class Expansions {
       this.count++;
       if (this.count * 2 > this.keys.length) this.rehash();
       const i = this.slot(row);
+      this.chain[r] = this.keys[i] === row ? this.ids[i] : -1;
       this.keys[i] = row;
       this.ids[i] = r;
     }
@@ -139,7 +169,10 @@ export class Expansions {
 
   private growRecords(): void {
     const n = this.count + 1;
-    this.need = grownI32(this.need, n);
+    this.span = grownI32(this.span, n);
+    this.scanLo = grownI32(this.scanLo, n);
+    this.scanHi = grownI32(this.scanHi, n);
+    this.chain = grownI32(this.chain, n);
     this.used = grownI32(this.used, n);
     this.sum = grownF64(this.sum, n);
     this.share = grownF64(this.share, n);

@@ -80,9 +80,16 @@ describe('timing posterior', () => {
   });
 
   it('counts a scan cap that cut the posterior, and lists only what it weighed', () => {
-    const { result } = crowd().run({ trace: false, scan: 32 });
+    const { result } = crowd().run({ trace: false, scan: 32, widen: 1 });
     expect(result.perTarget.offsets[1]).toBe(32);
     expect(result.caps).toEqual({ scan: 1 });
+    // Caps that widen (param `widen`): 32 → 64 → … → 512 rows weigh all 399; 8 → … → 128 cannot.
+    const wide = crowd().run({ trace: false, scan: 32, widen: 16 });
+    expect(wide.result.perTarget.offsets[1]).toBe(U - 1);
+    expect(wide.result.caps).toEqual({});
+    const ceiling = crowd().run({ trace: false, scan: 8, widen: 16 });
+    expect(ceiling.result.perTarget.offsets[1]).toBe(128);
+    expect(ceiling.result.caps).toEqual({ scan: 1 });
   });
 
   it('does not count a cut whose rows could weigh nothing: the model bounds what they weigh', () => {
@@ -92,9 +99,9 @@ describe('timing posterior', () => {
     const endToEnd = histogramModel(samples);
     expect(endToEnd.maxOver?.(131 * MS, 429 * MS)).toBe(0);
     expect(endToEnd.maxOver?.(30 * MS, 429 * MS)).toBeGreaterThan(0);
-    const cut = crowd().run({ trace: false, scan: 100 }, { endToEnd });
+    const cut = crowd().run({ trace: false, scan: 100, widen: 1 }, { endToEnd });
     expect(cut.result.caps).toEqual({});
-    const tooFew = crowd().run({ trace: false, scan: 10 }, { endToEnd });
+    const tooFew = crowd().run({ trace: false, scan: 10, widen: 1 }, { endToEnd });
     expect(tooFew.result.caps).toEqual({ scan: 1 });
   });
 
@@ -105,8 +112,10 @@ describe('timing posterior', () => {
     let last = -1;
     for (let u = 1; u <= 20; u++) last = w.hop(-9 + u * 0.1, u, R);
     w.truth.record(0, 20, 0, -1, 0, 13 * MS, w.hop(3, R, 0, last));
-    expect(w.run({ beam: 4 }).result.caps).toEqual({ beam: 1 });
-    expect(w.run({ beam: 64 }).result.caps).toEqual({});
+    expect(w.run({ beam: 4, widen: 1 }).result.caps).toEqual({ beam: 1 });
+    expect(w.run({ beam: 64, widen: 1 }).result.caps).toEqual({});
+    // Widened 4 → 8 → 16 → 32 hypotheses: none pruned.
+    expect(w.run({ beam: 4, widen: 8 }).result.caps).toEqual({});
   });
 
   it('weighs causes by the direction they came from (a provider hands devices only what parties sent it)', () => {

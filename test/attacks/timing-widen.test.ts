@@ -1,0 +1,213 @@
+/**
+ * Caps that follow the load (timing param `widen`): a target whose posterior scan, beam or budget
+ * cut by more than CAP_MASS is scored again with those caps 2× wider, up to `widen` times the
+ * configured ones. Checked through the attack's public run on small multi-hop worlds where caps of
+ * a few rows bind: every target's scores equal a run of the attack on that target alone with fixed
+ * caps (widen 1) equal to its last caps, found here by the same schedule from the single-target
+ * runs' own `caps`; the memo, shared across targets and caps in the widened run and fresh in each
+ * reference run, must not show. Also: widening never lowers top1 on a cap-bound world, `caps`
+ * counts the targets still cut at the ceiling, and widen 1 is the attack as it was before.
+ */
+import { describe, expect, it } from 'vitest';
+import { seeBackground } from '../../src/adversary/background.js';
+import { buildTargets, scoredDeliveries } from '../../src/adversary/targets.js';
+import { observe, type View } from '../../src/adversary/view.js';
+import type { AttackInput, AttackResult, DelayModel, Targets } from '../../src/attacks/attack.js';
+import { timing } from '../../src/attacks/timing.js';
+import { Streams } from '../../src/core/rng.js';
+import { evaluate } from '../../src/metrics/index.js';
+import { Kind, ObservationLog, PeriodicFlows } from '../../src/net/log.js';
+import { GroundTruth } from '../../src/net/truth.js';
+import { addressing } from '../metrics/synthetic-star.js';
+
+const MS = 1e6;
+const USERS = 30;
+const RELAYS = 4;
+const gpa: View = { name: 'gpa', kind: 'global-passive', held: new Uint8Array(USERS + RELAYS), global: true };
+
+function flat(loMs: number, hiMs: number): DelayModel {
+  const lo = loMs * MS;
+  const hi = hiMs * MS;
+  return { pdf: (x) => (x >= lo && x <= hi ? 1 / (hi - lo) : 0), lo, hi, samples: 100 };
+}
+
+/**
+ * `n` messages over 2 s, each through 1–3 random relays (ms-scale hops and dwells), delivered to a
+ * user; with `keepalive`, every user also exchanges a 256 B keepalive with a relay every 20 ms (a
+ * background flow the trace reads as candidate causes and sends, as many as the scan lets it).
+ */
+function world(seed: number, n: number, keepalive = false) {
+  const rng = new Streams(seed).stream('world');
+  const log = new ObservationLog();
+  const truth = new GroundTruth();
+  const hops: { tTx: number; tRx: number; from: number; to: number; msg: number; k: number }[] = [];
+  const sender: number[] = [];
+  for (let m = 0; m < n; m++) {
+    const s = Math.floor(rng() * USERS);
+    let r = Math.floor(rng() * USERS);
+    if (r === s) r = (r + 1) % USERS;
+    sender.push(s);
+    const path = Array.from({ length: 1 + Math.floor(rng() * 3) }, () => USERS + Math.floor(rng() * RELAYS));
+    let at = Math.round(rng() * 2000);
+    let from = s;
+    const seq = [...path, r];
+    for (let k = 0; k < seq.length; k++) {
+      const tRx = at + 1 + Math.floor(rng() * 2);
+      hops.push({ tTx: at, tRx, from, to: seq[k], msg: m, k });
+      from = seq[k];
+      at = tRx + Math.floor(rng() * 5);
+    }
+  }
+  hops.sort((a, b) => a.tTx - b.tTx || a.msg - b.msg || a.k - b.k);
+  const lastRow = new Map<number, number>();
+  for (const h of hops) {
+    const prev = h.k > 0 ? (lastRow.get(h.msg) ?? -1) : -1;
+    const row = log.append(h.tTx * MS, h.tRx * MS, h.from, h.to, 256, Kind.message, prev, 0);
+    lastRow.set(h.msg, row);
+    if (h.to < USERS) truth.record(truth.length, sender[h.msg], h.to, -1, 0, log.tRx[row], row);
+  }
+  const { obs, obsOf } = observe(log, gpa);
+  const scored = scoredDeliveries(truth, 0);
+  const targets = buildTargets(log, truth, scored, obs, obsOf);
+  const senders = Int32Array.from(scored, (d) => truth.sender[d]);
+  const flows = new PeriodicFlows();
+  if (keepalive)
+    for (let u = 0; u < USERS; u++) {
+      const path = Int32Array.of(u, USERS + (u % RELAYS));
+      flows.add({
+        path,
+        period: 20 * MS,
+        phase: rng() * 20 * MS,
+        start: 0,
+        end: 2100 * MS,
+        bytesPerLink: 512,
+        kind: Kind.message,
+      });
+    }
+  const background = keepalive ? seeBackground(flows, gpa, USERS, USERS + RELAYS, 1.5 * MS) : undefined;
+  return { obs, targets, senders, background };
+}
+
+type World = ReturnType<typeof world>;
+
+/** Target i alone (the run's memo then holds nothing from other targets). */
+function only(t: Targets, i: number): Targets {
+  return {
+    count: 1,
+    anchor: t.anchor.slice(i, i + 1),
+    recipient: t.recipient.slice(i, i + 1),
+    tDeliver: t.tDeliver.slice(i, i + 1),
+    causalAnchor: t.causalAnchor?.slice(i, i + 1),
+  };
+}
+
+function attack(w: World, params: AttackInput['params'], targets = w.targets): AttackResult {
+  return timing.run({
+    users: USERS,
+    obs: w.obs,
+    ...addressing(USERS, RELAYS, 1),
+    targets,
+    background: w.background,
+    endToEnd: flat(0, 40),
+    dwell: flat(0, 5),
+    duration: 3000 * MS,
+    params,
+  });
+}
+
+/** Target i's scores and causal top, as listed. */
+function scores(r: AttackResult, i: number) {
+  const { offsets, cand, score, base } = r.perTarget;
+  return {
+    cand: [...cand.subarray(offsets[i], offsets[i + 1])],
+    score: [...score.subarray(offsets[i], offsets[i + 1])],
+    base: base[i],
+    top: r.causalTop[i],
+  };
+}
+
+const CAPS = ['scan', 'beam', 'budget'] as const;
+const top1 = (w: World, r: AttackResult) => evaluate(r, w.targets, w.senders, USERS).metrics.top1;
+
+describe('timing caps widen per target (param widen)', () => {
+  const caps = { scan: 2, beam: 2, budget: 6 };
+  for (const [seed, n, widen, keepalive] of [
+    [1, 300, 16, false],
+    [2, 300, 5, false],
+    [3, 200, 16, true],
+  ] as const)
+    it(`seed ${seed}${keepalive ? ', keepalives' : ''}: each target scores as the fixed-caps run at its last caps (widen ${widen})`, () => {
+      const w = world(seed, n, keepalive);
+      const wide = attack(w, { ...caps, widen });
+      const still: Record<string, number> = {};
+      let widened = 0;
+      for (let i = 0; i < w.targets.count; i++) {
+        // The schedule: caps that cut grow 2× per round, each up to widen × its configured value.
+        const f = { scan: 1, beam: 1, budget: 1 };
+        let ref: AttackResult;
+        for (;;) {
+          ref = attack(
+            w,
+            { scan: caps.scan * f.scan, beam: caps.beam * f.beam, budget: caps.budget * f.budget, widen: 1 },
+            only(w.targets, i),
+          );
+          const grow = CAPS.filter((k) => (ref.caps?.[k] ?? 0) > 0 && f[k] < widen);
+          if (grow.length === 0) break;
+          for (const k of grow) f[k] = Math.min(widen, f[k] * 2);
+        }
+        if (f.scan * f.beam * f.budget > 1) widened++;
+        for (const [k, v] of Object.entries(ref.caps ?? {})) still[k] = (still[k] ?? 0) + v;
+        expect(scores(wide, i), `target ${i}, factors ${JSON.stringify(f)}`).toEqual(scores(ref, 0));
+      }
+      // The world binds: many targets widened, and `caps` counts those the ceiling still cuts.
+      expect(widened).toBeGreaterThan(w.targets.count / 4);
+      expect(wide.caps).toEqual(still);
+    });
+
+  it('widening never lowers top1 where caps bind', () => {
+    // beam 1 and scan 2 drop likely causes, budget 6 ends multi-hop traces (all three cut here).
+    const tight = { scan: 2, beam: 1, budget: 6 };
+    for (const seed of [1, 2, 3]) {
+      const w = world(seed, 500);
+      const fixed = attack(w, { ...tight, widen: 1 });
+      const wide = attack(w, { ...tight, widen: 64 });
+      for (const k of CAPS) expect(fixed.caps?.[k] ?? 0).toBeGreaterThan(0);
+      expect(top1(w, wide)).toBeGreaterThan(top1(w, fixed));
+      for (const k of CAPS) expect(wide.caps?.[k] ?? 0).toBeLessThan(fixed.caps?.[k] ?? 0);
+    }
+  });
+
+  it('widen 1 reproduces the attack before widening, to the bit', () => {
+    // Digests of the results the attack gave before caps could widen (commit 927f1e2, no `widen`),
+    // on these worlds, with caps that bind and with the defaults.
+    const before: Record<string, string> = BEFORE;
+    for (const [name, p] of Object.entries(CONFIGS)) {
+      const w = world(Number(name.slice(-1)), 300);
+      expect(digest(attack(w, { ...p, widen: 1 })), name).toBe(before[name]);
+    }
+  });
+});
+
+const CONFIGS: Record<string, AttackInput['params']> = {
+  'tight, seed 1': { scan: 2, beam: 2, budget: 6 },
+  'beam 1, seed 2': { scan: 4, beam: 1, budget: 100 },
+  'defaults, seed 3': {},
+};
+
+/** FNV-1a over a result's listed scores, bases, causal tops and caps. */
+function digest(r: AttackResult): string {
+  let h = 0x811c9dc5;
+  const mix = (bytes: Uint8Array) => {
+    for (const x of bytes) h = Math.imul(h ^ x, 0x01000193);
+  };
+  const { offsets, cand, score, base } = r.perTarget;
+  for (const a of [offsets, cand, score, base, r.causalTop]) mix(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  mix(new TextEncoder().encode(JSON.stringify(r.caps)));
+  return (h >>> 0).toString(16);
+}
+
+const BEFORE: Record<string, string> = {
+  'tight, seed 1': '37fe2c03',
+  'beam 1, seed 2': '529c8aaa',
+  'defaults, seed 3': '99a6b252',
+};
