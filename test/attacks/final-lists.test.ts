@@ -9,6 +9,7 @@ import { observe } from '../../src/adversary/view.js';
 import type { AttackResult } from '../../src/attacks/attack.js';
 import { disclosure, prepareDisclosure } from '../../src/attacks/disclosure.js';
 import { flow } from '../../src/attacks/flow.js';
+import { ScoredList } from '../../src/attacks/windowed/arrays.js';
 import type { ReceiptData } from '../../src/attacks/windowed/receipts.js';
 import { ReceiptSweep } from '../../src/attacks/windowed/receipts.js';
 import { buildWindowSeries, type WindowSeries } from '../../src/attacks/windowed/series.js';
@@ -113,5 +114,19 @@ describe('whole-run pair lists with a binding cut equal scoring every user', () 
       expect(pairsOf(res, R)).toEqual(cut(scored, keep));
     }
     expect(cutBinds).toBeGreaterThan(30);
+  });
+});
+
+describe('ScoredList', () => {
+  it.each([0, 1, 1024, 1025, 200_000])('returns %i entries in push order, across chunks', (count) => {
+    const list = new ScoredList();
+    for (let i = 0; i < count; i++) list.push(i * 7, i / 3);
+    expect(list.length).toBe(count);
+    const { cand, score } = list.result();
+    expect(cand.length).toBe(count);
+    expect(score.length).toBe(count);
+    let bad = 0;
+    for (let i = 0; i < count; i++) if (cand[i] !== i * 7 || score[i] !== i / 3) bad++;
+    expect(bad).toBe(0);
   });
 });
