@@ -196,6 +196,7 @@ function finalCandidates(
 ): FinalCandidates {
   const seen = new CandidateSet(users);
   const heap = new KeepHeap(keep);
+  const bound = new SdaBound();
   return (ok, r, outUser, outScore) => {
     const okS = share !== null && ok[0] === 1;
     const okR = rc !== null && ok[share ? 1 : 0] === 1;
@@ -222,19 +223,23 @@ function finalCandidates(
     const sda = (share as PerUserShare).ip;
     const { ipStart, ipUsers } = sda.s;
     const mT = sda.syPref + sda.yp;
+    bound.begin(sda);
     for (let q = 0; q < sda.nSlots; q++) {
       const a = sda.slotIp[q];
       const oT = sda.slotAcc[q];
       if (!(oT > 0) || sda.ownIp(a)) continue;
       // v0 ≤ fl(O_T/M_T): û ≥ 0 (O ≥ O_T, integer counts), so v̂ = fl(fl(O_T − ·)/M_T) with a
       // non-negative term subtracted, and the share divides it by n ≥ 1 (rounding is monotone).
-      if (oT / mT < heap.floor) continue;
+      // Then SdaBound's tighter bound of v̂ (with the background term, one random read).
+      const floor = heap.floor;
+      if (oT / mT < floor || (floor > 0 && bound.slot(q) < floor)) continue;
       let v0 = Number.NaN;
       for (let i = ipStart[a]; i < ipStart[a + 1]; i++) {
         const u = ipUsers[i];
         if (u === r || u >= users || seen.has(u)) continue;
         if (Number.isNaN(v0)) {
-          v0 = 0 + (share as PerUserShare).score(u);
+          // PerUserShare.score(u) for a user at slot q's ip, the same division.
+          v0 = 0 + sda.scoreSlot(q) / (share as PerUserShare).ipSize(a);
           if (!(v0 > 0)) break;
         }
         if (v0 < heap.floor) break;
