@@ -13,8 +13,8 @@
  * 'attacks=[identifier]'` with ANONSIM_PROFILE=1 (wall seconds per design scaled by the run's
  * CPU/wall ratio, 345 k deliveries per design). The mixnet's was not re-measured (its older,
  * slower figure is kept). Attacks on global observers, high loads (where the timing attack's work
- * caps bind) and long runs cost more per delivery than the mean: treat the estimate as good to a
- * factor of about three.
+ * caps bind, and above ≈ 20 messages/s in total: `loadFactor`) and long runs cost more per delivery
+ * than the mean: treat the estimate as good to a factor of about three.
  */
 import { plannedView } from '../adversary/adversaries.js';
 import { attackNeeds } from '../attacks/attack.js';
@@ -47,6 +47,21 @@ const ATTACK_S_PER_DELIVERY = (90e-6 * 48) / 44;
  * (run.ts `submissionOrder`), which the plain per-delivery rate ranked wrong (Signal last).
  */
 const ATTACK_FACTOR: Record<string, number> = { signal: 1.51, simplex: 1.2, session: 0.92, matrix: 0.55 };
+/**
+ * Above the aggregate send rate Λ the rates were measured at (the default scenario at 10^4 users
+ * sends ≈ 20 messages/s), an evaluation costs more per delivery: flow's and disclosure's windows
+ * hold Λ × window senders, so pairs scored per delivery grow with Λ, and timing's windows fill.
+ * Measured on Signal's global observer, 10 min runs (session 8): flow + disclosure per delivery
+ * ×1.0 at 10^4 users (Λ ≈ 20), ×2.0–2.3 at 31 623 (Λ ≈ 63), flow ×5.1 at 10^5 (Λ ≈ 200): a power
+ * 0.7 of Λ / 20. Below 20 msg/s the per-delivery cost was flat (10^3 and 10^4 users: 85–87 µs).
+ */
+const LOAD_REF_PER_S = 20;
+const LOAD_EXPONENT = 0.7;
+
+/** The attack cost's per-delivery factor at aggregate send rate `lambda` (messages/s). */
+export function loadFactor(lambda: number): number {
+  return lambda > LOAD_REF_PER_S ? (lambda / LOAD_REF_PER_S) ** LOAD_EXPONENT : 1;
+}
 
 export interface CostEstimate {
   cells: number;
@@ -88,11 +103,13 @@ export function evaluations(job: JobSpec): { count: number; calibrated: boolean 
 export function jobCost(job: JobSpec): { cpuSeconds: number; worlds: number; deliveries: number; evaluations: number } {
   const s = job.cells[0].scenario;
   const item = s.designs[job.designIndex];
-  const per = expectedTraffic(s.workload, s.duration).deliveries;
+  const traffic = expectedTraffic(s.workload, s.duration);
+  const per = traffic.deliveries;
+  const lambda = traffic.messages / (s.duration / 1e9);
   const e = evaluations(job);
   const w = e.calibrated ? 2 : 1;
   const sim = w * per * (SIM_S_PER_DELIVERY[item.design] ?? SIM_S_DEFAULT);
-  const attacks = e.count * per * ATTACK_S_PER_DELIVERY * (ATTACK_FACTOR[item.design] ?? 1);
+  const attacks = e.count * per * ATTACK_S_PER_DELIVERY * (ATTACK_FACTOR[item.design] ?? 1) * loadFactor(lambda);
   return { cpuSeconds: sim + attacks, worlds: w, deliveries: w * per, evaluations: e.count };
 }
 
