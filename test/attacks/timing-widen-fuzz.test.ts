@@ -1,0 +1,212 @@
+/**
+ * Caps that follow the load (timing param `widen`), fuzzed: many small random worlds where caps of
+ * a few rows bind, with the features the trace reads varied per world — users per address, a
+ * view holding some relays, size laws (payloads of several sizes, so background reads happen for
+ * some rows and are ruled out for others), keepalive background flows, per-kind dwell laws,
+ * `fallback: break` and causal anchors other than the primary one. Claims checked bit for bit:
+ * - every target's scores equal a fresh run of that target alone with fixed caps (widen 1) equal
+ *   to its last caps (no memo record, beam table, background reader, break list or `cut` carried
+ *   between rounds or targets shows); its causal top likewise, from its causal anchor's own caps;
+ * - `caps` is the sum of those fresh runs' `caps` (targets still cut at the ceiling only);
+ * - the result does not depend on the order targets are scored in (the memo is shared).
+ */
+import { describe, expect, it } from 'vitest';
+import { seeBackground } from '../../src/adversary/background.js';
+import { buildTargets, endToEndSizeModel, hopSizeModel, scoredDeliveries } from '../../src/adversary/targets.js';
+import { observe, type View } from '../../src/adversary/view.js';
+import type { AttackInput, AttackResult, DelayModel, Targets } from '../../src/attacks/attack.js';
+import { timing } from '../../src/attacks/timing.js';
+import { Streams } from '../../src/core/rng.js';
+import { Kind, ObservationLog, PeriodicFlows } from '../../src/net/log.js';
+import { GroundTruth } from '../../src/net/truth.js';
+import { addressing } from '../metrics/synthetic-star.js';
+
+const MS = 1e6;
+const USERS = 20;
+const RELAYS = 4;
+
+function flat(loMs: number, hiMs: number): DelayModel {
+  const lo = loMs * MS;
+  const hi = hiMs * MS;
+  return { pdf: (x) => (x >= lo && x <= hi ? 1 / (hi - lo) : 0), lo, hi, samples: 100 };
+}
+
+/** A random world and attack input; `seed` also draws which features it has. */
+function world(seed: number) {
+  const rng = new Streams(seed).stream('fuzz');
+  const pick = () => rng() < 0.5;
+  const n = 60 + Math.floor(rng() * 80);
+  const keepalive = pick();
+  const sized = pick();
+  const holdOne = rng() < 0.3;
+  // Messages start over 100 ms to 1 s: dense worlds put tens of rows in a 5 ms dwell window.
+  const span = 100 + Math.floor(rng() * 900);
+  const log = new ObservationLog();
+  const truth = new GroundTruth();
+  const hops: { tTx: number; tRx: number; from: number; to: number; msg: number; k: number; bytes: number }[] = [];
+  const sender: number[] = [];
+  for (let m = 0; m < n; m++) {
+    const s = Math.floor(rng() * USERS);
+    let r = Math.floor(rng() * USERS);
+    if (r === s) r = (r + 1) % USERS;
+    sender.push(s);
+    const path = Array.from({ length: 1 + Math.floor(rng() * 3) }, () => USERS + Math.floor(rng() * RELAYS));
+    let at = Math.round(rng() * span);
+    let from = s;
+    // Payloads of 256, 512 or 768 B, unchanged or 16 B lighter per hop: a 512 B keepalive fits some.
+    let bytes = sized ? 256 * (1 + Math.floor(rng() * 3)) : 256;
+    const seq = [...path, r];
+    for (let k = 0; k < seq.length; k++) {
+      const tRx = at + 1 + Math.floor(rng() * 2);
+      hops.push({ tTx: at, tRx, from, to: seq[k], msg: m, k, bytes });
+      from = seq[k];
+      at = tRx + Math.floor(rng() * 5);
+      if (sized && rng() < 0.3) bytes -= 16;
+    }
+  }
+  hops.sort((a, b) => a.tTx - b.tTx || a.msg - b.msg || a.k - b.k);
+  const lastRow = new Map<number, number>();
+  for (const h of hops) {
+    // The held relay sometimes names no cause: the exact chain breaks there (`fallback: break`).
+    const prev = h.k > 0 && !(h.from === USERS && holdOne && rng() < 0.5) ? (lastRow.get(h.msg) ?? -1) : -1;
+    const row = log.append(h.tTx * MS, h.tRx * MS, h.from, h.to, h.bytes, Kind.message, prev, 0);
+    lastRow.set(h.msg, row);
+    if (h.to < USERS) truth.record(truth.length, sender[h.msg], h.to, -1, 0, log.tRx[row], row);
+  }
+  const held = new Uint8Array(USERS + RELAYS);
+  if (holdOne) held[USERS] = 1;
+  const view: View = { name: 'v', kind: 'global-passive', held, global: true };
+  const { obs, obsOf, rowOf } = observe(log, view);
+  const targets = buildTargets(log, truth, scoredDeliveries(truth, 0), obs, obsOf);
+  // Some targets get a causal anchor other than their primary one (another target's, or none).
+  if (rng() < 0.5) {
+    const causal = Int32Array.from(targets.anchor);
+    for (let i = 0; i < causal.length; i++)
+      if (rng() < 0.3) causal[i] = rng() < 0.2 ? -1 : targets.anchor[Math.floor(rng() * causal.length)];
+    targets.causalAnchor = causal;
+  }
+  const flows = new PeriodicFlows();
+  if (keepalive)
+    for (let u = 0; u < USERS; u++)
+      flows.add({
+        path: Int32Array.of(u, USERS + (u % RELAYS)),
+        period: (5 + Math.floor(rng() * 20)) * MS,
+        phase: rng() * 20 * MS,
+        start: 0,
+        end: 1100 * MS,
+        bytesPerLink: 512,
+        kind: Kind.message,
+      });
+  const role = Uint8Array.from({ length: USERS + RELAYS }, (_, h) => (h < USERS ? 0 : h % 2));
+  const input: Omit<AttackInput, 'params' | 'targets'> = {
+    users: USERS,
+    obs,
+    ...addressing(USERS, RELAYS, 1 + Math.floor(rng() * 3)),
+    background: keepalive ? seeBackground(flows, view, USERS, USERS + RELAYS, 1.5 * MS) : undefined,
+    endToEnd: flat(0, 20 + Math.floor(rng() * 30)),
+    fromBreak: flat(0, 30),
+    dwell: flat(0, 5),
+    dwellByKind: { role, models: [flat(0, 5), flat(0, 3), flat(0, 6), flat(1, 4)] },
+    hopSizes: sized ? hopSizeModel(log, USERS) : undefined,
+    endToEndSizes: sized ? endToEndSizeModel(log, obs, rowOf, targets) : undefined,
+    duration: 2000 * MS,
+  };
+  const params: AttackInput['params'] = {
+    scan: 1 + Math.floor(rng() * 6),
+    beam: 1 + Math.floor(rng() * 3),
+    budget: 2 + Math.floor(rng() * 10),
+    widen: [2, 3, 8, 16][Math.floor(rng() * 4)],
+    sizes: sized,
+    dwell: pick() ? 'per-kind' : 'pooled',
+    fallback: pick() ? 'break' : 'anchor',
+  };
+  return { input, targets, params };
+}
+
+type World = ReturnType<typeof world>;
+
+const run = (w: World, params: AttackInput['params'], targets = w.targets): AttackResult =>
+  timing.run({ ...w.input, targets, params });
+
+function one(t: Targets, i: number, anchor = t.anchor[i], causal = t.causalAnchor?.[i] ?? anchor): Targets {
+  return {
+    count: 1,
+    anchor: Int32Array.of(anchor),
+    recipient: t.recipient.slice(i, i + 1),
+    tDeliver: t.tDeliver.slice(i, i + 1),
+    causalAnchor: Int32Array.of(causal),
+  };
+}
+
+function reorder(t: Targets, order: number[]): Targets {
+  return {
+    count: order.length,
+    anchor: Int32Array.from(order, (i) => t.anchor[i]),
+    recipient: Int32Array.from(order, (i) => t.recipient[i]),
+    tDeliver: Float64Array.from(order, (i) => t.tDeliver[i]),
+    causalAnchor: t.causalAnchor ? Int32Array.from(order, (i) => t.causalAnchor?.[i] ?? -1) : undefined,
+  };
+}
+
+function listed(r: AttackResult, i: number) {
+  const { offsets, cand, score, base } = r.perTarget;
+  return {
+    cand: [...cand.subarray(offsets[i], offsets[i + 1])],
+    score: [...score.subarray(offsets[i], offsets[i + 1])],
+    base: base[i],
+  };
+}
+
+const GROWN = ['scan', 'beam', 'budget'] as const;
+
+/** Target i's anchor `anchor` scored alone at fixed caps, by the widening schedule; returns the last run. */
+function fixedAtLastCaps(w: World, i: number, anchor: number): AttackResult {
+  const widen = w.params.widen as number;
+  const f = { scan: 1, beam: 1, budget: 1 };
+  for (;;) {
+    const p = { ...w.params, widen: 1 } as Record<string, unknown>;
+    for (const k of GROWN) p[k] = (w.params[k] as number) * f[k];
+    const ref = run(w, p as AttackInput['params'], one(w.targets, i, anchor, anchor));
+    const grow = GROWN.filter((k) => (ref.caps?.[k] ?? 0) > 0 && f[k] < widen);
+    if (grow.length === 0) return ref;
+    for (const k of grow) f[k] = Math.min(widen, f[k] * 2);
+  }
+}
+
+describe('timing widen, fuzzed: exact per target, caps counted, order-free', () => {
+  for (let seed = 1; seed <= 24; seed++)
+    it(`world ${seed}`, () => {
+      const w = world(seed);
+      const wide = run(w, w.params);
+      const still: Record<string, number> = {};
+      const { anchor } = w.targets;
+      for (let i = 0; i < w.targets.count; i++) {
+        const c = w.targets.causalAnchor?.[i] ?? anchor[i];
+        if (anchor[i] >= 0) {
+          const ref = fixedAtLastCaps(w, i, anchor[i]);
+          for (const [k, v] of Object.entries(ref.caps ?? {})) still[k] = (still[k] ?? 0) + v;
+          expect(listed(wide, i), `world ${seed} target ${i}`).toEqual(listed(ref, 0));
+          if (c === anchor[i]) expect(wide.causalTop[i], `target ${i} top`).toBe(ref.causalTop[0]);
+        }
+        if (c !== anchor[i])
+          expect(wide.causalTop[i], `target ${i} causal top`).toBe(c >= 0 ? fixedAtLastCaps(w, i, c).causalTop[0] : -1);
+      }
+      expect(wide.caps ?? {}, 'caps').toEqual(still);
+      // Scored in reverse and in a shuffled order, every target gets the same result.
+      const n = w.targets.count;
+      const rng = new Streams(seed).stream('order');
+      const shuffled = Array.from({ length: n }, (_, i) => i);
+      for (let i = n - 1; i > 0; i--) {
+        const j = Math.floor(rng() * (i + 1));
+        [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+      }
+      for (const order of [shuffled, shuffled.map((_, i) => n - 1 - i)]) {
+        const r = run(w, w.params, reorder(w.targets, order));
+        for (let k = 0; k < n; k++) {
+          expect(listed(r, k), `order: target ${order[k]}`).toEqual(listed(wide, order[k]));
+          expect(r.causalTop[k]).toBe(wide.causalTop[order[k]]);
+        }
+        expect(r.caps).toEqual(wide.caps);
+      }
+    });
+});
