@@ -59,7 +59,7 @@ let mixRows: SummaryRow[] = [];
 beforeAll(async () => {
   rows = await runScenarioText(SCENARIO);
   mixRows = await runScenarioText(MIXNET);
-}, 180_000);
+}, 420_000);
 
 const DESIGNS = ['signal', 'session', 'simplex', 'matrix'];
 const ATTACKS = ['timing', 'flow'];
