@@ -27,8 +27,12 @@ describe('anonsim run', () => {
   it("lists in manifest.json how often the timing attack's work caps cut a posterior", async () => {
     const dir = tempDir();
     const file = writeScenario(dir, TINY);
-    // One row per window and one hypothesis per hop cut some posteriors of a global observer.
-    const tight = ['--set', 'attackParams.timing.scan=1', '--set', 'attackParams.timing.beam=1'];
+    // One row per window and one hypothesis per hop, fixed (widen 1: caps that widen per target
+    // would outgrow them in this small run), cut some posteriors of a global observer.
+    const tight = [
+      ...['--set', 'attackParams.timing.scan=1', '--set', 'attackParams.timing.beam=1'],
+      ...['--set', 'attackParams.timing.widen=1'],
+    ];
     const r = await cli(['run', file, '-o', join(dir, 'tight'), '--quiet', ...tight]);
     expect(r.code, r.err).toBe(0);
     const caps = JSON.parse(readFileSync(join(dir, 'tight', 'manifest.json'), 'utf8')).caps as {
