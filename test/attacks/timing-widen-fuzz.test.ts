@@ -14,22 +14,15 @@ import { describe, expect, it } from 'vitest';
 import { seeBackground } from '../../src/adversary/background.js';
 import { buildTargets, endToEndSizeModel, hopSizeModel, scoredDeliveries } from '../../src/adversary/targets.js';
 import { observe, type View } from '../../src/adversary/view.js';
-import type { AttackInput, AttackResult, DelayModel, Targets } from '../../src/attacks/attack.js';
+import type { AttackInput, AttackResult, Targets } from '../../src/attacks/attack.js';
 import { timing } from '../../src/attacks/timing.js';
 import { Streams } from '../../src/core/rng.js';
-import { Kind, ObservationLog, PeriodicFlows } from '../../src/net/log.js';
-import { GroundTruth } from '../../src/net/truth.js';
+import { Kind, PeriodicFlows } from '../../src/net/log.js';
 import { addressing } from '../metrics/synthetic-star.js';
+import { flat, MS, multiHopWorld } from './timing-world.js';
 
-const MS = 1e6;
 const USERS = 20;
 const RELAYS = 4;
-
-function flat(loMs: number, hiMs: number): DelayModel {
-  const lo = loMs * MS;
-  const hi = hiMs * MS;
-  return { pdf: (x) => (x >= lo && x <= hi ? 1 / (hi - lo) : 0), lo, hi, samples: 100 };
-}
 
 /** A random world and attack input; `seed` also draws which features it has. */
 function world(seed: number) {
@@ -41,38 +34,16 @@ function world(seed: number) {
   const holdOne = rng() < 0.3;
   // Messages start over 100 ms to 1 s: dense worlds put tens of rows in a 5 ms dwell window.
   const span = 100 + Math.floor(rng() * 900);
-  const log = new ObservationLog();
-  const truth = new GroundTruth();
-  const hops: { tTx: number; tRx: number; from: number; to: number; msg: number; k: number; bytes: number }[] = [];
-  const sender: number[] = [];
-  for (let m = 0; m < n; m++) {
-    const s = Math.floor(rng() * USERS);
-    let r = Math.floor(rng() * USERS);
-    if (r === s) r = (r + 1) % USERS;
-    sender.push(s);
-    const path = Array.from({ length: 1 + Math.floor(rng() * 3) }, () => USERS + Math.floor(rng() * RELAYS));
-    let at = Math.round(rng() * span);
-    let from = s;
-    // Payloads of 256, 512 or 768 B, unchanged or 16 B lighter per hop: a 512 B keepalive fits some.
-    let bytes = sized ? 256 * (1 + Math.floor(rng() * 3)) : 256;
-    const seq = [...path, r];
-    for (let k = 0; k < seq.length; k++) {
-      const tRx = at + 1 + Math.floor(rng() * 2);
-      hops.push({ tTx: at, tRx, from, to: seq[k], msg: m, k, bytes });
-      from = seq[k];
-      at = tRx + Math.floor(rng() * 5);
-      if (sized && rng() < 0.3) bytes -= 16;
-    }
-  }
-  hops.sort((a, b) => a.tTx - b.tTx || a.msg - b.msg || a.k - b.k);
-  const lastRow = new Map<number, number>();
-  for (const h of hops) {
-    // The held relay sometimes names no cause: the exact chain breaks there (`fallback: break`).
-    const prev = h.k > 0 && !(h.from === USERS && holdOne && rng() < 0.5) ? (lastRow.get(h.msg) ?? -1) : -1;
-    const row = log.append(h.tTx * MS, h.tRx * MS, h.from, h.to, h.bytes, Kind.message, prev, 0);
-    lastRow.set(h.msg, row);
-    if (h.to < USERS) truth.record(truth.length, sender[h.msg], h.to, -1, 0, log.tRx[row], row);
-  }
+  // The held relay sometimes names no cause: the exact chain breaks there (`fallback: break`).
+  const { log, truth } = multiHopWorld(rng, {
+    users: USERS,
+    relays: RELAYS,
+    n,
+    span,
+    // Payloads of 256, 512 or 768 B when sized, unchanged or 16 B lighter per hop: a 512 B keepalive fits some.
+    sized,
+    breaks: (h) => h.from === USERS && holdOne && rng() < 0.5,
+  });
   const held = new Uint8Array(USERS + RELAYS);
   if (holdOne) held[USERS] = 1;
   const view: View = { name: 'v', kind: 'global-passive', held, global: true };

@@ -12,24 +12,17 @@ import { describe, expect, it } from 'vitest';
 import { seeBackground } from '../../src/adversary/background.js';
 import { buildTargets, scoredDeliveries } from '../../src/adversary/targets.js';
 import { observe, type View } from '../../src/adversary/view.js';
-import type { AttackInput, AttackResult, DelayModel, Targets } from '../../src/attacks/attack.js';
+import type { AttackInput, AttackResult, Targets } from '../../src/attacks/attack.js';
 import { timing } from '../../src/attacks/timing.js';
 import { Streams } from '../../src/core/rng.js';
 import { evaluate } from '../../src/metrics/index.js';
-import { Kind, ObservationLog, PeriodicFlows } from '../../src/net/log.js';
-import { GroundTruth } from '../../src/net/truth.js';
+import { Kind, PeriodicFlows } from '../../src/net/log.js';
 import { addressing } from '../metrics/synthetic-star.js';
+import { flat, MS, multiHopWorld } from './timing-world.js';
 
-const MS = 1e6;
 const USERS = 30;
 const RELAYS = 4;
 const gpa: View = { name: 'gpa', kind: 'global-passive', held: new Uint8Array(USERS + RELAYS), global: true };
-
-function flat(loMs: number, hiMs: number): DelayModel {
-  const lo = loMs * MS;
-  const hi = hiMs * MS;
-  return { pdf: (x) => (x >= lo && x <= hi ? 1 / (hi - lo) : 0), lo, hi, samples: 100 };
-}
 
 /**
  * `n` messages over 2 s, each through 1–3 random relays (ms-scale hops and dwells), delivered to a
@@ -38,34 +31,7 @@ function flat(loMs: number, hiMs: number): DelayModel {
  */
 function world(seed: number, n: number, keepalive = false) {
   const rng = new Streams(seed).stream('world');
-  const log = new ObservationLog();
-  const truth = new GroundTruth();
-  const hops: { tTx: number; tRx: number; from: number; to: number; msg: number; k: number }[] = [];
-  const sender: number[] = [];
-  for (let m = 0; m < n; m++) {
-    const s = Math.floor(rng() * USERS);
-    let r = Math.floor(rng() * USERS);
-    if (r === s) r = (r + 1) % USERS;
-    sender.push(s);
-    const path = Array.from({ length: 1 + Math.floor(rng() * 3) }, () => USERS + Math.floor(rng() * RELAYS));
-    let at = Math.round(rng() * 2000);
-    let from = s;
-    const seq = [...path, r];
-    for (let k = 0; k < seq.length; k++) {
-      const tRx = at + 1 + Math.floor(rng() * 2);
-      hops.push({ tTx: at, tRx, from, to: seq[k], msg: m, k });
-      from = seq[k];
-      at = tRx + Math.floor(rng() * 5);
-    }
-  }
-  hops.sort((a, b) => a.tTx - b.tTx || a.msg - b.msg || a.k - b.k);
-  const lastRow = new Map<number, number>();
-  for (const h of hops) {
-    const prev = h.k > 0 ? (lastRow.get(h.msg) ?? -1) : -1;
-    const row = log.append(h.tTx * MS, h.tRx * MS, h.from, h.to, 256, Kind.message, prev, 0);
-    lastRow.set(h.msg, row);
-    if (h.to < USERS) truth.record(truth.length, sender[h.msg], h.to, -1, 0, log.tRx[row], row);
-  }
+  const { log, truth } = multiHopWorld(rng, { users: USERS, relays: RELAYS, n, span: 2000 });
   const { obs, obsOf } = observe(log, gpa);
   const scored = scoredDeliveries(truth, 0);
   const targets = buildTargets(log, truth, scored, obs, obsOf);
