@@ -65,8 +65,8 @@ export const flow: AttackModule = {
     const idx = indexTargets(input.targets, input.users);
     const timing = timed ? new DeliveryTiming(buildDepartures(input, rows), input.endToEnd, series.ips) : null;
     const at = timed ? anchorSightings(input) : null;
-    // The causal pass also gives the whole-run lists of every recipient ip it holds a row for
-    // (those with targets); the sweep serves the other recipients.
+    // The causal pass also gives the whole-run list of every user's ip (ips without targets get a
+    // row that skips the pass over time); sweepRecipients only copies them to the recipients.
     const causal = flowCausalTops(series, idx, timing && at ? { timing, at: at.causal } : undefined, pairKeep);
     const lists = sweepRecipients([new IpSweep(series, PEARSON)], idx, input.users, pairKeep, undefined, undefined, {
       lists: causal.lists as IpLists,

@@ -10,6 +10,8 @@ import type { AttackResult } from '../../src/attacks/attack.js';
 import { disclosure, prepareDisclosure } from '../../src/attacks/disclosure.js';
 import { flow } from '../../src/attacks/flow.js';
 import { ScoredList } from '../../src/attacks/windowed/arrays.js';
+import { flowCausalTops } from '../../src/attacks/windowed/flow-causal.js';
+import { indexTargets } from '../../src/attacks/windowed/pairs.js';
 import type { ReceiptData } from '../../src/attacks/windowed/receipts.js';
 import { ReceiptSweep } from '../../src/attacks/windowed/receipts.js';
 import { buildWindowSeries, type WindowSeries } from '../../src/attacks/windowed/series.js';
@@ -114,6 +116,70 @@ describe('whole-run pair lists with a binding cut equal scoring every user', () 
       expect(pairsOf(res, R)).toEqual(cut(scored, keep));
     }
     expect(cutBinds).toBeGreaterThan(30);
+  });
+});
+
+describe('flow whole-run lists of recipients with and without deliveries', () => {
+  // Sparse traffic over many ips: most recipients co-occur with few senders (their rows are read
+  // by the touched list), busy ones with many (read in ip order); only every third recipient has a
+  // delivery, the others get their list without a row in the causal pass.
+  it.each([1, 2])('equals scoring every user, %i users per ip', (perIp) => {
+    const users = 400;
+    const D = 600 * SEC;
+    const hostIp = natIps(users, users + 2, perIp);
+    const rows = randomLog(new Streams(43).stream('final-sparse'), users, users + 2, 800, D);
+    // A few busy senders and recipients, so that some rows are dense.
+    const rng = new Streams(44).stream('final-busy');
+    for (let i = 0; i < 800; i++) {
+      const tTx = rng() * D;
+      const busy = Math.floor(rng() * 4);
+      const other = 4 + Math.floor(rng() * (users - 4));
+      const [from, to] = rng() < 0.5 ? [busy, other] : [other, busy];
+      rows.push({ tTx, tRx: tTx + rng() * 3 * SEC, from, to });
+    }
+    const recipients = Array.from({ length: users }, (_, r) => r).filter((r) => r % 3 === 0);
+    const targets = targetsOf(
+      recipients,
+      recipients.map((r) => ((r * 7) % 100) * 5 * SEC),
+    );
+    const keep = 3;
+    const input = windowedInput(
+      obsOf(rows),
+      users,
+      hostIp,
+      D,
+      { window: '5s', shift: 'none', pairTop: keep, listTop: 2 },
+      targets,
+    );
+    const res = flow.run(input);
+    const series = buildWindowSeries(input, 5 * SEC, 0);
+    let cutBinds = 0;
+    let few = 0;
+    let many = 0;
+    for (let R = 0; R < users; R++) {
+      const sw = new IpSweep(series, PEARSON);
+      sw.begin(R);
+      sw.atEnd();
+      const scored: [number, number][] = [];
+      for (let u = 0; u < users; u++) if (u !== R) scored.push([u, sw.score(u)]);
+      if (scored.filter(([, v]) => v > 0).length > keep) cutBinds++;
+      // The sweep's candidates are the ips a row touches (FinalLists reads it by ip past an eighth).
+      if (sw.nSlots > 0 && sw.nSlots * 8 < series.ips) few++;
+      if (sw.nSlots * 8 > series.ips) many++;
+      expect(pairsOf(res, R)).toEqual(cut(scored, keep));
+    }
+    // The causal pass in blocks of 3 rows (each clearing the last block's rows, sparse or dense)
+    // agrees with one block holding every row.
+    const idx = indexTargets(targets, users);
+    const one = flowCausalTops(series, idx);
+    const blocked = flowCausalTops(series, idx, undefined, 0, 3 * series.ips);
+    expect(Array.from(blocked.top)).toEqual(Array.from(one.top));
+    expect(blocked.tie).toEqual(one.tie);
+    // Some tops, or narrow ties (2 users per ip: the users behind the best ip).
+    expect(one.top.filter((u) => u >= 0).length + one.tie.cand.length).toBeGreaterThan(20);
+    expect(cutBinds).toBeGreaterThan(100);
+    expect(few).toBeGreaterThan(20);
+    expect(many).toBeGreaterThan(20);
   });
 });
 

@@ -223,8 +223,14 @@ describe('sparse engine vs dense reference', () => {
     const idx = indexTargets(targets, users);
     const sweep = new IpSweep(series7, PEARSON);
     const want = sweepRecipients([sweep], idx, users, 256, (ok) => (ok[0] ? sweep.best() : -1)).causalTop;
-    const got = flowCausalTops(series7, idx).top;
-    expect(Array.from(got)).toEqual(Array.from(want));
+    const whole = flowCausalTops(series7, idx);
+    expect(Array.from(whole.top)).toEqual(Array.from(want));
+    // Blocks of 1, 3 and 7 recipient rows (each block clears and reuses the rows of the last).
+    for (const rowsPerBlock of [1, 3, 7]) {
+      const blocked = flowCausalTops(series7, idx, undefined, 0, rowsPerBlock * series7.ips);
+      expect(Array.from(blocked.top)).toEqual(Array.from(want));
+      expect(blocked.tie).toEqual(whole.tie);
+    }
     expect(want.filter((u) => u >= 0).length).toBeGreaterThan(20);
     expect(want.filter((u) => u === -1).length).toBeGreaterThan(0);
   });

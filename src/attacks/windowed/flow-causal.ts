@@ -6,11 +6,10 @@
  * are candidates.
  */
 import { MAX_CAUSAL_TIE } from '../attack.js';
-import { ScoredList } from './arrays.js';
 import type { DeliveryTiming } from './delivery-timing.js';
-import { pearsonFromSums } from './estimators.js';
+import { FinalLists } from './final-lists.js';
 import type { IpLists, TargetIndex } from './pairs.js';
-import { bestWithTies, CausalTies, KeepHeap, TIE_REL } from './select.js';
+import { CausalTies, TIE_REL } from './select.js';
 import type { WindowSeries } from './series.js';
 import { windowOf } from './series.js';
 
@@ -350,6 +349,7 @@ export function flowCausalTops(
   idx: TargetIndex,
   timed?: { timing: DeliveryTiming; at: Float64Array },
   pairKeep = 0,
+  blockCells = BLOCK_CELLS,
 ): { top: Int32Array; tie: { offsets: Int32Array; cand: Int32Array }; lists: IpLists | null } {
   const n = s.ips;
   const K = s.windows;
@@ -363,7 +363,22 @@ export function flowCausalTops(
       ips.push(s.userIp[r]);
     }
   }
-  const B = Math.max(1, Math.min(ips.length, Math.floor(BLOCK_CELLS / Math.max(1, n))));
+  const timedRows = ips.length;
+  // Targets by row (rowTargets[rowStart[b] ..)), and the recipient of each.
+  const rowStart = new Int32Array(timedRows + 1);
+  for (let r = 0; r < users; r++)
+    if (idx.start[r + 1] > idx.start[r]) rowStart[ipRow[s.userIp[r]] + 1] += idx.start[r + 1] - idx.start[r];
+  for (let b = 0; b < timedRows; b++) rowStart[b + 1] += rowStart[b];
+  const rowTargets = new Int32Array(rowStart[timedRows]);
+  const recipientOf = new Int32Array(idx.count);
+  const rowFill = rowStart.slice(0, timedRows);
+  for (let r = 0; r < users; r++) {
+    for (let q = idx.start[r]; q < idx.start[r + 1]; q++) {
+      rowTargets[rowFill[ipRow[s.userIp[r]]]++] = idx.order[q];
+      recipientOf[idx.order[q]] = r;
+    }
+  }
+  const B = Math.max(1, Math.min(ips.length, Math.floor(blockCells / Math.max(1, n))));
   const g = new GlobalPass(s, B);
   const { acc, touched, touchedAt, accN, PX, PX2, xp, xpList, xpAt } = g;
   const pY = new Int32Array(B);
@@ -373,24 +388,17 @@ export function flowCausalTops(
   const ties = new CausalTies(idx.count);
   const tied: number[] = [];
   const tCut = idx.tCut;
-  const finals = pairKeep > 0 ? new FinalLists(s, pairKeep) : null;
 
   for (let b0 = 0; b0 < ips.length; b0 += B) {
     const b1 = Math.min(ips.length, b0 + B);
-    const list: number[] = [];
-    const rowOfTarget = new Map<number, number>();
-    for (let r = 0; r < users; r++) {
-      const row = ipRow[s.userIp[r]];
-      if (row < b0 || row >= b1) continue;
-      for (let q = idx.start[r]; q < idx.start[r + 1]; q++) {
-        list.push(idx.order[q]);
-        rowOfTarget.set(idx.order[q], r);
-      }
-    }
+    // The block's targets in global time order (ties by index: a total order).
+    const list = rowTargets.slice(rowStart[Math.min(b0, timedRows)], rowStart[Math.min(b1, timedRows)]);
     list.sort((x, y) => tCut[x] - tCut[y] || x - y);
     for (let b = 0; b < b1 - b0; b++) {
       const base = b * n;
-      for (let c = 0; c < accN[b]; c++) acc[base + touched[base + c]] = 0;
+      // A cell is non-zero only where touched (cross terms only grow), so either clears the row.
+      if (accN[b] * 16 > n) acc.fill(0, base, base + n);
+      else for (let c = 0; c < accN[b]; c++) acc[base + touched[base + c]] = 0;
       accN[b] = 0;
       pY[b] = s.yStart[ips[b0 + b]];
       sy[b] = 0;
@@ -405,7 +413,7 @@ export function flowCausalTops(
 
     for (const i of list) {
       const t = tCut[i];
-      const R = rowOfTarget.get(i) as number;
+      const R = recipientOf[i];
       const v = s.userIp[R];
       const b = ipRow[v] - b0;
       const base = b * n;
@@ -500,100 +508,13 @@ export function flowCausalTops(
         );
       }
     }
-    if (!finals) continue;
-    // The block's rows over the whole run: their remaining ingress windows, then their pair lists.
-    for (let b = 0; b < b1 - b0; b++) {
-      const v = ips[b0 + b];
-      const base = b * n;
-      for (let p = pY[b]; p < s.yStart[v + 1]; p = ++pY[b]) {
-        const k = s.yWin[p];
-        const y = s.yCnt[p];
-        for (let e = s.eStart[k]; e < s.eStart[k + 1]; e++) {
-          const a = s.eIp[e];
-          if (acc[base + a] === 0) touched[base + accN[b]++] = a;
-          acc[base + a] += s.eCnt[e] * y;
-        }
-        sy[b] += y;
-        syy[b] += y * y;
-      }
-      finals.add(v, acc, base, touched.subarray(base, base + accN[b]), sy[b], syy[b]);
-    }
   }
-  return { top: causalTop, tie: ties.result(), lists: finals ? finals.result() : null };
-}
-
-/**
- * The whole-run pair list of a recipient ip from its dense cross-term row, as an IpSweep with
- * PEARSON gives every user there at the end of the run (sweep.ts collect, then bestWithTies): the
- * same sums added in the same order (windows ascending), the same statistic on them — at the end
- * of the run PEARSON.value adds only zeros — and the same cut, which does not depend on the order
- * candidates come in. The row's touched ips are the sweep's candidates with evidence (a cross term
- * only grows); the recipient's own ip is not one (IpSweep.ownIp), so neither is any user there.
- */
-class FinalLists {
-  private readonly out = new ScoredList();
-  private readonly at: Int32Array;
-  private readonly len: Int32Array;
-  private readonly user: Int32Array;
-  private readonly score: Float64Array;
-  private readonly buf: Float64Array;
-  private readonly kept: Int32Array;
-  private readonly heap: KeepHeap;
-
-  constructor(
-    private readonly s: WindowSeries,
-    private readonly pairKeep: number,
-  ) {
-    this.at = new Int32Array(s.ips).fill(-1);
-    this.len = new Int32Array(s.ips);
-    this.user = new Int32Array(s.users);
-    this.score = new Float64Array(s.users);
-    this.buf = new Float64Array(s.users);
-    this.kept = new Int32Array(s.users);
-    this.heap = new KeepHeap(pairKeep);
+  // The whole-run list of every user's ip, each computed once.
+  let lists: IpLists | null = null;
+  if (pairKeep > 0) {
+    const finals = new FinalLists(s, pairKeep);
+    for (let r = 0; r < users; r++) finals.add(s.userIp[r]);
+    lists = finals.result();
   }
-
-  add(v: number, acc: Float64Array, base: number, touched: Int32Array, sy: number, syy: number): void {
-    const { ipStart, ipUsers, users, xSum, xSum2, windows: K } = this.s;
-    const heap = this.heap;
-    heap.clear();
-    // The floor test below compares r² = N²/(Vx·Vy) with floor² on products within a few ulps
-    // of exact (1e-9 margin), only where none can underflow or overflow (floor > 1e-100, Vx and
-    // Vy in [1, 1e150), N < 1e150); a skipped ip's computed r is then below the floor.
-    const vy = K * syy - sy * sy;
-    const safe = vy >= 1 && vy < 1e150;
-    let n = 0;
-    for (let c = 0; c < touched.length; c++) {
-      const a = touched[c];
-      if (a === v) continue;
-      // pearsonFromSums' numerator: r > 0 needs N > 0 (the denominator is a square root).
-      const sx = xSum[a];
-      const num = K * acc[base + a] - sx * sy;
-      if (!(num > 0)) continue;
-      // Below the pairKeep-th largest r so far (KeepHeap.floor, at most the cut's): never kept.
-      const floor = heap.floor;
-      if (safe && floor > 1e-100 && num < 1e150) {
-        const vx = K * xSum2[a] - sx * sx;
-        if (vx >= 1 && vx < 1e150 && num * num < floor * floor * (vx * vy) * (1 - 1e-9)) continue;
-      }
-      const r = pearsonFromSums(K, sx, xSum2[a], sy, syy, acc[base + a]);
-      if (!(r > 0)) continue;
-      for (let i = ipStart[a]; i < ipStart[a + 1]; i++) {
-        if (ipUsers[i] < users) {
-          this.user[n] = ipUsers[i];
-          this.score[n] = r;
-          n++;
-          heap.offer(r);
-        }
-      }
-    }
-    const kept = bestWithTies(this.user, this.score, n, this.pairKeep, this.buf, this.kept);
-    this.at[v] = this.out.length;
-    this.len[v] = kept;
-    for (let k = 0; k < kept; k++) this.out.push(this.user[this.kept[k]], this.score[this.kept[k]]);
-  }
-
-  result(): IpLists {
-    return { at: this.at, len: this.len, ...this.out.result() };
-  }
+  return { top: causalTop, tie: ties.result(), lists };
 }
