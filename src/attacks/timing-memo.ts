@@ -13,7 +13,9 @@
  * replayed only under a scan in [scanLo, scanHi], the scans for which the weigher proved the
  * weighing the same (timing.ts, `weigh`), and a budget of at least min(span, scan). Caps widen per
  * target (param `widen`), so a row may hold several records for disjoint-or-not scan ranges,
- * chained newest first; a new one is made only when none fits.
+ * chained newest first; a new one is made only when none fits. A record the scan stopped also keeps
+ * where its last chunk began (resRows …), so that the weighing at a larger scan resumes it instead
+ * of starting again from the window's newest row (timing-weigh.ts proves it the same bit for bit).
  */
 
 /** What an expansion left out of its window, as AttackResult.caps counts it: none. */
@@ -65,6 +67,16 @@ export class Expansions {
   start = new Int32Array(256);
   kids = new Int32Array(256);
   bgs = new Int32Array(256);
+  /**
+   * Per record the scan stopped (timing-weigh.ts, resumption): rows before its last, clamped chunk
+   * (0: not resumable), that chunk's size, the kept children before it, and `sum` and `top` at its
+   * start. A weighing at a larger scan starts there instead of at the window's newest row.
+   */
+  resRows = new Int32Array(256);
+  resStep = new Int32Array(256);
+  resKids = new Int32Array(256);
+  resSum = new Float64Array(256);
+  resTop = new Float64Array(256);
   /** The pool: a child row or background origin, and its weight before normalisation by `sum`. */
   ref = new Int32Array(1 << 12);
   v = new Float64Array(1 << 12);
@@ -81,6 +93,29 @@ export class Expansions {
     if (this.keys[i] !== row) return -1;
     for (let r = this.ids[i]; r >= 0; r = this.chain[r]) if (this.scanLo[r] <= scan && scan <= this.scanHi[r]) return r;
     return -1;
+  }
+
+  /**
+   * The resumable record of `row` with the largest scan s ≤ `maxScan` (the window's newest rows
+   * down to its limit), or -1. Such a record was stopped at s (scanLo = scanHi = s).
+   */
+  resumable(row: number, maxScan: number): number {
+    const i = this.slot(row);
+    if (this.keys[i] !== row) return -1;
+    let best = -1;
+    for (let r = this.ids[i]; r >= 0; r = this.chain[r])
+      if (this.resRows[r] > 0 && this.scanHi[r] <= maxScan && (best < 0 || this.scanHi[r] > this.scanHi[best]))
+        best = r;
+    return best;
+  }
+
+  /** Makes record `r` resumable from its last chunk's start (see resRows); a scratch record is never looked up. */
+  resumeAt(r: number, rows: number, step: number, kids: number, sum: number, top: number): void {
+    this.resRows[r] = rows;
+    this.resStep[r] = step;
+    this.resKids[r] = kids;
+    this.resSum[r] = sum;
+    this.resTop[r] = top;
   }
 
   /** Starts recording an expansion (into the scratch record until `close` keeps it). */
@@ -134,6 +169,7 @@ export class Expansions {
     this.start[r] = this.top;
     this.kids[r] = this.nKids < 0 ? this.end - this.top : this.nKids;
     this.bgs[r] = this.end - this.top - this.kids[r];
+    this.resRows[r] = 0;
     if (keep && this.end <= this.maxPool) {
       this.top = this.end;
       this.count++;
@@ -180,5 +216,10 @@ export class Expansions {
     this.start = grownI32(this.start, n);
     this.kids = grownI32(this.kids, n);
     this.bgs = grownI32(this.bgs, n);
+    this.resRows = grownI32(this.resRows, n);
+    this.resStep = grownI32(this.resStep, n);
+    this.resKids = grownI32(this.resKids, n);
+    this.resSum = grownF64(this.resSum, n);
+    this.resTop = grownF64(this.resTop, n);
   }
 }

@@ -55,29 +55,15 @@ import {
 import { type BackgroundCauses, backgroundCauses } from './timing-background.js';
 import { Beam } from './timing-beam.js';
 import { density, densityBound, densityRun, type Margins, margins } from './timing-laws.js';
-import { ANY_SCAN, Expansions, NO_CUT } from './timing-memo.js';
+import { NO_CUT } from './timing-memo.js';
 import { TIMING_PARAMS } from './timing-params.js';
-import { type HostIndex, incomingIndex, lowerBound, type TimeIndex, timeIndex, upperBound } from './util-index.js';
+import { CHUNK, cutShare, NEGLIGIBLE, STOP, Weigher } from './timing-weigh.js';
+import { lowerBound, type TimeIndex, timeIndex, upperBound } from './util-index.js';
 import { ScoreBuilder } from './util-scores.js';
 
 const MAX_DEPTH = 64;
 /** Calibration samples a kind of forward needs for a dwell law of its own (param `dwell: per-kind`). */
 const MIN_KIND_SAMPLES = 30;
-
-/**
- * Candidates whose density is below this fraction of the best in their window are not
- * expanded (their mass, at most scan·1e-6 of the window's, is dropped): it keeps floor-level
- * rows from costing work when a real candidate exists, and keeps them when none does.
- */
-const NEGLIGIBLE = 1e-6;
-
-/** Rows weighed first in a window; each further chunk doubles. */
-const CHUNK = 32;
-/**
- * A window stops growing once the rows left out could take at most this share of its mass:
- * well below CAP_MASS, so a target whose windows all stop this way is not counted as capped.
- */
-const STOP = CAP_MASS / 8;
 
 /** The work caps whose cuts are counted (AttackResult.caps), by index into Tracer.cut. */
 const CAPS = ['scan', 'beam', 'budget', 'depth'] as const;
@@ -98,16 +84,17 @@ function watchesLinks(input: AttackInput): boolean {
 }
 
 class Tracer {
-  private readonly incoming: HostIndex | null;
   /**
-   * Per entry of `incoming` (and of `departures`): the row's bytes and whether it left a device
-   * (the sending host, for departures), laid out beside the index's times so that weighing a
-   * window reads three sequential arrays instead of gathering from the whole log (cache misses
-   * were most of a candidate's cost at 10^4 users).
+   * Weighs windows at parties on watched links and keeps them (timing-weigh.ts); null when the
+   * view watches no links or `trace` is off.
    */
-  private readonly incBytes: Int32Array;
-  private readonly incDevice: Uint8Array;
+  private readonly weigher: Weigher | null;
   private readonly departures: TimeIndex;
+  /**
+   * Per departure: the row's bytes and sending host, laid out beside the index's times so that
+   * weighing a window reads sequential arrays instead of gathering from the whole log (cache
+   * misses were most of a candidate's cost at 10^4 users).
+   */
   private readonly depBytes: Int32Array;
   private readonly depHost: Int32Array;
   private readonly links: boolean;
@@ -124,13 +111,10 @@ class Tracer {
   private nb = 0;
   /** The beam search's frontier and the children of its current level. */
   private readonly level: Beam;
-  // Densities of the rows in the current window (at most `scan`).
+  // Densities of the departures in the current fallback window (at most `scan`).
   private dens: Float64Array;
-  // Size-change laws, when the adversary reads sizes (param `sizes`).
-  private readonly hopSizes: SizeModel | null;
+  // End-to-end size-change law, when the adversary reads sizes (param `sizes`).
   private readonly e2eSizes: SizeModel | null;
-  /** Where each kind of forward's causes come from (AttackInput.causeClasses); null when not given. */
-  private readonly causes: NonNullable<AttackInput['causeClasses']> | null;
   /** Posterior mass (bound) each cap left out of the current target, by CAPS index. */
   readonly cut = new Float64Array(CAPS.length);
   /**
@@ -139,8 +123,6 @@ class Tracer {
    * stripped it (`background`).
    */
   private readonly bg: BackgroundCauses | null;
-  /** Expansions at parties on watched links, weighed once per row (timing-memo.ts). */
-  private readonly expansions = new Expansions();
 
   constructor(
     private readonly input: AttackInput,
@@ -166,15 +148,6 @@ class Tracer {
     this.fromBreak = fb && fb.samples > 0 ? { model: fb, edges: margins(fb) } : null;
     this.level = new Beam(beam);
     this.links = trace && watchesLinks(input);
-    this.incoming = this.links ? incomingIndex(obs, input.hostIp.length) : null;
-    const inc = this.incoming;
-    this.incBytes = new Int32Array(inc ? inc.rows.length : 0);
-    this.incDevice = new Uint8Array(this.incBytes.length);
-    for (let m = 0; m < this.incBytes.length; m++) {
-      const j = (inc as HostIndex).rows[m];
-      this.incBytes[m] = obs.bytes[j];
-      this.incDevice[m] = obs.from[j] < users ? 1 : 0;
-    }
     this.departures = timeIndex(obs.tTx, obs.length, (j) => obs.from[j] < users);
     const dep = this.departures.rows;
     this.depBytes = new Int32Array(dep.length);
@@ -185,10 +158,10 @@ class Tracer {
     }
     this.trace = trace;
     this.dens = new Float64Array(scan);
-    this.causes = input.causeClasses ?? null;
-    this.hopSizes = sizes && input.hopSizes?.samples ? input.hopSizes : null;
     this.e2eSizes = sizes && input.endToEndSizes?.samples ? input.endToEndSizes : null;
     this.bg = backgroundCauses(input, scan);
+    const hopSizes = sizes && input.hopSizes?.samples ? input.hopSizes : null;
+    this.weigher = this.links ? new Weigher(input, hopSizes, this.bg, scan) : null;
   }
 
   /**
@@ -201,6 +174,7 @@ class Tracer {
     this.level.setWidth(beam);
     if (scan > this.dens.length) this.dens = new Float64Array(scan);
     this.bg?.setScan(scan);
+    this.weigher?.setScan(scan);
   }
 
   /** Scores one anchored target into the builder (does not commit); `cut` holds what the caps left out. */
@@ -213,15 +187,6 @@ class Tracer {
     if (lost > 0) this.spread(endToEnd, this.e2eEdges, x, lost, anchor);
     const fb = this.fromBreak;
     if (fb) for (let k = 0; k < this.nb; k++) this.spread(fb.model, fb.edges, obs.tTx[this.bRow[k]], this.bW[k], -1);
-  }
-
-  /**
-   * Share of a window's mass that `rows` unweighed rows, each of density at most `bound`, could
-   * have taken from the `sum` the weighed ones got (1 when nothing was weighed or the bound is unknown).
-   */
-  private cutShare(rows: number, bound: number, sum: number): number {
-    const m = rows * bound;
-    return m > 0 ? (Number.isFinite(m) && sum > 0 ? m / (sum + m) : 1) : 0;
   }
 
   /** A hypothesis lost where the exact chain breaks: kept to be spread from the break row (fallback: break). */
@@ -297,9 +262,10 @@ class Tracer {
         }
         // Unheld party on watched links: candidate causes among its incoming rows, weighed once
         // per row while the budget does not bind (timing-memo.ts), and applied with this mass.
-        const ex = this.expansions;
+        const wg = this.weigher as Weigher;
+        const { ex } = wg;
         let r = ex.find(row, this.scan);
-        if (r < 0 || budget < Math.min(ex.span[r], this.scan)) r = this.weigh(row, h, model, e, budget);
+        if (r < 0 || budget < Math.min(ex.span[r], this.scan)) r = wg.weigh(row, h, model, e, budget);
         budget -= ex.used[r];
         if (ex.cap[r] !== NO_CUT) this.cut[ex.cap[r]] += w * ex.share[r];
         const sum = ex.sum[r];
@@ -317,96 +283,6 @@ class Tracer {
       this.cut[BEAM] += level.pruned;
     }
     return lost;
-  }
-
-  /**
-   * Weighs the candidate causes of `row`, which party h forwarded (dwell law `model`, margins `e`),
-   * with `budget` rows left for the delivery, into a record of `expansions`; returns its id.
-   */
-  private weigh(row: number, h: number, model: DelayModel, e: Margins, budget: number): number {
-    const { obs, users } = this.input;
-    const inc = this.incoming as HostIndex;
-    const t = obs.tTx[row];
-    const hi = upperBound(inc.t, inc.start[h], inc.start[h + 1], Math.min(t, t - model.lo + e.lo));
-    const full = lowerBound(inc.t, inc.start[h], hi, t - model.hi - e.hi);
-    // Work: the most recent rows (shortest dwells) first, in growing chunks, until what the
-    // older ones could still weigh is below STOP of the window's mass, or `scan` rows per party
-    // (`budget` per delivery) are weighed; past the budget the remaining hypotheses fall back.
-    const limit = Math.max(full, hi - this.scan, hi - budget);
-    const cap = hi - budget > Math.max(full, hi - this.scan) ? BUDGET : SCAN;
-    const f = this.dens;
-    const hs = this.hopSizes;
-    // Directions: how likely a cause from a device (or from a party) is for this kind of forward.
-    const cs = this.causes;
-    const ck = cs ? 2 * dwellKind(cs.role[h], obs.to[row] < users) : -1;
-    const byClass = cs !== null && ck + 1 < cs.p.length;
-    const cls = cs as NonNullable<typeof cs>;
-    // The largest factor sizes and directions can give an unweighed row (bounds stay bounds).
-    const scale = (byClass ? Math.max(cls.p[ck], cls.p[ck + 1]) : 1) * (hs ? hs.max : 1);
-    let sum = 0;
-    let top = 0;
-    // Background arrivals at h first: their mass is part of the window's, which the adaptive
-    // scan below compares what it leaves out against.
-    const nbg = this.bg
-      ? this.bg.read(h, t - model.hi - e.hi, Math.min(t, t - model.lo + e.lo), hs, obs.bytes[row])
-      : 0;
-    if (nbg > 0) {
-      const { data, reader, dens } = this.bg as BackgroundCauses;
-      for (let k = 0; k < nbg; k++) {
-        const d = reader.outD[k];
-        let v = density(model, t - reader.outT[k], e);
-        if (byClass && v > 0) v *= cls.p[ck + (data.from[d] < users ? 1 : 0)];
-        if (hs && v > 0) v *= hs.p(obs.bytes[row] - data.bytes[d]);
-        dens[k] = v;
-        sum += v;
-        if (v > top) top = v;
-      }
-    }
-    let lo = hi;
-    let bound = 0;
-    const rowBytes = obs.bytes[row];
-    const { incBytes, incDevice } = this;
-    for (let step = CHUNK; ; step *= 2) {
-      const next = Math.max(limit, lo - step);
-      densityRun(model, e, t, inc.t, next, lo, f, hi - 1);
-      for (let m = next; m < lo; m++) {
-        let v = f[hi - 1 - m];
-        if (byClass && v > 0) v *= cls.p[ck + incDevice[m]];
-        if (hs && v > 0) v *= hs.p(rowBytes - incBytes[m]);
-        f[hi - 1 - m] = v;
-        sum += v;
-        if (v > top) top = v;
-      }
-      lo = next;
-      if (lo === full) break;
-      bound = densityBound(model, e, t - inc.t[lo - 1], t - inc.t[full]) * scale;
-      if (lo === limit || this.cutShare(lo - full, bound, sum) <= STOP) break;
-    }
-    const cut = lo > full ? (lo === limit ? cap : SCAN) : NO_CUT;
-    const ex = this.expansions;
-    ex.open();
-    // Kept as the trace applies them; nothing when the window weighs nothing (sum not > 0).
-    if (sum > 0) {
-      const least = top * NEGLIGIBLE;
-      for (let m = lo; m < hi; m++) if (f[hi - 1 - m] > least) ex.add(inc.rows[m], f[hi - 1 - m]);
-      ex.backgrounds();
-      if (nbg > 0) {
-        const { data, reader, dens } = this.bg as BackgroundCauses;
-        for (let k = 0; k < nbg; k++) if (dens[k] > least) ex.add(data.origin[reader.outD[k]], dens[k]);
-      }
-    }
-    // The weighing read `budget` only through `limit`; when that is max(full, hi − scan) it is the
-    // same for every budget ≥ min(hi − full, scan), and the record is kept for the row.
-    const free = limit === Math.max(full, hi - this.scan);
-    const share = cut === NO_CUT ? 0 : this.cutShare(lo - full, bound, sum);
-    // The scans it is the same under (a free weighing reads `scan` only through `limit` and the
-    // background read): the chunks are the same under any scan ≥ hi − lo, the rows weighed, unless
-    // the scan stopped them (lo = limit > full: a larger scan weighs more); a background read that
-    // consulted the reader keeps the `scan` newest crossings, so the record holds for this scan only.
-    let scanLo = hi - lo;
-    let scanHi = lo === limit && lo > full ? this.scan : ANY_SCAN;
-    if (this.bg?.scanned) scanLo = scanHi = this.scan;
-    return ex.close(row, free, scanLo, scanHi, hi - full, nbg + hi - lo, sum, share, cut);
   }
 
   /**
@@ -457,9 +333,9 @@ class Tracer {
       lo = next;
       if (lo === full) break;
       bound = densityBound(model, e, x - d.t[lo - 1], x - d.t[full]) * scale;
-      if (lo === limit || this.cutShare(lo - full, bound, sum) <= STOP) break;
+      if (lo === limit || cutShare(lo - full, bound, sum) <= STOP) break;
     }
-    if (lo > full) this.cut[SCAN] += mass * this.cutShare(lo - full, bound, sum);
+    if (lo > full) this.cut[SCAN] += mass * cutShare(lo - full, bound, sum);
     if (!(sum > 0)) return;
     const least = top * NEGLIGIBLE;
     for (let k = lo; k < hi; k++)
