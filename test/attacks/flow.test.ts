@@ -227,7 +227,7 @@ describe('sparse engine vs dense reference', () => {
     expect(Array.from(whole.top)).toEqual(Array.from(want));
     // Blocks of 1, 3 and 7 recipient rows (each block clears and reuses the rows of the last).
     for (const rowsPerBlock of [1, 3, 7]) {
-      const blocked = flowCausalTops(series7, idx, undefined, 0, rowsPerBlock * series7.ips);
+      const blocked = flowCausalTops(series7, idx, undefined, 0, rowsPerBlock);
       expect(Array.from(blocked.top)).toEqual(Array.from(want));
       expect(blocked.tie).toEqual(whole.tie);
     }
