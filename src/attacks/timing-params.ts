@@ -63,7 +63,7 @@ export const TIMING_PARAMS = [
     min: 1,
     unit: 'factor',
     description:
-      "the most a target's `scan`, `beam` and `budget` may each grow by: a target whose posterior one of them cut by more than 0.1 % is scored again from scratch with the caps that cut doubled, until none cuts more or each has grown this much (its scores are then those of the attack with its last caps fixed; `caps` counts the targets still cut); 1: fixed caps, the attack before caps could widen",
+      "the most a target's `scan`, `beam` and `budget` may each grow by: a target whose posterior one of them cut by more than 0.1 % is scored again from scratch with the caps that cut doubled, until none cuts more, each has grown this much, or a round moved its posterior by less than 0.1 % (L1) (its scores are then those of the attack with its last caps fixed; `caps` counts the targets still cut); 1: fixed caps, the attack before caps could widen",
     source:
       "[assumption] fixed caps bind at load and made designs look safer than they are: Session, global observer, 3162 users at 1/10 min, timing top1 0.510 at fixed 512/32/8192 and 0.738 with caps ×32–64 (93 CPU s); widen 4 / 8 / 16 / 32 / 64 give 0.632 / 0.679 / 0.715 / 0.735 / 0.737 at 12.9 / 14.9 / 23.3 / 32.2 / 39.9 CPU s (5.9 at 1). Where caps bind at any ceiling (10 s mix delays, Signal's offline-store tails) the cost grows with the ceiling: the countermeasures validation scenario (300 users, mixDelay 0/10 s × cover) costs 20.6 CPU s in timing at 1, 60.7 at 4, 94.7 at 8, 316.9 at 32, so the default is 4; default scenario 13.5 → 17.6 CPU s at 4 (20.0 at 32) (docs/attacks.md#timing)",
   }),

@@ -21,10 +21,10 @@
  * hypothesis; pruned mass is dropped and the result renormalised) and stops after MAX_DEPTH
  * hops (remaining mass counts as lost). Work budget: at most `scan` rows per window (the most
  * recent, i.e. shortest delays) and `budget` rows per delivery; past it hypotheses are lost.
- * Caps follow the load (param `widen`): a target whose posterior scan, beam or budget cut by more
- * than CAP_MASS is scored again from scratch with those caps doubled, until none cuts more or each
- * has grown `widen`-fold; its scores are the attack's with its last caps fixed, and `caps` counts
- * the targets still cut then.
+ * Caps follow the load (param `widen`, timing-widen.ts): a target whose posterior scan, beam or
+ * budget cut by more than CAP_MASS is scored again from scratch with those caps doubled, until none
+ * cuts more, each has grown `widen`-fold, or a round no longer moves the posterior; its scores are
+ * the attack's with its last caps fixed, and `caps` counts the targets still cut then.
  *
  * Fallback — mass lost anywhere is spread by the end-to-end model: every row leaving a user
  * device with tTx in [x − endToEnd.hi, x − endToEnd.lo] (and ≤ x), x = tRx(anchor), gets
@@ -58,6 +58,7 @@ import { density, densityBound, densityRun, type Margins, margins } from './timi
 import { NO_CUT } from './timing-memo.js';
 import { TIMING_PARAMS } from './timing-params.js';
 import { CHUNK, cutShare, NEGLIGIBLE, STOP, Weigher } from './timing-weigh.js';
+import { Widener, type WidenReport } from './timing-widen.js';
 import { lowerBound, type TimeIndex, timeIndex, upperBound } from './util-index.js';
 import { ScoreBuilder } from './util-scores.js';
 
@@ -67,6 +68,7 @@ const MIN_KIND_SAMPLES = 30;
 
 /** The work caps whose cuts are counted (AttackResult.caps), by index into Tracer.cut. */
 const CAPS = ['scan', 'beam', 'budget', 'depth'] as const;
+// The first three are the caps that widen, in timing-widen.ts's WIDENED order.
 const SCAN = 0;
 const BEAM = 1;
 const BUDGET = 2;
@@ -348,14 +350,8 @@ class Tracer {
   }
 }
 
-/**
- * Each round multiplies the caps that cut by this much (up to the ceiling `widen`). Measured on
- * Session, global observer, 3162 users, widen 32: ×2 31.7 CPU s, ×4 36.4, ×8 37.1, all caps ×4
- * (not only those that cut) 50.3, for the same top1 (0.734–0.735): finer steps stop at smaller caps.
- */
-const GROW = 2;
-
-function run(input: AttackInput): AttackResult {
+/** The attack; `report` sees every scoring round of every target (tests of the widening schedule). */
+export function runTiming(input: AttackInput, report?: WidenReport): AttackResult {
   // beam, scan, budget and widen are integers ≥ 1 (their specs' min, enforced by the scenario layer).
   const { trace, beam, scan, budget, widen, sizes, dwell, fallback } = readParams(TIMING_PARAMS, input.params);
   // Every candidate is listed: the posterior is bounded by the work caps, not folded at a count.
@@ -364,29 +360,7 @@ function run(input: AttackInput): AttackResult {
   const fromBreak = fallback === 'break';
   const tracer = new Tracer(input, b, trace, beam, scan, budget, sizes, perKind, fromBreak);
   const { cut } = tracer;
-  /**
-   * Scores `anchor` into the builder with the configured caps, then, while scan, beam or budget
-   * cut more than CAP_MASS of its posterior, again from scratch with those caps GROW times wider,
-   * each at most `widen` times its configured value. The scores are those of the attack with the
-   * last caps fixed; `tracer.cut` holds what they left out.
-   */
-  const traceWidened = (anchor: number): void => {
-    let fs = 1;
-    let fb = 1;
-    let fg = 1;
-    for (;;) {
-      tracer.setCaps(scan * fs, beam * fb, budget * fg);
-      tracer.score(anchor);
-      const gs = cut[SCAN] > CAP_MASS && fs < widen;
-      const gb = cut[BEAM] > CAP_MASS && fb < widen;
-      const gg = cut[BUDGET] > CAP_MASS && fg < widen;
-      if (!(gs || gb || gg)) return;
-      b.clear();
-      if (gs) fs = Math.min(widen, fs * GROW);
-      if (gb) fb = Math.min(widen, fb * GROW);
-      if (gg) fg = Math.min(widen, fg * GROW);
-    }
-  };
+  const widener = new Widener(tracer, b, input.users, scan, beam, budget, widen, report);
   const { targets } = input;
   // Targets whose posterior each cap cut by more than CAP_MASS (AttackResult.caps), at their last caps.
   const capped = new Int32Array(CAPS.length);
@@ -397,12 +371,12 @@ function run(input: AttackInput): AttackResult {
     const c = targets.causalAnchor ? targets.causalAnchor[i] : a;
     let top = -1;
     if (c !== a) {
-      if (c >= 0) traceWidened(c);
+      if (c >= 0) widener.trace(c);
       top = b.uniqueArgmax();
       b.clear();
     }
     if (a >= 0) {
-      traceWidened(a);
+      widener.trace(a);
       for (let k = 0; k < CAPS.length; k++) if (cut[k] > CAP_MASS) capped[k]++;
     }
     b.commit(i, c === a ? b.uniqueArgmax() : top);
@@ -419,5 +393,5 @@ export const timing: AttackModule = {
   params: TIMING_PARAMS,
   // The pipeline builds what timing's parameters call for; it never reads them itself.
   needs: (p) => ({ laws: readParams(TIMING_PARAMS, p).calibration === 'independent-run' ? 'independent-run' : 'run' }),
-  run,
+  run: (input) => runTiming(input),
 };

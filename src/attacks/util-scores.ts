@@ -137,6 +137,21 @@ export class ScoreBuilder {
     return this.nTouched === 0;
   }
 
+  /** How many users have evidence for the current target; `touchedUser(k)` lists them, k < this. */
+  get touchedCount(): number {
+    return this.nTouched;
+  }
+
+  /** The k-th user with evidence for the current target (in the order evidence first came). */
+  touchedUser(k: number): number {
+    return this.touched[k];
+  }
+
+  /** The current target's evidence for user u (0 when none). */
+  evidence(u: number): number {
+    return this.acc[u];
+  }
+
   /** Total evidence accumulated for the current target. */
   total(): number {
     let s = 0;

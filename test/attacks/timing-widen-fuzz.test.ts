@@ -7,7 +7,10 @@
  * - every target's scores equal a fresh run of that target alone with fixed caps (widen 1) equal
  *   to its last caps (no memo record, beam table, background reader, break list or `cut` carried
  *   between rounds or targets shows); its causal top likewise, from its causal anchor's own caps;
- * - `caps` is the sum of those fresh runs' `caps` (targets still cut at the ceiling only);
+ * - its last caps are those of the schedule re-derived from the fresh runs (test/attacks/
+ *   timing-widen-schedule.ts: doubling the caps that cut, up to the ceiling, until a round does
+ *   not move the posterior), which settles some targets of these worlds early;
+ * - `caps` is the sum of those fresh runs' `caps` (targets still cut at their last caps);
  * - the result does not depend on the order targets are scored in (the memo is shared).
  */
 import { describe, expect, it } from 'vitest';
@@ -15,10 +18,11 @@ import { seeBackground } from '../../src/adversary/background.js';
 import { buildTargets, endToEndSizeModel, hopSizeModel, scoredDeliveries } from '../../src/adversary/targets.js';
 import { observe, type View } from '../../src/adversary/view.js';
 import type { AttackInput, AttackResult, Targets } from '../../src/attacks/attack.js';
-import { timing } from '../../src/attacks/timing.js';
+import { runTiming, timing } from '../../src/attacks/timing.js';
 import { Streams } from '../../src/core/rng.js';
 import { Kind, PeriodicFlows } from '../../src/net/log.js';
 import { addressing } from '../metrics/synthetic-star.js';
+import { type Factors, type FixedRun, WIDENED, widenSchedule } from './timing-widen-schedule.js';
 import { flat, MS, multiHopWorld } from './timing-world.js';
 
 const USERS = 20;
@@ -128,20 +132,24 @@ function listed(r: AttackResult, i: number) {
   };
 }
 
-const GROWN = ['scan', 'beam', 'budget'] as const;
+/** Schedules followed (every anchor's), and those that settled: a round left the posterior where it was. */
+const seen = { schedules: 0, settled: 0 };
 
 /** Target i's anchor `anchor` scored alone at fixed caps, by the widening schedule; returns the last run. */
 function fixedAtLastCaps(w: World, i: number, anchor: number): AttackResult {
-  const widen = w.params.widen as number;
-  const f = { scan: 1, beam: 1, budget: 1 };
-  for (;;) {
-    const p = { ...w.params, widen: 1 } as Record<string, unknown>;
-    for (const k of GROWN) p[k] = (w.params[k] as number) * f[k];
-    const ref = run(w, p as AttackInput['params'], one(w.targets, i, anchor, anchor));
-    const grow = GROWN.filter((k) => (ref.caps?.[k] ?? 0) > 0 && f[k] < widen);
-    if (grow.length === 0) return ref;
-    for (const k of grow) f[k] = Math.min(widen, f[k] * 2);
-  }
+  const at = (f: Factors): FixedRun => {
+    const p: AttackInput['params'] = { ...w.params, widen: 1 };
+    for (const k of WIDENED) p[k] = (w.params[k] as number) * f[k];
+    let cut: number[] = [];
+    const result = runTiming({ ...w.input, targets: one(w.targets, i, anchor, anchor), params: p }, (_a, _f, c) => {
+      cut = [...c];
+    });
+    return { result, cut };
+  };
+  const s = widenSchedule(w.params.widen as number, at);
+  seen.schedules++;
+  if (s.settled) seen.settled++;
+  return s.last.result;
 }
 
 describe('timing widen, fuzzed: exact per target, caps counted, order-free', () => {
@@ -180,4 +188,10 @@ describe('timing widen, fuzzed: exact per target, caps counted, order-free', () 
         expect(r.caps).toEqual(wide.caps);
       }
     });
+  // Runs after the worlds above (tests in a file run in order): the stopping rule decided results
+  // in them, so removing it, or stopping earlier or later, changes some target's scores above.
+  it('the worlds settle some targets before their caps stop growing', () => {
+    expect(seen.schedules).toBeGreaterThan(1000);
+    expect(seen.settled).toBeGreaterThan(20);
+  });
 });
