@@ -34,10 +34,21 @@ const MIN_BLOCK_ROWS = 32;
  */
 class GlobalPass {
   readonly n: number;
-  /** Cross terms Σ x·y of recipient row b against every ip: acc[b·n + a]. */
+  /**
+   * Row layout: only ips with an egress row can have a cross term, so each has a column (col[a],
+   * ascending with the ip) and every other ip shares the last column, which stays 0. Rows are
+   * `cols` wide: at 31 623 users a quarter of the ips are infrastructure, and the scattered first
+   * touches of a row are most of the pass's cost.
+   */
+  readonly cols: number;
+  readonly col: Int32Array;
+  /** col of each egress entry (series eIp), for the accumulation loop. */
+  readonly eCol: Int32Array;
+  /** Cross terms Σ x·y of recipient row b against every ip: acc[b·cols + col[a]]. */
   readonly acc: Float64Array;
+  /** The ips row b touched: touched[b·cols ..). */
   readonly touched: Int32Array;
-  /** Where ip a stands in row b's touched list: touchedAt[b·n + a], valid while acc[b·n + a] ≠ 0. */
+  /** Where ip a stands in row b's touched list: touchedAt[b·cols + col[a]], valid while acc there ≠ 0. */
   readonly touchedAt: Int32Array;
   readonly accN: Int32Array;
   /**
@@ -65,9 +76,16 @@ class GlobalPass {
   constructor(s: WindowSeries, rows: number) {
     const n = s.ips;
     this.n = n;
-    this.acc = new Float64Array(rows * n);
-    this.touched = new Int32Array(rows * n);
-    this.touchedAt = new Int32Array(rows * n);
+    this.col = new Int32Array(n);
+    let c = 0;
+    for (let a = 0; a < n; a++) if (s.xStart[a + 1] > s.xStart[a]) this.col[a] = c++;
+    for (let a = 0; a < n; a++) if (!(s.xStart[a + 1] > s.xStart[a])) this.col[a] = c;
+    this.cols = c + 1;
+    this.eCol = new Int32Array(s.eIp.length);
+    for (let e = 0; e < s.eIp.length; e++) this.eCol[e] = this.col[s.eIp[e]];
+    this.acc = new Float64Array(rows * this.cols);
+    this.touched = new Int32Array(rows * this.cols);
+    this.touchedAt = new Int32Array(rows * this.cols);
     this.accN = new Int32Array(rows);
     this.PX = new Float64Array(2 * n);
     this.xp = new Float64Array(n);
@@ -104,8 +122,8 @@ class GlobalPass {
    * touched (sequential access).
    */
   bestIp(b: number, v: number, yp: number, Kt: number, syT: number): number {
-    const { n, acc, touched, xp, xpList, PX, ipCount } = this;
-    const base = b * n;
+    const { n, acc, col, touched, xp, xpList, PX, ipCount } = this;
+    const base = b * this.cols;
     const accN = this.accN[b];
     const xpN = this.xpN;
     let best = 0;
@@ -122,14 +140,14 @@ class GlobalPass {
       else if (c < accN) a = touched[base + c];
       else {
         a = xpList[c - accN];
-        if (acc[base + a] !== 0) continue;
+        if (acc[base + col[a]] !== 0) continue;
       }
       // The recipient's own address scores 0, as in IpSweep (its egress echoes the recipient).
       if (a === v) continue;
       // An ip without co-occurrence has Sxy = 0, so N ≤ 0 and it drops out here.
       const xa = xp[a];
       const sx = PX[2 * a] + xa;
-      const num = Kt * (acc[base + a] + xa * yp) - sx * syT;
+      const num = Kt * (acc[base + col[a]] + xa * yp) - sx * syT;
       const vx = Kt * (PX[2 * a + 1] + xa * xa) - sx * sx;
       if (!(num > 0 && vx > 0 && num * num >= thr * vx)) continue;
       const q2 = (num * num) / vx;
@@ -177,14 +195,14 @@ class GlobalPass {
     }
     let q0 = 0;
     if (tm.split(candidates)) {
-      const { acc, xp, PX, ipCount } = this;
-      const base = b * n;
+      const { acc, col, xp, PX, ipCount } = this;
+      const base = b * this.cols;
       for (let k = 0; k < tm.nearN; k++) {
         const a = tm.nearList[k];
         if (a === v || ipCount[a] === 0) continue;
         const xa = xp[a];
         const sx = PX[2 * a] + xa;
-        const num = Kt * (acc[base + a] + xa * yp) - sx * syT;
+        const num = Kt * (acc[base + col[a]] + xa * yp) - sx * syT;
         const vx = Kt * (PX[2 * a + 1] + xa * xa) - sx * sx;
         if (!(num > 0 && vx > 0)) continue;
         // An ip whose bound cannot beat q0 leaves it as it is (q0 is the maximum either way).
@@ -220,8 +238,8 @@ class GlobalPass {
     floor: number,
     vy: number,
   ): number {
-    const { n, acc, touched, xp, xpList, PX, ipCount } = this;
-    const base = b * n;
+    const { n, acc, col, touched, xp, xpList, PX, ipCount } = this;
+    const base = b * this.cols;
     const accN = this.accN[b];
     const xpN = this.xpN;
     const dense = accN * 4 > n;
@@ -241,12 +259,12 @@ class GlobalPass {
       else if (c < accN) a = touched[base + c];
       else {
         a = xpList[c - accN];
-        if (acc[base + a] !== 0) continue;
+        if (acc[base + col[a]] !== 0) continue;
       }
       if (a === v) continue;
       const xa = xp[a];
       const sx = PX[2 * a] + xa;
-      const num = Kt * (acc[base + a] + xa * yp) - sx * syT;
+      const num = Kt * (acc[base + col[a]] + xa * yp) - sx * syT;
       const vx = Kt * (PX[2 * a + 1] + xa * xa) - sx * sx;
       if (!(num > 0 && vx > 0)) continue;
       const m = ipCount[a];
@@ -287,14 +305,14 @@ class GlobalPass {
  * that). Only the near ips and a prefix of tm.byCount can reach the floor (delivery-timing.ts).
  */
 function reach(g: GlobalPass, b: number, yp: number, vy: number, floor: number, tm: DeliveryTiming): number {
-  const { n, acc, touchedAt, xp, xpAt, reachKeys } = g;
-  const base = b * n;
+  const { n, acc, col, touchedAt, xp, xpAt, reachKeys } = g;
+  const base = b * g.cols;
   const accN = g.accN[b];
   const dense = accN * 4 > n;
   let m = 0;
   const add = (a: number): void => {
     if (dense) reachKeys[m++] = a;
-    else if (acc[base + a] !== 0) reachKeys[m++] = touchedAt[base + a];
+    else if (acc[base + col[a]] !== 0) reachKeys[m++] = touchedAt[base + col[a]];
     else if (yp > 0 && xp[a] > 0) reachKeys[m++] = accN + xpAt[a];
   };
   const reaches = (a: number): boolean => {
@@ -387,16 +405,16 @@ export function flowCausalTops(
       recipientOf[idx.order[q]] = r;
     }
   }
+  // Row width (GlobalPass.cols): the ips with an egress row, plus the shared zero column.
+  let rowCells = 1;
+  for (let a = 0; a < n; a++) if (s.xStart[a + 1] > s.xStart[a]) rowCells++;
   // Rows per block (blockRows > 0: as given, for tests).
   const B = Math.max(
     1,
-    Math.min(
-      ips.length,
-      blockRows > 0 ? blockRows : Math.max(MIN_BLOCK_ROWS, Math.floor(BLOCK_CELLS / Math.max(1, n))),
-    ),
+    Math.min(ips.length, blockRows > 0 ? blockRows : Math.max(MIN_BLOCK_ROWS, Math.floor(BLOCK_CELLS / rowCells))),
   );
   const g = new GlobalPass(s, B);
-  const { acc, touched, touchedAt, accN, PX, xp, xpList, xpAt } = g;
+  const { acc, cols, col, eCol, touched, touchedAt, accN, PX, xp, xpList, xpAt } = g;
   const pY = new Int32Array(B);
   const sy = new Float64Array(B);
   const syy = new Float64Array(B);
@@ -411,10 +429,10 @@ export function flowCausalTops(
     const list = rowTargets.slice(rowStart[Math.min(b0, timedRows)], rowStart[Math.min(b1, timedRows)]);
     list.sort((x, y) => tCut[x] - tCut[y] || x - y);
     for (let b = 0; b < b1 - b0; b++) {
-      const base = b * n;
+      const base = b * cols;
       // A cell is non-zero only where touched (cross terms only grow), so either clears the row.
-      if (accN[b] * 16 > n) acc.fill(0, base, base + n);
-      else for (let c = 0; c < accN[b]; c++) acc[base + touched[base + c]] = 0;
+      if (accN[b] * 16 > cols) acc.fill(0, base, base + cols);
+      else for (let c = 0; c < accN[b]; c++) acc[base + col[touched[base + c]]] = 0;
       accN[b] = 0;
       pY[b] = s.yStart[ips[b0 + b]];
       sy[b] = 0;
@@ -431,7 +449,7 @@ export function flowCausalTops(
       const R = recipientOf[i];
       const v = s.userIp[R];
       const b = ipRow[v] - b0;
-      const base = b * n;
+      const base = b * cols;
       let kc = windowOf(t - s.shift, s.width);
       if (kc < 0) continue;
       if (kc > K) kc = K;
@@ -462,12 +480,12 @@ export function flowCausalTops(
         const k = s.yWin[p];
         const y = s.yCnt[p];
         for (let e = s.eStart[k]; e < s.eStart[k + 1]; e++) {
-          const a = s.eIp[e];
-          if (acc[base + a] === 0) {
-            touchedAt[base + a] = accN[b];
-            touched[base + accN[b]++] = a;
+          const c = base + eCol[e];
+          if (acc[c] === 0) {
+            touchedAt[c] = accN[b];
+            touched[base + accN[b]++] = s.eIp[e];
           }
-          acc[base + a] += s.eCnt[e] * y;
+          acc[c] += s.eCnt[e] * y;
         }
         sy[b] += y;
         syy[b] += y * y;
