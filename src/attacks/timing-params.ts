@@ -59,12 +59,12 @@ export const TIMING_PARAMS = [
     source: '[assumption] multi-hop traces (onion paths) need thousands; measured effect in docs/attacks.md',
   }),
   int('widen', {
-    default: 4,
+    default: 8,
     min: 1,
     unit: 'factor',
     description:
       "the most a target's `scan`, `beam` and `budget` may each grow by: a target whose posterior one of them cut by more than 0.1 % is scored again from scratch with the caps that cut doubled, until none cuts more, each has grown this much, or a round moved its posterior by less than 0.1 % (L1) (its scores are then those of the attack with its last caps fixed; `caps` counts the targets still cut); 1: fixed caps, the attack before caps could widen",
     source:
-      "[assumption] fixed caps bind at load and made designs look safer than they are: Session, global observer, 3162 users at 1/10 min, timing top1 0.510 at fixed 512/32/8192 and 0.738 with caps ×32–64 (93 CPU s); widen 4 / 8 / 16 / 32 / 64 give 0.632 / 0.679 / 0.715 / 0.735 / 0.737 at 12.9 / 14.9 / 23.3 / 32.2 / 39.9 CPU s (5.9 at 1). Where caps bind at any ceiling (10 s mix delays, Signal's offline-store tails) the cost grows with the ceiling: the countermeasures validation scenario (300 users, mixDelay 0/10 s × cover) costs 20.6 CPU s in timing at 1, 60.7 at 4, 94.7 at 8, 316.9 at 32, so the default is 4; default scenario 13.5 → 17.6 CPU s at 4 (20.0 at 32) (docs/attacks.md#timing)",
+      "[assumption] fixed caps bind at load and made designs look safer than they are: Session, global observer, 3162 users at 1/10 min, timing top1 0.510 at fixed 512/32/8192 and 0.738 with caps ×32–64 (93 CPU s); widen 4 / 8 / 16 / 32 / 64 give 0.632 / 0.679 / 0.715 / 0.735 / 0.737. A round that no longer moves the posterior ends the widening, which frees the default scenario's Signal cells (default scenario, timing only: 7.7 CPU s at widen 8, 10.5 at 32, where widen 4 cost 10.3 before the rule), but where caps bind at any ceiling with posteriors that keep moving (10 s mix delays) the cost grows with the ceiling: the countermeasures validation scenario (300 users, mixDelay 0/10 s × cover × sizes, timing only) costs 56 CPU s at widen 4, 89 at 8 and 167 at 16 (317 at 32 before the rule, which stops few of its rounds), so the default is 8 (docs/attacks.md#timing)",
   }),
 ];
