@@ -235,3 +235,35 @@ export class Weigher {
     return r;
   }
 }
+
+/**
+ * The fallback spread from one anchor (timing.ts, `spread`) that the scan stopped, resumed at a
+ * larger scan as windows are (module comment): the spread weighs the departures before the anchor
+ * in the same chunks, and a target widened for its scan spreads from the same anchor again. Kept:
+ * the anchor (-1: none), the scan it stopped at, and the state at the start of its last chunk; the
+ * densities of the rows before that chunk stay in the caller's buffer for anchor spreads, which only
+ * anchor spreads write. Not kept when the background read consulted the reader (scan-shaped).
+ */
+export class SpreadResume {
+  anchor = -1;
+  scan = 0;
+  rows = 0;
+  step = 0;
+  sum = 0;
+  top = 0;
+
+  /** Whether the last anchor spread can be resumed for `anchor` under `scan` (a larger scan than it stopped at). */
+  resumable(anchor: number, scan: number): boolean {
+    return anchor === this.anchor && scan > this.scan;
+  }
+
+  /** Records the anchor spread just done: resumable from its last chunk if `anchor` ≥ 0, none otherwise. */
+  keep(anchor: number, scan: number, rows: number, step: number, sum: number, top: number): void {
+    this.anchor = anchor;
+    this.scan = scan;
+    this.rows = rows;
+    this.step = step;
+    this.sum = sum;
+    this.top = top;
+  }
+}

@@ -57,7 +57,7 @@ import { Beam } from './timing-beam.js';
 import { density, densityBound, densityRun, type Margins, margins } from './timing-laws.js';
 import { NO_CUT } from './timing-memo.js';
 import { TIMING_PARAMS } from './timing-params.js';
-import { CHUNK, cutShare, NEGLIGIBLE, STOP, Weigher } from './timing-weigh.js';
+import { CHUNK, cutShare, NEGLIGIBLE, SpreadResume, STOP, Weigher } from './timing-weigh.js';
 import { Widener, type WidenReport } from './timing-widen.js';
 import { lowerBound, type TimeIndex, timeIndex, upperBound } from './util-index.js';
 import { ScoreBuilder } from './util-scores.js';
@@ -113,8 +113,11 @@ class Tracer {
   private nb = 0;
   /** The beam search's frontier and the children of its current level. */
   private readonly level: Beam;
-  // Densities of the departures in the current fallback window (at most `scan`).
+  // Densities of the departures in the current fallback window (at most `scan`): the anchor's
+  // spread in `aDens` (kept for resumption while `resume` names the anchor), a break row's in `dens`.
   private dens: Float64Array;
+  private aDens: Float64Array;
+  private readonly resume = new SpreadResume();
   // End-to-end size-change law, when the adversary reads sizes (param `sizes`).
   private readonly e2eSizes: SizeModel | null;
   /** Posterior mass (bound) each cap left out of the current target, by CAPS index. */
@@ -160,6 +163,7 @@ class Tracer {
     }
     this.trace = trace;
     this.dens = new Float64Array(scan);
+    this.aDens = new Float64Array(scan);
     this.e2eSizes = sizes && input.endToEndSizes?.samples ? input.endToEndSizes : null;
     this.bg = backgroundCauses(input, scan);
     const hopSizes = sizes && input.hopSizes?.samples ? input.hopSizes : null;
@@ -175,6 +179,11 @@ class Tracer {
     this.budget = budget;
     this.level.setWidth(beam);
     if (scan > this.dens.length) this.dens = new Float64Array(scan);
+    if (scan > this.aDens.length) {
+      const a = new Float64Array(scan);
+      a.set(this.aDens);
+      this.aDens = a;
+    }
     this.bg?.setScan(scan);
     this.weigher?.setScan(scan);
   }
@@ -300,7 +309,7 @@ class Tracer {
     const full = lowerBound(d.t, 0, hi, x - model.hi - e.hi);
     // Work: the most recent departures (shortest delays) first, in growing chunks, as in `walk`.
     const limit = Math.max(full, hi - this.scan);
-    const f = this.dens;
+    const f = sizeRow >= 0 ? this.aDens : this.dens;
     const es = sizeRow >= 0 ? this.e2eSizes : null;
     const anchorBytes = es ? obs.bytes[sizeRow] : 0;
     const scale = es ? es.max : 1;
@@ -320,9 +329,28 @@ class Tracer {
         if (v > top) top = v;
       }
     }
+    // The anchor's spread the scan stopped at a smaller scan ran these chunks up to its last one,
+    // whose start it kept (timing-weigh.ts, SpreadResume): go on from there, bit for bit.
+    const scanned = this.bg?.scanned === true;
+    const rs = this.resume;
     let lo = hi;
+    let step = CHUNK;
+    if (sizeRow >= 0 && !scanned && rs.resumable(sizeRow, this.scan)) {
+      lo = hi - rs.rows;
+      step = rs.step;
+      sum = rs.sum;
+      top = rs.top;
+    }
+    let cLo = lo;
+    let cStep = step;
+    let cSum = sum;
+    let cTop = top;
     let bound = 0;
-    for (let step = CHUNK; ; step *= 2) {
+    for (; ; step *= 2) {
+      cLo = lo;
+      cStep = step;
+      cSum = sum;
+      cTop = top;
       const next = Math.max(limit, lo - step);
       densityRun(model, e, x, d.t, next, lo, f, hi - 1);
       for (let k = next; k < lo; k++) {
@@ -336,6 +364,10 @@ class Tracer {
       if (lo === full) break;
       bound = densityBound(model, e, x - d.t[lo - 1], x - d.t[full]) * scale;
       if (lo === limit || cutShare(lo - full, bound, sum) <= STOP) break;
+    }
+    if (sizeRow >= 0) {
+      const stopped = lo === limit && lo > full && !scanned;
+      rs.keep(stopped ? sizeRow : -1, this.scan, hi - cLo, cStep, cSum, cTop);
     }
     if (lo > full) this.cut[SCAN] += mass * cutShare(lo - full, bound, sum);
     if (!(sum > 0)) return;
