@@ -5,9 +5,11 @@
 // with every constant ≥ 0 (a term whose constant would be negative is dropped and the rest
 // re-solved). Prints each run's measured and estimated peak under the current and the fitted
 // constants, and the fitted constants to paste into MEMORY_MODEL.
-// Needs dist/cli.js (npm run build). Usage: npm run bench:memory-fit [-- --quick]
+// Needs dist/cli.js (npm run build). Usage: npm run bench:memory-fit [-- --quick] [-- --save FILE]
+// [-- --load FILE]: --save writes each run's measured peak as it comes (JSON lines), --load fits
+// those instead of running again (the terms are recomputed, so a changed model form re-fits old runs).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MEMORY_MODEL, type MemoryTerms, memoryTerms } from '../src/pipeline/memory-estimate.js';
@@ -25,6 +27,8 @@ const GPA = '[{kind: global-passive}]';
 interface Mix {
   design: string;
   users: number;
+  /** Messages per user (the default scenario's 1/10min where not given). */
+  rate?: string;
   duration: string;
   adversaries: string;
   attacks: string;
@@ -46,6 +50,10 @@ function mixes(): Mix[] {
     out.push({ design, users: 10000, duration: '10min', adversaries: THREE, attacks: '[identifier, timing]' });
     out.push({ design, users: 10000, duration: '10min', adversaries: GPA, attacks: '[flow]' });
     out.push({ design, users: 1000, duration: '30min', adversaries: GPA, attacks: '[identifier]' });
+    // Many users who each send little: memory follows the traffic, not the head count (at 10^5
+    // users and 1/100 min a model linear in users overstated the peak 3-9x).
+    out.push({ design, users: 31623, rate: '1/30min', duration: '10min', adversaries: THREE, attacks: ALL });
+    out.push({ design, users: 100000, rate: '1/100min', duration: '10min', adversaries: THREE, attacks: ALL });
   }
   return out;
 }
@@ -54,6 +62,7 @@ function sets(m: Mix): string[] {
   return [
     `designs=[{design: ${m.design}}]`,
     `workload.users=${m.users}`,
+    ...(m.rate ? [`workload.rate=${m.rate}`] : []),
     `duration=${m.duration}`,
     `adversaries=${m.adversaries}`,
     `attacks=${m.attacks}`,
@@ -137,14 +146,28 @@ function leastSquares(rows: { t: MemoryTerms; bytes: number }[]): Partial<Record
   }
 }
 
+const optArg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const save = optArg('--save');
+const load = optArg('--load');
 const rows: { m: Mix; t: MemoryTerms; bytes: number }[] = [];
-for (const m of mixes()) {
+const runs: { m: Mix; bytes: number }[] = load
+  ? readFileSync(load, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l))
+  : [];
+for (const m of load ? [] : mixes()) {
   const bytes = measure(m);
-  rows.push({ m, t: terms(m), bytes });
+  runs.push({ m, bytes });
+  if (save) appendFileSync(save, `${JSON.stringify({ m, bytes })}\n`);
   console.log(
-    `${m.design} ${m.users} users ${m.duration} ${m.adversaries} × ${m.attacks}: ${(bytes / MIB).toFixed(0)} MiB`,
+    `${m.design} ${m.users} users ${m.rate ?? ''} ${m.duration} ${m.adversaries} × ${m.attacks}: ${(bytes / MIB).toFixed(0)} MiB`,
   );
 }
+for (const { m, bytes } of runs) rows.push({ m, t: terms(m), bytes });
 const fitted = leastSquares(rows);
 const fmt = (b: number) => `${(b / MIB).toFixed(0).padStart(6)} MiB`;
 console.log('\nmeasured, current model, fitted model:');
@@ -153,7 +176,7 @@ for (const { m, t, bytes } of rows) {
   const now = estimate(t, MEMORY_MODEL);
   const next = estimate(t, fitted);
   worst = Math.max(worst, Math.abs(next / bytes - 1));
-  console.log(`${fmt(bytes)} ${fmt(now)} ${fmt(next)}  ${m.design} ${m.users} ${m.duration} ${m.attacks}`);
+  console.log(`${fmt(bytes)} ${fmt(now)} ${fmt(next)}  ${m.design} ${m.users} ${m.rate ?? ''} ${m.duration} ${m.attacks}`);
 }
 console.log(`\nworst relative error of the fit: ${(100 * worst).toFixed(0)} %`);
 console.log('fitted constants (bytes per unit of each term; absent = dropped as negative):');

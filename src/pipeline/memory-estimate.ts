@@ -4,28 +4,30 @@
  * whole process with N workers.
  *
  * One job's peak (simulated world + attack working sets + rows kept) is a linear model in the
- * job's users U, duration T (minutes), expected deliveries D (workload/expected.ts), evaluations E
- * (adversary × attack over its cells) and windowed evaluations W (flow, disclosure: they bin every
- * ip's traffic per window, so they grow with U·T):
+ * job's users U, duration T (minutes), expected deliveries D (workload/expected.ts), active users
+ * A = U·(1 − e^(−D/U)) (those expected to receive at least once), whether a windowed attack (flow,
+ * disclosure: their series hold an entry per active ip and window) is among its evaluations, and
+ * its timing evaluations Et (each keeps a memo of the windows it weighed, which grows with the
+ * deliveries traced):
  *
- *   peak = base + U·perUser + D·perDelivery + [W > 0]·U·T·windowed + U·(E − 1)·perExtraEvaluation
- *          + U·T·W·perWindowedEvaluation
+ *   peak = base + U·perUser + [windowed]·A·T·windowed + D·Et·perTimingDelivery
  *
- * MEASURED (re-fit these when memory use changes): peak RSS (`/usr/bin/time -f %M`) of
- * `anonsim run scenarios/default.yaml --workers 1` (the job runs on the main thread, so the
- * process peak is the job's) with one design item and `--set workload.users=U duration=T
- * adversaries=… attacks=…`: the four designs with the default 3 adversaries × 4 attacks at
- * (U, T) = (10³, 5 min), (10³, 30 min), (3·10³, 30 min), (10⁴, 5 min); Signal and Session with a
- * global observer and each attack alone at 10³ and 10⁴ users over 10 min; the four designs with
- * identifier + timing at 10³ and 10⁴ users; flow alone and with two adversaries at 10³ users over
- * 30 min — 46 runs, anonsim at commit 9552c38, Node 20.20, 2026-12-07. A least-squares fit of
- * relative error gives the constants below; every run is within ±23 % of them (the designs differ
- * by less than that, so one set serves all). Out of sample: Signal at 10⁴ users over 15 min with
- * the default 3 × 4 evaluations measured 754 MiB, estimated 777 MiB; test/faults/memory.test.ts
- * checks three more mixes at 10³ and 10⁴ users (±30 %). Beyond what was measured it extrapolates
- * linearly: Session at 10⁵ users, 1 h, identifier on a global observer is estimated at 4.4 GiB
- * against 3.3 GiB measured (docs/results.md). To re-fit, rerun such commands after a memory change
- * and solve the least squares again (the terms are the rows of `jobPeakBytes`).
+ * MEASURED (re-fit with `npm run bench:memory-fit` when memory use changes): peak RSS (getrusage)
+ * of `anonsim run scenarios/default.yaml --workers 1` (the job runs on the main thread, so the
+ * process peak is the job's) with one design item, each of the four designs at: the default 3
+ * adversaries × 4 attacks at (U, T) = (10³, 30 min), (3162, 30 min), (10⁴, 5 min), (10⁴, 15 min),
+ * (31 623 at 1/30 min, 10 min), (10⁵ at 1/100 min, 10 min); identifier + timing at 10⁴ users over
+ * 10 min; flow alone (global observer) at 10⁴ users over 10 min; identifier alone at 10³ users —
+ * 36 runs, anonsim at commit 1140542, Node 20, 2026-12-07. The earlier model (46 runs at 10³–10⁴
+ * users, 1/10 min) was linear in U per evaluation and overstated many users who each send little
+ * 3–9× (10⁵ users at 1/100 min: 4.6 GB estimated per job, 0.42–0.63 GB measured for Signal,
+ * Session and Matrix); with A and the deliveries the fit of relative error (terms whose constant
+ * came out negative dropped: per delivery, per extra evaluation, per windowed evaluation) puts 35
+ * of the 36 runs within ±42 % and 32 within ±30 % (Matrix is overstated up to 1.41×, Session and
+ * SimpleX understated to 0.72×). The exception, left: SimpleX at 10⁵ users (1/100 min) peaks at
+ * 1.61 GB against 0.55 GB estimated — its global observer's flow alone takes 1.79 GB there (0.22 GB
+ * at 10⁴ users), for a reason not yet found. test/faults/memory.test.ts checks three more mixes at
+ * 10³ and 10⁴ users (±30 %).
  */
 import { expectedTraffic } from '../workload/expected.js';
 import type { JobSpec } from './job.js';
@@ -36,15 +38,13 @@ const MIB = 1024 * 1024;
 
 export const MEMORY_MODEL = {
   /** A run's process with anonsim loaded and one job's fixed overhead. */
-  base: 82.5 * MIB,
-  perUser: 2.05 * MIB * 1e-3,
-  perDelivery: 6.93 * MIB * 1e-3,
-  /** Per user-minute when a windowed attack (flow, disclosure) is among the job's. */
-  windowed: 7.93 * MIB * 1e-4,
-  /** Per user and evaluation beyond the first (per-target and per-pair rows held until the job ends). */
-  perExtraEvaluation: 13.0 * MIB * 1e-4,
-  /** Per user-minute and windowed evaluation. */
-  perWindowedEvaluation: 34.1 * MIB * 1e-5,
+  base: 114.5 * MIB,
+  /** Per user: the simulated world (devices, keys, contacts, queues or swarms) and per-user indexes. */
+  perUser: 2.17 * MIB * 1e-3,
+  /** Per active user-minute when a windowed attack (flow, disclosure) is among the job's. */
+  windowed: 1.025 * MIB * 1e-3,
+  /** Per delivery and timing evaluation (the trace's memo of weighed windows, per-target rows). */
+  perTimingDelivery: 3.855 * MIB * 1e-3,
   /** The main process without a job (`anonsim validate scenarios/default.yaml` peaks at 69 MiB). */
   mainBase: 69 * MIB,
   /** A worker thread's isolate with the simulation bundle loaded, before its job (see module comment). */
@@ -63,19 +63,20 @@ export function memoryTerms(job: JobSpec): MemoryTerms {
   const minutes = s.duration / 60e9;
   // A calibration run is a second world simulated in the same job.
   const deliveries = expectedTraffic(s.workload, s.duration).deliveries * (needsCalibration(job) ? 2 : 1);
-  let evaluations = 0;
   let windowed = 0;
+  let timing = 0;
   for (const { scenario: c } of job.cells) {
-    evaluations += c.adversaries.length * c.attacks.length;
     windowed += c.adversaries.length * c.attacks.filter((a) => WINDOWED.has(a)).length;
+    timing += c.attacks.includes('timing') ? c.adversaries.length : 0;
   }
+  // Users expected to receive at least once (deliveries land on users as a Poisson count): the
+  // windowed series hold entries only for ips with traffic.
+  const active = users * -Math.expm1(-deliveries / Math.max(1, users));
   return {
     base: 1,
     perUser: users,
-    perDelivery: deliveries,
-    windowed: windowed > 0 ? users * minutes : 0,
-    perExtraEvaluation: users * Math.max(0, evaluations - 1),
-    perWindowedEvaluation: users * minutes * windowed,
+    windowed: windowed > 0 ? active * minutes : 0,
+    perTimingDelivery: deliveries * timing,
   };
 }
 
