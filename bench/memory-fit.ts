@@ -176,7 +176,9 @@ for (const { m, t, bytes } of rows) {
   const now = estimate(t, MEMORY_MODEL);
   const next = estimate(t, fitted);
   worst = Math.max(worst, Math.abs(next / bytes - 1));
-  console.log(`${fmt(bytes)} ${fmt(now)} ${fmt(next)}  ${m.design} ${m.users} ${m.rate ?? ''} ${m.duration} ${m.attacks}`);
+  console.log(
+    `${fmt(bytes)} ${fmt(now)} ${fmt(next)}  ${m.design} ${m.users} ${m.rate ?? ''} ${m.duration} ${m.attacks}`,
+  );
 }
 console.log(`\nworst relative error of the fit: ${(100 * worst).toFixed(0)} %`);
 console.log('fitted constants (bytes per unit of each term; absent = dropped as negative):');
