@@ -23,8 +23,9 @@
  * recent, i.e. shortest delays) and `budget` rows per delivery; past it hypotheses are lost.
  * Caps follow the load (param `widen`, timing-widen.ts): a target whose posterior scan, beam or
  * budget cut by more than CAP_MASS is scored again from scratch with those caps doubled, until none
- * cuts more, each has grown `widen`-fold, or a round no longer moves the posterior; its scores are
- * the attack's with its last caps fixed, and `caps` counts the targets still cut then.
+ * cuts more, each has grown `widen`-fold, or a round no longer moves a posterior the caps cut less
+ * than half of; its scores are the attack's with its last caps fixed, and `caps` counts the
+ * targets still cut then.
  *
  * Fallback — mass lost anywhere is spread by the end-to-end model: every row leaving a user
  * device with tTx in [x − endToEnd.hi, x − endToEnd.lo] (and ≤ x), x = tRx(anchor), gets

@@ -3,7 +3,8 @@
  * docs/attacks.md states it, re-derived here from single-target runs with fixed caps (widen 1):
  * the caps that cut more than CAP_MASS double for the next round, each up to `widen` times its
  * configured value, until none may grow or a round moved the target's posterior (its listed
- * scores) by less than 1e-3 in L1 distance from the previous round's. The tests compare the
+ * scores) by less than 1e-3 in L1 distance from the previous round's while the caps cut less than
+ * half of it. The tests compare the
  * widened attack's scores for a target with the fixed-cap run at the caps this schedule ends at.
  */
 import type { AttackResult } from '../../src/attacks/attack.js';
@@ -14,6 +15,8 @@ export type Factors = Record<(typeof WIDENED)[number], number>;
 /** The documented thresholds: a cap cuts when it leaves out more than 0.1 %; a round moves when ≥ 0.1 % (L1). */
 const CAP_MASS = 1e-3;
 const MOVED = 1e-3;
+/** ... unless the caps still cut at least half of it (summed): an unmoved fallback says nothing then. */
+const SETTLE_CUT = 0.5;
 
 /** One fixed-cap run of one target, and what each cap cut of its posterior (WIDENED order). */
 export interface FixedRun {
@@ -56,7 +59,9 @@ export function widenSchedule(widen: number, at: (f: Factors) => FixedRun): Sche
   for (let rounds = 1; ; rounds++) {
     const run = at(f);
     const grow = WIDENED.filter((k, i) => run.cut[i] > CAP_MASS && f[k] < widen);
-    const settled = before !== null && grow.length > 0 && distance(run.result, before.result) < MOVED;
+    const cutAll = WIDENED.reduce((t, _k, i) => t + run.cut[i], 0);
+    const settled =
+      before !== null && grow.length > 0 && cutAll < SETTLE_CUT && distance(run.result, before.result) < MOVED;
     if (grow.length === 0 || settled) return { last: run, f: { ...f }, settled, rounds };
     for (const k of grow) f[k] = Math.min(widen, f[k] * 2);
     before = run;
