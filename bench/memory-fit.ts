@@ -2,8 +2,7 @@
 // of `anonsim run scenarios/default.yaml --workers 1` mixes (designs × users × duration ×
 // adversaries × attacks), reads each run's peak RSS (test/faults/peak-rss.mjs, getrusage), takes
 // the model's terms of the same run (`memoryTerms`) and solves least squares of the relative error
-// with every constant ≥ 0 (a term whose constant would be negative is dropped and the rest
-// re-solved). Prints each run's measured and estimated peak under the current and the fitted
+// of the model's form (`peakBytes`) with every constant ≥ 0. Prints each run's measured and estimated peak under the current and the fitted
 // constants, and the fitted constants to paste into MEMORY_MODEL.
 // Needs dist/cli.js (npm run build). Usage: npm run bench:memory-fit [-- --quick] [-- --save FILE]
 // [-- --load FILE]: --save writes each run's measured peak as it comes (JSON lines), --load fits
@@ -12,12 +11,14 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MEMORY_MODEL, type MemoryTerms, memoryTerms } from '../src/pipeline/memory-estimate.js';
+import { MEMORY_MODEL, type MemoryTerms, memoryTerms, peakBytes } from '../src/pipeline/memory-estimate.js';
 import { planJobs, scenarioCells } from '../src/pipeline/run.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { sweepCells } from '../src/scenario/sweep.js';
 
 const QUICK = process.argv.includes('--quick');
+// Last fit (src/pipeline/memory-estimate.ts): 36 runs at commit 1140542, the Signal and Session runs
+// with timing measured again at 6cc9541 (widen 8).
 const SCENARIO = 'scenarios/default.yaml';
 const MIB = 1024 * 1024;
 const ALL = '[identifier, timing, flow, disclosure]';
@@ -104,9 +105,7 @@ function measure(m: Mix): number {
 type Key = keyof MemoryTerms;
 
 function estimate(t: MemoryTerms, c: Partial<Record<Key, number>>): number {
-  let b = 0;
-  for (const k of Object.keys(t) as Key[]) b += t[k] * (c[k] ?? 0);
-  return b;
+  return peakBytes(t, { base: 0, perUser: 0, windowed: 0, perTimingDelivery: 0, ...c });
 }
 
 /** Solves A x = b (small dense system, Gaussian elimination with partial pivoting). */
@@ -126,24 +125,41 @@ function solve(a: number[][], b: number[]): number[] {
   return m.map((row, i) => (row[i] === 0 ? 0 : row[n] / row[i]));
 }
 
-/** Least squares of relative error (rows weighted by 1/measured), constants ≥ 0 by dropping terms. */
-function leastSquares(rows: { t: MemoryTerms; bytes: number }[]): Partial<Record<Key, number>> {
-  let keys = (Object.keys(rows[0].t) as Key[]).filter((k) => rows.some((r) => r.t[k] !== 0));
-  for (;;) {
-    const ata = keys.map(() => keys.map(() => 0));
-    const atb = keys.map(() => 0);
-    for (const { t, bytes } of rows) {
-      const x = keys.map((k) => t[k] / bytes);
-      for (let i = 0; i < keys.length; i++) {
-        atb[i] += x[i];
-        for (let j = 0; j < keys.length; j++) ata[i][j] += x[i] * x[j];
+/**
+ * Least squares of relative error (rows weighted by 1/measured) of the model's form (`peakBytes`:
+ * base + users + the larger of two working sets): a grid over the two working sets' constants, base
+ * and per-user solved linearly at each point, constants ≥ 0. `skip` rows (a known outlier) are left
+ * out of the score.
+ */
+function leastSquares(rows: { t: MemoryTerms; bytes: number; skip: boolean }[]): Record<Key, number> {
+  let best: { err: number; c: Record<Key, number> } | null = null;
+  for (let i = 0; i <= 60; i++)
+    for (let j = 0; j <= 60; j++) {
+      const windowed = (i * 3e3) / 60;
+      const perTimingDelivery = (j * 30e3) / 60;
+      const ata = [
+        [0, 0],
+        [0, 0],
+      ];
+      const atb = [0, 0];
+      for (const { t, bytes, skip } of rows) {
+        if (skip) continue;
+        const x = [t.base / bytes, t.perUser / bytes];
+        const y = 1 - Math.max(t.windowed * windowed, t.perTimingDelivery * perTimingDelivery) / bytes;
+        for (let a = 0; a < 2; a++) {
+          atb[a] += x[a] * y;
+          for (let b = 0; b < 2; b++) ata[a][b] += x[a] * x[b];
+        }
       }
+      const [base, perUser] = solve(ata, atb);
+      if (base < 0 || perUser < 0) continue;
+      const c = { base, perUser, windowed, perTimingDelivery };
+      let err = 0;
+      for (const { t, bytes, skip } of rows) if (!skip) err += (estimate(t, c) / bytes - 1) ** 2;
+      if (!best || err < best.err) best = { err, c };
     }
-    const c = solve(ata, atb);
-    const negative = c.findIndex((v) => v < 0);
-    if (negative < 0) return Object.fromEntries(keys.map((k, i) => [k, c[i]]));
-    keys = keys.filter((_, i) => i !== negative);
-  }
+  if (!best) throw new Error('no fit with every constant ≥ 0');
+  return best.c;
 }
 
 const optArg = (name: string) => {
@@ -152,7 +168,7 @@ const optArg = (name: string) => {
 };
 const save = optArg('--save');
 const load = optArg('--load');
-const rows: { m: Mix; t: MemoryTerms; bytes: number }[] = [];
+const rows: { m: Mix; t: MemoryTerms; bytes: number; skip: boolean }[] = [];
 const runs: { m: Mix; bytes: number }[] = load
   ? readFileSync(load, 'utf8')
       .split('\n')
@@ -167,7 +183,9 @@ for (const m of load ? [] : mixes()) {
     `${m.design} ${m.users} users ${m.rate ?? ''} ${m.duration} ${m.adversaries} × ${m.attacks}: ${(bytes / MIB).toFixed(0)} MiB`,
   );
 }
-for (const { m, bytes } of runs) rows.push({ m, t: terms(m), bytes });
+// SimpleX at 10^5 users peaks 2.9x above any fit of this form (its flow's series; left, see
+// memory-estimate.ts): scored out so that it does not pull every other run.
+for (const { m, bytes } of runs) rows.push({ m, t: terms(m), bytes, skip: m.design === 'simplex' && m.users >= 1e5 });
 const fitted = leastSquares(rows);
 const fmt = (b: number) => `${(b / MIB).toFixed(0).padStart(6)} MiB`;
 console.log('\nmeasured, current model, fitted model:');
@@ -181,5 +199,5 @@ for (const { m, t, bytes } of rows) {
   );
 }
 console.log(`\nworst relative error of the fit: ${(100 * worst).toFixed(0)} %`);
-console.log('fitted constants (bytes per unit of each term; absent = dropped as negative):');
+console.log('fitted constants (bytes per unit of each term):');
 for (const [k, v] of Object.entries(fitted)) console.log(`  ${k}: ${v.toExponential(4)},`);

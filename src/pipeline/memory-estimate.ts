@@ -3,14 +3,14 @@
  * `anonsim run` and `anonsim validate`: what one job takes at its peak, hence one worker, and the
  * whole process with N workers.
  *
- * One job's peak (simulated world + attack working sets + rows kept) is a linear model in the
- * job's users U, duration T (minutes), expected deliveries D (workload/expected.ts), active users
- * A = U·(1 − e^(−D/U)) (those expected to receive at least once), whether a windowed attack (flow,
- * disclosure: their series hold an entry per active ip and window) is among its evaluations, and
- * its timing evaluations Et (each keeps a memo of the windows it weighed, which grows with the
- * deliveries traced):
+ * One job's peak is the simulated world plus the larger of two working sets: the timing trace's
+ * (its memo of weighed windows grows with the deliveries D traced, workload/expected.ts) and the
+ * windowed attacks' (flow, disclosure: their series hold an entry per active ip and window, so
+ * they grow with the active users A = U·(1 − e^(−D/U)), those expected to receive at least once,
+ * times the duration T in minutes). An evaluation frees its working set before the next starts,
+ * so the two do not add up:
  *
- *   peak = base + U·perUser + [windowed]·A·T·windowed + D·Et·perTimingDelivery
+ *   peak = base + U·perUser + max([timing]·D·perTimingDelivery, [windowed]·A·T·windowed)
  *
  * MEASURED (re-fit with `npm run bench:memory-fit` when memory use changes): peak RSS (getrusage)
  * of `anonsim run scenarios/default.yaml --workers 1` (the job runs on the main thread, so the
@@ -18,16 +18,18 @@
  * adversaries × 4 attacks at (U, T) = (10³, 30 min), (3162, 30 min), (10⁴, 5 min), (10⁴, 15 min),
  * (31 623 at 1/30 min, 10 min), (10⁵ at 1/100 min, 10 min); identifier + timing at 10⁴ users over
  * 10 min; flow alone (global observer) at 10⁴ users over 10 min; identifier alone at 10³ users —
- * 36 runs, anonsim at commit 1140542, Node 20, 2026-12-07. The earlier model (46 runs at 10³–10⁴
- * users, 1/10 min) was linear in U per evaluation and overstated many users who each send little
- * 3–9× (10⁵ users at 1/100 min: 4.6 GB estimated per job, 0.42–0.63 GB measured for Signal,
- * Session and Matrix); with A and the deliveries the fit of relative error (terms whose constant
- * came out negative dropped: per delivery, per extra evaluation, per windowed evaluation) puts 35
- * of the 36 runs within ±42 % and 32 within ±30 % (Matrix is overstated up to 1.41×, Session and
- * SimpleX understated to 0.72×). The exception, left: SimpleX at 10⁵ users (1/100 min) peaks at
- * 1.61 GB against 0.55 GB estimated — its global observer's flow alone takes 1.79 GB there (0.22 GB
- * at 10⁴ users), for a reason not yet found. test/faults/memory.test.ts checks three more mixes at
- * 10³ and 10⁴ users (±30 %).
+ * 36 runs at commit 1140542 (Node 20, 2026-12-07), the 8 Signal and Session runs with timing
+ * measured again at 6cc9541 (timing's `widen` 4 → 8 took them 9–28 % higher). The earlier model
+ * (46 runs at 10³–10⁴ users, 1/10 min) was linear in U per evaluation and overstated many users who
+ * each send little 3–9× (10⁵ users at 1/100 min: 4.6 GB estimated per job, 0.42–0.66 GB measured
+ * for Signal, Session and Matrix); this one, fitted by least squares of relative error, puts 34 of
+ * the 36 runs within ±42 % and 31 within ±30 % (Matrix is overstated up to 1.4×, Session
+ * understated to 0.65× at 10⁴ users over 15 min). The exception, left out of the fit: SimpleX at 10⁵
+ * users (1/100 min) peaks at 1.61 GB against 0.5 GB estimated — its global observer's flow alone
+ * takes 1.79 GB there (0.22 GB at 10⁴ users), for a reason not yet found. A sum of the two working
+ * sets instead of their larger fitted worse (30 within ±30 %) and understated timing-only runs (a
+ * 10⁴-user global observer's identifier + timing at 0.64×). test/faults/memory.test.ts checks four
+ * more mixes at 10³–31 623 users (±30 %).
  */
 import { expectedTraffic } from '../workload/expected.js';
 import type { JobSpec } from './job.js';
@@ -38,13 +40,13 @@ const MIB = 1024 * 1024;
 
 export const MEMORY_MODEL = {
   /** A run's process with anonsim loaded and one job's fixed overhead. */
-  base: 114.5 * MIB,
+  base: 110.9 * MIB,
   /** Per user: the simulated world (devices, keys, contacts, queues or swarms) and per-user indexes. */
-  perUser: 2.17 * MIB * 1e-3,
+  perUser: 2.055 * MIB * 1e-3,
   /** Per active user-minute when a windowed attack (flow, disclosure) is among the job's. */
-  windowed: 1.025 * MIB * 1e-3,
+  windowed: 1.383 * MIB * 1e-3,
   /** Per delivery and timing evaluation (the trace's memo of weighed windows, per-target rows). */
-  perTimingDelivery: 3.855 * MIB * 1e-3,
+  perTimingDelivery: 19.07 * MIB * 1e-3,
   /** The main process without a job (`anonsim validate scenarios/default.yaml` peaks at 69 MiB). */
   mainBase: 69 * MIB,
   /** A worker thread's isolate with the simulation bundle loaded, before its job (see module comment). */
@@ -55,6 +57,8 @@ const WINDOWED = new Set(['flow', 'disclosure']);
 
 /** The job's quantities the model multiplies (see the module comment); `base` is 1. */
 export type MemoryTerms = Record<Exclude<keyof typeof MEMORY_MODEL, 'mainBase' | 'workerBase'>, number>;
+/** Bytes per unit of each term. */
+export type MemoryConstants = MemoryTerms;
 
 /** The terms of one job, which `jobPeakBytes` weighs by MEMORY_MODEL (and bench/memory-fit.ts fits). */
 export function memoryTerms(job: JobSpec): MemoryTerms {
@@ -76,16 +80,26 @@ export function memoryTerms(job: JobSpec): MemoryTerms {
     base: 1,
     perUser: users,
     windowed: windowed > 0 ? active * minutes : 0,
-    perTimingDelivery: deliveries * timing,
+    perTimingDelivery: timing > 0 ? deliveries : 0,
   };
+}
+
+/**
+ * Peak bytes of `t` under constants `c`: the world, plus the larger of the timing trace's and the
+ * windowed series' working sets (an evaluation frees its working set before the next starts, so
+ * the two do not add up).
+ */
+export function peakBytes(t: MemoryTerms, c: MemoryConstants): number {
+  return (
+    t.base * c.base +
+    t.perUser * c.perUser +
+    Math.max(t.windowed * c.windowed, t.perTimingDelivery * c.perTimingDelivery)
+  );
 }
 
 /** Peak bytes of one job run on the main thread (--workers 1). */
 export function jobPeakBytes(job: JobSpec): number {
-  const t = memoryTerms(job);
-  let bytes = 0;
-  for (const k of Object.keys(t) as (keyof MemoryTerms)[]) bytes += t[k] * MEMORY_MODEL[k];
-  return bytes;
+  return peakBytes(memoryTerms(job), MEMORY_MODEL);
 }
 
 export interface MemoryEstimate {
