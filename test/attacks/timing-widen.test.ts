@@ -21,7 +21,7 @@ import { Streams } from '../../src/core/rng.js';
 import { evaluate } from '../../src/metrics/index.js';
 import { Kind, PeriodicFlows } from '../../src/net/log.js';
 import { addressing } from '../metrics/synthetic-star.js';
-import { type Factors, type FixedRun, widenSchedule } from './timing-widen-schedule.js';
+import { distance, type Factors, type FixedRun, widenSchedule } from './timing-widen-schedule.js';
 import { flat, MS, multiHopWorld } from './timing-world.js';
 
 const USERS = 30;
@@ -147,6 +147,33 @@ describe('timing caps widen per target (param widen)', () => {
 
   it('some targets settle before their caps stop growing (the worlds above run first)', () => {
     expect(settledAll).toBeGreaterThan(2);
+  });
+
+  it("each round's reported move is the L1 distance between consecutive rounds' fixed-cap posteriors", () => {
+    // The stopping rule reads this distance; an L1 that skipped a user (or compared with the wrong
+    // round) would settle targets the schedule above does not (the exactness test then only sees
+    // it where it changes which caps a target ends at).
+    const w = world(1, 300);
+    const traces: { anchor: number; f: Factors; moved: number }[][] = [];
+    attack(w, { ...caps, widen: 16 }, w.targets, (anchor, f, _cut, moved) => {
+      if (Number.isNaN(moved)) traces.push([]);
+      traces[traces.length - 1].push({ anchor, f: { scan: f[0], beam: f[1], budget: f[2] }, moved });
+    });
+    const primary = new Map<number, number>();
+    for (let i = 0; i < w.targets.count; i++)
+      if (!w.targets.causalAnchor || w.targets.causalAnchor[i] === w.targets.anchor[i])
+        primary.set(w.targets.anchor[i], i);
+    let checked = 0;
+    for (const trace of traces) {
+      const i = primary.get(trace[0].anchor);
+      if (i === undefined || trace.length < 2 || checked >= 40) continue;
+      for (let k = 1; k < trace.length; k++) {
+        const d = distance(alone(w, caps, trace[k].f, i).result, alone(w, caps, trace[k - 1].f, i).result);
+        expect(trace[k].moved, `target ${i}, round ${k}`).toBeCloseTo(d, 9);
+      }
+      checked++;
+    }
+    expect(checked).toBe(40);
   });
 
   it('widening never lowers top1 where caps bind', () => {
