@@ -37,6 +37,16 @@ function cut(scored: [number, number][], keep: number): [number, number][] {
   return pos.filter(([, v]) => v >= theta);
 }
 
+/** Recipient R's whole-run Pearson score for every other user, one IpSweep over the run (the brute force); returns the sweep too. */
+function scoreAll(series: ReturnType<typeof buildWindowSeries>, users: number, R: number) {
+  const sw = new IpSweep(series, PEARSON);
+  sw.begin(R);
+  sw.atEnd();
+  const scored: [number, number][] = [];
+  for (let u = 0; u < users; u++) if (u !== R) scored.push([u, sw.score(u)]);
+  return { sw, scored };
+}
+
 describe('whole-run pair lists with a binding cut equal scoring every user', () => {
   it.each([1, 3])('disclosure, SDA + receipts, %i users per ip', (perIp) => {
     const n = 36;
@@ -107,11 +117,7 @@ describe('whole-run pair lists with a binding cut equal scoring every user', () 
     const series = buildWindowSeries(input, 5 * SEC, 0);
     let cutBinds = 0;
     for (const R of recipients) {
-      const sw = new IpSweep(series, PEARSON);
-      sw.begin(R);
-      sw.atEnd();
-      const scored: [number, number][] = [];
-      for (let u = 0; u < users; u++) if (u !== R) scored.push([u, sw.score(u)]);
+      const { scored } = scoreAll(series, users, R);
       if (scored.filter(([, v]) => v > 0).length > keep) cutBinds++;
       expect(pairsOf(res, R)).toEqual(cut(scored, keep));
     }
@@ -157,11 +163,7 @@ describe('flow whole-run lists of recipients with and without deliveries', () =>
     let few = 0;
     let many = 0;
     for (let R = 0; R < users; R++) {
-      const sw = new IpSweep(series, PEARSON);
-      sw.begin(R);
-      sw.atEnd();
-      const scored: [number, number][] = [];
-      for (let u = 0; u < users; u++) if (u !== R) scored.push([u, sw.score(u)]);
+      const { sw, scored } = scoreAll(series, users, R);
       if (scored.filter(([, v]) => v > 0).length > keep) cutBinds++;
       // The sweep's candidates are the ips a row touches (FinalLists reads it by ip past an eighth).
       if (sw.nSlots > 0 && sw.nSlots * 8 < series.ips) few++;
